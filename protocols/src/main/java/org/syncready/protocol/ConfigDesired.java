@@ -1,0 +1,19 @@
+package org.syncready.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The configuration the controller wants a box to run, retained. {@code sha256} is over the
+ * canonical JSON of {@code body}; {@code sig} is the controller's Ed25519 signature (base64).
+ */
+public record ConfigDesired(int v, String boxId, long ts, long version, String profile, String sha256,
+                            JsonNode body, String sig) implements Message {
+    public ConfigDesired {
+        Check.envelope(v, boxId, ts);
+        Check.positive(version, "version");
+        Check.text(profile, "profile", 128);
+        Check.text(sha256, "sha256", 64);
+        Check.present(body, "body");
+        Check.text(sig, "sig", 512);
+    }
+}

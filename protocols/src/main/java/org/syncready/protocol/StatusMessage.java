@@ -1,0 +1,29 @@
+package org.syncready.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The box's full current state, retained, published every {@code intervalS} seconds and at once on a
+ * change. Full state rather than change events, so a restarting controller knows every box at once.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StatusMessage(int v, String boxId, long ts, String bootId, long seq, int intervalS,
+                            List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
+                            NetworkStatus network, SystemStatus system, StreamStatus stream) implements AgentMessage {
+    public StatusMessage {
+        Check.agentEnvelope(v, boxId, ts, bootId, seq);
+        if (intervalS < 1 || intervalS > 3600) {
+            throw Check.invalid("intervalS", "must be 1..3600, was " + intervalS);
+        }
+        cameras = List.copyOf(Check.present(cameras, "cameras"));
+        microphones = List.copyOf(Check.present(microphones, "microphones"));
+        Check.present(network, "network");
+        Check.present(system, "system");
+    }
+
+    /** The same status with a new envelope: what changed is only when and in which order it was sent. */
+    public StatusMessage withEnvelope(long ts, long seq) {
+        return new StatusMessage(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream);
+    }
+}

@@ -1,0 +1,120 @@
+package org.syncready.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    private final MessageCodec codec = new MessageCodec();
+    private final String statusTopic = Topics.of("box-1", Channel.STATUS);
+
+    static StatusMessage status(String boxId, long seq) {
+        return new StatusMessage(1, boxId, 1_700_000_000_000L, "boot-a", seq, 10,
+                List.of(new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.RTSP, DeviceState.OK,
+                        1920, 1080, 25.0, 4000, false, null)),
+                List.of(new MicrophoneStatus("mic-1", "ceiling", DeviceState.OK, -32.5, -12.0, false, false, null)),
+                new NetworkStatus("up", "eth0", 12.0, 2.0, 0.0, 20000, 3.0, List.of()),
+                new SystemStatus(12.0, 40.0, 20000L, 48.0, 3600L),
+                new StreamStatus(true, "rtmp://stream.example/live", 4000, 0L, null));
+    }
+
+    private ProtocolException refuse(String topic, String json) {
+        return assertThrows(ProtocolException.class, () -> codec.decode(topic, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void statusRoundTrips() throws Exception {
+        StatusMessage sent = status("box-1", 7);
+        Message received = codec.decode(statusTopic, codec.encode(sent));
+        assertEquals(sent, received);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoEitherSideMayAddFields() throws Exception {
+        String json = new String(codec.encode(status("box-1", 1)), StandardCharsets.UTF_8)
+                .replaceFirst("\\{", "{\"futureField\":{\"x\":1},");
+        StatusMessage decoded = (StatusMessage) codec.decode(statusTopic, json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, decoded.seq());
+    }
+
+    @Test
+    void refusesMalformedJson() {
+        ProtocolException e = refuse(statusTopic, "{\"v\":1,");
+        assertEquals(ProtocolException.Reason.BAD_JSON, e.reason());
+        assertEquals(ProtocolException.Reason.BAD_JSON, refuse(statusTopic, "[1,2]").reason());
+        assertEquals(ProtocolException.Reason.BAD_JSON, refuse(statusTopic, "\u0000\u0001binary").reason());
+    }
+
+    @Test
+    void refusesOversizedPayloadBeforeParsing() {
+        byte[] big = new byte[Protocol.MAX_PAYLOAD_BYTES + 1];
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(statusTopic, big));
+        assertEquals(ProtocolException.Reason.TOO_LARGE, e.reason());
+    }
+
+    @Test
+    void refusesUnknownVersionBeforeLookingAtOtherFields() {
+        ProtocolException e = refuse(statusTopic, "{\"v\":2,\"boxId\":\"box-1\"}");
+        assertEquals(ProtocolException.Reason.UNSUPPORTED_VERSION, e.reason());
+        assertTrue(e.getMessage().contains("v=2"), e.getMessage());
+    }
+
+    @Test
+    void namesTheMissingField() {
+        ProtocolException e = refuse(statusTopic,
+                "{\"v\":1,\"boxId\":\"box-1\",\"ts\":5,\"seq\":1,\"intervalS\":10}");
+        assertEquals(ProtocolException.Reason.MISSING_FIELD, e.reason());
+        assertTrue(e.getMessage().contains("bootId"), e.getMessage());
+    }
+
+    @Test
+    void namesTheInvalidField() {
+        String json = new String(codec.encode(status("box-1", 1)), StandardCharsets.UTF_8)
+                .replace("\"state\":\"ok\"", "\"state\":\"melted\"");
+        ProtocolException e = refuse(statusTopic, json);
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, e.reason());
+        assertTrue(e.getMessage().contains("melted"), e.getMessage());
+
+        ProtocolException wrongType = refuse(statusTopic, json.replace("\"intervalS\":10", "\"intervalS\":\"ten\""));
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, wrongType.reason());
+        assertTrue(wrongType.getMessage().contains("intervalS"), wrongType.getMessage());
+    }
+
+    @Test
+    void refusesPayloadForAnotherBox() {
+        byte[] payload = codec.encode(status("box-2", 1));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(statusTopic, payload));
+        assertEquals(ProtocolException.Reason.BOX_MISMATCH, e.reason());
+    }
+
+    @Test
+    void refusesBadBoxIdInPayloadAndTopic() {
+        assertEquals(ProtocolException.Reason.BAD_BOX_ID,
+                refuse(statusTopic, "{\"v\":1,\"boxId\":\"box 1!\",\"ts\":5}").reason());
+        assertEquals(ProtocolException.Reason.BAD_BOX_ID,
+                refuse("syncready/v1/box/b%d/status", "{}").reason());
+        assertEquals(ProtocolException.Reason.BAD_TOPIC,
+                refuse("syncready/v1/box/box-1/nonsense", "{}").reason());
+    }
+
+    @Test
+    void decodesStateOnItsChannel() throws Exception {
+        StateMessage will = new StateMessage(1, "box-1", 9, "boot-a", 3, 2, StateMessage.Presence.OFFLINE);
+        Message decoded = codec.decode(Topics.of("box-1", Channel.STATE), codec.encode(will));
+        assertInstanceOf(StateMessage.class, decoded);
+        assertEquals(will, decoded);
+    }
+
+    @Test
+    void failedResultsMustSayWhy() {
+        ProtocolException e = refuse(Topics.of("box-1", Channel.CONFIG_REPORTED),
+                "{\"v\":1,\"boxId\":\"box-1\",\"ts\":5,\"bootId\":\"b\",\"seq\":2,\"version\":3,\"result\":\"rejected\"}");
+        assertEquals(ProtocolException.Reason.MISSING_FIELD, e.reason());
+        assertTrue(e.getMessage().contains("error"));
+    }
+}
