@@ -1,0 +1,197 @@
+package org.syncready.controller;
+
+import io.vertx.core.Vertx;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.syncready.controller.api.HttpApiVerticle;
+import org.syncready.controller.broker.EmbeddedBroker;
+import org.syncready.controller.command.BoxCommands;
+import org.syncready.controller.demo.DemoFleet;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.fleet.LiveFleet;
+import org.syncready.controller.fleet.Presence;
+import org.syncready.controller.ingest.Ingest;
+import org.syncready.controller.metrics.ControllerMetrics;
+import org.syncready.controller.mqtt.ControllerMqttClient;
+import org.syncready.controller.store.Database;
+import org.syncready.controller.store.HistoryStore;
+import org.syncready.controller.store.StatusWriter;
+import org.syncready.protocol.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller, wired in one place: store, registry, live fleet, broker, MQTT ingest, HTTP API and
+ * housekeeping. {@link #start} returns once every part is up; {@link #close} stops them in reverse.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    private static final int WRITER_QUEUE = 50_000;
+    private static final int WRITER_BATCH = 1_000;
+
+    private final ControllerConfig config;
+    private final ControllerMetrics metrics = new ControllerMetrics();
+    private final MessageCodec codec = new MessageCodec();
+    private Database database;
+    private FleetRegistry registry;
+    private LiveFleet fleet;
+    private EmbeddedBroker broker;
+    private StatusWriter writer;
+    private ControllerMqttClient mqtt;
+    private BoxCommands commands;
+    private Vertx vertx;
+    private HttpApiVerticle api;
+    private ScheduledExecutorService housekeeping;
+    private DemoFleet demoFleet;
+    private String brokerUri;
+
+    private Controller(ControllerConfig config) {
+        this.config = config;
+    }
+
+    public static Controller start(ControllerConfig config) throws Exception {
+        Controller controller = new Controller(config);
+        try {
+            controller.startParts();
+        } catch (Exception | Error e) {
+            controller.close();
+            throw e;
+        }
+        return controller;
+    }
+
+    private void startParts() throws Exception {
+        long started = System.nanoTime();
+        Path dataDir = config.dataDir().toAbsolutePath();
+        database = Database.open(dataDir.resolve("syncready.db"));
+        HistoryStore history = new HistoryStore(database);
+
+        String controllerSecret = config.embeddedBroker() ? newSecret() : config.brokerPassword();
+        registry = FleetRegistry.load(database, controllerSecret == null ? newSecret() : controllerSecret);
+        fleet = new LiveFleet();
+        fleet.restore(history.latest(), codec);
+
+        if (config.embeddedBroker()) {
+            broker = EmbeddedBroker.start(dataDir.resolve("broker"),
+                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000), registry, metrics);
+            brokerUri = "tcp://" + config.bindAddress() + ":" + broker.port();
+        } else {
+            brokerUri = config.brokerUri();
+        }
+
+        writer = new StatusWriter(database, metrics, WRITER_QUEUE, WRITER_BATCH);
+        writer.start();
+
+        String username = config.embeddedBroker() || config.brokerUsername() == null
+                ? FleetRegistry.CONTROLLER_CLIENT_PREFIX : config.brokerUsername();
+        byte[] password = controllerSecret == null ? new byte[0] : controllerSecret.getBytes(StandardCharsets.UTF_8);
+        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + UUID.randomUUID().toString().substring(0, 8);
+        mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
+        commands = new BoxCommands(mqtt, codec, 10_000);
+        Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
+        mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
+
+        metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
+        metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
+        metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
+        metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
+
+        // Housekeeping blocks (the stale check may wait on the writer queue, retention deletes rows):
+        // its own thread, never the event loop.
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
+        housekeeping.scheduleWithFixedDelay(() -> ingest.store(fleet.checkStale(System.currentTimeMillis())),
+                1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
+
+        vertx = Vertx.vertx();
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), registry, fleet, history, metrics,
+                codec.mapper(), new HttpApiVerticle.BrokerInfo(brokerUri), mqtt::isConnected);
+        vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        if (config.demo()) {
+            demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar());
+        }
+        log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
+                config.bindAddress(), api.actualPort(), brokerUri, dataDir);
+    }
+
+    private void prune(HistoryStore history) {
+        long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
+        try {
+            int deleted = history.pruneStatusBefore(cutoff);
+            if (deleted > 0) {
+                log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
+            }
+        } catch (java.sql.SQLException e) {
+            log.warn("retention run failed: {}", e.getMessage());
+        }
+    }
+
+    public int httpPort() {
+        return api.actualPort();
+    }
+
+    public String brokerUri() {
+        return brokerUri;
+    }
+
+    public ControllerMetrics metrics() {
+        return metrics;
+    }
+
+    public FleetRegistry registry() {
+        return registry;
+    }
+
+    public LiveFleet fleet() {
+        return fleet;
+    }
+
+    public BoxCommands commands() {
+        return commands;
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    @Override
+    public void close() {
+        if (demoFleet != null) {
+            demoFleet.close();
+        }
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("Vert.x did not close cleanly: {}", e.toString());
+            }
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (mqtt != null) {
+            mqtt.close();
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+        log.info("controller stopped");
+    }
+
+}

@@ -1,0 +1,87 @@
+package org.syncready.controller;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar syncready-controller.jar [--demo] [--data DIR] [--http-port N] [--mqtt-port N] [--broker URI]}. */
+@Command(name = "syncready-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
+        description = "SyncReady controller: tracks recording boxes over MQTT and serves the HTTP API.%n"
+                + "SyncReady 控制器：通过 MQTT 跟踪录播主机并提供 HTTP API。",
+        footer = "Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090.")
+public final class ControllerMain implements Callable<Integer> {
+
+    @Option(names = "--data", defaultValue = "${env:SYNCREADY_DATA:-syncready-data}",
+            description = "Data folder: SQLite file, broker files, demo fleet (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--bind", defaultValue = "${env:SYNCREADY_BIND:-127.0.0.1}",
+            description = "Address the HTTP API and the embedded broker listen on (default: ${DEFAULT-VALUE}; "
+                    + "the API has no login yet, so keep it on loopback).")
+    String bind;
+
+    @Option(names = "--http-port", defaultValue = "${env:SYNCREADY_HTTP_PORT:-8080}", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--mqtt-port", defaultValue = "${env:SYNCREADY_MQTT_PORT:-1883}", description = "Embedded broker port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int mqttPort;
+
+    @Option(names = "--broker", defaultValue = "${env:SYNCREADY_BROKER}",
+            description = "External broker, e.g. mqtt://broker:1883, instead of the embedded one.")
+    String broker;
+
+    @Option(names = "--broker-username", defaultValue = "${env:SYNCREADY_BROKER_USERNAME}", description = "User name at the external broker.")
+    String brokerUsername;
+
+    @Option(names = "--broker-password", defaultValue = "${env:SYNCREADY_BROKER_PASSWORD}", description = "Password at the external broker (prefer the environment variable).")
+    String brokerPassword;
+
+    @Option(names = "--ingest-group", defaultValue = "${env:SYNCREADY_INGEST_GROUP}",
+            description = "Share ingest among controller nodes through this MQTT 5 shared-subscription group.")
+    String ingestGroup;
+
+    @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
+            description = "Hours raw status reports are kept; events are kept (default: ${DEFAULT-VALUE}).")
+    int rawRetentionHours;
+
+    @Option(names = "--demo", defaultValue = "${env:SYNCREADY_DEMO:-false}",
+            description = "Create a sample bureau on first start and run 12 simulated boxes. 演示模式。")
+    boolean demo;
+
+    @Option(names = "--demo-agent-jar", defaultValue = "${env:SYNCREADY_DEMO_AGENT_JAR}",
+            description = "Agent jar the demo runs (default: found next to this jar or in agent/target).")
+    Path demoAgentJar;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ControllerMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rawRetentionHours < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
+        }
+        String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
+        ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
+                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar);
+        Controller controller = Controller.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ControllerMain.class.getPackage().getImplementationVersion();
+            return new String[] {"syncready-controller " + (v == null ? "dev" : v)};
+        }
+    }
+}

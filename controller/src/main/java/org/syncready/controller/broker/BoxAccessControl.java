@@ -1,0 +1,149 @@
+package org.syncready.controller.broker;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.PublishAuthorizerOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.syncready.controller.metrics.ControllerMetrics;
+import org.syncready.protocol.Protocol;
+import org.syncready.protocol.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's gatekeeper. A box authenticates with username = client id = its box id and its secret,
+ * and may then publish and subscribe only under {@code syncready/v1/box/{its id}/} (its Will
+ * included, which HiveMQ authorizes at CONNECT). Payloads over the protocol limit are dropped at the
+ * edge, before they reach any subscriber, without closing the box's connection.
+ */
+final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, PublishAuthorizer,
+        SubscriptionAuthorizer, PublishInboundInterceptor {
+    private static final Logger log = LoggerFactory.getLogger(BoxAccessControl.class);
+
+    private final BrokerAccess access;
+    private final ControllerMetrics metrics;
+    private final Map<String, BrokerPrincipal> connected = new ConcurrentHashMap<>();
+
+    BoxAccessControl(BrokerAccess access, ControllerMetrics metrics) {
+        this.access = access;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        Services.securityRegistry().setAuthenticatorProvider(in -> this);
+        Services.securityRegistry().setAuthorizerProvider(in -> this);
+        Services.initializerRegistry().setClientInitializer((in, context) -> context.addPublishInboundInterceptor(this));
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+        connected.clear();
+    }
+
+    @Override
+    public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+        String clientId = input.getConnectPacket().getClientId();
+        Optional<String> username = input.getConnectPacket().getUserName();
+        Optional<ByteBuffer> password = input.getConnectPacket().getPassword();
+        if (username.isEmpty() || password.isEmpty()) {
+            refuse(output, clientId, "no_credentials", "username and password are required");
+            return;
+        }
+        byte[] secret = new byte[password.get().remaining()];
+        password.get().duplicate().get(secret);
+        Optional<BrokerPrincipal> principal = access.authenticate(clientId, username.get(), secret);
+        if (principal.isEmpty()) {
+            refuse(output, clientId, "bad_credentials", "wrong username or password");
+            return;
+        }
+        connected.put(clientId, principal.get());
+        output.authenticateSuccessfully();
+    }
+
+    private void refuse(SimpleAuthOutput output, String clientId, String reason, String message) {
+        metrics.authFailure(reason);
+        log.warn("broker refused connection clientId={} reason={}", clientId, reason);
+        output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, message);
+    }
+
+    @Override
+    public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        String topic = input.getPublishPacket().getTopic();
+        if (allowed(clientId, topic)) {
+            output.authorizeSuccessfully();
+        } else {
+            metrics.aclDenied("publish");
+            log.warn("broker denied publish clientId={} topic={}", clientId, topic);
+            output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "a box may only publish under its own topic tree");
+        }
+    }
+
+    @Override
+    public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
+        String clientId = input.getClientInformation().getClientId();
+        String filter = stripSharePrefix(input.getSubscription().getTopicFilter());
+        if (allowed(clientId, filter)) {
+            output.authorizeSuccessfully();
+        } else {
+            metrics.aclDenied("subscribe");
+            log.warn("broker denied subscribe clientId={} filter={}", clientId, filter);
+            output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "a box may only subscribe under its own topic tree");
+        }
+    }
+
+    @Override
+    public void onInboundPublish(PublishInboundInput input, PublishInboundOutput output) {
+        int size = input.getPublishPacket().getPayload().map(ByteBuffer::remaining).orElse(0);
+        if (size > Protocol.MAX_PAYLOAD_BYTES) {
+            metrics.rejected("too_large");
+            log.warn("broker dropped oversized publish clientId={} topic={} bytes={}",
+                    input.getClientInformation().getClientId(), input.getPublishPacket().getTopic(), size);
+            output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "payload exceeds " + Protocol.MAX_PAYLOAD_BYTES + " bytes");
+        }
+    }
+
+    private boolean allowed(String clientId, String topicOrFilter) {
+        BrokerPrincipal principal = connected.get(clientId);
+        if (principal == null) {
+            return false;
+        }
+        if (principal.isController()) {
+            return true;
+        }
+        String prefix = Topics.ROOT + principal.boxId() + "/";
+        // A filter that starts with the prefix can still reach other boxes only through wildcards
+        // before the prefix, which startsWith rules out.
+        return topicOrFilter.startsWith(prefix);
+    }
+
+    static String stripSharePrefix(String filter) {
+        if (filter.startsWith("$share/")) {
+            int slash = filter.indexOf('/', "$share/".length());
+            return slash < 0 ? filter : filter.substring(slash + 1);
+        }
+        return filter;
+    }
+}

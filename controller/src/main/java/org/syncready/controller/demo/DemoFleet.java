@@ -1,0 +1,128 @@
+package org.syncready.controller.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.syncready.controller.fleet.BoxRegistration;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the demo's twelve boxes as real agents with simulated probes, in one child JVM (the agent jar's
+ * fleet mode), so the controller depends on the agent only at run time and only for the demo.
+ */
+public final class DemoFleet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DemoFleet.class);
+    /** The demo box whose microphone goes silent now and then. */
+    static final String FLAKY_BOX = "box-shanbei-g4";
+
+    private final Process process;
+
+    private DemoFleet(Process process) {
+        this.process = process;
+    }
+
+    public static DemoFleet start(FleetRegistry registry, Path demoDir, String brokerUri, Path agentJar) throws Exception {
+        Files.createDirectories(demoDir);
+        Path fleetFile = demoDir.resolve("fleet.yaml");
+        if (registry.schools().isEmpty()) {
+            List<BoxRegistration> boxes = DemoBureau.seed(registry);
+            writeFleetFile(fleetFile, boxes, brokerUri);
+            log.info("demo bureau created: {} schools, {} boxes; fleet file {}", DemoBureau.SCHOOLS.size(), boxes.size(), fleetFile);
+        } else if (!Files.exists(fleetFile)) {
+            throw new IllegalStateException("the data folder has a fleet but no demo fleet file " + fleetFile
+                    + "; start the demo with a fresh --data folder");
+        } else {
+            rewriteBrokerUri(fleetFile, brokerUri);
+        }
+        Path jar = findAgentJar(agentJar);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path logFile = demoDir.resolve("agents.log");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx96m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                "--fleet", fleetFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        Process process = pb.start();
+        log.info("demo fleet started: 12 simulated agents (pid {}), log {}", process.pid(), logFile);
+        return new DemoFleet(process);
+    }
+
+    private static void writeFleetFile(Path fleetFile, List<BoxRegistration> boxes, String brokerUri) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        ArrayNode agents = root.putArray("agents");
+        for (BoxRegistration r : boxes) {
+            ObjectNode agent = agents.addObject();
+            agent.put("boxId", r.box().id());
+            agent.putObject("broker").put("uri", brokerUri).put("username", r.box().id()).put("password", r.secret());
+            agent.put("model", r.box().model());
+            agent.put("firmwareVersion", "demo-1.0");
+            agent.put("statusIntervalS", 10);
+            agent.putObject("probes").put("mode", "simulated");
+            if (r.box().id().equals(FLAKY_BOX)) {
+                agent.putObject("simulation").putObject("flakyMicrophone").put("id", "mic-1").put("periodS", 60);
+            }
+        }
+        // YAML is a superset of JSON, so the agent reads this file as YAML.
+        Path tmp = fleetFile.resolveSibling(fleetFile.getFileName() + ".tmp");
+        Files.writeString(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // Not a POSIX file system; the secrets are demo secrets anyway.
+        }
+        Files.move(tmp, fleetFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The broker port may differ between runs (--mqtt-port 0). */
+    private static void rewriteBrokerUri(Path fleetFile, String brokerUri) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(fleetFile.toFile());
+        root.withArray("agents").forEach(a -> ((ObjectNode) a.get("broker")).put("uri", brokerUri));
+        Files.writeString(fleetFile, json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    }
+
+    static Path findAgentJar(Path configured) {
+        List<Path> candidates = new ArrayList<>();
+        if (configured != null) {
+            candidates.add(configured);
+        }
+        try {
+            Path self = Path.of(DemoFleet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = Files.isDirectory(self) ? self : self.getParent();
+            candidates.add(dir.resolve("syncready-agent.jar"));
+            candidates.add(dir.resolve("../../agent/target/syncready-agent.jar").normalize());
+        } catch (Exception e) {
+            log.debug("cannot locate own jar: {}", e.toString());
+        }
+        candidates.add(Path.of("agent/target/syncready-agent.jar"));
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("the demo needs the agent jar; build it with 'mvn -B package -DskipTests' "
+                + "or pass --demo-agent-jar (looked in " + candidates + ")");
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package org.syncready.controller.fleet;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.syncready.controller.broker.BrokerAccess;
+import org.syncready.controller.broker.BrokerPrincipal;
+import org.syncready.controller.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schools, classrooms and boxes, with each box's MQTT secret (as a hash). Reads come from memory
+ * (the broker checks credentials on every CONNECT); writes go to SQLite first, so what the API
+ * confirmed survives a restart. Writing methods block: call them from a worker thread.
+ */
+public final class FleetRegistry implements BrokerAccess {
+    private static final Logger log = LoggerFactory.getLogger(FleetRegistry.class);
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Client ids of this prefix belong to controller nodes; no box may take one. */
+    public static final String CONTROLLER_CLIENT_PREFIX = "syncready-controller";
+
+    private final DataSource pool;
+    private final Map<String, School> schools = new ConcurrentHashMap<>();
+    private final Map<String, Classroom> classrooms = new ConcurrentHashMap<>();
+    private final Map<String, Box> boxes = new ConcurrentHashMap<>();
+    private final Map<String, String> secretHashes = new ConcurrentHashMap<>();
+    private final String controllerSecretHash;
+
+    private FleetRegistry(DataSource pool, String controllerSecret) {
+        this.pool = pool;
+        this.controllerSecretHash = BoxSecrets.hash(controllerSecret);
+    }
+
+    /** Loads the registry; {@code controllerSecret} is what this controller's own MQTT clients log in with. */
+    public static FleetRegistry load(Database database, String controllerSecret) throws SQLException {
+        FleetRegistry registry = new FleetRegistry(database.pool(), controllerSecret);
+        try (Connection c = database.pool().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, name_zh, name_en FROM school");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    registry.schools.put(rs.getString(1), new School(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, school_id, name_zh, name_en FROM classroom");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    registry.classrooms.put(rs.getString(1),
+                            new Classroom(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, classroom_id, model, secret_hash, created_at FROM box");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    registry.boxes.put(rs.getString(1), new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)));
+                    registry.secretHashes.put(rs.getString(1), rs.getString(4));
+                }
+            }
+        }
+        log.info("fleet registry loaded: {} schools, {} classrooms, {} boxes",
+                registry.schools.size(), registry.classrooms.size(), registry.boxes.size());
+        return registry;
+    }
+
+    public School addSchool(String id, String nameZh, String nameEn) throws RegistryException, SQLException {
+        checkId(id, "id");
+        checkName(nameZh, "nameZh");
+        checkName(nameEn, "nameEn");
+        if (schools.containsKey(id)) {
+            throw new RegistryException("conflict", "school '" + id + "' already exists");
+        }
+        execute("INSERT INTO school(id, name_zh, name_en, created_at) VALUES (?,?,?,?)", id, nameZh, nameEn, System.currentTimeMillis());
+        School school = new School(id, nameZh, nameEn);
+        schools.put(id, school);
+        log.info("school registered school={}", id);
+        return school;
+    }
+
+    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) throws RegistryException, SQLException {
+        checkId(id, "id");
+        checkName(nameZh, "nameZh");
+        checkName(nameEn, "nameEn");
+        if (!schools.containsKey(schoolId)) {
+            throw new RegistryException("not_found", "no school '" + schoolId + "'");
+        }
+        if (classrooms.containsKey(id)) {
+            throw new RegistryException("conflict", "classroom '" + id + "' already exists");
+        }
+        execute("INSERT INTO classroom(id, school_id, name_zh, name_en, created_at) VALUES (?,?,?,?,?)",
+                id, schoolId, nameZh, nameEn, System.currentTimeMillis());
+        Classroom classroom = new Classroom(id, schoolId, nameZh, nameEn);
+        classrooms.put(id, classroom);
+        log.info("classroom registered school={} classroom={}", schoolId, id);
+        return classroom;
+    }
+
+    /** Registers a box and returns its secret; the secret is not kept and cannot be shown again. */
+    public BoxRegistration registerBox(String id, String classroomId, String model) throws RegistryException, SQLException {
+        checkId(id, "id");
+        if (id.startsWith(CONTROLLER_CLIENT_PREFIX)) {
+            throw new RegistryException("invalid", "box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
+        }
+        checkName(model, "model");
+        if (!classrooms.containsKey(classroomId)) {
+            throw new RegistryException("not_found", "no classroom '" + classroomId + "'");
+        }
+        if (boxes.containsKey(id)) {
+            throw new RegistryException("conflict", "box '" + id + "' already exists");
+        }
+        String secret = BoxSecrets.newSecret();
+        String hash = BoxSecrets.hash(secret);
+        long now = System.currentTimeMillis();
+        execute("INSERT INTO box(id, classroom_id, model, secret_hash, created_at) VALUES (?,?,?,?,?)", id, classroomId, model, hash, now);
+        Box box = new Box(id, classroomId, model, now);
+        secretHashes.put(id, hash);
+        boxes.put(id, box);
+        log.info("box registered box={} classroom={} school={}", id, classroomId, classrooms.get(classroomId).schoolId());
+        return new BoxRegistration(box, secret);
+    }
+
+    @Override
+    public Optional<BrokerPrincipal> authenticate(String clientId, String username, byte[] password) {
+        if (username.equals(CONTROLLER_CLIENT_PREFIX)) {
+            return clientId.startsWith(CONTROLLER_CLIENT_PREFIX) && BoxSecrets.matches(password, controllerSecretHash)
+                    ? Optional.of(BrokerPrincipal.controller(clientId)) : Optional.empty();
+        }
+        // A box logs in as itself: its client id, user name and box id are one, so it cannot take over another's session.
+        String hash = secretHashes.get(username);
+        if (hash == null || !username.equals(clientId) || !BoxSecrets.matches(password, hash)) {
+            return Optional.empty();
+        }
+        return Optional.of(BrokerPrincipal.box(username));
+    }
+
+    public List<School> schools() {
+        return schools.values().stream().sorted(Comparator.comparing(School::id)).toList();
+    }
+
+    public Optional<School> school(String id) {
+        return Optional.ofNullable(schools.get(id));
+    }
+
+    /** Classrooms, optionally of one school. */
+    public List<Classroom> classrooms(String schoolId) {
+        return classrooms.values().stream()
+                .filter(c -> schoolId == null || c.schoolId().equals(schoolId))
+                .sorted(Comparator.comparing(Classroom::id)).toList();
+    }
+
+    public Optional<Classroom> classroom(String id) {
+        return Optional.ofNullable(classrooms.get(id));
+    }
+
+    public List<Box> boxes() {
+        return boxes.values().stream().sorted(Comparator.comparing(Box::id)).toList();
+    }
+
+    public Optional<Box> box(String id) {
+        return Optional.ofNullable(boxes.get(id));
+    }
+
+    public boolean isRegistered(String boxId) {
+        return boxes.containsKey(boxId);
+    }
+
+    /** The school a box belongs to, for logs and filters. */
+    public Optional<String> schoolOf(String boxId) {
+        Box box = boxes.get(boxId);
+        if (box == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(classrooms.get(box.classroomId())).map(Classroom::schoolId);
+    }
+
+    private void execute(String sql, Object... args) throws SQLException {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static void checkId(String id, String field) throws RegistryException {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new RegistryException("invalid", "field '" + field + "' must match [A-Za-z0-9_-]{1,64}");
+        }
+    }
+
+    private static void checkName(String name, String field) throws RegistryException {
+        if (name == null || name.isBlank() || name.getBytes(StandardCharsets.UTF_8).length > 200) {
+            throw new RegistryException("invalid", "field '" + field + "' is required (1..200 bytes)");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.syncready.controller.fleet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.syncready.controller.store.HistoryStore;
+import org.syncready.controller.store.StoreWrite;
+import org.syncready.protocol.AgentMessage;
+import org.syncready.protocol.BirthMessage;
+import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.ProtocolException;
+import org.syncready.protocol.StatusMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The latest known state of every box, in memory, updated as messages arrive and read by the API
+ * without touching the store. Safe to call from any thread; never blocks on I/O.
+ */
+public final class LiveFleet {
+    private static final Logger log = LoggerFactory.getLogger(LiveFleet.class);
+
+    /**
+     * The outcome of one message: whether it was new, whether the box should be asked for a rebirth,
+     * how many of its messages went missing before it, and the rows to store.
+     */
+    public record Applied(boolean accepted, boolean rebirth, long missed, List<StoreWrite> writes) {
+    }
+
+    private final Map<String, BoxLive> boxes = new ConcurrentHashMap<>();
+
+    /** Restores last-seen, birth and status from the store after a restart; every box starts offline. */
+    public void restore(List<HistoryStore.LatestRecord> latest, MessageCodec codec) {
+        for (HistoryStore.LatestRecord r : latest) {
+            try {
+                BirthMessage birth = r.birthJson() == null ? null : codec.decode(BirthMessage.class, r.birthJson().getBytes());
+                StatusMessage status = r.statusJson() == null ? null : codec.decode(StatusMessage.class, r.statusJson().getBytes());
+                box(r.boxId()).restore(r.lastSeen(), birth, status, r.statusAt());
+            } catch (ProtocolException e) {
+                log.warn("stored state of box={} is unreadable and was skipped: {}", r.boxId(), e.getMessage());
+            }
+        }
+    }
+
+    /** Folds one decoded message in; {@code json} is its payload as received, for storage. */
+    public Applied apply(AgentMessage message, String json, boolean retained, long receivedAt) {
+        return box(message.boxId()).apply(message, json, retained, receivedAt);
+    }
+
+    /** Flags boxes that are online but silent for three periods; returns the events to store. */
+    public List<StoreWrite> checkStale(long now) {
+        List<StoreWrite> events = new ArrayList<>();
+        for (BoxLive box : boxes.values()) {
+            StoreWrite event = box.checkStale(now);
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    public Optional<BoxSnapshot> snapshot(String boxId) {
+        BoxLive box = boxes.get(boxId);
+        return box == null ? Optional.empty() : Optional.of(box.snapshot());
+    }
+
+    public long count(Presence presence) {
+        return boxes.values().stream().filter(b -> b.presence() == presence).count();
+    }
+
+    public long staleCount() {
+        return boxes.values().stream().filter(BoxLive::stale).count();
+    }
+
+    private BoxLive box(String boxId) {
+        return boxes.computeIfAbsent(boxId, BoxLive::new);
+    }
+}

@@ -1,0 +1,133 @@
+package org.syncready.controller.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.syncready.controller.command.BoxCommands;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.fleet.LiveFleet;
+import org.syncready.controller.metrics.ControllerMetrics;
+import org.syncready.controller.store.StatusWriter;
+import org.syncready.controller.store.StoreWrite;
+import org.syncready.protocol.AgentMessage;
+import org.syncready.protocol.Channel;
+import org.syncready.protocol.CommandResponse;
+import org.syncready.protocol.CommandTypes;
+import org.syncready.protocol.Message;
+import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.ProtocolException;
+import org.syncready.protocol.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns MQTT messages from boxes into live state and stored rows. Runs on the MQTT client's callback
+ * thread (never a Vert.x event loop); when the store writer's queue is full it blocks here, which
+ * pushes back on the broker rather than dropping rows.
+ */
+public final class Ingest {
+    private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+    private static final Duration REBIRTH_TIMEOUT = Duration.ofSeconds(10);
+
+    private final MessageCodec codec;
+    private final FleetRegistry registry;
+    private final LiveFleet fleet;
+    private final StatusWriter writer;
+    private final BoxCommands commands;
+    private final ControllerMetrics metrics;
+    private final RefusalLog refusals = new RefusalLog(20_000);
+
+    public Ingest(MessageCodec codec, FleetRegistry registry, LiveFleet fleet, StatusWriter writer,
+                  BoxCommands commands, ControllerMetrics metrics) {
+        this.codec = codec;
+        this.registry = registry;
+        this.fleet = fleet;
+        this.writer = writer;
+        this.commands = commands;
+        this.metrics = metrics;
+    }
+
+    /** The filters to subscribe to: only what agents publish, so the controller never reads its own commands. */
+    public static List<String> filters(String sharedGroup) {
+        return java.util.Arrays.stream(Channel.values())
+                .filter(Channel::fromAgent)
+                .map(c -> Topics.ROOT + "+/" + c.suffix())
+                .map(f -> sharedGroup == null ? f : Topics.shared(sharedGroup, f))
+                .toList();
+    }
+
+    public void onMessage(String topic, MqttMessage mqttMessage) {
+        long receivedAt = System.currentTimeMillis();
+        byte[] payload = mqttMessage.getPayload();
+        Message message;
+        try {
+            message = codec.decode(topic, payload);
+        } catch (ProtocolException e) {
+            refuse(Topics.boxIdOrNull(topic), e.reason().label(), e.getMessage(), topic, receivedAt);
+            return;
+        }
+        if (!(message instanceof AgentMessage agentMessage)) {
+            refuse(message.boxId(), "wrong_direction", "controller-only message on an agent channel", topic, receivedAt);
+            return;
+        }
+        if (!registry.isRegistered(agentMessage.boxId())) {
+            refuse(agentMessage.boxId(), "unknown_box", "box is not registered", topic, receivedAt);
+            return;
+        }
+        String channel = topic.substring(topic.indexOf('/', Topics.ROOT.length()) + 1);
+        metrics.messageIn(channel);
+        metrics.ingestLag(receivedAt - agentMessage.ts());
+
+        if (agentMessage instanceof CommandResponse response) {
+            commands.onResponse(response);
+        }
+        LiveFleet.Applied applied = fleet.apply(agentMessage, new String(payload, StandardCharsets.UTF_8),
+                mqttMessage.isRetained(), receivedAt);
+        if (!applied.accepted()) {
+            if (!mqttMessage.isRetained()) {
+                metrics.duplicate();
+            }
+            return;
+        }
+        if (applied.missed() > 0) {
+            metrics.gap(applied.missed());
+            log.info("box={} skipped {} message(s) before seq={}", agentMessage.boxId(), applied.missed(), agentMessage.seq());
+        }
+        if (applied.rebirth()) {
+            requestRebirth(agentMessage.boxId());
+        }
+        store(applied.writes());
+    }
+
+    /** Hands rows to the writer; used for ingest's rows and for stale-status events. */
+    public void store(List<StoreWrite> writes) {
+        try {
+            for (StoreWrite w : writes) {
+                writer.put(w);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("interrupted while queueing {} rows for the store", writes.size());
+        }
+    }
+
+    private void requestRebirth(String boxId) {
+        metrics.rebirthRequested();
+        log.info("box={} sent data without a matching birth or after a gap; requesting rebirth", boxId);
+        commands.send(boxId, CommandTypes.REBIRTH, null, REBIRTH_TIMEOUT).whenComplete((r, e) -> {
+            if (e != null) {
+                log.info("box={} rebirth request unanswered: {}", boxId, e.getMessage());
+            }
+        });
+    }
+
+    private void refuse(String boxId, String reason, String detail, String topic, long now) {
+        metrics.rejected(reason);
+        String who = boxId == null ? "?" : boxId;
+        if (refusals.shouldLog(who, reason, now)) {
+            log.warn("refused message box={} topic={} reason={}: {} (further ones for a minute are only counted)",
+                    who, topic, reason, detail);
+        }
+    }
+}

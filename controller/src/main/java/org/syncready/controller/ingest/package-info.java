@@ -1,0 +1,6 @@
+/**
+ * Ingest: every message a box publishes is decoded and validated, folded into the live fleet, and
+ * handed to the store writer. Anything malformed is refused, counted and logged once per box per
+ * minute; it never disturbs other boxes' messages.
+ */
+package org.syncready.controller.ingest;

@@ -1,0 +1,98 @@
+package org.syncready.controller.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Every metric the controller exports, so their names live in one place and the Prometheus text on
+ * {@code /metrics} matches the docs. Counters are created on first use per label value.
+ */
+public final class ControllerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DistributionSummary batchSize;
+    private final Timer ingestLag;
+    private final Timer storeLag;
+
+    public ControllerMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        batchSize = DistributionSummary.builder("syncready.store.batch.size")
+                .description("Rows written per SQLite transaction").publishPercentiles(0.5, 0.99).register(registry);
+        ingestLag = Timer.builder("syncready.ingest.lag")
+                .description("Controller receive time minus the box's timestamp (includes box clock skew)")
+                .publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+        storeLag = Timer.builder("syncready.store.write.lag")
+                .description("From receiving a status to its row being committed")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    public void messageIn(String channel) {
+        Counter.builder("syncready.ingest.messages").description("Messages received from boxes, by channel")
+                .tag("channel", channel).register(registry).increment();
+    }
+
+    public void rejected(String reason) {
+        Counter.builder("syncready.ingest.rejected").description("Messages refused, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void duplicate() {
+        registry.counter("syncready.ingest.duplicates").increment();
+    }
+
+    public void gap(long missing) {
+        registry.counter("syncready.ingest.gap.messages").increment(missing);
+    }
+
+    public void rebirthRequested() {
+        registry.counter("syncready.ingest.rebirth.requests").increment();
+    }
+
+    public void authFailure(String reason) {
+        Counter.builder("syncready.broker.auth.failures").description("MQTT connections refused at CONNECT")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public void aclDenied(String action) {
+        Counter.builder("syncready.broker.acl.denied").description("Publishes and subscriptions outside the client's topic tree")
+                .tag("action", action).register(registry).increment();
+    }
+
+    public void ingestLag(long millis) {
+        ingestLag.record(Duration.ofMillis(Math.max(0, millis)));
+    }
+
+    public void storeBatch(int rows, long oldestReceivedAtMillis) {
+        batchSize.record(rows);
+        storeLag.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - oldestReceivedAtMillis)));
+    }
+
+    public void storeFailure() {
+        registry.counter("syncready.store.write.failures").increment();
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** A single counter's value, for tests and the health page. */
+    public double count(String name, String... tags) {
+        Counter c = registry.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+}

@@ -1,0 +1,87 @@
+package org.syncready.controller.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's SQLite file. WAL mode lets the pool's readers run beside the one writer; a busy
+ * timeout makes the rare competing writer (a registration during a batch) wait instead of failing.
+ * The schema is migrated with Flyway at open.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final int BUSY_TIMEOUT_MS = 10_000;
+
+    private final Path file;
+    private final HikariDataSource pool;
+
+    private Database(Path file, HikariDataSource pool) {
+        this.file = file;
+        this.pool = pool;
+    }
+
+    public static Database open(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        if (!Files.isWritable(parent)) {
+            throw new IOException("data folder is not writable: " + parent);
+        }
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            // Persistent for the file: set once, before anyone else opens it.
+            s.execute("PRAGMA journal_mode=WAL");
+        } catch (SQLException e) {
+            throw new IOException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+        }
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:org/syncready/controller/store/migration")
+                .load()
+                .migrate();
+
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("sqlite");
+        config.setMaximumPoolSize(4);
+        config.setConnectionInitSql("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS + "; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL");
+        HikariDataSource pool = new HikariDataSource(config);
+        log.info("store open at {}", file.toAbsolutePath());
+        return new Database(file, pool);
+    }
+
+    /** Pooled connections for reads and small writes (registrations). */
+    public DataSource pool() {
+        return pool;
+    }
+
+    /** A dedicated connection for the batch writer. */
+    Connection openWriterConnection() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+            s.execute("PRAGMA synchronous=NORMAL");
+        }
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,221 @@
+package org.syncready.controller.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.syncready.controller.metrics.ControllerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single SQLite writer. Ingest hands it rows; it writes them in batches, one transaction each,
+ * on its own thread. The queue is bounded: when it is full, {@link #put} blocks the ingest thread,
+ * which stops taking messages from the broker, so the broker's per-client queue absorbs the burst
+ * instead of the controller dropping rows. When the disk fails, the batch is retried with backoff
+ * and kept; nothing is thrown away.
+ */
+public final class StatusWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
+
+    private static final String INSERT_STATUS = "INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES (?,?,?,?,?,?)";
+    private static final String UPSERT_LATEST_STATUS = """
+            INSERT INTO box_latest(box_id, last_seen, boot_id, status, status_at) VALUES (?,?,?,?,?)
+            ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
+              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at
+            WHERE excluded.status_at >= coalesce(box_latest.status_at, 0)""";
+    private static final String UPSERT_LATEST_BIRTH = """
+            INSERT INTO box_latest(box_id, last_seen, boot_id, birth) VALUES (?,?,?,?)
+            ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
+              boot_id = excluded.boot_id, birth = excluded.birth""";
+    private static final String UPSERT_LATEST_PRESENCE = """
+            INSERT INTO box_latest(box_id, last_seen, online) VALUES (?,?,?)
+            ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen), online = excluded.online""";
+    private static final String INSERT_EVENT = "INSERT INTO box_event(box_id, at, kind, detail) VALUES (?,?,?,?)";
+
+    private final Database database;
+    private final ControllerMetrics metrics;
+    private final BlockingQueue<StoreWrite> queue;
+    private final int maxBatch;
+    private final Thread thread;
+    private final AtomicLong written = new AtomicLong();
+    private volatile boolean running = true;
+    private Connection connection;
+
+    public StatusWriter(Database database, ControllerMetrics metrics, int capacity, int maxBatch) {
+        this.database = database;
+        this.metrics = metrics;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.thread = new Thread(this::run, "store-writer");
+        metrics.gauge("syncready.store.queue.depth", "Rows waiting for the SQLite writer", queue::size);
+        metrics.gauge("syncready.store.rows.written", "Rows committed by the SQLite writer", written::get);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues a row; blocks while the queue is full (back-pressure, see the class comment). */
+    public void put(StoreWrite write) throws InterruptedException {
+        if (!running) {
+            throw new IllegalStateException("store writer is closed");
+        }
+        queue.put(write);
+    }
+
+    public int depth() {
+        return queue.size();
+    }
+
+    /** Rows committed so far. */
+    public long written() {
+        return written.get();
+    }
+
+    private void run() {
+        List<StoreWrite> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                StoreWrite first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                writeUntilDone(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                // close() interrupts only to stop waiting; the loop drains what is left.
+                running = false;
+            }
+        }
+        closeConnection();
+    }
+
+    private void writeUntilDone(List<StoreWrite> batch) {
+        long backoffMs = 100;
+        boolean failing = false;
+        while (true) {
+            try {
+                write(batch);
+                if (failing) {
+                    log.info("store writes recovered; {} rows written", batch.size());
+                }
+                return;
+            } catch (SQLException e) {
+                metrics.storeFailure();
+                closeConnection();
+                if (!failing) {
+                    log.warn("store write of {} rows failed, retrying with backoff: {}", batch.size(), e.getMessage());
+                    failing = true;
+                }
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    running = false;
+                    Thread.currentThread().interrupt();
+                }
+                if (!running && Thread.currentThread().isInterrupted()) {
+                    log.error("store writer stopped with {} unwritten rows after repeated failures", batch.size() + queue.size());
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    private void write(List<StoreWrite> batch) throws SQLException {
+        if (connection == null) {
+            connection = database.openWriterConnection();
+        }
+        long oldest = Long.MAX_VALUE;
+        try (PreparedStatement status = connection.prepareStatement(INSERT_STATUS);
+             PreparedStatement latestStatus = connection.prepareStatement(UPSERT_LATEST_STATUS);
+             PreparedStatement latestBirth = connection.prepareStatement(UPSERT_LATEST_BIRTH);
+             PreparedStatement latestPresence = connection.prepareStatement(UPSERT_LATEST_PRESENCE);
+             PreparedStatement event = connection.prepareStatement(INSERT_EVENT)) {
+            for (StoreWrite w : batch) {
+                oldest = Math.min(oldest, w.receivedAt());
+                if (w instanceof StoreWrite.Status s) {
+                        status.setString(1, s.boxId());
+                        status.setString(2, s.bootId());
+                        status.setLong(3, s.seq());
+                        status.setLong(4, s.receivedAt());
+                        status.setLong(5, s.ts());
+                        status.setString(6, s.json());
+                        status.addBatch();
+                        latestStatus.setString(1, s.boxId());
+                        latestStatus.setLong(2, s.receivedAt());
+                        latestStatus.setString(3, s.bootId());
+                        latestStatus.setString(4, s.json());
+                        latestStatus.setLong(5, s.receivedAt());
+                        latestStatus.addBatch();
+                } else if (w instanceof StoreWrite.Birth b) {
+                        latestBirth.setString(1, b.boxId());
+                        latestBirth.setLong(2, b.receivedAt());
+                        latestBirth.setString(3, b.bootId());
+                        latestBirth.setString(4, b.json());
+                        latestBirth.addBatch();
+                } else if (w instanceof StoreWrite.Presence p) {
+                        latestPresence.setString(1, p.boxId());
+                        latestPresence.setLong(2, p.receivedAt());
+                        latestPresence.setInt(3, p.online() ? 1 : 0);
+                        latestPresence.addBatch();
+                } else if (w instanceof StoreWrite.Event e) {
+                        event.setString(1, e.boxId());
+                        event.setLong(2, e.receivedAt());
+                        event.setString(3, e.kind());
+                        event.setString(4, e.detail());
+                        event.addBatch();
+                }
+            }
+            status.executeBatch();
+            latestStatus.executeBatch();
+            latestBirth.executeBatch();
+            latestPresence.executeBatch();
+            event.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // The connection is closed and reopened by the caller anyway.
+            }
+            throw e;
+        }
+        written.addAndGet(batch.size());
+        metrics.storeBatch(batch.size(), oldest);
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing writer connection: {}", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+
+    /** Stops taking rows, writes what is queued, and waits for the writer thread (bounded). */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(30_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
