@@ -13,7 +13,13 @@ public record ConfigDesired(int v, String boxId, long ts, long version, String p
         Check.positive(version, "version");
         Check.text(profile, "profile", 128);
         Check.text(sha256, "sha256", 64);
-        Check.present(body, "body");
+        // Jackson turns "body": null into a NullNode, which Check.present would let through.
+        if (body == null || body.isNull()) {
+            throw Check.missing("body");
+        }
+        if (!body.isObject()) {
+            throw Check.invalid("body", "must be a JSON object");
+        }
         Check.text(sig, "sig", 512);
     }
 }
