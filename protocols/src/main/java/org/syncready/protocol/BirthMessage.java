@@ -1,12 +1,13 @@
 package org.syncready.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
 /** What the box is, re-sent on every (re)connect and on a rebirth command. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BirthMessage(int v, String boxId, long ts, String bootId, long seq,
+public record BirthMessage(int v, String boxId, long ts, String bootId, @JsonProperty(required = true) long seq,
                            String agentVersion, String firmwareVersion, String model,
                            int statusIntervalS, Long configVersion,
                            Map<String, Capability> capabilities, List<DeviceInfo> devices) implements AgentMessage {

@@ -1,5 +1,6 @@
 package org.syncready.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -7,7 +8,7 @@ import java.util.Locale;
 
 /** What the agent did with a desired configuration. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConfigReported(int v, String boxId, long ts, String bootId, long seq, long version,
+public record ConfigReported(int v, String boxId, long ts, String bootId, @JsonProperty(required = true) long seq, @JsonProperty(required = true) long version,
                              Result result, String error) implements AgentMessage {
 
     public enum Result {

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Encodes and decodes protocol v1 payloads. Decoding checks, in this order: size, topic, JSON,
@@ -19,6 +22,7 @@ import java.io.IOException;
  * Thread-safe; make one and share it.
  */
 public final class MessageCodec {
+    private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing required creator property '([^']+)'");
     private final ObjectMapper mapper;
 
     public MessageCodec() {
@@ -70,6 +74,10 @@ public final class MessageCodec {
         } catch (InvalidFormatException e) {
             throw new ProtocolException(ProtocolException.Reason.INVALID_FIELD, describe(e));
         } catch (MismatchedInputException e) {
+            Matcher missing = MISSING_PROPERTY.matcher(String.valueOf(e.getOriginalMessage()));
+            if (missing.find()) {
+                throw missingField(payload, e, missing.group(1));
+            }
             ProtocolException.Reason reason = e.getPath().isEmpty()
                     ? ProtocolException.Reason.BAD_JSON : ProtocolException.Reason.INVALID_FIELD;
             throw new ProtocolException(reason, describe(e));
@@ -83,6 +91,32 @@ public final class MessageCodec {
         }
     }
 
+    /**
+     * Jackson reports a missing required field before the record's constructor checks the version;
+     * a message of another version is refused as such, not for lacking one of v1's fields.
+     */
+    private ProtocolException missingField(byte[] payload, MismatchedInputException e, String field) {
+        try {
+            JsonNode root = mapper.readTree(payload);
+            JsonNode v = root.path("v");
+            if (!v.isInt() || v.intValue() != Protocol.VERSION) {
+                return new ProtocolException(ProtocolException.Reason.UNSUPPORTED_VERSION,
+                        v.isMissingNode() ? "missing protocol version 'v'" : "unsupported protocol version v=" + v);
+            }
+            JsonNode boxId = root.path("boxId");
+            if (boxId.isTextual()) {
+                Check.boxId(boxId.asText());
+            }
+        } catch (ProtocolViolation violation) {
+            return new ProtocolException(violation.reason, violation.getMessage());
+        } catch (IOException ignored) {
+            // It parsed a moment ago; fall through to the missing field.
+        }
+        String path = path(e);
+        return new ProtocolException(ProtocolException.Reason.MISSING_FIELD,
+                "missing field '" + (path.isEmpty() ? field : path) + "'");
+    }
+
     private static void checkSize(byte[] payload) throws ProtocolException {
         if (payload == null || payload.length == 0) {
             throw new ProtocolException(ProtocolException.Reason.BAD_JSON, "empty payload");
@@ -94,6 +128,12 @@ public final class MessageCodec {
     }
 
     private static String describe(JsonMappingException e) {
+        String path = path(e);
+        String where = path.isEmpty() ? "" : "field '" + path + "': ";
+        return where + firstLine(e.getOriginalMessage());
+    }
+
+    private static String path(JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
@@ -105,8 +145,7 @@ public final class MessageCodec {
                 path.append('[').append(ref.getIndex()).append(']');
             }
         }
-        String where = path.isEmpty() ? "" : "field '" + path + "': ";
-        return where + firstLine(e.getOriginalMessage());
+        return path.toString();
     }
 
     private static String firstLine(String s) {

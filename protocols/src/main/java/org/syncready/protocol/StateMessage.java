@@ -1,5 +1,6 @@
 package org.syncready.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Locale;
  * agent's connections within one boot, so a late Will from an old connection never hides a newer
  * "online". State messages do not advance {@code seq}: they repeat the last data seq.
  */
-public record StateMessage(int v, String boxId, long ts, String bootId, long seq, int conn, Presence state)
+public record StateMessage(int v, String boxId, long ts, String bootId, @JsonProperty(required = true) long seq, @JsonProperty(required = true) int conn, Presence state)
         implements AgentMessage {
 
     public enum Presence {

@@ -1,5 +1,6 @@
 package org.syncready.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * change. Full state rather than change events, so a restarting controller knows every box at once.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record StatusMessage(int v, String boxId, long ts, String bootId, long seq, int intervalS,
+public record StatusMessage(int v, String boxId, long ts, String bootId, @JsonProperty(required = true) long seq, int intervalS,
                             List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
                             NetworkStatus network, SystemStatus system, StreamStatus stream) implements AgentMessage {
     public StatusMessage {

@@ -73,6 +73,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void refusesMissingNumbersAndFlagsInsteadOfReadingThemAsZero() {
+        String json = new String(codec.encode(status("box-1", 1)), StandardCharsets.UTF_8);
+        ProtocolException noSeq = refuse(statusTopic, json.replace("\"seq\":1,", ""));
+        assertEquals(ProtocolException.Reason.MISSING_FIELD, noSeq.reason());
+        assertEquals("missing field 'seq'", noSeq.getMessage());
+        ProtocolException noMuted = refuse(statusTopic, json.replace("\"muted\":false,", ""));
+        assertEquals(ProtocolException.Reason.MISSING_FIELD, noMuted.reason());
+        assertTrue(noMuted.getMessage().contains("microphones[0].muted"), noMuted.getMessage());
+        ProtocolException otherVersion = refuse(statusTopic, json.replace("\"seq\":1,", "").replace("\"v\":1", "\"v\":3"));
+        assertEquals(ProtocolException.Reason.UNSUPPORTED_VERSION, otherVersion.reason());
+    }
+
+    @Test
     void namesTheInvalidField() {
         String json = new String(codec.encode(status("box-1", 1)), StandardCharsets.UTF_8)
                 .replace("\"state\":\"ok\"", "\"state\":\"melted\"");

@@ -295,17 +295,6 @@ class ProtocolDocumentTest {
         }));
     }
 
-    /**
-     * Fields the codec cannot tell absent from 0 or false, because the records hold them as Java
-     * primitives: it decodes a message without them as if they were 0/false. The schemas (the contract
-     * a box is written against) still require them. Remove an entry once the codec refuses the absence.
-     */
-    private static final Map<String, Set<String>> CODEC_DEFAULTS_ABSENT_PRIMITIVE = Map.of(
-            "state.schema.json", Set.of("seq", "conn"),
-            "birth.schema.json", Set.of("seq"),
-            "status.schema.json", Set.of("seq"),
-            "config-reported.schema.json", Set.of("seq", "version"),
-            "cmd-response.schema.json", Set.of("seq", "ok"));
 
     @TestFactory
     Stream<DynamicTest> removingARequiredFieldFailsTheSchemaAndTheCodec() {
@@ -319,11 +308,9 @@ class ProtocolDocumentTest {
                 Set<ValidationMessage> errors = schema(example.schemaFile()).validate(node);
                 assertTrue(errors.stream().anyMatch(m -> m.getType().equals("required") && field.equals(m.getProperty())),
                         "schema must require " + field + ", got " + describe(errors));
-                if (!CODEC_DEFAULTS_ABSENT_PRIMITIVE.getOrDefault(example.schemaFile(), Set.of()).contains(field)) {
-                    assertThrows(ProtocolException.class,
-                            () -> decode(example.schemaFile(), STRICT.writeValueAsBytes(node)),
-                            "the codec accepted " + example + " without " + field);
-                }
+                assertThrows(ProtocolException.class,
+                        () -> decode(example.schemaFile(), STRICT.writeValueAsBytes(node)),
+                        "the codec accepted " + example + " without " + field);
             }));
         });
     }

@@ -60,6 +60,10 @@ public final class Ingest {
     public void onMessage(String topic, MqttMessage mqttMessage) {
         long receivedAt = System.currentTimeMillis();
         byte[] payload = mqttMessage.getPayload();
+        if (payload.length == 0) {
+            // An empty retained payload clears a retained topic (e.g. a decommissioned box); nothing to ingest.
+            return;
+        }
         Message message;
         try {
             message = codec.decode(topic, payload);
