@@ -68,7 +68,7 @@ public final class DemoFleet implements AutoCloseable {
             agent.put("statusIntervalS", 10);
             agent.putObject("probes").put("mode", "simulated");
             if (r.box().id().equals(FLAKY_BOX)) {
-                agent.putObject("simulation").putObject("flakyMicrophone").put("id", "mic-1").put("periodS", 60);
+                agent.putObject("simulation").putObject("flakyMicrophone").put("id", "mic-room").put("periodS", 60);
             }
         }
         // YAML is a superset of JSON, so the agent reads this file as YAML.
