@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.probe.LinkNetworkProbe;
 import org.syncready.agent.probe.ProbeResult;
@@ -39,14 +40,16 @@ final class ProbeSet implements AutoCloseable {
 
     ProbeSet(AgentConfig config, SimulatedFaults faults) {
         runner = new ProbeRunner(config.boxId(), Duration.ofMillis(config.probeTimeoutMs()));
-        long seed = config.boxId().hashCode();
         if (config.probes().mode() == AgentConfig.ProbeMode.SIMULATED) {
+            // Seeds mixed by SplittableRandom: java.util.Random gives nearly equal first values for
+            // neighbouring seeds, and box ids like box-01, box-02 have neighbouring hash codes.
+            SplittableRandom seeds = new SplittableRandom(config.boxId().hashCode());
             AgentConfig.Simulation sim = config.simulation();
-            cameras = runner.add(new SimulatedCameraProbe(sim.cameras(), faults, seed));
+            cameras = runner.add(new SimulatedCameraProbe(sim.cameras(), faults, seeds.nextLong()));
             microphones = runner.add(new SimulatedMicrophoneProbe(sim.microphones(), sim.flakyMicrophone(), faults,
-                    System::currentTimeMillis, seed * 31));
-            network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seed * 17));
-            stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seed * 13));
+                    System::currentTimeMillis, seeds.nextLong()));
+            network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
+            stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
         } else {
             cameras = null;
             microphones = null;

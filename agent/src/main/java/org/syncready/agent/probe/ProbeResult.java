@@ -15,7 +15,8 @@ public record ProbeResult<T>(String probe, T value, String error, boolean stale,
         return error == null;
     }
 
-    static <T> ProbeResult<T> fresh(String probe, T value, long at) {
+    /** A value measured now. */
+    public static <T> ProbeResult<T> fresh(String probe, T value, long at) {
         return new ProbeResult<>(probe, value, null, false, at);
     }
 }
