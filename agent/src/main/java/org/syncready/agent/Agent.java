@@ -1,0 +1,302 @@
+package org.syncready.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.syncready.agent.command.CommandHandler;
+import org.syncready.agent.command.CommandTarget;
+import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.mqtt.IncomingCommand;
+import org.syncready.agent.mqtt.MqttReporter;
+import org.syncready.agent.mqtt.ReportContent;
+import org.syncready.agent.probe.Snapshot;
+import org.syncready.agent.sim.SimulatedFaults;
+import org.syncready.protocol.BirthMessage;
+import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.DeviceInfo;
+import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.MicrophoneStatus;
+import org.syncready.protocol.Protocol;
+import org.syncready.protocol.StatusMessage;
+
+/**
+ * One running agent: probes in rounds, reports over MQTT, answers commands.
+ *
+ * <p>Threads: {@code work-<boxId>} runs probe rounds and commands one at a time; {@code mqtt-<boxId>}
+ * owns the connection (see {@link MqttReporter}); each probe has its own thread (see
+ * {@link org.syncready.agent.probe.ProbeRunner}). A round that sees a significant change (a device's
+ * state, the link, the stream) publishes a status at once; otherwise status goes out every
+ * {@code statusIntervalS}.
+ */
+public final class Agent {
+    /** The agent's own version, from the build. */
+    public static final String VERSION = readVersion();
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final long PUBLISH_WAIT_MS = 5_000;
+
+    private final AgentConfig config;
+    private final String boxId;
+    private final String bootId = UUID.randomUUID().toString();
+    private final MessageCodec codec = new MessageCodec();
+    private final SimulatedFaults faults;
+    private final ProbeSet probes;
+    private final MqttReporter reporter;
+    private final CommandHandler commands;
+    private final ScheduledExecutorService work;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile Snapshot latest;
+    /** The significant part of the latest status built for publishing; a round that differs publishes at once. */
+    private volatile Snapshot.Significant reported;
+    private volatile List<DeviceInfo> announcedDevices;
+
+    private Agent(AgentConfig config, IntConsumer exitHook) {
+        this.config = config;
+        this.boxId = config.boxId();
+        if (config.probes().mode() == AgentConfig.ProbeMode.SIMULATED) {
+            faults = new SimulatedFaults(
+                    config.simulation().cameras().stream().map(AgentConfig.Camera::id).toList(),
+                    config.simulation().microphones().stream().map(AgentConfig.Microphone::id).toList());
+            faults.onChange(this::reprobeNow);
+        } else {
+            faults = null;
+        }
+        probes = new ProbeSet(config, faults);
+        work = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "work-" + boxId);
+            t.setDaemon(true);
+            return t;
+        });
+        reporter = new MqttReporter(config, bootId, codec, new Content(), this::onCommand);
+        commands = new CommandHandler(boxId, new Target(), codec.mapper(), code -> {
+            // Not on the work thread: stop() shuts that thread down.
+            Thread t = new Thread(() -> {
+                stop();
+                exitHook.accept(code);
+            }, "restart-" + boxId);
+            t.start();
+        });
+    }
+
+    /** Starts an agent whose restart-agent command exits the JVM (systemd brings it back). */
+    public static Agent start(AgentConfig config) {
+        return start(config, System::exit);
+    }
+
+    /**
+     * Starts an agent: runs a first probe round (so the first birth and status are real), starts
+     * connecting and returns without waiting for the connection.
+     *
+     * @param exitHook what restart-agent does after the agent stopped, given the exit code
+     */
+    public static Agent start(AgentConfig config, IntConsumer exitHook) {
+        Agent agent = new Agent(config, exitHook);
+        agent.latest = agent.probes.run();
+        agent.announcedDevices = agent.devices(agent.latest);
+        agent.reporter.start();
+        agent.work.scheduleWithFixedDelay(agent::round, config.probeIntervalS(), config.probeIntervalS(), TimeUnit.SECONDS);
+        agent.work.scheduleAtFixedRate(agent.reporter::publishStatus, config.statusIntervalS(), config.statusIntervalS(),
+                TimeUnit.SECONDS);
+        log.info("{}: agent {} started (boot {}, {} probes, status every {} s, broker {})", agent.boxId, VERSION,
+                agent.bootId, config.probes().mode(), config.statusIntervalS(), config.broker().uri());
+        return agent;
+    }
+
+    /** Clean stop: offline state, DISCONNECT, threads ended. Idempotent. */
+    public void stop() {
+        if (stopped.compareAndSet(false, true)) {
+            work.shutdownNow();
+            reporter.stop();
+            probes.close();
+        }
+    }
+
+    /**
+     * Simulated power loss: the TCP connection closes without DISCONNECT (the broker publishes the
+     * Will), nothing more is sent and the agent does not reconnect.
+     */
+    public void halt() {
+        if (stopped.compareAndSet(false, true)) {
+            work.shutdownNow();
+            reporter.halt();
+            probes.close();
+        }
+    }
+
+    /** The fault switchboard when the probes are simulated. */
+    public Optional<SimulatedFaults> faults() {
+        return Optional.ofNullable(faults);
+    }
+
+    /** Runs a probe round now (without waiting for it); a significant change is published at once. */
+    public void reprobeNow() {
+        try {
+            work.execute(this::round);
+        } catch (RejectedExecutionException e) {
+            // Stopped.
+        }
+    }
+
+    public boolean connected() {
+        return reporter.connected();
+    }
+
+    public String bootId() {
+        return bootId;
+    }
+
+    public String boxId() {
+        return boxId;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    private void round() {
+        try {
+            latest = probes.run();
+            Snapshot.Significant now = latest.significant();
+            Snapshot.Significant before = reported;
+            if (before != null && !now.equals(before)) {
+                log.info("{}: {}", boxId, describeChange(before, now));
+                reporter.publishStatus();
+            }
+            List<DeviceInfo> devices = devices(latest);
+            if (!devices.equals(announcedDevices)) {
+                // Sparkplug's rule: a new inventory is a new birth.
+                announcedDevices = devices;
+                log.info("{}: device inventory changed; publishing a new birth", boxId);
+                reporter.publishBirth();
+            }
+        } catch (RuntimeException e) {
+            log.error("{}: probe round failed", boxId, e);
+        }
+    }
+
+    private static String describeChange(Snapshot.Significant before, Snapshot.Significant now) {
+        List<String> changes = new ArrayList<>();
+        for (String d : now.devices()) {
+            if (!before.devices().contains(d)) {
+                changes.add(d);
+            }
+        }
+        if (!now.link().equals(before.link())) {
+            changes.add("link " + now.link());
+        }
+        if (!now.unreachableTargets().equals(before.unreachableTargets())) {
+            changes.add("unreachable targets " + now.unreachableTargets());
+        }
+        if (now.stream() != null && !now.stream().equals(before.stream())) {
+            changes.add("stream pushing " + now.stream());
+        }
+        if (!now.failingProbes().equals(before.failingProbes())) {
+            changes.add("failing probes " + now.failingProbes());
+        }
+        return "status changed: " + String.join("; ", changes);
+    }
+
+    private void onCommand(IncomingCommand command) {
+        try {
+            work.execute(() -> commands.handle(command));
+        } catch (RejectedExecutionException e) {
+            log.info("{}: command {} ignored: agent stopping", boxId, command.request().id());
+        }
+    }
+
+    private List<DeviceInfo> devices(Snapshot s) {
+        List<DeviceInfo> devices = new ArrayList<>();
+        for (CameraStatus c : s.cameras()) {
+            devices.add(new DeviceInfo("camera", c.id(), c.role().toString(), c.kind().toString(), null));
+        }
+        for (MicrophoneStatus m : s.microphones()) {
+            devices.add(new DeviceInfo("microphone", m.id(), m.role(), null, null));
+        }
+        devices.add(new DeviceInfo("network", s.network().iface() == null ? "uplink" : s.network().iface(), null, null, null));
+        if (s.stream() != null) {
+            devices.add(new DeviceInfo("stream", "stream", null, null, s.stream().target()));
+        }
+        return devices;
+    }
+
+    private static String readVersion() {
+        try (InputStream in = Agent.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // Fall through: an unknown version must not stop the agent.
+        }
+        return "dev";
+    }
+
+    /** What the reporter publishes: built from the latest probe round at the moment of sending. */
+    private final class Content implements ReportContent {
+        @Override
+        public BirthMessage birth(long seq, long ts) {
+            return new BirthMessage(Protocol.VERSION, boxId, ts, bootId, seq, VERSION, config.firmwareVersion(),
+                    config.model(), config.statusIntervalS(), null, probes.capabilities(), announcedDevices);
+        }
+
+        @Override
+        public Optional<StatusMessage> status(long seq, long ts) {
+            Snapshot s = latest;
+            if (s == null) {
+                return Optional.empty();
+            }
+            reported = s.significant();
+            return Optional.of(s.toStatus(boxId, bootId, seq, ts, config.statusIntervalS()));
+        }
+    }
+
+    /** What commands act on. */
+    private final class Target implements CommandTarget {
+        @Override
+        public Snapshot probeNow() {
+            latest = probes.run();
+            return latest;
+        }
+
+        @Override
+        public Optional<StatusMessage> publishStatus() {
+            try {
+                return reporter.publishStatus().get(PUBLISH_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public boolean publishBirth() {
+            try {
+                return reporter.publishBirth().get(PUBLISH_WAIT_MS, TimeUnit.MILLISECONDS).isPresent();
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        @Override
+        public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
+            return reporter.reply(command, ok, result, error);
+        }
+    }
+}

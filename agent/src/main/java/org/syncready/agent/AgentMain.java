@@ -1,0 +1,151 @@
+package org.syncready.agent;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.ConfigException;
+import org.syncready.agent.config.ConfigLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: {@code java -jar syncready-agent.jar --config agent.yaml}, flags overriding the
+ * file; or {@code --fleet fleet.yaml} for several simulated agents in one JVM. Runs until SIGTERM,
+ * then stops cleanly (offline state, DISCONNECT). Exit code 2 means the configuration is wrong.
+ */
+@Command(name = "syncready-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Reports a classroom recording box's cameras, microphones, network and system to the SyncReady controller over MQTT 5.")
+public final class AgentMain implements Callable<Integer> {
+    static final int CONFIG_ERROR = 2;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "agent.yaml of this box")
+    Path config;
+
+    @Option(names = "--fleet", paramLabel = "FILE", description = "fleet.yaml: run several simulated agents in this JVM (demo)")
+    Path fleet;
+
+    @Option(names = "--box-id", paramLabel = "ID", description = "overrides boxId")
+    String boxId;
+
+    @Option(names = "--broker", paramLabel = "URI", description = "overrides broker.uri, e.g. tcp://controller:1883")
+    String broker;
+
+    @Option(names = "--username", description = "overrides broker.username (default: the box id)")
+    String username;
+
+    @Option(names = "--password", description = "overrides broker.password (visible in ps: prefer --password-file)")
+    String password;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "overrides broker.passwordFile")
+    Path passwordFile;
+
+    @Option(names = "--keep-alive", paramLabel = "SECONDS", description = "overrides broker.keepAliveS")
+    Integer keepAlive;
+
+    @Option(names = "--model", description = "overrides model")
+    String model;
+
+    @Option(names = "--firmware-version", paramLabel = "VERSION", description = "overrides firmwareVersion")
+    String firmwareVersion;
+
+    @Option(names = "--status-interval", paramLabel = "SECONDS", description = "overrides statusIntervalS")
+    Integer statusInterval;
+
+    @Option(names = "--probe-interval", paramLabel = "SECONDS", description = "overrides probeIntervalS")
+    Integer probeInterval;
+
+    @Option(names = "--probe-timeout", paramLabel = "MS", description = "overrides probeTimeoutMs")
+    Integer probeTimeout;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "overrides dataDir")
+    Path dataDir;
+
+    @Option(names = "--probes", paramLabel = "MODE", description = "overrides probes.mode: real or simulated")
+    String probes;
+
+    @Option(names = "--iface", paramLabel = "NAME", description = "overrides network.iface")
+    String iface;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        List<AgentConfig> configs;
+        try {
+            configs = configs();
+        } catch (ConfigException e) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("syncready-agent: " + e.getMessage());
+            return CONFIG_ERROR;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable stop;
+        if (fleet != null) {
+            Fleet running = Fleet.start(configs);
+            stop = running::stop;
+        } else {
+            Agent running = Agent.start(configs.get(0));
+            stop = running::stop;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            done.countDown();
+        }, "shutdown"));
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** The configs the parsed flags describe: one agent, or a fleet. */
+    List<AgentConfig> configs() {
+        if (config != null && fleet != null) {
+            throw new ConfigException(null, "use either --config or --fleet, not both");
+        }
+        return fleet != null ? ConfigLoader.loadFleet(fleet, overrides()) : List.of(ConfigLoader.load(config, overrides()));
+    }
+
+    /** Flags given, keyed by the config field they override. */
+    Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, "boxId", boxId);
+        put(o, "broker.uri", broker);
+        put(o, "broker.username", username);
+        put(o, "broker.password", password);
+        put(o, "broker.passwordFile", passwordFile == null ? null : passwordFile.toAbsolutePath());
+        put(o, "broker.keepAliveS", keepAlive);
+        put(o, "model", model);
+        put(o, "firmwareVersion", firmwareVersion);
+        put(o, "statusIntervalS", statusInterval);
+        put(o, "probeIntervalS", probeInterval);
+        put(o, "probeTimeoutMs", probeTimeout);
+        put(o, "dataDir", dataDir == null ? null : dataDir.toAbsolutePath());
+        put(o, "probes.mode", probes);
+        put(o, "network.iface", iface);
+        return o;
+    }
+
+    private static void put(Map<String, Object> o, String key, Object value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"syncready-agent " + Agent.VERSION};
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.syncready.agent;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.probe.LinkNetworkProbe;
+import org.syncready.agent.probe.ProbeResult;
+import org.syncready.agent.probe.ProbeRunner;
+import org.syncready.agent.probe.Snapshot;
+import org.syncready.agent.probe.SystemProbe;
+import org.syncready.agent.sim.SimulatedCameraProbe;
+import org.syncready.agent.sim.SimulatedFaults;
+import org.syncready.agent.sim.SimulatedMicrophoneProbe;
+import org.syncready.agent.sim.SimulatedNetworkProbe;
+import org.syncready.agent.sim.SimulatedStreamProbe;
+import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.Capability;
+import org.syncready.protocol.MicrophoneStatus;
+import org.syncready.protocol.NetworkStatus;
+import org.syncready.protocol.StreamStatus;
+import org.syncready.protocol.SystemStatus;
+
+/**
+ * The probes of one agent, chosen by the probe mode, and their assembly into a {@link Snapshot}.
+ * The system probe is always the real one: a simulated box still runs on a real machine.
+ */
+final class ProbeSet implements AutoCloseable {
+    private static final String NOT_YET = "no probe for this on this agent yet";
+
+    private final ProbeRunner runner;
+    private final ProbeRunner.Slot<List<CameraStatus>> cameras;
+    private final ProbeRunner.Slot<List<MicrophoneStatus>> microphones;
+    private final ProbeRunner.Slot<NetworkStatus> network;
+    private final ProbeRunner.Slot<SystemStatus> system;
+    private final ProbeRunner.Slot<StreamStatus> stream;
+    private final Map<String, Capability> capabilities = new LinkedHashMap<>();
+
+    ProbeSet(AgentConfig config, SimulatedFaults faults) {
+        runner = new ProbeRunner(config.boxId(), Duration.ofMillis(config.probeTimeoutMs()));
+        if (config.probes().mode() == AgentConfig.ProbeMode.SIMULATED) {
+            // Seeds mixed by SplittableRandom: java.util.Random gives nearly equal first values for
+            // neighbouring seeds, and box ids like box-01, box-02 have neighbouring hash codes.
+            SplittableRandom seeds = new SplittableRandom(config.boxId().hashCode());
+            AgentConfig.Simulation sim = config.simulation();
+            cameras = runner.add(new SimulatedCameraProbe(sim.cameras(), faults, seeds.nextLong()));
+            microphones = runner.add(new SimulatedMicrophoneProbe(sim.microphones(), sim.flakyMicrophone(), faults,
+                    System::currentTimeMillis, seeds.nextLong()));
+            network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
+            stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
+        } else {
+            cameras = null;
+            microphones = null;
+            // The connect timeout stays under the probe timeout, so a black-holed target reads as
+            // "unreachable" rather than turning the whole network probe into a timeout.
+            network = runner.add(LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
+                    Duration.ofMillis(config.probeTimeoutMs() * 3L / 4)));
+            stream = null;
+        }
+        system = runner.add(SystemProbe.ofHost(config.dataDir()));
+        capabilities.put("camera", cameras == null ? new Capability(false, NOT_YET) : cameras.probe().capability());
+        capabilities.put("microphone", microphones == null ? new Capability(false, NOT_YET) : microphones.probe().capability());
+        capabilities.put("network", network.probe().capability());
+        capabilities.put("system", system.probe().capability());
+        capabilities.put("stream", stream == null ? new Capability(false, NOT_YET) : stream.probe().capability());
+    }
+
+    /** One round of every probe; blocks at most the probe timeout. */
+    Snapshot run() {
+        runner.runAll();
+        return Snapshot.of(System.currentTimeMillis(), last(cameras), last(microphones), last(network),
+                last(system), last(stream));
+    }
+
+    Map<String, Capability> capabilities() {
+        return Map.copyOf(capabilities);
+    }
+
+    private static <T> ProbeResult<T> last(ProbeRunner.Slot<T> slot) {
+        return slot == null ? null : slot.last();
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}

@@ -1,0 +1,23 @@
+package org.syncready.agent.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.syncready.agent.mqtt.IncomingCommand;
+import org.syncready.agent.probe.Snapshot;
+import org.syncready.protocol.StatusMessage;
+
+/** What commands can make the agent do; the agent implements it, tests fake it. */
+public interface CommandTarget {
+    /** Runs every probe now, makes the result the latest status, and returns it. Blocks up to the probe timeout. */
+    Snapshot probeNow();
+
+    /** Publishes the latest status; empty when it could not be sent. */
+    Optional<StatusMessage> publishStatus();
+
+    /** Publishes the birth again; false when it could not be sent. */
+    boolean publishBirth();
+
+    /** Sends the reply to a command; the future completes when it has been handed to the connection. */
+    CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error);
+}

@@ -1,0 +1,383 @@
+package org.syncready.agent.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.syncready.protocol.CameraKind;
+import org.syncready.protocol.CameraRole;
+
+/**
+ * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
+ * from agent.yaml with {@link ConfigLoader}, or build it in code with {@link #builder(String, String, String)}.
+ *
+ * @param boxId           the box's id, also its MQTT client id
+ * @param broker          where and how to connect
+ * @param model           box model, reported in the birth
+ * @param firmwareVersion box firmware version, reported in the birth
+ * @param statusIntervalS seconds between periodic status reports
+ * @param probeIntervalS  seconds between probe rounds; a significant change is reported after the round that saw it
+ * @param probeTimeoutMs  how long one probe round waits for a probe before using its last value
+ * @param dataDir         where the agent keeps its state; its free disk space is reported
+ * @param probes          real or simulated probes
+ * @param network         interface and targets the network probe checks
+ * @param simulation      the devices simulated probes pretend to have (used only in simulated mode)
+ */
+public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
+                          int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
+                          Probes probes, Network network, Simulation simulation) {
+
+    static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    public AgentConfig {
+        if (boxId == null || boxId.isBlank()) {
+            throw ConfigException.missing("boxId");
+        }
+        if (!BOX_ID.matcher(boxId).matches()) {
+            throw new ConfigException("boxId", "must match [A-Za-z0-9_-]{1,64}, was '" + boxId + "'");
+        }
+        if (broker == null) {
+            throw ConfigException.missing("broker");
+        }
+        model = textOr(model, "model", "SR-SIM");
+        firmwareVersion = textOr(firmwareVersion, "firmwareVersion", "unknown");
+        ConfigException.range("statusIntervalS", statusIntervalS, 1, 3600);
+        ConfigException.range("probeIntervalS", probeIntervalS, 1, 3600);
+        ConfigException.range("probeTimeoutMs", probeTimeoutMs, 100, 60_000);
+        dataDir = dataDir == null ? Path.of("syncready-data") : dataDir;
+        probes = probes == null ? new Probes(ProbeMode.SIMULATED) : probes;
+        network = network == null ? new Network(null, List.of()) : network;
+        simulation = simulation == null ? Simulation.DEFAULT : simulation;
+    }
+
+    /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
+    public static Builder builder(String boxId, String brokerUri, String password) {
+        return new Builder(boxId, brokerUri, password);
+    }
+
+    /** A builder that starts from this config, to change a field or two. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The username to log in with, which is the box id unless configured otherwise. */
+    public String username() {
+        return broker.username() == null ? boxId : broker.username();
+    }
+
+    /** The network targets to probe: the configured ones, or the broker itself when none are configured. */
+    public List<Target> probeTargets() {
+        if (!network.targets().isEmpty()) {
+            return network.targets();
+        }
+        URI uri = URI.create(broker.uri());
+        return List.of(new Target("broker", uri.getHost(), uri.getPort()));
+    }
+
+    /**
+     * @param uri        {@code tcp://host:port}
+     * @param username   null means the box id
+     * @param password   the box's secret (already read from {@code passwordFile} when that was configured)
+     * @param keepAliveS MQTT keep-alive
+     */
+    public record Broker(String uri, String username, String password, int keepAliveS) {
+        public Broker {
+            if (uri == null || uri.isBlank()) {
+                throw ConfigException.missing("broker.uri");
+            }
+            checkUri(uri);
+            if (username != null && username.isBlank()) {
+                throw new ConfigException("broker.username", "must not be empty");
+            }
+            if (password == null || password.isEmpty()) {
+                throw new ConfigException("broker.password", "is missing: set broker.password or broker.passwordFile");
+            }
+            ConfigException.range("broker.keepAliveS", keepAliveS, 5, 3600);
+        }
+
+        private static void checkUri(String uri) {
+            try {
+                URI parsed = new URI(uri);
+                if (!"tcp".equals(parsed.getScheme()) || parsed.getHost() == null || parsed.getPort() < 1
+                        || (parsed.getPath() != null && !parsed.getPath().isEmpty())) {
+                    throw new ConfigException("broker.uri", "must look like tcp://host:port, was '" + uri + "'");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException("broker.uri", "must look like tcp://host:port, was '" + uri + "'");
+            }
+        }
+
+        /** Never prints the password: configs end up in logs. */
+        @Override
+        public String toString() {
+            return "Broker[uri=" + uri + ", username=" + username + ", password=***, keepAliveS=" + keepAliveS + "]";
+        }
+    }
+
+    /** Whether the agent probes the real box or simulates one. */
+    public enum ProbeMode {
+        REAL, SIMULATED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public record Probes(ProbeMode mode) {
+        public Probes {
+            Objects.requireNonNull(mode, "probes.mode");
+        }
+    }
+
+    /**
+     * @param iface   the uplink interface; null means the interface of the default route
+     * @param targets hosts the box depends on, checked by a TCP connect
+     */
+    public record Network(String iface, List<Target> targets) {
+        public Network {
+            targets = targets == null ? List.of() : List.copyOf(targets);
+            unique(targets.stream().map(Target::name).toList(), "network.targets", "name");
+        }
+    }
+
+    public record Target(String name, String host, int port) {
+        public Target {
+            if (name == null || name.isBlank()) {
+                throw ConfigException.missing("network.targets[].name");
+            }
+            if (host == null || host.isBlank()) {
+                throw ConfigException.missing("network.targets[].host");
+            }
+            ConfigException.range("network.targets[].port", port, 1, 65535);
+        }
+    }
+
+    /**
+     * @param flakyMicrophone a microphone that goes silent for a while every period, or null
+     */
+    public record Simulation(List<Camera> cameras, List<Microphone> microphones, FlakyMicrophone flakyMicrophone) {
+        /** A typical classroom: teacher, student and blackboard cameras, a teacher and a room microphone. */
+        public static final Simulation DEFAULT = new Simulation(
+                List.of(new Camera("cam-teacher", CameraRole.TEACHER, CameraKind.USB),
+                        new Camera("cam-student", CameraRole.STUDENT, CameraKind.RTSP),
+                        new Camera("cam-blackboard", CameraRole.BLACKBOARD, CameraKind.RTSP)),
+                List.of(new Microphone("mic-teacher", "teacher"), new Microphone("mic-room", "room")),
+                null);
+
+        public Simulation {
+            cameras = cameras == null ? DEFAULT.cameras() : List.copyOf(cameras);
+            microphones = microphones == null ? DEFAULT.microphones() : List.copyOf(microphones);
+            unique(cameras.stream().map(Camera::id).toList(), "simulation.cameras", "id");
+            unique(microphones.stream().map(Microphone::id).toList(), "simulation.microphones", "id");
+            if (flakyMicrophone != null
+                    && microphones.stream().noneMatch(m -> m.id().equals(flakyMicrophone.id()))) {
+                throw new ConfigException("simulation.flakyMicrophone.id", "'" + flakyMicrophone.id()
+                        + "' is not one of simulation.microphones " + microphones.stream().map(Microphone::id).toList());
+            }
+        }
+    }
+
+    public record Camera(String id, CameraRole role, CameraKind kind) {
+        public Camera {
+            deviceId(id, "simulation.cameras[].id");
+            role = role == null ? CameraRole.OTHER : role;
+            kind = kind == null ? CameraKind.USB : kind;
+        }
+    }
+
+    public record Microphone(String id, String role) {
+        public Microphone {
+            deviceId(id, "simulation.microphones[].id");
+            role = role == null || role.isBlank() ? "room" : role;
+        }
+    }
+
+    public record FlakyMicrophone(String id, int periodS) {
+        public FlakyMicrophone {
+            if (id == null || id.isBlank()) {
+                throw ConfigException.missing("simulation.flakyMicrophone.id");
+            }
+            ConfigException.range("simulation.flakyMicrophone.periodS", periodS, 3, 3600);
+        }
+    }
+
+    private static String textOr(String value, String field, String fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isBlank() || value.length() > 64) {
+            throw new ConfigException(field, "must be 1..64 characters");
+        }
+        return value;
+    }
+
+    private static void deviceId(String id, String field) {
+        if (id == null || id.isBlank()) {
+            throw ConfigException.missing(field);
+        }
+        if (id.length() > 64) {
+            throw new ConfigException(field, "must be at most 64 characters");
+        }
+    }
+
+    private static void unique(List<String> values, String field, String key) {
+        Set<String> seen = new HashSet<>();
+        for (String v : values) {
+            if (!seen.add(v)) {
+                throw new ConfigException(field, "has two entries with " + key + " '" + v + "'");
+            }
+        }
+    }
+
+    /** Builds a config in code, mostly for tests and the demo fleet; {@link #build()} checks everything. */
+    public static final class Builder {
+        private String boxId;
+        private String brokerUri;
+        private String username;
+        private String password;
+        private int keepAliveS = 30;
+        private String model = "SR-SIM";
+        private String firmwareVersion = "sim-1.0";
+        private int statusIntervalS = 10;
+        private int probeIntervalS = 2;
+        private int probeTimeoutMs = 2000;
+        private Path dataDir;
+        private ProbeMode probeMode = ProbeMode.SIMULATED;
+        private String iface;
+        private List<Target> targets = new ArrayList<>();
+        private List<Camera> cameras = Simulation.DEFAULT.cameras();
+        private List<Microphone> microphones = Simulation.DEFAULT.microphones();
+        private FlakyMicrophone flakyMicrophone;
+
+        private Builder(String boxId, String brokerUri, String password) {
+            this.boxId = boxId;
+            this.brokerUri = brokerUri;
+            this.password = password;
+        }
+
+        private Builder(AgentConfig c) {
+            boxId = c.boxId;
+            brokerUri = c.broker.uri();
+            username = c.broker.username();
+            password = c.broker.password();
+            keepAliveS = c.broker.keepAliveS();
+            model = c.model;
+            firmwareVersion = c.firmwareVersion;
+            statusIntervalS = c.statusIntervalS;
+            probeIntervalS = c.probeIntervalS;
+            probeTimeoutMs = c.probeTimeoutMs;
+            dataDir = c.dataDir;
+            probeMode = c.probes.mode();
+            iface = c.network.iface();
+            targets = new ArrayList<>(c.network.targets());
+            cameras = c.simulation.cameras();
+            microphones = c.simulation.microphones();
+            flakyMicrophone = c.simulation.flakyMicrophone();
+        }
+
+        public Builder boxId(String v) {
+            boxId = v;
+            return this;
+        }
+
+        public Builder brokerUri(String v) {
+            brokerUri = v;
+            return this;
+        }
+
+        public Builder username(String v) {
+            username = v;
+            return this;
+        }
+
+        public Builder password(String v) {
+            password = v;
+            return this;
+        }
+
+        public Builder keepAliveS(int v) {
+            keepAliveS = v;
+            return this;
+        }
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder firmwareVersion(String v) {
+            firmwareVersion = v;
+            return this;
+        }
+
+        public Builder statusIntervalS(int v) {
+            statusIntervalS = v;
+            return this;
+        }
+
+        public Builder probeIntervalS(int v) {
+            probeIntervalS = v;
+            return this;
+        }
+
+        public Builder probeTimeoutMs(int v) {
+            probeTimeoutMs = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder probeMode(ProbeMode v) {
+            probeMode = v;
+            return this;
+        }
+
+        public Builder iface(String v) {
+            iface = v;
+            return this;
+        }
+
+        public Builder target(String name, String host, int port) {
+            targets.add(new Target(name, host, port));
+            return this;
+        }
+
+        public Builder targets(List<Target> v) {
+            targets = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder cameras(List<Camera> v) {
+            cameras = v;
+            return this;
+        }
+
+        public Builder microphones(List<Microphone> v) {
+            microphones = v;
+            return this;
+        }
+
+        /** Makes microphone {@code id} go silent for the last third of every {@code periodS}. */
+        public Builder flakyMicrophone(String id, int periodS) {
+            flakyMicrophone = new FlakyMicrophone(id, periodS);
+            return this;
+        }
+
+        public AgentConfig build() {
+            return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
+                    firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
+                    new Probes(probeMode), new Network(iface, targets),
+                    new Simulation(cameras, microphones, flakyMicrophone));
+        }
+    }
+}

@@ -1,0 +1,420 @@
+package org.syncready.agent.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.syncready.protocol.CameraKind;
+import org.syncready.protocol.CameraRole;
+
+/**
+ * Reads agent.yaml and fleet.yaml into {@link AgentConfig}s. Command-line flags arrive as
+ * overrides keyed by the field's dotted path ({@code "broker.uri"}, {@code "statusIntervalS"}) and win
+ * over the file. Every problem becomes a {@link ConfigException} that names the file (or the command
+ * line) and the field. The YAML is walked by hand rather than bound by Jackson so that unknown fields,
+ * wrong types and the known alternatives can be reported in the file's own terms.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static final String COMMAND_LINE = "command line";
+
+    private ConfigLoader() {
+    }
+
+    /** Loads agent.yaml with flags applied on top; {@code file} may be null to configure from flags alone. */
+    public static AgentConfig load(Path file, Map<String, ?> overrides) {
+        String source = file == null ? COMMAND_LINE : file.toString();
+        ObjectNode root = file == null ? JsonNodeFactory.instance.objectNode() : readYaml(file);
+        Path baseDir = baseDir(file);
+        // A box's own file means real probes unless it says otherwise.
+        if (!root.has("probes")) {
+            root.putObject("probes").put("mode", "real");
+        }
+        applyOverrides(root, overrides);
+        try {
+            return read(new Fields(root, ""), baseDir);
+        } catch (ConfigException e) {
+            throw e.in(overridden(e.field(), overrides) ? COMMAND_LINE : source);
+        }
+    }
+
+    public static AgentConfig load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * Loads a fleet file: {@code agents:} is a list of agent.yaml objects, {@code defaults:} (optional)
+     * is merged under each of them (an entry's own fields win, maps are merged, lists replaced). Fleet
+     * agents are simulated unless an entry says otherwise. The overrides apply to every agent.
+     */
+    public static List<AgentConfig> loadFleet(Path file, Map<String, ?> overrides) {
+        if (overrides.containsKey("boxId")) {
+            throw new ConfigException("boxId", "cannot be set on the command line for a whole fleet").in(COMMAND_LINE);
+        }
+        ObjectNode root = readYaml(file);
+        Path baseDir = baseDir(file);
+        List<AgentConfig> agents = new ArrayList<>();
+        Set<String> boxIds = new HashSet<>();
+        try {
+            Fields fleet = new Fields(root, "");
+            fleet.allow("defaults", "agents");
+            ObjectNode defaults = fleet.has("defaults") ? fleet.object("defaults").node.deepCopy()
+                    : JsonNodeFactory.instance.objectNode();
+            defaults.remove("boxId");
+            if (!defaults.has("probes")) {
+                defaults.putObject("probes").put("mode", "simulated");
+            }
+            List<Fields> entries = fleet.objects("agents");
+            if (entries.isEmpty()) {
+                throw new ConfigException("agents", "must list at least one agent");
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                ObjectNode merged = merge(defaults.deepCopy(), entries.get(i).node);
+                applyOverrides(merged, overrides);
+                String at = "agents[" + i + "]";
+                AgentConfig config;
+                try {
+                    config = read(new Fields(merged, ""), baseDir);
+                } catch (ConfigException e) {
+                    throw overridden(e.field(), overrides) ? e.in(COMMAND_LINE) : e.under(at);
+                }
+                if (!boxIds.add(config.boxId())) {
+                    throw new ConfigException(at + ".boxId", "repeats box '" + config.boxId() + "'");
+                }
+                agents.add(config);
+            }
+        } catch (ConfigException e) {
+            throw e.hasSource() ? e : e.in(file.toString());
+        }
+        return agents;
+    }
+
+    private static Path baseDir(Path file) {
+        Path parent = file == null ? null : file.toAbsolutePath().getParent();
+        return parent == null ? Path.of("") : parent;
+    }
+
+    private static ObjectNode readYaml(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(null, "file not found").in(file.toString());
+        } catch (IOException e) {
+            throw new ConfigException(null, "cannot read: " + e.getMessage()).in(file.toString());
+        }
+        JsonNode node;
+        try {
+            node = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new ConfigException(null, "is not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()))
+                    .in(file.toString());
+        }
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(null, "must be a YAML mapping of fields (key: value)").in(file.toString());
+        }
+        return (ObjectNode) node;
+    }
+
+    private static boolean overridden(String field, Map<String, ?> overrides) {
+        return field != null && overrides.containsKey(field);
+    }
+
+    static void applyOverrides(ObjectNode root, Map<String, ?> overrides) {
+        for (Map.Entry<String, ?> e : overrides.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            String[] path = e.getKey().split("\\.");
+            ObjectNode parent = root;
+            for (int i = 0; i < path.length - 1; i++) {
+                JsonNode child = parent.get(path[i]);
+                parent = child instanceof ObjectNode o ? o : parent.putObject(path[i]);
+            }
+            String leaf = path[path.length - 1];
+            parent.set(leaf, YAML.valueToTree(e.getValue() instanceof Path p ? p.toString() : e.getValue()));
+            // A password given on the command line replaces a password file from the file, and vice versa.
+            if (leaf.equals("password")) {
+                parent.remove("passwordFile");
+            } else if (leaf.equals("passwordFile")) {
+                parent.remove("password");
+            }
+        }
+    }
+
+    private static ObjectNode merge(ObjectNode base, ObjectNode over) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode existing = base.get(e.getKey());
+            if (existing instanceof ObjectNode b && e.getValue() instanceof ObjectNode o) {
+                merge(b, o);
+            } else {
+                base.set(e.getKey(), e.getValue().deepCopy());
+            }
+        }
+        return base;
+    }
+
+    private static AgentConfig read(Fields f, Path baseDir) {
+        f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
+                "probeTimeoutMs", "dataDir", "probes", "network", "simulation");
+        String boxId = f.text("boxId");
+        if (boxId == null) {
+            throw ConfigException.missing("boxId");
+        }
+        if (!f.has("broker")) {
+            throw ConfigException.missing("broker");
+        }
+        AgentConfig.Broker broker = readBroker(f.object("broker"), baseDir);
+        String dataDir = f.text("dataDir");
+        AgentConfig.Probes probes = null;
+        if (f.has("probes")) {
+            Fields p = f.object("probes");
+            p.allow("mode");
+            probes = new AgentConfig.Probes(p.choice("mode", AgentConfig.ProbeMode.class, AgentConfig.ProbeMode.REAL));
+        }
+        return new AgentConfig(boxId, broker, f.text("model"), f.text("firmwareVersion"),
+                f.integer("statusIntervalS", 10), f.integer("probeIntervalS", 2), f.integer("probeTimeoutMs", 2000),
+                dataDir == null ? null : baseDir.resolve(dataDir), probes,
+                f.has("network") ? readNetwork(f.object("network")) : null,
+                f.has("simulation") ? readSimulation(f.object("simulation")) : null);
+    }
+
+    private static AgentConfig.Broker readBroker(Fields b, Path baseDir) {
+        b.allow("uri", "username", "password", "passwordFile", "keepAliveS");
+        String uri = b.text("uri");
+        if (uri == null) {
+            throw ConfigException.missing("broker.uri");
+        }
+        String password = b.text("password");
+        String passwordFile = b.text("passwordFile");
+        if (password != null && passwordFile != null) {
+            throw new ConfigException("broker.passwordFile", "cannot be set together with broker.password: choose one");
+        }
+        if (passwordFile != null) {
+            Path path = baseDir.resolve(passwordFile);
+            try {
+                password = Files.readString(path, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ConfigException("broker.passwordFile", "cannot be read: " + path
+                        + (e instanceof NoSuchFileException ? " does not exist" : " (" + e.getMessage() + ")"));
+            }
+            if (password.isEmpty()) {
+                throw new ConfigException("broker.passwordFile", "is empty: " + path);
+            }
+        }
+        return new AgentConfig.Broker(uri, b.text("username"), password, b.integer("keepAliveS", 30));
+    }
+
+    private static AgentConfig.Network readNetwork(Fields n) {
+        n.allow("iface", "targets");
+        List<AgentConfig.Target> targets = new ArrayList<>();
+        List<Fields> entries = n.has("targets") ? n.objects("targets") : List.of();
+        for (int i = 0; i < entries.size(); i++) {
+            Fields t = entries.get(i);
+            t.allow("name", "host", "port");
+            if (!t.has("port")) {
+                throw ConfigException.missing(t.path + "port");
+            }
+            int port = t.integer("port", 0);
+            targets.add(indexed("network.targets", i, () -> new AgentConfig.Target(t.text("name"), t.text("host"), port)));
+        }
+        return new AgentConfig.Network(n.text("iface"), targets);
+    }
+
+    private static AgentConfig.Simulation readSimulation(Fields s) {
+        s.allow("cameras", "microphones", "flakyMicrophone");
+        List<AgentConfig.Camera> cameras = null;
+        if (s.has("cameras")) {
+            cameras = new ArrayList<>();
+            List<Fields> entries = s.objects("cameras");
+            for (int i = 0; i < entries.size(); i++) {
+                Fields c = entries.get(i);
+                c.allow("id", "role", "kind");
+                CameraRole role = c.choice("role", CameraRole.class, null);
+                CameraKind kind = c.choice("kind", CameraKind.class, null);
+                cameras.add(indexed("simulation.cameras", i, () -> new AgentConfig.Camera(c.text("id"), role, kind)));
+            }
+        }
+        List<AgentConfig.Microphone> microphones = null;
+        if (s.has("microphones")) {
+            microphones = new ArrayList<>();
+            List<Fields> entries = s.objects("microphones");
+            for (int i = 0; i < entries.size(); i++) {
+                Fields m = entries.get(i);
+                m.allow("id", "role");
+                microphones.add(indexed("simulation.microphones", i, () -> new AgentConfig.Microphone(m.text("id"), m.text("role"))));
+            }
+        }
+        AgentConfig.FlakyMicrophone flaky = null;
+        if (s.has("flakyMicrophone")) {
+            Fields fm = s.object("flakyMicrophone");
+            fm.allow("id", "periodS");
+            flaky = new AgentConfig.FlakyMicrophone(fm.text("id"), fm.integer("periodS", 30));
+        }
+        return new AgentConfig.Simulation(cameras, microphones, flaky);
+    }
+
+    /** Builds list entry {@code i}, turning the record's generic {@code list[].field} into {@code list[i].field}. */
+    private static <T> T indexed(String list, int i, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            String field = e.field();
+            if (field != null && field.startsWith(list + "[]")) {
+                throw e.withField(list + "[" + i + "]" + field.substring(list.length() + 2));
+            }
+            throw e;
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** One YAML mapping and its dotted path, with typed reads that fail naming the field. */
+    private static final class Fields {
+        final ObjectNode node;
+        final String path;
+
+        Fields(JsonNode node, String path) {
+            if (!(node instanceof ObjectNode o)) {
+                throw new ConfigException(path.isEmpty() ? null : path.substring(0, path.length() - 1),
+                        "must be a mapping of fields (key: value), was " + describe(node));
+            }
+            this.node = o;
+            this.path = path;
+        }
+
+        void allow(String... known) {
+            Set<String> names = new LinkedHashSet<>(List.of(known));
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!names.contains(name)) {
+                    throw new ConfigException(path + name, "is not a known field; known here: " + String.join(", ", names));
+                }
+            }
+        }
+
+        boolean has(String name) {
+            JsonNode v = node.get(name);
+            return v != null && !v.isNull();
+        }
+
+        private JsonNode get(String name) {
+            JsonNode v = node.get(name);
+            return v == null ? MissingNode.getInstance() : v;
+        }
+
+        String text(String name) {
+            JsonNode v = get(name);
+            if (v.isMissingNode() || v.isNull()) {
+                return null;
+            }
+            if (v.isTextual()) {
+                return v.textValue();
+            }
+            if (v.isIntegralNumber() || v.isBoolean()) {
+                return v.asText();
+            }
+            if (v.isNumber()) {
+                throw new ConfigException(path + name, "must be text; put it in quotes (\"" + v.asText() + "\" may not be what you wrote)");
+            }
+            throw new ConfigException(path + name, "must be text, was " + describe(v));
+        }
+
+        int integer(String name, int fallback) {
+            JsonNode v = get(name);
+            if (v.isMissingNode() || v.isNull()) {
+                return fallback;
+            }
+            if (v.isIntegralNumber() && v.canConvertToInt()) {
+                return v.intValue();
+            }
+            if (v.isTextual() && v.textValue().strip().matches("-?\\d{1,9}")) {
+                return Integer.parseInt(v.textValue().strip());
+            }
+            throw new ConfigException(path + name, "must be a whole number, was " + describe(v));
+        }
+
+        <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
+            String value = text(name);
+            if (value == null) {
+                return fallback;
+            }
+            List<String> allowed = new ArrayList<>();
+            for (E e : type.getEnumConstants()) {
+                String label = e.toString().toLowerCase(Locale.ROOT);
+                allowed.add(label);
+                if (label.equals(value.toLowerCase(Locale.ROOT))) {
+                    return e;
+                }
+            }
+            throw new ConfigException(path + name, "must be one of " + String.join("|", allowed) + ", was '" + value + "'");
+        }
+
+        Fields object(String name) {
+            return new Fields(get(name), path + name + ".");
+        }
+
+        List<Fields> objects(String name) {
+            JsonNode v = get(name);
+            if (v.isMissingNode() || v.isNull()) {
+                return List.of();
+            }
+            if (!v.isArray()) {
+                throw new ConfigException(path + name, "must be a list (lines starting with '- '), was " + describe(v));
+            }
+            List<Fields> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                out.add(new Fields(v.get(i), path + name + "[" + i + "]."));
+            }
+            return out;
+        }
+
+        private static String describe(JsonNode v) {
+            if (v == null || v.isMissingNode() || v.isNull()) {
+                return "empty";
+            }
+            if (v.isObject()) {
+                return "a mapping";
+            }
+            if (v.isArray()) {
+                return "a list";
+            }
+            if (v.isTextual()) {
+                return "'" + v.textValue() + "'";
+            }
+            return v.asText();
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package org.syncready.agent.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.syncready.agent.config.AgentConfig;
+import org.syncready.protocol.AgentMessage;
+import org.syncready.protocol.Channel;
+import org.syncready.protocol.CommandRequest;
+import org.syncready.protocol.CommandResponse;
+import org.syncready.protocol.Message;
+import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.Protocol;
+import org.syncready.protocol.ProtocolException;
+import org.syncready.protocol.StateMessage;
+import org.syncready.protocol.StatusMessage;
+import org.syncready.protocol.Topics;
+
+/**
+ * The agent's MQTT 5 connection: presence, birth, status, command replies.
+ *
+ * <p>It reconnects by itself, with jittered exponential backoff, instead of using Paho's automatic
+ * reconnect: every CONNECT must carry a fresh Will (the offline state with the new {@code conn}
+ * number), and Paho's reconnect reuses the options of the first connect. On every connect it
+ * subscribes to its {@code cmd/request}, then publishes the retained online state, the birth and the
+ * latest status. All publishes are QoS 1.
+ *
+ * <p>All MQTT work runs on one thread per agent ({@code mqtt-<boxId>}), which is also the only
+ * writer of {@code seq}, so seq follows publish order. Paho's callbacks only hand work to that
+ * thread: they run on Paho's callback thread, which also delivers the acks that free the publish
+ * window, so blocking there would deadlock.
+ */
+public final class MqttReporter {
+    private static final Logger log = LoggerFactory.getLogger(MqttReporter.class);
+    /** Upper bound of unacknowledged publishes, whatever the broker's Receive Maximum allows. */
+    private static final int MAX_WINDOW = 32;
+    private static final long WINDOW_WAIT_MS = 5_000;
+    private static final long BAD_REQUEST_LOG_EVERY_MS = 60_000;
+
+    private final AgentConfig config;
+    private final String boxId;
+    private final String bootId;
+    private final ReportContent content;
+    private final java.util.function.Consumer<IncomingCommand> commands;
+    private final MessageCodec codec;
+    private final MqttAsyncClient client;
+    private final ScheduledExecutorService io;
+    private final Backoff backoff;
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicInteger conn = new AtomicInteger();
+    private volatile boolean connected;
+    private volatile boolean stopping;
+    /** Replaced on every connection, so permits lost with a dead connection cannot shrink the next one. */
+    private Semaphore window = new Semaphore(1);
+    private ScheduledFuture<?> nextAttempt;
+    private int failedAttempts;
+    private long badRequestLoggedAt;
+    private int badRequestsSinceLog;
+
+    public MqttReporter(AgentConfig config, String bootId, MessageCodec codec, ReportContent content,
+                        java.util.function.Consumer<IncomingCommand> commands) {
+        this.config = config;
+        this.boxId = config.boxId();
+        this.bootId = bootId;
+        this.codec = codec;
+        this.content = content;
+        this.commands = commands;
+        this.backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.3, new Random());
+        this.io = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-" + boxId);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // Memory persistence: Paho's default writes files into the working folder.
+            this.client = new MqttAsyncClient(config.broker().uri(), boxId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot create MQTT client for " + config.broker().uri() + ": " + e.getMessage(), e);
+        }
+        client.setCallback(new Callback());
+    }
+
+    /** Starts connecting; returns at once. */
+    public void start() {
+        post(this::connect);
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    /** The seq of the latest data message published in this boot (0 before the first). */
+    public long seq() {
+        return seq.get();
+    }
+
+    /** The number of the latest connection attempt in this boot. */
+    public int conn() {
+        return conn.get();
+    }
+
+    /**
+     * Publishes the latest status now. While disconnected nothing is queued: status is a retained
+     * full state, so only the latest one matters, and every connect publishes it. The future holds
+     * the message sent, or empty when it was not sent.
+     */
+    public CompletableFuture<Optional<StatusMessage>> publishStatus() {
+        return call(() -> publishData(Channel.STATUS, true, s -> content.status(s, now()).orElse(null))
+                .map(StatusMessage.class::cast));
+    }
+
+    /** Publishes the birth now (a rebirth); empty when not connected. */
+    public CompletableFuture<Optional<AgentMessage>> publishBirth() {
+        return call(() -> publishData(Channel.BIRTH, true, s -> content.birth(s, now())));
+    }
+
+    /**
+     * Answers a command on its MQTT 5 response topic with its correlation data, or on the box's
+     * {@code cmd/response} when the request named none. A reply that cannot be sent now is dropped:
+     * the requester times out, which is what it would see if the box were gone.
+     */
+    public CompletableFuture<Optional<AgentMessage>> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
+        return call(() -> {
+            String topic = command.responseTopic() != null ? command.responseTopic() : Topics.of(boxId, Channel.CMD_RESPONSE);
+            MqttProperties props = new MqttProperties();
+            if (command.correlationData() != null) {
+                props.setCorrelationData(command.correlationData());
+            }
+            Optional<AgentMessage> sent = publishData(topic, false, props, s -> new CommandResponse(Protocol.VERSION,
+                    boxId, now(), bootId, s, command.request().id(), ok, ok ? result : null, ok ? null : error));
+            if (sent.isEmpty()) {
+                log.info("{}: reply to command {} '{}' dropped: not connected", boxId, command.request().id(), command.request().type());
+            }
+            return sent;
+        });
+    }
+
+    /** Clean shutdown: publishes the offline state, then DISCONNECT (so the broker drops the Will). */
+    public void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        await(post(() -> {
+            cancelNextAttempt();
+            if (connected) {
+                try {
+                    client.publish(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, conn.get()))
+                            .waitForCompletion(2_000);
+                    client.disconnect(2_000).waitForCompletion(3_000);
+                } catch (MqttException e) {
+                    log.info("{}: clean disconnect incomplete: {}", boxId, describe(e));
+                }
+            }
+            connected = false;
+        }), 6_000);
+        close();
+        log.info("{}: stopped", boxId);
+    }
+
+    /**
+     * Simulated power loss: drops the TCP connection without DISCONNECT, so the broker publishes the
+     * Will, and never reconnects.
+     */
+    public void halt() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        await(post(() -> {
+            cancelNextAttempt();
+            try {
+                client.disconnectForcibly(0, 1_000, false);
+            } catch (MqttException e) {
+                log.debug("{}: forced disconnect: {}", boxId, describe(e));
+            }
+            connected = false;
+        }), 3_000);
+        close();
+        log.info("{}: halted (connection dropped without DISCONNECT)", boxId);
+    }
+
+    // ---- connection, on the io thread ----
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        int c = conn.incrementAndGet();
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(false);
+        options.setKeepAliveInterval(config.broker().keepAliveS());
+        options.setConnectionTimeout(10);
+        options.setUserName(config.username());
+        options.setPassword(config.broker().password().getBytes(StandardCharsets.UTF_8));
+        options.setSocketFactory(new NoDelaySocketFactory());
+        // The Will carries this attempt's conn: a Will from an older connection, fired late by the
+        // broker, must not hide the "online" of a newer one.
+        options.setWill(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, c));
+        try {
+            client.connect(options, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    post(() -> onConnected(c, token));
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    post(() -> onConnectFailed(e));
+                }
+            });
+        } catch (MqttException e) {
+            onConnectFailed(e);
+        }
+    }
+
+    private void onConnected(int c, IMqttToken token) {
+        if (stopping) {
+            return;
+        }
+        connected = true;
+        failedAttempts = 0;
+        backoff.reset();
+        MqttProperties props = token.getResponseProperties();
+        Integer receiveMax = props == null ? null : props.getReceiveMaximum();
+        window = new Semaphore(Math.min(MAX_WINDOW, receiveMax == null ? 65_535 : receiveMax));
+        log.info("{}: connected to {} (conn {}, boot {})", boxId, config.broker().uri(), c, bootId);
+        try {
+            // Subscribed before the birth goes out: a controller may answer the birth with a command at once.
+            client.subscribe(Topics.of(boxId, Channel.CMD_REQUEST), 1, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken t) {
+                    int[] codes = t.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        log.warn("{}: broker refused the command subscription (reason 0x{})", boxId, Integer.toHexString(codes[0]));
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken t, Throwable e) {
+                    log.warn("{}: command subscription failed: {}", boxId, describe(e));
+                }
+            });
+        } catch (MqttException e) {
+            log.warn("{}: command subscription failed: {}", boxId, describe(e));
+        }
+        send(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.ONLINE, c));
+        publishData(Channel.BIRTH, true, s -> content.birth(s, now()));
+        publishData(Channel.STATUS, true, s -> content.status(s, now()).orElse(null));
+    }
+
+    private void onConnectFailed(Throwable e) {
+        if (stopping) {
+            return;
+        }
+        connected = false;
+        long delay = backoff.nextDelayMs();
+        failedAttempts++;
+        // The first failure of an outage is news; the retries that follow are not.
+        if (failedAttempts == 1) {
+            log.warn("{}: cannot connect to {}: {}; retrying in {} ms", boxId, config.broker().uri(), describe(e), delay);
+        } else {
+            log.info("{}: still cannot connect to {} (attempt {}): {}; retrying in {} ms", boxId,
+                    config.broker().uri(), failedAttempts, describe(e), delay);
+        }
+        schedule(delay);
+    }
+
+    private void onConnectionLost(String why) {
+        if (stopping || !connected) {
+            return;
+        }
+        connected = false;
+        long delay = backoff.nextDelayMs();
+        log.warn("{}: connection to {} lost: {}; reconnecting in {} ms", boxId, config.broker().uri(), why, delay);
+        schedule(delay);
+    }
+
+    private void schedule(long delayMs) {
+        cancelNextAttempt();
+        try {
+            nextAttempt = io.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down.
+        }
+    }
+
+    private void cancelNextAttempt() {
+        if (nextAttempt != null) {
+            nextAttempt.cancel(false);
+            nextAttempt = null;
+        }
+    }
+
+    // ---- publishing, on the io thread ----
+
+    private Optional<AgentMessage> publishData(Channel channel, boolean retained, LongFunction<? extends AgentMessage> build) {
+        return publishData(Topics.of(boxId, channel), retained, null, build);
+    }
+
+    /** Builds a data message with the next seq and sends it; the seq is used up only when a message is built. */
+    private Optional<AgentMessage> publishData(String topic, boolean retained, MqttProperties props,
+                                               LongFunction<? extends AgentMessage> build) {
+        if (!connected) {
+            return Optional.empty();
+        }
+        long next = seq.get() + 1;
+        AgentMessage message = build.apply(next);
+        if (message == null) {
+            return Optional.empty();
+        }
+        seq.set(next);
+        MqttMessage mqtt = new MqttMessage(codec.encode(message), 1, retained, props == null ? new MqttProperties() : props);
+        return send(topic, mqtt) ? Optional.of(message) : Optional.empty();
+    }
+
+    private boolean send(String topic, MqttMessage message) {
+        Semaphore w = window;
+        try {
+            if (!w.tryAcquire(WINDOW_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                log.warn("{}: no ack from the broker for {} ms; dropping a publish to {}", boxId, WINDOW_WAIT_MS, topic);
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.publish(topic, message, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        w.release();
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        w.release();
+                        log.debug("{}: publish to {} failed: {}", boxId, topic, describe(e));
+                    }
+                });
+                return true;
+            } catch (MqttException e) {
+                // 32202: Paho's own count of in-flight messages reached the broker's Receive Maximum
+                // before our window did (its count drops a moment before our listener runs); wait briefly.
+                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT && attempt < 100 && connected) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        w.release();
+                        return false;
+                    }
+                    continue;
+                }
+                w.release();
+                log.debug("{}: publish to {} not sent: {}", boxId, topic, describe(e));
+                return false;
+            }
+        }
+    }
+
+    private MqttMessage stateMessage(StateMessage.Presence presence, int c) {
+        StateMessage state = new StateMessage(Protocol.VERSION, boxId, now(), bootId, seq.get(), c, presence);
+        return new MqttMessage(codec.encode(state), 1, true, new MqttProperties());
+    }
+
+    // ---- incoming, on Paho's callback thread ----
+
+    private void onMessage(String topic, MqttMessage mqtt) {
+        if (!topic.equals(Topics.of(boxId, Channel.CMD_REQUEST))) {
+            return;
+        }
+        if (mqtt.isRetained()) {
+            // A retained command would run again on every reconnect (think restart-agent): never act on one.
+            dropRequest("retained command request ignored");
+            return;
+        }
+        try {
+            Message message = codec.decode(topic, mqtt.getPayload());
+            if (message instanceof CommandRequest request) {
+                MqttProperties props = mqtt.getProperties();
+                commands.accept(new IncomingCommand(request, props == null ? null : props.getResponseTopic(),
+                        props == null ? null : props.getCorrelationData()));
+            }
+        } catch (ProtocolException e) {
+            dropRequest("undecodable command request dropped (" + e.reason().label() + "): " + e.getMessage());
+        }
+    }
+
+    /** Logs a dropped request at most once a minute, so a broken sender cannot flood the log. */
+    private void dropRequest(String why) {
+        long nowMs = System.currentTimeMillis();
+        if (nowMs - badRequestLoggedAt >= BAD_REQUEST_LOG_EVERY_MS) {
+            String more = badRequestsSinceLog > 0 ? " (" + badRequestsSinceLog + " more dropped since the last note)" : "";
+            log.warn("{}: {}{}", boxId, why, more);
+            badRequestLoggedAt = nowMs;
+            badRequestsSinceLog = 0;
+        } else {
+            badRequestsSinceLog++;
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            String why = response.getException() != null ? describe(response.getException())
+                    : "broker sent DISCONNECT (reason " + response.getReturnCode()
+                    + (response.getReasonString() == null ? "" : ": " + response.getReasonString()) + ")";
+            post(() -> onConnectionLost(why));
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            log.debug("{}: MQTT error: {}", boxId, describe(exception));
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            onMessage(topic, message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+
+    // ---- plumbing ----
+
+    private <T> CompletableFuture<T> call(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Future<?> posted = post(() -> {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (posted == null) {
+            result.completeExceptionally(new IllegalStateException(boxId + ": reporter stopped"));
+        }
+        return result;
+    }
+
+    /** Runs on the io thread; null when the reporter has shut down. */
+    private Future<?> post(Runnable work) {
+        try {
+            return io.submit(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    log.error("{}: MQTT task failed", boxId, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void await(Future<?> f, long ms) {
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("{}: shutdown step incomplete: {}", boxId, e.toString());
+        }
+    }
+
+    private void close() {
+        io.shutdownNow();
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("{}: close: {}", boxId, describe(e));
+        }
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    /** One line for a connection problem: what Paho says and what the network said underneath. */
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown reason";
+        }
+        StringBuilder s = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        if (e instanceof MqttException m) {
+            s.append(" (").append(m.getReasonCode()).append(')');
+        }
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e && cause.getMessage() != null && !s.toString().contains(cause.getMessage())) {
+            s.append(": ").append(cause.getMessage());
+        }
+        return s.toString();
+    }
+}

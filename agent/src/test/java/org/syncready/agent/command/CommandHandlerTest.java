@@ -1,0 +1,176 @@
+package org.syncready.agent.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.syncready.agent.mqtt.IncomingCommand;
+import org.syncready.agent.probe.Snapshot;
+import org.syncready.protocol.CameraKind;
+import org.syncready.protocol.CameraRole;
+import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.CommandRequest;
+import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.MicrophoneStatus;
+import org.syncready.protocol.NetworkStatus;
+import org.syncready.protocol.NetworkTarget;
+import org.syncready.protocol.Protocol;
+import org.syncready.protocol.StatusMessage;
+import org.syncready.protocol.StreamStatus;
+import org.syncready.protocol.SystemStatus;
+
+class CommandHandlerTest {
+    record Reply(String id, boolean ok, JsonNode result, String error) {
+    }
+
+    private final List<String> events = new ArrayList<>();
+    private final List<Reply> replies = new ArrayList<>();
+    private Snapshot next = snapshot(DeviceState.OK, true, List.of(), 5000L);
+
+    private final CommandTarget target = new CommandTarget() {
+        @Override
+        public Snapshot probeNow() {
+            events.add("probe");
+            return next;
+        }
+
+        @Override
+        public Optional<StatusMessage> publishStatus() {
+            events.add("status");
+            return Optional.of(next.toStatus("box-1", "boot-1", 12, 1, 10));
+        }
+
+        @Override
+        public boolean publishBirth() {
+            events.add("birth");
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
+            events.add("reply");
+            replies.add(new Reply(command.request().id(), ok, result, error));
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+    private final CommandHandler handler = new CommandHandler("box-1", target, new MessageCodec().mapper(),
+            code -> events.add("exit " + code));
+
+    @Test
+    void unknownTypesAreAnsweredWithAnError() {
+        handle("c1", "dance");
+        Reply r = replies.get(0);
+        assertFalse(r.ok());
+        assertEquals("unknown command type 'dance'", r.error());
+        assertNull(r.result());
+    }
+
+    @Test
+    void rebirthRepublishesBirthThenStatus() {
+        handle("c2", "rebirth");
+        assertEquals(List.of("birth", "status", "reply"), events);
+        assertTrue(replies.get(0).ok());
+        assertEquals(12, replies.get(0).result().get("statusSeq").asLong());
+    }
+
+    @Test
+    void reprobeProbesPublishesAndRepliesWithTheStatus() {
+        handle("c3", "reprobe");
+        assertEquals(List.of("probe", "status", "reply"), events);
+        JsonNode status = replies.get(0).result();
+        assertEquals(12, status.get("seq").asLong());
+        assertEquals("cam-1", status.get("cameras").get(0).get("id").asText());
+    }
+
+    @Test
+    void restartRepliesFirstThenCallsTheExitHook() {
+        handle("c4", "restart-agent");
+        assertEquals(List.of("reply", "exit " + CommandHandler.RESTART_EXIT_CODE), events);
+        assertTrue(replies.get(0).ok());
+    }
+
+    @Test
+    void selftestPassesOnlyWhenEveryCheckIsOk() {
+        handle("c5", "selftest");
+        JsonNode report = replies.get(0).result();
+        assertTrue(report.get("passed").booleanValue(), report.toString());
+        assertEquals(0, report.get("failed").size());
+        assertEquals(List.of("camera", "microphone", "network", "stream", "system"), types(report));
+
+        next = snapshot(DeviceState.FAULT, false, List.of(
+                new NetworkTarget("controller", "10.0.0.1", 1883, true, 20.0, null),
+                new NetworkTarget("stream", "10.0.0.2", 1935, false, null, "connection refused")), 200L);
+        handle("c6", "selftest");
+        report = replies.get(1).result();
+        assertFalse(report.get("passed").booleanValue());
+        String failed = report.get("failed").toString();
+        assertTrue(failed.contains("camera cam-1: no signal"), failed);
+        assertTrue(failed.contains("network eth0: 1 of 2 targets unreachable"), failed);
+        assertTrue(failed.contains("stream stream: stream stopped"), failed);
+        assertTrue(failed.contains("system system: disk low: 200 MB free"), failed);
+        assertTrue(failed.contains("probe microphone: timed out after 2000 ms"), failed);
+    }
+
+    @Test
+    void aFailingCommandIsAnsweredNotThrown() {
+        CommandHandler broken = new CommandHandler("box-1", new CommandTarget() {
+            @Override
+            public Snapshot probeNow() {
+                throw new IllegalStateException("probe thread gone");
+            }
+
+            @Override
+            public Optional<StatusMessage> publishStatus() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean publishBirth() {
+                return false;
+            }
+
+            @Override
+            public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
+                replies.add(new Reply(command.request().id(), ok, result, error));
+                return CompletableFuture.completedFuture(null);
+            }
+        }, new MessageCodec().mapper(), code -> { });
+        broken.handle(command("c7", "selftest"));
+        assertFalse(replies.get(0).ok());
+        assertEquals("command failed: probe thread gone", replies.get(0).error());
+    }
+
+    private void handle(String id, String type) {
+        handler.handle(command(id, type));
+    }
+
+    private static IncomingCommand command(String id, String type) {
+        return new IncomingCommand(new CommandRequest(Protocol.VERSION, "box-1", 1, id, type, null), null, null);
+    }
+
+    private static List<String> types(JsonNode report) {
+        List<String> types = new ArrayList<>();
+        report.get("checks").forEach(c -> types.add(c.get("type").asText()));
+        return types;
+    }
+
+    private static Snapshot snapshot(DeviceState camera, boolean pushing, List<NetworkTarget> targets, long diskMb) {
+        CameraStatus cam = new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.USB, camera, 1920, 1080, 25.0, 4000,
+                false, camera == DeviceState.OK ? null : "no signal");
+        MicrophoneStatus mic = new MicrophoneStatus("mic-1", "teacher", DeviceState.OK, -30.0, -20.0, false, false, null);
+        return new Snapshot(1, List.of(cam), List.of(mic),
+                new NetworkStatus("up", "eth0", 20.0, 1.0, 0.0, null, null, targets),
+                new SystemStatus(5.0, 40.0, diskMb, 50.0, 1000L),
+                new StreamStatus(pushing, "rtmp://s/live/box-1", 4500, 0L, pushing ? null : "stream stopped"),
+                pushing ? Map.of() : Map.of("microphone", "timed out after 2000 ms"));
+    }
+}

@@ -1,0 +1,289 @@
+package org.syncready.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.syncready.protocol.CameraKind;
+import org.syncready.protocol.CameraRole;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private static final String MINIMAL = """
+            boxId: box-1
+            broker:
+              uri: tcp://127.0.0.1:1883
+              password: secret
+            """;
+
+    @Test
+    void readsEveryFieldOfAGoodFile() throws IOException {
+        Files.writeString(dir.resolve("box.secret"), "s3cret\n");
+        Path file = write("agent.yaml", """
+                boxId: lead-01
+                broker:
+                  uri: tcp://controller.school.cn:1883
+                  username: lead-user
+                  passwordFile: box.secret
+                  keepAliveS: 45
+                model: SR-BOX-200
+                firmwareVersion: "2.1.10"
+                statusIntervalS: 15
+                probeIntervalS: 3
+                probeTimeoutMs: 1500
+                dataDir: data
+                probes:
+                  mode: simulated
+                network:
+                  iface: eth1
+                  targets:
+                    - {name: controller, host: controller.school.cn, port: 1883}
+                    - {name: stream, host: 10.1.2.3, port: 1935}
+                simulation:
+                  cameras:
+                    - {id: cam-a, role: teacher, kind: onvif}
+                    - {id: cam-b, role: wide}
+                  microphones:
+                    - {id: mic-a, role: teacher}
+                    - {id: mic-b}
+                  flakyMicrophone: {id: mic-b, periodS: 20}
+                """);
+        AgentConfig c = ConfigLoader.load(file);
+        assertEquals("lead-01", c.boxId());
+        assertEquals("tcp://controller.school.cn:1883", c.broker().uri());
+        assertEquals("lead-user", c.username());
+        assertEquals("s3cret", c.broker().password(), "password file read and trimmed, relative to the config file");
+        assertEquals(45, c.broker().keepAliveS());
+        assertEquals("SR-BOX-200", c.model());
+        assertEquals("2.1.10", c.firmwareVersion());
+        assertEquals(15, c.statusIntervalS());
+        assertEquals(3, c.probeIntervalS());
+        assertEquals(1500, c.probeTimeoutMs());
+        assertEquals(dir.toAbsolutePath().resolve("data"), c.dataDir());
+        assertEquals(AgentConfig.ProbeMode.SIMULATED, c.probes().mode());
+        assertEquals("eth1", c.network().iface());
+        assertEquals(List.of(new AgentConfig.Target("controller", "controller.school.cn", 1883),
+                new AgentConfig.Target("stream", "10.1.2.3", 1935)), c.network().targets());
+        assertEquals(List.of(new AgentConfig.Camera("cam-a", CameraRole.TEACHER, CameraKind.ONVIF),
+                new AgentConfig.Camera("cam-b", CameraRole.WIDE, CameraKind.USB)), c.simulation().cameras());
+        assertEquals("room", c.simulation().microphones().get(1).role());
+        assertEquals(new AgentConfig.FlakyMicrophone("mic-b", 20), c.simulation().flakyMicrophone());
+        assertFalse(c.toString().contains("s3cret"), "toString never shows the password: " + c);
+    }
+
+    @Test
+    void fillsDefaults() throws IOException {
+        AgentConfig c = ConfigLoader.load(write("agent.yaml", MINIMAL));
+        assertEquals("box-1", c.username(), "username defaults to the box id");
+        assertEquals(30, c.broker().keepAliveS());
+        assertEquals(10, c.statusIntervalS());
+        assertEquals(2, c.probeIntervalS());
+        assertEquals(2000, c.probeTimeoutMs());
+        assertEquals(AgentConfig.ProbeMode.REAL, c.probes().mode(), "a box's own file probes the real box");
+        assertNull(c.network().iface());
+        assertEquals(List.of(new AgentConfig.Target("broker", "127.0.0.1", 1883)), c.probeTargets(),
+                "without targets the broker itself is probed");
+    }
+
+    @Test
+    void flagsOverrideTheFile() throws IOException {
+        Files.writeString(dir.resolve("pw"), "from-file");
+        Path file = write("agent.yaml", """
+                boxId: box-1
+                broker: {uri: "tcp://127.0.0.1:1883", passwordFile: pw}
+                statusIntervalS: 10
+                """);
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("boxId", "box-2");
+        flags.put("broker.uri", "tcp://10.0.0.9:1884");
+        flags.put("broker.password", "from-flag");
+        flags.put("statusIntervalS", 5);
+        flags.put("probes.mode", "simulated");
+        AgentConfig c = ConfigLoader.load(file, flags);
+        assertEquals("box-2", c.boxId());
+        assertEquals("tcp://10.0.0.9:1884", c.broker().uri());
+        assertEquals("from-flag", c.broker().password(), "a password flag replaces the file's passwordFile");
+        assertEquals(5, c.statusIntervalS());
+        assertEquals(AgentConfig.ProbeMode.SIMULATED, c.probes().mode());
+    }
+
+    @Test
+    void flagsAloneAreEnough() {
+        AgentConfig c = ConfigLoader.load(null, Map.of("boxId", "b", "broker.uri", "tcp://h:1", "broker.password", "p"));
+        assertEquals("b", c.boxId());
+    }
+
+    static Stream<Arguments> badFiles() {
+        return Stream.of(
+                Arguments.of("unknown field", MINIMAL + "brokr: x\n",
+                        "agent.yaml: field 'brokr' is not a known field; known here: boxId, broker"),
+                Arguments.of("unknown nested field", MINIMAL.replace("password: secret", "password: secret\n  keepalive: 3"),
+                        "field 'broker.keepalive' is not a known field; known here: uri, username, password, passwordFile, keepAliveS"),
+                Arguments.of("wrong type", MINIMAL + "statusIntervalS: often\n",
+                        "field 'statusIntervalS' must be a whole number, was 'often'"),
+                Arguments.of("float as text", MINIMAL + "firmwareVersion: 1.10\n",
+                        "field 'firmwareVersion' must be text; put it in quotes"),
+                Arguments.of("missing boxId", MINIMAL.replace("boxId: box-1\n", ""), "field 'boxId' is missing"),
+                Arguments.of("bad boxId", MINIMAL.replace("box-1", "\"box 1\""), "field 'boxId' must match [A-Za-z0-9_-]{1,64}"),
+                Arguments.of("missing broker", "boxId: b\n", "field 'broker' is missing"),
+                Arguments.of("broker not a mapping", "boxId: b\nbroker: [a, b]\n", "field 'broker' must be a mapping of fields"),
+                Arguments.of("missing uri", MINIMAL.replace("  uri: tcp://127.0.0.1:1883\n", ""), "field 'broker.uri' is missing"),
+                Arguments.of("bad uri", MINIMAL.replace("tcp://127.0.0.1:1883", "http://h/x"), "field 'broker.uri' must look like tcp://host:port"),
+                Arguments.of("missing password", MINIMAL.replace("  password: secret\n", ""),
+                        "field 'broker.password' is missing: set broker.password or broker.passwordFile"),
+                Arguments.of("two passwords", MINIMAL.replace("password: secret", "password: secret\n  passwordFile: pw"),
+                        "field 'broker.passwordFile' cannot be set together with broker.password"),
+                Arguments.of("missing password file", MINIMAL.replace("password: secret", "passwordFile: nope"),
+                        "field 'broker.passwordFile' cannot be read"),
+                Arguments.of("interval too small", MINIMAL + "statusIntervalS: 0\n",
+                        "field 'statusIntervalS' must be between 1 and 3600, was 0"),
+                Arguments.of("interval too large", MINIMAL + "probeIntervalS: 7200\n",
+                        "field 'probeIntervalS' must be between 1 and 3600, was 7200"),
+                Arguments.of("timeout too small", MINIMAL + "probeTimeoutMs: 5\n",
+                        "field 'probeTimeoutMs' must be between 100 and 60000, was 5"),
+                Arguments.of("keep-alive", MINIMAL.replace("password: secret", "password: secret\n  keepAliveS: 1"),
+                        "field 'broker.keepAliveS' must be between 5 and 3600, was 1"),
+                Arguments.of("probe mode", MINIMAL + "probes: {mode: fake}\n", "field 'probes.mode' must be one of real|simulated, was 'fake'"),
+                Arguments.of("target port", MINIMAL + "network: {targets: [{name: a, host: h, port: 70000}]}\n",
+                        "field 'network.targets[0].port' must be between 1 and 65535, was 70000"),
+                Arguments.of("target without host", MINIMAL + "network: {targets: [{name: a, host: h, port: 1}, {name: b, port: 2}]}\n",
+                        "field 'network.targets[1].host' is missing"),
+                Arguments.of("targets not a list", MINIMAL + "network: {targets: {name: a}}\n",
+                        "field 'network.targets' must be a list"),
+                Arguments.of("camera role", MINIMAL + "simulation: {cameras: [{id: a}, {id: b, role: janitor}]}\n",
+                        "field 'simulation.cameras[1].role' must be one of teacher|student|blackboard|wide|other, was 'janitor'"),
+                Arguments.of("duplicate camera", MINIMAL + "simulation: {cameras: [{id: a}, {id: a}]}\n",
+                        "field 'simulation.cameras' has two entries with id 'a'"),
+                Arguments.of("flaky microphone unknown", MINIMAL + "simulation: {flakyMicrophone: {id: nope, periodS: 10}}\n",
+                        "field 'simulation.flakyMicrophone.id' 'nope' is not one of simulation.microphones [mic-teacher, mic-room]"),
+                Arguments.of("flaky period", MINIMAL + "simulation: {flakyMicrophone: {id: mic-room, periodS: 1}}\n",
+                        "field 'simulation.flakyMicrophone.periodS' must be between 3 and 3600, was 1"),
+                Arguments.of("duplicate key", MINIMAL + "boxId: again\n", "agent.yaml: is not valid YAML (line"),
+                Arguments.of("not YAML", "boxId: [unclosed\n", "agent.yaml: is not valid YAML (line"),
+                Arguments.of("not a mapping", "- a\n- b\n", "agent.yaml: must be a YAML mapping"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void badInputGivesAClearErrorNamingFileAndField(String name, String yaml, String expected) throws IOException {
+        Files.writeString(dir.resolve("pw"), "x");
+        Path file = write("agent.yaml", yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().startsWith(file.toString() + ": ") || e.getMessage().startsWith(file + ":"),
+                "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void aBadFlagIsBlamedOnTheCommandLine() throws IOException {
+        Path file = write("agent.yaml", MINIMAL);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, Map.of("statusIntervalS", 0)));
+        assertEquals("command line: field 'statusIntervalS' must be between 1 and 3600, was 0", e.getMessage());
+        assertEquals("statusIntervalS", e.field());
+    }
+
+    @Test
+    void aMissingFileSaysSo() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
+        assertEquals(dir.resolve("nope.yaml") + ": file not found", e.getMessage());
+    }
+
+    @Test
+    void fleetMergesDefaultsUnderEachAgent() throws IOException {
+        Path file = write("fleet.yaml", """
+                defaults:
+                  broker: {uri: "tcp://127.0.0.1:1883", password: demo}
+                  statusIntervalS: 5
+                  model: SR-A
+                  simulation:
+                    cameras: [{id: cam-1, role: teacher}]
+                agents:
+                  - boxId: lead-01
+                  - boxId: remote-01
+                    model: SR-B
+                    broker: {password: other}
+                    simulation:
+                      microphones: [{id: mic-x}]
+                      flakyMicrophone: {id: mic-x, periodS: 30}
+                """);
+        List<AgentConfig> fleet = ConfigLoader.loadFleet(file, Map.of("probeIntervalS", 1));
+        assertEquals(2, fleet.size());
+        AgentConfig lead = fleet.get(0);
+        AgentConfig remote = fleet.get(1);
+        assertEquals("lead-01", lead.boxId());
+        assertEquals("lead-01", lead.username());
+        assertEquals("SR-A", lead.model());
+        assertEquals(5, lead.statusIntervalS());
+        assertEquals(1, lead.probeIntervalS(), "flags apply to every agent");
+        assertEquals(AgentConfig.ProbeMode.SIMULATED, lead.probes().mode(), "fleet agents are simulated by default");
+        assertEquals("demo", lead.broker().password());
+        assertEquals("SR-B", remote.model());
+        assertEquals("other", remote.broker().password(), "maps merge: the entry's password wins");
+        assertEquals("tcp://127.0.0.1:1883", remote.broker().uri(), "maps merge: the default uri stays");
+        assertEquals(List.of("cam-1"), remote.simulation().cameras().stream().map(AgentConfig.Camera::id).toList());
+        assertEquals(List.of("mic-x"), remote.simulation().microphones().stream().map(AgentConfig.Microphone::id).toList());
+    }
+
+    @Test
+    void fleetErrorsNameTheEntry() throws IOException {
+        Path file = write("fleet.yaml", """
+                defaults: {broker: {uri: "tcp://127.0.0.1:1883", password: demo}}
+                agents:
+                  - boxId: a
+                  - boxId: b
+                    statusIntervalS: 0
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadFleet(file, Map.of()));
+        assertEquals(file + ": field 'agents[1].statusIntervalS' must be between 1 and 3600, was 0", e.getMessage());
+
+        Path dup = write("dup.yaml", """
+                defaults: {broker: {uri: "tcp://127.0.0.1:1883", password: demo}}
+                agents: [{boxId: a}, {boxId: a}]
+                """);
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.loadFleet(dup, Map.of()));
+        assertTrue(e.getMessage().contains("field 'agents[1].boxId' repeats box 'a'"), e.getMessage());
+
+        Path unknown = write("unknown.yaml", "agent: []\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.loadFleet(unknown, Map.of()));
+        assertTrue(e.getMessage().contains("field 'agent' is not a known field; known here: defaults, agents"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.loadFleet(file, Map.of("boxId", "x")));
+        assertTrue(e.getMessage().startsWith("command line: field 'boxId'"), e.getMessage());
+    }
+
+    @Test
+    void builderHasTheDefaultsOfASimulatedClassroom() {
+        AgentConfig c = AgentConfig.builder("box-9", "tcp://127.0.0.1:1883", "pw").build();
+        assertEquals(AgentConfig.ProbeMode.SIMULATED, c.probes().mode());
+        assertEquals(List.of(CameraRole.TEACHER, CameraRole.STUDENT, CameraRole.BLACKBOARD),
+                c.simulation().cameras().stream().map(AgentConfig.Camera::role).toList());
+        assertEquals(2, c.simulation().microphones().size());
+        assertEquals(10, c.statusIntervalS());
+        AgentConfig changed = c.toBuilder().statusIntervalS(3).flakyMicrophone("mic-room", 9).build();
+        assertEquals(3, changed.statusIntervalS());
+        assertEquals("box-9", changed.boxId());
+        assertThrows(ConfigException.class, () -> c.toBuilder().password(null).build());
+        assertThrows(ConfigException.class, () -> c.toBuilder().statusIntervalS(0).build());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}
