@@ -32,7 +32,7 @@ import org.syncready.controller.ControllerConfig;
  * file, and three separate agents (each its own Paho client) with simulated probes.
  */
 class EndToEndTest {
-    private static final int KEEPALIVE_S = 4;
+    private static final int KEEPALIVE_S = 5;
 
     @TempDir
     Path data;
