@@ -33,6 +33,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.protocol.NoDelaySocketFactory;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandRequest;

@@ -15,6 +15,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.syncready.protocol.NoDelaySocketFactory;
 import org.syncready.protocol.ControllerState;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.Protocol;
