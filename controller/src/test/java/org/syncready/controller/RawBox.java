@@ -66,8 +66,12 @@ final class RawBox implements AutoCloseable {
 
     @Override
     public void close() throws MqttException {
-        if (client.isConnected()) {
-            client.disconnect();
+        try {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+        } catch (MqttException brokerClosedItFirst) {
+            // After a refused publish the broker closes the connection; it may race our DISCONNECT.
         }
         client.close();
     }
