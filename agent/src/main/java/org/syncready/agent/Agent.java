@@ -9,10 +9,12 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -119,7 +121,7 @@ public final class Agent {
     /** Clean stop: offline state, DISCONNECT, threads ended. Idempotent. */
     public void stop() {
         if (stopped.compareAndSet(false, true)) {
-            work.shutdownNow();
+            stopWork();
             reporter.stop();
             probes.close();
         }
@@ -131,9 +133,19 @@ public final class Agent {
      */
     public void halt() {
         if (stopped.compareAndSet(false, true)) {
-            work.shutdownNow();
+            stopWork();
             reporter.halt();
             probes.close();
+        }
+    }
+
+    /** Ends probe rounds and commands; a round in progress is interrupted and finishes quickly. */
+    private void stopWork() {
+        work.shutdownNow();
+        try {
+            work.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -278,19 +290,23 @@ public final class Agent {
 
         @Override
         public Optional<StatusMessage> publishStatus() {
-            try {
-                return reporter.publishStatus().get(PUBLISH_WAIT_MS, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                return Optional.empty();
-            }
+            return await(reporter.publishStatus()).flatMap(s -> s);
         }
 
         @Override
         public boolean publishBirth() {
+            return await(reporter.publishBirth()).flatMap(b -> b).isPresent();
+        }
+
+        /** What the mqtt thread did, or empty when it did not answer in time (then the command reports that). */
+        private <T> Optional<T> await(CompletableFuture<T> f) {
             try {
-                return reporter.publishBirth().get(PUBLISH_WAIT_MS, TimeUnit.MILLISECONDS).isPresent();
-            } catch (Exception e) {
-                return false;
+                return Optional.ofNullable(f.get(PUBLISH_WAIT_MS, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            } catch (ExecutionException | TimeoutException e) {
+                return Optional.empty();
             }
         }
 

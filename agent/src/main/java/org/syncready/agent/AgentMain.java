@@ -37,10 +37,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--broker", paramLabel = "URI", description = "overrides broker.uri, e.g. tcp://controller:1883")
     String broker;
 
-    @Option(names = "--username", description = "overrides broker.username (default: the box id)")
+    @Option(names = "--username", paramLabel = "NAME", description = "overrides broker.username (default: the box id)")
     String username;
 
-    @Option(names = "--password", description = "overrides broker.password (visible in ps: prefer --password-file)")
+    @Option(names = "--password", paramLabel = "SECRET", description = "overrides broker.password (visible in ps: prefer --password-file)")
     String password;
 
     @Option(names = "--password-file", paramLabel = "FILE", description = "overrides broker.passwordFile")
@@ -49,7 +49,7 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--keep-alive", paramLabel = "SECONDS", description = "overrides broker.keepAliveS")
     Integer keepAlive;
 
-    @Option(names = "--model", description = "overrides model")
+    @Option(names = "--model", paramLabel = "MODEL", description = "overrides model")
     String model;
 
     @Option(names = "--firmware-version", paramLabel = "VERSION", description = "overrides firmwareVersion")

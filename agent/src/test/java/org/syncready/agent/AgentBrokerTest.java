@@ -247,6 +247,30 @@ class AgentBrokerTest {
 
     @Test
     @Order(7)
+    void fleetRunsSeveralAgentsAndRestartsOneInPlace() throws Exception {
+        List<AgentConfig> configs = new ArrayList<>();
+        for (String box : List.of("fleet-a", "fleet-b", "fleet-c")) {
+            configs.add(AgentConfig.builder(box, broker.uri(), "secret").dataDir(dir).build());
+        }
+        Fleet fleet = Fleet.start(configs);
+        try {
+            await().atMost(WAIT).until(() -> fleet.agents().stream().allMatch(Agent::connected));
+            assertEquals(List.of("fleet-a", "fleet-b", "fleet-c"), fleet.agents().stream().map(Agent::boxId).toList());
+            String firstBoot = fleet.agent("fleet-b").orElseThrow().bootId();
+            TestSubscriber controller = subscribe("ctl-fleet", Topics.boxTree("fleet-b"));
+            CommandResponse reply = command(controller, "fleet-b", "c-fleet", "restart-agent", null, null);
+            assertTrue(reply.ok());
+            await().atMost(WAIT).until(() -> !fleet.agent("fleet-b").orElseThrow().bootId().equals(firstBoot)
+                    && fleet.agent("fleet-b").orElseThrow().connected());
+            await().atMost(WAIT).until(() -> lastState(controller, "fleet-b")
+                    .map(s -> s.state() == StateMessage.Presence.ONLINE && !s.bootId().equals(firstBoot)).orElse(false));
+        } finally {
+            fleet.stop();
+        }
+    }
+
+    @Test
+    @Order(8)
     void reconnectsAfterTheBrokerRestarts() throws Exception {
         String box = "box-reconnect";
         Agent agent = start(box, b -> { });

@@ -45,7 +45,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         if (broker == null) {
             throw ConfigException.missing("broker");
         }
-        model = textOr(model, "model", "SR-SIM");
+        model = textOr(model, "model", "unknown");
         firmwareVersion = textOr(firmwareVersion, "firmwareVersion", "unknown");
         ConfigException.range("statusIntervalS", statusIntervalS, 1, 3600);
         ConfigException.range("probeIntervalS", probeIntervalS, 1, 3600);

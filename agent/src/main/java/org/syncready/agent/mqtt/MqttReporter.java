@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -71,7 +72,7 @@ public final class MqttReporter {
     private final String boxId;
     private final String bootId;
     private final ReportContent content;
-    private final java.util.function.Consumer<IncomingCommand> commands;
+    private final Consumer<IncomingCommand> commands;
     private final MessageCodec codec;
     private final MqttAsyncClient client;
     private final ScheduledExecutorService io;
@@ -88,7 +89,7 @@ public final class MqttReporter {
     private int badRequestsSinceLog;
 
     public MqttReporter(AgentConfig config, String bootId, MessageCodec codec, ReportContent content,
-                        java.util.function.Consumer<IncomingCommand> commands) {
+                        Consumer<IncomingCommand> commands) {
         this.config = config;
         this.boxId = config.boxId();
         this.bootId = bootId;
@@ -177,6 +178,11 @@ public final class MqttReporter {
                 try {
                     client.publish(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, conn.get()))
                             .waitForCompletion(2_000);
+                } catch (MqttException e) {
+                    // Still disconnect: without DISCONNECT the broker would at least publish the Will.
+                    log.info("{}: offline state not confirmed: {}", boxId, describe(e));
+                }
+                try {
                     client.disconnect(2_000).waitForCompletion(3_000);
                 } catch (MqttException e) {
                     log.info("{}: clean disconnect incomplete: {}", boxId, describe(e));

@@ -3,11 +3,13 @@ package org.syncready.agent.probe;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,13 +104,18 @@ public final class ProbeRunner implements AutoCloseable {
         private void start() {
             startedThisRound = busy.compareAndSet(false, true);
             if (startedThisRound) {
-                running = executor.submit(() -> {
-                    try {
-                        return probe.sample();
-                    } finally {
-                        busy.set(false);
-                    }
-                });
+                try {
+                    running = executor.submit(() -> {
+                        try {
+                            return probe.sample();
+                        } finally {
+                            busy.set(false);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // Closed while a round was starting: the agent is stopping.
+                    running = CompletableFuture.failedFuture(new CancellationException("probe runner closed"));
+                }
             }
         }
 
@@ -139,8 +146,9 @@ public final class ProbeRunner implements AutoCloseable {
             } catch (CancellationException e) {
                 fail("timeout", "cancelled");
             } catch (InterruptedException e) {
+                // Only the agent stopping interrupts a round: keep the flag, say nothing.
                 Thread.currentThread().interrupt();
-                fail("interrupted", "interrupted");
+                last = new ProbeResult<>(probe.name(), lastGood, "interrupted", true, lastGood == null ? 0 : lastGoodAt);
             }
         }
 

@@ -269,6 +269,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theShippedExamplesLoad() {
+        // Surefire runs in the module folder, where the examples live.
+        AgentConfig agent = ConfigLoader.load(Path.of("agent.example.yaml"));
+        assertEquals("lead-01", agent.boxId());
+        assertEquals(AgentConfig.ProbeMode.REAL, agent.probes().mode());
+        List<AgentConfig> fleet = ConfigLoader.loadFleet(Path.of("fleet.example.yaml"), Map.of());
+        assertEquals(List.of("lead-01", "remote-01", "remote-02", "remote-03"), fleet.stream().map(AgentConfig::boxId).toList());
+        assertEquals(4, fleet.get(0).simulation().cameras().size());
+        assertEquals("remote-03-secret", fleet.get(3).broker().password());
+        assertEquals("demo", fleet.get(2).broker().password());
+    }
+
+    @Test
     void builderHasTheDefaultsOfASimulatedClassroom() {
         AgentConfig c = AgentConfig.builder("box-9", "tcp://127.0.0.1:1883", "pw").build();
         assertEquals(AgentConfig.ProbeMode.SIMULATED, c.probes().mode());
