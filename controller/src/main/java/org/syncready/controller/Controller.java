@@ -1,11 +1,8 @@
 package org.syncready.controller;
 
 import io.vertx.core.Vertx;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +11,7 @@ import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
+import org.syncready.controller.fleet.BoxSecrets;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
@@ -73,8 +71,8 @@ public final class Controller implements AutoCloseable {
         database = Database.open(dataDir.resolve("syncready.db"));
         HistoryStore history = new HistoryStore(database);
 
-        String controllerSecret = config.embeddedBroker() ? newSecret() : config.brokerPassword();
-        registry = FleetRegistry.load(database, controllerSecret == null ? newSecret() : controllerSecret);
+        String controllerSecret = config.embeddedBroker() ? BoxSecrets.newSecret() : config.brokerPassword();
+        registry = FleetRegistry.load(database, controllerSecret == null ? BoxSecrets.newSecret() : controllerSecret);
         fleet = new LiveFleet();
         fleet.restore(history.latest(), codec);
 
@@ -156,12 +154,6 @@ public final class Controller implements AutoCloseable {
 
     public BoxCommands commands() {
         return commands;
-    }
-
-    private static String newSecret() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Override

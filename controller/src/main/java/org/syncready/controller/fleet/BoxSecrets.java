@@ -12,13 +12,14 @@ import java.util.HexFormat;
  * SHA-256 is the right way to store them (a slow password hash would only slow down every CONNECT
  * of 10,000 boxes).
  */
-final class BoxSecrets {
+public final class BoxSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private BoxSecrets() {
     }
 
-    static String newSecret() {
+    /** 256 random bits, URL-safe base64: for box secrets and the controller's own broker login. */
+    public static String newSecret() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -2,6 +2,7 @@ package org.syncready.controller.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.syncready.controller.command.BoxCommands;
@@ -50,7 +51,7 @@ public final class Ingest {
 
     /** The filters to subscribe to: only what agents publish, so the controller never reads its own commands. */
     public static List<String> filters(String sharedGroup) {
-        return java.util.Arrays.stream(Channel.values())
+        return Arrays.stream(Channel.values())
                 .filter(Channel::fromAgent)
                 .map(c -> Topics.ROOT + "+/" + c.suffix())
                 .map(f -> sharedGroup == null ? f : Topics.shared(sharedGroup, f))

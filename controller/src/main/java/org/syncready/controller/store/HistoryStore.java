@@ -87,14 +87,4 @@ public final class HistoryStore {
             return ps.executeUpdate();
         }
     }
-
-    public long countStatus(String boxId) throws SQLException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM box_status WHERE box_id = ?")) {
-            ps.setString(1, boxId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
 }
