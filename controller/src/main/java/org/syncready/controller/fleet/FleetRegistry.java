@@ -28,6 +28,8 @@ public final class FleetRegistry implements BrokerAccess {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Client ids of this prefix belong to controller nodes; no box may take one. */
     public static final String CONTROLLER_CLIENT_PREFIX = "syncready-controller";
+    /** SQLite's primary result code for a violated key or constraint. */
+    private static final int SQLITE_CONSTRAINT = 19;
 
     private final DataSource pool;
     private final Map<String, School> schools = new ConcurrentHashMap<>();
@@ -181,12 +183,21 @@ public final class FleetRegistry implements BrokerAccess {
         return Optional.ofNullable(classrooms.get(box.classroomId())).map(Classroom::schoolId);
     }
 
-    private void execute(String sql, Object... args) throws SQLException {
+    /**
+     * Inserts one row. The in-memory check before each call gives the clear message; the table's key
+     * is what actually decides when two requests (or two controller nodes) race for the same id.
+     */
+    private void execute(String sql, Object... args) throws SQLException, RegistryException {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
             ps.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+                throw new RegistryException("conflict", "'" + args[0] + "' already exists");
+            }
+            throw e;
         }
     }
 

@@ -1,0 +1,54 @@
+package org.syncready.controller.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.store.Database;
+
+class FleetRegistryTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void anIdTakenBehindTheCachesBackIsAConflictNotAnError() throws Exception {
+        try (Database db = Database.open(data.resolve("fleet.db"))) {
+            FleetRegistry first = FleetRegistry.load(db, "controller-secret");
+            FleetRegistry second = FleetRegistry.load(db, "controller-secret");
+            first.addSchool("hexi", "河西", "Hexi");
+            first.addClassroom("hexi-g3", "hexi", "三年级", "Grade 3");
+            first.registerBox("box-1", "hexi-g3", "m");
+
+            // The second registry's memory has not seen these ids; the store's keys must still refuse them.
+            RegistryException school = assertThrows(RegistryException.class, () -> second.addSchool("hexi", "河西", "Hexi"));
+            assertEquals("conflict", school.code());
+            assertTrue(second.schools().isEmpty(), "a refused insert leaves the cache unchanged");
+        }
+    }
+
+    @Test
+    void boxesLogInOnlyAsThemselvesAndTheControllerWithItsSecret() throws Exception {
+        try (Database db = Database.open(data.resolve("fleet.db"))) {
+            FleetRegistry registry = FleetRegistry.load(db, "controller-secret");
+            registry.addSchool("s", "学校", "S");
+            registry.addClassroom("c", "s", "教室", "C");
+            String secret = registry.registerBox("box-1", "c", "m").secret();
+            byte[] pw = secret.getBytes(StandardCharsets.UTF_8);
+
+            assertTrue(registry.authenticate("box-1", "box-1", pw).orElseThrow().boxId().equals("box-1"));
+            assertTrue(registry.authenticate("box-2", "box-1", pw).isEmpty(), "client id must be the box id");
+            assertTrue(registry.authenticate("box-1", "box-1", "wrong".getBytes()).isEmpty());
+            assertTrue(registry.authenticate("syncready-controller-a", "syncready-controller",
+                    "controller-secret".getBytes()).orElseThrow().isController());
+            assertTrue(registry.authenticate("box-1", "syncready-controller", "controller-secret".getBytes()).isEmpty(),
+                    "the controller login needs a controller client id");
+            // Restart: the hash, not the secret, was stored, and still verifies.
+            FleetRegistry reloaded = FleetRegistry.load(db, "other");
+            assertTrue(reloaded.authenticate("box-1", "box-1", pw).isPresent());
+        }
+    }
+}
