@@ -3,11 +3,14 @@ package org.syncready.controller;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.HttpApiVerticle;
+import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
@@ -109,8 +112,9 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
 
         vertx = Vertx.vertx();
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), registry, fleet, history, metrics,
-                codec.mapper(), new HttpApiVerticle.BrokerInfo(brokerUri), mqtt::isConnected);
+        List<RouteGroup> routes = List.of(
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected));
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, codec.mapper(), routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {

@@ -1,0 +1,135 @@
+package org.syncready.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.syncready.controller.fleet.RegistryException;
+
+/**
+ * What every route group shares: JSON in and out, query parameters, the error shape
+ * {@code {error, message}}, and running store work off the event loop.
+ */
+final class ApiContext {
+    private final Vertx vertx;
+    private final ObjectMapper json;
+
+    ApiContext(Vertx vertx, ObjectMapper json) {
+        this.vertx = vertx;
+        this.json = json;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /** The request body as a JSON object; a clear 400 for an empty, non-JSON or non-object body. */
+    JsonNode body(RoutingContext ctx) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw ApiException.badRequest("a JSON body is required");
+        }
+        try {
+            JsonNode node = json.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            throw ApiException.badRequest("missing field '" + field + "'");
+        }
+        if (!v.isTextual()) {
+            throw ApiException.badRequest("field '" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    static String param(RoutingContext ctx, String name) {
+        List<String> values = ctx.queryParam(name);
+        return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0);
+    }
+
+    static int limit(RoutingContext ctx) {
+        String value = param(ctx, "limit");
+        if (value == null) {
+            return 1000;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit < 1 || limit > 10_000) {
+                throw ApiException.badRequest("'limit' must be 1..10000");
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("'limit' must be a number");
+        }
+    }
+
+    JsonNode readTree(String text) {
+        try {
+            return json.readTree(text);
+        } catch (IOException e) {
+            return json.getNodeFactory().textNode(text);
+        }
+    }
+
+    <T> void blocking(RoutingContext ctx, Callable<T> work, Function<T, JsonNode> render) {
+        blocking(ctx, work, render, 200);
+    }
+
+    /** Runs store work on a worker (unordered, so requests don't queue behind each other), answers on the loop. */
+    <T> void blocking(RoutingContext ctx, Callable<T> work, Function<T, JsonNode> render, int status) {
+        vertx.executeBlocking(work, false).onComplete(result -> {
+            if (result.succeeded()) {
+                try {
+                    send(ctx, status, render.apply(result.result()));
+                } catch (RuntimeException e) {
+                    ctx.fail(e);
+                }
+            } else if (result.cause() instanceof RegistryException e) {
+                int code = switch (e.code()) {
+                    case "conflict" -> 409;
+                    case "not_found" -> 404;
+                    default -> 400;
+                };
+                fail(ctx, new ApiException(code, e.code(), e.getMessage()));
+            } else if (result.cause() instanceof ApiException e) {
+                fail(ctx, e);
+            } else {
+                ctx.fail(result.cause());
+            }
+        });
+    }
+
+    void send(RoutingContext ctx, int status, JsonNode body) {
+        try {
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
+                    .end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+        }
+    }
+
+    void fail(RoutingContext ctx, ApiException e) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        send(ctx, e.status, json.createObjectNode().put("error", e.code).put("message", e.getMessage()));
+    }
+}

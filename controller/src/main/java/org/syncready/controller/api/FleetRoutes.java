@@ -1,0 +1,263 @@
+package org.syncready.controller.api;
+
+import static org.syncready.controller.api.ApiContext.limit;
+import static org.syncready.controller.api.ApiContext.param;
+import static org.syncready.controller.api.ApiContext.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.syncready.controller.fleet.Box;
+import org.syncready.controller.fleet.BoxRegistration;
+import org.syncready.controller.fleet.BoxSnapshot;
+import org.syncready.controller.fleet.Classroom;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.fleet.LiveFleet;
+import org.syncready.controller.fleet.Presence;
+import org.syncready.controller.fleet.School;
+import org.syncready.controller.store.HistoryStore;
+import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.MicrophoneStatus;
+import org.syncready.protocol.StatusMessage;
+
+/** {@code /health}, schools, classrooms, boxes with their live state, history and events. */
+public final class FleetRoutes implements RouteGroup {
+    private static final long HOUR_MS = 3_600_000;
+
+    /** What the API needs to know about where boxes connect, for registration answers. */
+    public record BrokerInfo(String publicUri) {
+    }
+
+    private final FleetRegistry registry;
+    private final LiveFleet fleet;
+    private final HistoryStore history;
+    private final BrokerInfo broker;
+    private final Supplier<Boolean> mqttConnected;
+    private final long startedAt = System.currentTimeMillis();
+    private ApiContext api;
+
+    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, HistoryStore history, BrokerInfo broker,
+                       Supplier<Boolean> mqttConnected) {
+        this.registry = registry;
+        this.fleet = fleet;
+        this.history = history;
+        this.broker = broker;
+        this.mqttConnected = mqttConnected;
+    }
+
+    @Override
+    public void mount(Router router, ApiContext api) {
+        this.api = api;
+        router.get("/health").handler(this::health);
+        router.get("/api/v1/schools").handler(this::listSchools);
+        router.post("/api/v1/schools").handler(this::addSchool);
+        router.get("/api/v1/classrooms").handler(this::listClassrooms);
+        router.post("/api/v1/classrooms").handler(this::addClassroom);
+        router.get("/api/v1/boxes").handler(this::listBoxes);
+        router.post("/api/v1/boxes").handler(this::registerBox);
+        router.get("/api/v1/boxes/:id").handler(this::getBox);
+        router.get("/api/v1/boxes/:id/history").handler(this::history);
+        router.get("/api/v1/boxes/:id/events").handler(this::events);
+    }
+
+    private void health(RoutingContext ctx) {
+        boolean mqtt = mqttConnected.get();
+        ObjectNode body = api.json().createObjectNode()
+                .put("status", mqtt ? "ok" : "degraded")
+                .put("mqtt", mqtt ? "connected" : "disconnected")
+                .put("uptimeS", (System.currentTimeMillis() - startedAt) / 1000)
+                .put("boxesRegistered", registry.boxes().size())
+                .put("boxesOnline", fleet.count(Presence.ONLINE));
+        api.send(ctx, mqtt ? 200 : 503, body);
+    }
+
+    private void listSchools(RoutingContext ctx) {
+        ArrayNode out = api.json().createArrayNode();
+        for (School s : registry.schools()) {
+            List<Classroom> rooms = registry.classrooms(s.id());
+            out.addObject().put("id", s.id()).put("nameZh", s.nameZh()).put("nameEn", s.nameEn())
+                    .put("classrooms", rooms.size());
+        }
+        api.send(ctx, 200, out);
+    }
+
+    private void listClassrooms(RoutingContext ctx) {
+        String school = param(ctx, "school");
+        if (school != null && registry.school(school).isEmpty()) {
+            throw ApiException.notFound("no school '" + school + "'");
+        }
+        List<Box> boxes = registry.boxes();
+        ArrayNode out = api.json().createArrayNode();
+        for (Classroom c : registry.classrooms(school)) {
+            ObjectNode node = out.addObject().put("id", c.id()).put("schoolId", c.schoolId())
+                    .put("nameZh", c.nameZh()).put("nameEn", c.nameEn());
+            ArrayNode ids = node.putArray("boxIds");
+            boxes.stream().filter(b -> b.classroomId().equals(c.id())).forEach(b -> ids.add(b.id()));
+        }
+        api.send(ctx, 200, out);
+    }
+
+    private void listBoxes(RoutingContext ctx) {
+        String school = param(ctx, "school");
+        String state = param(ctx, "state");
+        if (state != null && !List.of("online", "offline", "stale", "never_seen").contains(state)) {
+            throw ApiException.badRequest("'state' must be one of online, offline, stale, never_seen");
+        }
+        if (school != null && registry.school(school).isEmpty()) {
+            throw ApiException.notFound("no school '" + school + "'");
+        }
+        ArrayNode out = api.json().createArrayNode();
+        for (Box box : registry.boxes()) {
+            String schoolId = registry.schoolOf(box.id()).orElse(null);
+            if (school != null && !school.equals(schoolId)) {
+                continue;
+            }
+            BoxSnapshot snap = snapshot(box.id());
+            if (state != null && !matches(snap, state)) {
+                continue;
+            }
+            ObjectNode node = boxNode(box, schoolId, snap);
+            node.set("summary", summary(snap.status()));
+            out.add(node);
+        }
+        api.send(ctx, 200, out);
+    }
+
+    private void getBox(RoutingContext ctx) {
+        Box box = requireBox(ctx.pathParam("id"));
+        BoxSnapshot snap = snapshot(box.id());
+        ObjectNode node = boxNode(box, registry.schoolOf(box.id()).orElse(null), snap);
+        node.set("summary", summary(snap.status()));
+        node.set("birth", api.json().valueToTree(snap.birth()));
+        node.set("status", api.json().valueToTree(snap.status()));
+        if (snap.statusReceivedAt() != null) {
+            node.put("statusReceivedAt", Instant.ofEpochMilli(snap.statusReceivedAt()).toString());
+        }
+        node.putObject("counters").put("duplicates", snap.duplicates()).put("missedMessages", snap.missedMessages());
+        api.send(ctx, 200, node);
+    }
+
+    private void history(RoutingContext ctx) {
+        Box box = requireBox(ctx.pathParam("id"));
+        TimeRange range = TimeRange.parse(param(ctx, "from"), param(ctx, "to"), System.currentTimeMillis(), HOUR_MS);
+        int limit = limit(ctx);
+        api.blocking(ctx, () -> history.statusHistory(box.id(), range.from(), range.to(), limit), rows -> {
+            ObjectNode out = api.json().createObjectNode().put("boxId", box.id())
+                    .put("from", Instant.ofEpochMilli(range.from()).toString())
+                    .put("to", Instant.ofEpochMilli(range.to()).toString());
+            ArrayNode items = out.putArray("items");
+            for (HistoryStore.StatusRecord r : rows) {
+                ObjectNode item = items.addObject().put("receivedAt", Instant.ofEpochMilli(r.receivedAt()).toString())
+                        .put("ts", r.ts()).put("bootId", r.bootId()).put("seq", r.seq());
+                item.set("status", api.readTree(r.json()));
+            }
+            out.put("truncated", rows.size() == limit);
+            return out;
+        });
+    }
+
+    private void events(RoutingContext ctx) {
+        Box box = requireBox(ctx.pathParam("id"));
+        TimeRange range = TimeRange.parse(param(ctx, "from"), param(ctx, "to"), System.currentTimeMillis(), 24 * HOUR_MS);
+        int limit = limit(ctx);
+        api.blocking(ctx, () -> history.events(box.id(), range.from(), range.to(), limit), rows -> {
+            ObjectNode out = api.json().createObjectNode().put("boxId", box.id());
+            ArrayNode items = out.putArray("items");
+            for (HistoryStore.EventRecord e : rows) {
+                items.addObject().put("at", Instant.ofEpochMilli(e.at()).toString()).put("kind", e.kind()).put("detail", e.detail());
+            }
+            return out;
+        });
+    }
+
+    private void addSchool(RoutingContext ctx) {
+        JsonNode body = api.body(ctx);
+        api.blocking(ctx, () -> registry.addSchool(text(body, "id"), text(body, "nameZh"), text(body, "nameEn")),
+                school -> api.json().valueToTree(school), 201);
+    }
+
+    private void addClassroom(RoutingContext ctx) {
+        JsonNode body = api.body(ctx);
+        api.blocking(ctx, () -> registry.addClassroom(text(body, "id"), text(body, "schoolId"), text(body, "nameZh"), text(body, "nameEn")),
+                classroom -> api.json().valueToTree(classroom), 201);
+    }
+
+    private void registerBox(RoutingContext ctx) {
+        JsonNode body = api.body(ctx);
+        api.blocking(ctx, () -> registry.registerBox(text(body, "id"), text(body, "classroomId"), text(body, "model")),
+                (BoxRegistration r) -> {
+                    ObjectNode out = api.json().createObjectNode();
+                    out.set("box", api.json().valueToTree(r.box()));
+                    out.putObject("mqtt")
+                            .put("uri", broker.publicUri())
+                            .put("clientId", r.box().id())
+                            .put("username", r.box().id())
+                            .put("password", r.secret())
+                            .put("topicRoot", "syncready/v1/box/" + r.box().id() + "/")
+                            .put("note", "The password is shown only once. / 密码只显示这一次，请妥善保存。");
+                    return out;
+                }, 201);
+    }
+
+    private ObjectNode boxNode(Box box, String schoolId, BoxSnapshot snap) {
+        ObjectNode node = api.json().createObjectNode().put("id", box.id()).put("classroomId", box.classroomId())
+                .put("schoolId", schoolId).put("model", box.model())
+                .put("presence", snap.presence().label()).put("stale", snap.stale());
+        node.put("lastSeen", snap.lastSeen() == null ? null : Instant.ofEpochMilli(snap.lastSeen()).toString());
+        node.put("bootId", snap.bootId());
+        return node;
+    }
+
+    /** What someone scanning the fleet wants at a glance: how many devices are fine and what is not. */
+    private ObjectNode summary(StatusMessage status) {
+        ObjectNode s = api.json().createObjectNode();
+        if (status == null) {
+            return s;
+        }
+        s.put("camerasOk", status.cameras().stream().filter(c -> c.state() == DeviceState.OK).count())
+                .put("cameras", status.cameras().size())
+                .put("microphonesOk", status.microphones().stream().filter(m -> m.state() == DeviceState.OK && !m.muted() && !m.clipping()).count())
+                .put("microphones", status.microphones().size())
+                .put("link", status.network().link());
+        if (status.network().rttMs() != null) {
+            s.put("rttMs", status.network().rttMs());
+        }
+        ArrayNode problems = s.putArray("problems");
+        for (CameraStatus c : status.cameras()) {
+            if (c.state() != DeviceState.OK) {
+                problems.add("camera " + c.id() + " (" + c.role() + "): " + c.state() + (c.error() != null ? " - " + c.error() : ""));
+            }
+        }
+        for (MicrophoneStatus m : status.microphones()) {
+            if (m.state() != DeviceState.OK || m.muted() || m.clipping()) {
+                problems.add("microphone " + m.id() + ": " + (m.muted() ? "silent" : m.clipping() ? "clipping" : m.state().toString())
+                        + (m.error() != null ? " - " + m.error() : ""));
+            }
+        }
+        return s;
+    }
+
+    private BoxSnapshot snapshot(String boxId) {
+        return fleet.snapshot(boxId).orElseGet(() ->
+                new BoxSnapshot(boxId, Presence.NEVER_SEEN, false, null, null, null, null, null, 0, 0));
+    }
+
+    private static boolean matches(BoxSnapshot snap, String state) {
+        return switch (state) {
+            case "stale" -> snap.stale();
+            case "online" -> snap.presence() == Presence.ONLINE;
+            case "offline" -> snap.presence() == Presence.OFFLINE;
+            default -> snap.presence() == Presence.NEVER_SEEN;
+        };
+    }
+
+    private Box requireBox(String id) {
+        return registry.box(id).orElseThrow(() -> ApiException.notFound("no box '" + id + "'"));
+    }
+}
