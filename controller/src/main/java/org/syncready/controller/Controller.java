@@ -8,7 +8,23 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Clock;
+import java.time.Duration;
 import org.syncready.controller.api.FleetRoutes;
+import org.syncready.controller.api.ReadinessRoutes;
+import org.syncready.controller.api.SessionRoutes;
+import org.syncready.controller.readiness.ConfigDriftSource;
+import org.syncready.controller.readiness.ReadinessChecks;
+import org.syncready.controller.readiness.ReadinessEngine;
+import org.syncready.controller.readiness.ReadinessRules;
+import org.syncready.controller.readiness.ReadinessStore;
+import org.syncready.controller.readiness.SelftestOutcome;
+import org.syncready.controller.readiness.SelftestSender;
+import org.syncready.controller.schedule.SessionStore;
+import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.broker.EmbeddedBroker;
@@ -51,6 +67,10 @@ public final class Controller implements AutoCloseable {
     private HttpApiVerticle api;
     private ScheduledExecutorService housekeeping;
     private DemoFleet demoFleet;
+    private SessionStore sessions;
+    private ReadinessStore readinessStore;
+    private ReadinessEngine engine;
+    private ReadinessChecks readiness;
     private String brokerUri;
 
     private Controller(ControllerConfig config) {
@@ -112,9 +132,16 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
 
         vertx = Vertx.vertx();
+        ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        startReadiness(apiJson);
+
+        SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected));
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, codec.mapper(), routes);
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected),
+                sessionRoutes,
+                new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()));
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
@@ -122,6 +149,22 @@ public final class Controller implements AutoCloseable {
         }
         log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.bindAddress(), api.actualPort(), brokerUri, dataDir);
+    }
+
+    /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
+    private void startReadiness(ObjectMapper json) throws Exception {
+        ReadinessRules rules = config.readinessRules() == null ? ReadinessRules.defaults()
+                : ReadinessRules.load(config.readinessRules());
+        sessions = SessionStore.load(database.pool(), id -> registry.classroom(id).isPresent());
+        readinessStore = new ReadinessStore(database.pool(), json);
+        engine = new ReadinessEngine(rules, registry, fleet, ConfigDriftSource.NONE, Clock.systemUTC(), config.zone());
+        SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
+                .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
+                        : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
+                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
+        readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
+        readiness.start(Duration.ofSeconds(1));
+        metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }
 
     private void prune(HistoryStore history) {
@@ -160,6 +203,18 @@ public final class Controller implements AutoCloseable {
         return commands;
     }
 
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public ReadinessChecks readiness() {
+        return readiness;
+    }
+
+    public ReadinessEngine readinessEngine() {
+        return engine;
+    }
+
     @Override
     public void close() {
         if (demoFleet != null) {
@@ -174,6 +229,9 @@ public final class Controller implements AutoCloseable {
         }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
+        }
+        if (readiness != null) {
+            readiness.close();
         }
         if (mqtt != null) {
             mqtt.close();

@@ -55,6 +55,14 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Agent jar the demo runs (default: found next to this jar or in agent/target).")
     Path demoAgentJar;
 
+    @Option(names = "--time-zone", defaultValue = "${env:SYNCREADY_TIME_ZONE:-Asia/Shanghai}",
+            description = "The bureau's time zone: timetables, the day's board and reports (default: ${DEFAULT-VALUE}).")
+    String timeZone;
+
+    @Option(names = "--readiness-rules", defaultValue = "${env:SYNCREADY_READINESS_RULES}",
+            description = "YAML file with readiness thresholds (default: the packaged rules; see docs/READINESS.md).")
+    Path readinessRules;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ControllerMain()).execute(args));
     }
@@ -64,9 +72,17 @@ public final class ControllerMain implements Callable<Integer> {
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
         }
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(timeZone);
+        } catch (java.time.DateTimeException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--time-zone: unknown zone '" + timeZone
+                    + "' (use a region id such as Asia/Shanghai)");
+        }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar);
+                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, java.time.Clock.systemUTC(), zone,
+                readinessRules);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

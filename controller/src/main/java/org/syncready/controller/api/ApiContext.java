@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.syncready.controller.fleet.RegistryException;
+import org.syncready.controller.schedule.ScheduleException;
 
 /**
  * What every route group shares: JSON in and out, query parameters, the error shape
@@ -103,18 +104,25 @@ final class ApiContext {
                     ctx.fail(e);
                 }
             } else if (result.cause() instanceof RegistryException e) {
-                int code = switch (e.code()) {
-                    case "conflict" -> 409;
-                    case "not_found" -> 404;
-                    default -> 400;
-                };
-                fail(ctx, new ApiException(code, e.code(), e.getMessage()));
+                fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
+            } else if (result.cause() instanceof ScheduleException e) {
+                fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
             } else if (result.cause() instanceof ApiException e) {
                 fail(ctx, e);
             } else {
                 ctx.fail(result.cause());
             }
         });
+    }
+
+    /** HTTP status for a domain error code. */
+    static int status(String code) {
+        return switch (code) {
+            case "conflict" -> 409;
+            case "not_found" -> 404;
+            case "unprocessable" -> 422;
+            default -> 400;
+        };
     }
 
     void send(RoutingContext ctx, int status, JsonNode body) {

@@ -38,6 +38,9 @@ public final class HttpApiVerticle extends VerticleBase {
     public Future<?> start() {
         ApiContext api = new ApiContext(vertx, json);
         Router router = Router.router(vertx);
+        for (RouteGroup group : groups) {
+            group.mountBeforeBody(router, api);
+        }
         router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -49,7 +52,7 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().failureHandler(ctx -> {
             Throwable failure = ctx.failure();
             if (ctx.statusCode() == 413) {
-                api.fail(ctx, new ApiException(413, "too_large", "request body exceeds " + BODY_LIMIT / 1024 + " KiB"));
+                api.fail(ctx, new ApiException(413, "too_large", "request body is too large"));
             } else if (failure instanceof ApiException e) {
                 api.fail(ctx, e);
             } else {

@@ -9,4 +9,11 @@ import io.vertx.ext.web.Router;
  */
 public interface RouteGroup {
     void mount(Router router, ApiContext api);
+
+    /**
+     * Routes that must see the request before the shared 64 KiB JSON body handler: uploads that
+     * need a larger limit of their own, or a body read as a stream.
+     */
+    default void mountBeforeBody(Router router, ApiContext api) {
+    }
 }

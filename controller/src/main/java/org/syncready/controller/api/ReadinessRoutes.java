@@ -1,0 +1,193 @@
+package org.syncready.controller.api;
+
+import static org.syncready.controller.api.ApiContext.param;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.syncready.controller.fleet.Classroom;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.readiness.Incident;
+import org.syncready.controller.readiness.ReadinessChecks;
+import org.syncready.controller.readiness.ReadinessReport;
+import org.syncready.controller.readiness.ReadinessStore;
+import org.syncready.controller.readiness.SessionReadiness;
+import org.syncready.controller.readiness.Verdict;
+import org.syncready.controller.schedule.SessionStore;
+import org.syncready.controller.schedule.SyncSession;
+
+/** Readiness: a session's verdict and incidents, checks on demand, the day's board, the bureau's report. */
+public final class ReadinessRoutes implements RouteGroup {
+    private static final Duration MAX_REPORT_SPAN = Duration.ofDays(366);
+
+    private final SessionStore sessions;
+    private final FleetRegistry registry;
+    private final ReadinessChecks checks;
+    private final ReadinessStore store;
+    private final ReadinessReport report;
+    private final SessionRoutes sessionView;
+    private final ZonedTimes times;
+    private final Clock clock;
+    private ApiContext api;
+
+    public ReadinessRoutes(SessionStore sessions, FleetRegistry registry, ReadinessChecks checks, ReadinessStore store,
+                           SessionRoutes sessionView, java.time.ZoneId zone, Clock clock) {
+        this.sessions = sessions;
+        this.registry = registry;
+        this.checks = checks;
+        this.store = store;
+        this.report = new ReadinessReport(sessions, store);
+        this.sessionView = sessionView;
+        this.times = new ZonedTimes(zone);
+        this.clock = clock;
+    }
+
+    @Override
+    public void mount(Router router, ApiContext api) {
+        this.api = api;
+        router.get("/api/v1/sessions/:id/readiness").handler(this::sessionReadiness);
+        router.post("/api/v1/sessions/:id/check").handler(this::check);
+        router.get("/api/v1/readiness").handler(this::board);
+        router.get("/api/v1/reports/readiness").handler(this::report);
+    }
+
+    private void sessionReadiness(RoutingContext ctx) {
+        SyncSession s = require(ctx.pathParam("id"));
+        api.blocking(ctx, () -> new Object[] {checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())},
+                r -> {
+                    ObjectNode out = sessionView.node(s);
+                    out.set("readiness", api.json().valueToTree(r[0]));
+                    out.set("incidents", api.json().valueToTree(r[1]));
+                    return out;
+                });
+    }
+
+    private void check(RoutingContext ctx) {
+        SyncSession s = require(ctx.pathParam("id"));
+        checks.checkNow(s).whenComplete((r, e) -> ctx.vertx().runOnContext(v -> {
+            if (e != null) {
+                ctx.fail(e);
+            } else {
+                ObjectNode out = sessionView.node(s);
+                out.set("readiness", api.json().valueToTree(r));
+                api.send(ctx, 200, out);
+            }
+        }));
+    }
+
+    /** The day's sessions with their latest verdict; sessions not checked yet get a preview from live state. */
+    private void board(RoutingContext ctx) {
+        LocalDate date = param(ctx, "date") == null ? LocalDate.now(clock.withZone(times.zone())) : times.date(param(ctx, "date"), "date");
+        String school = param(ctx, "school");
+        if (school != null && registry.school(school).isEmpty()) {
+            throw ApiException.notFound("no school '" + school + "'");
+        }
+        Instant from = date.atStartOfDay(times.zone()).toInstant();
+        Instant to = date.plusDays(1).atStartOfDay(times.zone()).toInstant();
+        List<SyncSession> day = sessions.overlapping(from, to).stream()
+                .filter(s -> !s.start().isBefore(from))
+                .filter(s -> school == null || s.classroomIds().stream().anyMatch(c -> school.equals(schoolOf(c))))
+                .toList();
+        api.blocking(ctx, () -> store.latest(day.stream().map(SyncSession::id).toList()), latest -> {
+            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId());
+            Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+            ArrayNode items = out.putArray("sessions");
+            for (SyncSession s : day) {
+                SessionReadiness r = latest.get(s.id());
+                if (r == null) {
+                    r = checks.preview(s);
+                }
+                counts.merge(r.verdict(), 1, Integer::sum);
+                ObjectNode item = sessionView.node(s);
+                item.set("readiness", api.json().valueToTree(r));
+                items.add(item);
+            }
+            ObjectNode c = out.putObject("counts");
+            for (Verdict v : Verdict.values()) {
+                c.put(v.name(), counts.getOrDefault(v, 0));
+            }
+            return out;
+        });
+    }
+
+    private void report(RoutingContext ctx) {
+        LocalDate today = LocalDate.now(clock.withZone(times.zone()));
+        Instant from = param(ctx, "from") == null ? today.minusDays(7).atStartOfDay(times.zone()).toInstant() : times.parse(param(ctx, "from"), "from");
+        Instant to = param(ctx, "to") == null ? today.plusDays(1).atStartOfDay(times.zone()).toInstant() : times.parse(param(ctx, "to"), "to");
+        if (!to.isAfter(from)) {
+            throw ApiException.badRequest("'from' must be before 'to'");
+        }
+        if (Duration.between(from, to).compareTo(MAX_REPORT_SPAN) > 0) {
+            throw ApiException.badRequest("the report may span at most " + MAX_REPORT_SPAN.toDays() + " days");
+        }
+        String group = param(ctx, "groupBy") == null ? "school" : param(ctx, "groupBy");
+        ReadinessReport.GroupBy groupBy = switch (group) {
+            case "school" -> ReadinessReport.GroupBy.SCHOOL;
+            case "classroom" -> ReadinessReport.GroupBy.CLASSROOM;
+            default -> throw ApiException.badRequest("'groupBy' must be school or classroom, was '" + group + "'");
+        };
+        String format = param(ctx, "format");
+        if (format == null) {
+            String accept = ctx.request().getHeader("accept");
+            format = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv") ? "csv" : "json";
+        }
+        if (!format.equals("csv") && !format.equals("json")) {
+            throw ApiException.badRequest("'format' must be json or csv, was '" + format + "'");
+        }
+        boolean csv = format.equals("csv");
+        api.vertx().executeBlocking(() -> report.build(from, to, groupBy, this::schoolOf), false).onComplete(result -> {
+            if (result.failed()) {
+                ctx.fail(result.cause());
+                return;
+            }
+            List<ReadinessReport.Row> rows = result.result();
+            if (csv) {
+                ctx.response().putHeader("content-type", "text/csv; charset=utf-8")
+                        .putHeader("content-disposition", "attachment; filename=\"readiness-" + group + ".csv\"")
+                        .end(csv(rows, groupBy));
+                return;
+            }
+            ObjectNode out = api.json().createObjectNode().put("from", times.format(from)).put("to", times.format(to))
+                    .put("groupBy", group);
+            out.set("rows", api.json().valueToTree(rows));
+            api.send(ctx, 200, out);
+        });
+    }
+
+    /** UTF-8 with a BOM, so Excel in zh-CN opens the Chinese header right. */
+    private static String csv(List<ReadinessReport.Row> rows, ReadinessReport.GroupBy groupBy) {
+        StringBuilder out = new StringBuilder("\uFEFF");
+        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT)) {
+            p.printRecord(groupBy == ReadinessReport.GroupBy.SCHOOL ? "school 学校" : "classroom 教室",
+                    "sessions 课次", "checked 已检查", "ready 就绪", "readiness_rate 就绪率",
+                    "without_incident 无故障课次", "incidents 故障数", "minutes_lost 损失分钟");
+            for (ReadinessReport.Row r : rows) {
+                p.printRecord(r.key(), r.sessions(), r.checked(), r.ready(), r.readinessRate() == null ? "" : r.readinessRate(),
+                        r.withoutIncident(), r.incidents(), r.minutesLost());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
+
+    private SyncSession require(String id) {
+        return sessions.get(id).orElseThrow(() -> ApiException.notFound("no session '" + id + "'"));
+    }
+
+    private String schoolOf(String classroomId) {
+        return registry.classroom(classroomId).map(Classroom::schoolId).orElse(null);
+    }
+
+}

@@ -1,0 +1,146 @@
+package org.syncready.controller.api;
+
+import static org.syncready.controller.api.ApiContext.param;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.syncready.controller.fleet.Classroom;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.schedule.SessionDraft;
+import org.syncready.controller.schedule.SessionKind;
+import org.syncready.controller.schedule.SessionStore;
+import org.syncready.controller.schedule.SyncSession;
+
+/** Sync sessions: list by time and school, create, read, change, delete. */
+public final class SessionRoutes implements RouteGroup {
+    private static final Duration MAX_LIST_SPAN = Duration.ofDays(62);
+
+    private final SessionStore sessions;
+    private final FleetRegistry registry;
+    private final ZonedTimes times;
+    private final Clock clock;
+    private ApiContext api;
+
+    public SessionRoutes(SessionStore sessions, FleetRegistry registry, java.time.ZoneId zone, Clock clock) {
+        this.sessions = sessions;
+        this.registry = registry;
+        this.times = new ZonedTimes(zone);
+        this.clock = clock;
+    }
+
+    @Override
+    public void mount(Router router, ApiContext api) {
+        this.api = api;
+        router.get("/api/v1/sessions").handler(this::list);
+        router.post("/api/v1/sessions").handler(this::create);
+        router.get("/api/v1/sessions/:id").handler(this::get);
+        router.put("/api/v1/sessions/:id").handler(this::update);
+        router.delete("/api/v1/sessions/:id").handler(this::delete);
+    }
+
+    private void list(RoutingContext ctx) {
+        LocalDate today = LocalDate.now(clock.withZone(times.zone()));
+        Instant from = param(ctx, "from") == null ? today.atStartOfDay(times.zone()).toInstant() : times.parse(param(ctx, "from"), "from");
+        Instant to = param(ctx, "to") == null ? from.plus(Duration.ofDays(1)) : times.parse(param(ctx, "to"), "to");
+        if (!to.isAfter(from)) {
+            throw ApiException.badRequest("'from' must be before 'to'");
+        }
+        if (Duration.between(from, to).compareTo(MAX_LIST_SPAN) > 0) {
+            throw ApiException.badRequest("the window may span at most " + MAX_LIST_SPAN.toDays() + " days");
+        }
+        String school = param(ctx, "school");
+        if (school != null && registry.school(school).isEmpty()) {
+            throw ApiException.notFound("no school '" + school + "'");
+        }
+        String classroom = param(ctx, "classroom");
+        ArrayNode out = api.json().createArrayNode();
+        for (SyncSession s : sessions.overlapping(from, to)) {
+            if (school != null && s.classroomIds().stream().noneMatch(c -> school.equals(schoolOf(c)))) {
+                continue;
+            }
+            if (classroom != null && !s.classroomIds().contains(classroom)) {
+                continue;
+            }
+            out.add(node(s));
+        }
+        api.send(ctx, 200, out);
+    }
+
+    private void get(RoutingContext ctx) {
+        api.send(ctx, 200, node(require(ctx.pathParam("id"))));
+    }
+
+    private void create(RoutingContext ctx) {
+        SessionDraft draft = draft(api.body(ctx), "api");
+        api.blocking(ctx, () -> sessions.create(draft), this::node, 201);
+    }
+
+    private void update(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        SessionDraft draft = draft(api.body(ctx), "api");
+        api.blocking(ctx, () -> sessions.update(id, draft), this::node);
+    }
+
+    private void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        api.blocking(ctx, () -> {
+            sessions.delete(id);
+            return id;
+        }, deleted -> api.json().createObjectNode().put("deleted", deleted));
+    }
+
+    private SyncSession require(String id) {
+        return sessions.get(id).orElseThrow(() -> ApiException.notFound("no session '" + id + "'"));
+    }
+
+    ObjectNode node(SyncSession s) {
+        ObjectNode n = api.json().createObjectNode().put("id", s.id())
+                .put("leadClassroomId", s.leadClassroomId()).put("leadSchoolId", schoolOf(s.leadClassroomId()));
+        ArrayNode remotes = n.putArray("remoteClassroomIds");
+        s.remoteClassroomIds().forEach(remotes::add);
+        n.put("subject", s.subject()).put("teacher", s.teacher()).put("kind", s.kind().label())
+                .put("start", times.format(s.start())).put("end", times.format(s.end())).put("source", s.source());
+        return n;
+    }
+
+    private String schoolOf(String classroomId) {
+        return registry.classroom(classroomId).map(Classroom::schoolId).orElse(null);
+    }
+
+    /** A session from a JSON body; every problem names its field. */
+    private SessionDraft draft(JsonNode body, String source) {
+        String lead = ApiContext.text(body, "leadClassroomId");
+        JsonNode remotesNode = body.get("remoteClassroomIds");
+        if (remotesNode == null || !remotesNode.isArray()) {
+            throw ApiException.badRequest("field 'remoteClassroomIds' must be an array of classroom ids");
+        }
+        List<String> remotes = new ArrayList<>();
+        for (JsonNode r : remotesNode) {
+            if (!r.isTextual()) {
+                throw ApiException.badRequest("field 'remoteClassroomIds' must contain only strings");
+            }
+            remotes.add(r.asText());
+        }
+        String subject = ApiContext.text(body, "subject");
+        JsonNode teacherNode = body.get("teacher");
+        if (teacherNode != null && !teacherNode.isNull() && !teacherNode.isTextual()) {
+            throw ApiException.badRequest("field 'teacher' must be a string");
+        }
+        String kindText = body.hasNonNull("kind") ? ApiContext.text(body, "kind") : "live";
+        SessionKind kind = SessionKind.parse(kindText).orElseThrow(() ->
+                ApiException.badRequest("field 'kind' must be live, recorded or embedded (直播, 录播, 植入式); was '" + kindText + "'"));
+        Instant start = times.parse(ApiContext.text(body, "start"), "start");
+        Instant end = times.parse(ApiContext.text(body, "end"), "end");
+        return new SessionDraft(lead, remotes, subject, teacherNode == null || teacherNode.isNull() ? null : teacherNode.asText(),
+                kind, start, end, source);
+    }
+}

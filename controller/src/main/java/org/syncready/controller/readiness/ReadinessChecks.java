@@ -1,0 +1,269 @@
+package org.syncready.controller.readiness;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.syncready.controller.fleet.LiveFleet;
+import org.syncready.controller.fleet.Presence;
+import org.syncready.controller.schedule.SessionStore;
+import org.syncready.controller.schedule.SyncSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the readiness checks on time: before each session at the configured offsets (T-30, T-5: a
+ * self-test to every box first, then the verdict), during the session at a steady pace (no self-test;
+ * problems become incidents with a start and an end), and on demand.
+ *
+ * <p>Time comes from the injected schedule clock, so a test can run a school day in seconds. All work
+ * runs on this class's own thread; self-test answers arrive asynchronously, so a sweep never waits
+ * for slow boxes and thousands of sessions are checked in one pass.
+ */
+public final class ReadinessChecks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReadinessChecks.class);
+    public static final String ON_DEMAND = "on-demand";
+    public static final String IN_SESSION = "in-session";
+    /** Checks remembered as done for this long after their session started; bounds {@link #done}. */
+    private static final Duration DONE_MEMORY = Duration.ofDays(1);
+
+    private final ReadinessEngine engine;
+    private final SessionStore sessions;
+    private final ReadinessStore store;
+    private final LiveFleet fleet;
+    private final SelftestSender selftests;
+    private final Clock clock;
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "readiness"));
+    private final Map<String, SessionReadiness> latest = new ConcurrentHashMap<>();
+    /** "sessionId|T-30" for pre-start checks already started. Touched only on the readiness thread. */
+    private final Map<String, Instant> done = new HashMap<>();
+    /** Last in-session evaluation per running session. Readiness thread only. */
+    private final Map<String, Instant> lastInSession = new HashMap<>();
+    /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
+    private final Map<String, Incident> open = new HashMap<>();
+
+    public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, ReadinessStore store, LiveFleet fleet,
+                           SelftestSender selftests, Clock clock) {
+        this.engine = engine;
+        this.sessions = sessions;
+        this.store = store;
+        this.fleet = fleet;
+        this.selftests = selftests;
+        this.clock = clock;
+    }
+
+    /** Restores open incidents and ticks every {@code every} from now on. */
+    public void start(Duration every) throws SQLException {
+        for (Incident i : store.openIncidents()) {
+            open.put(i.sessionId() + "|" + i.classroomId() + "|" + (i.device() == null ? i.code().name() : i.code() + ":" + i.device()), i);
+        }
+        thread.scheduleWithFixedDelay(this::tickSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The latest verdict of a session, from memory or the store. */
+    public Optional<SessionReadiness> latest(String sessionId) throws SQLException {
+        SessionReadiness r = latest.get(sessionId);
+        if (r != null) {
+            return Optional.of(r);
+        }
+        return Optional.ofNullable(store.latest(List.of(sessionId)).get(sessionId));
+    }
+
+    /** A verdict from what is known now, without self-tests and without storing it (the day's board). */
+    public SessionReadiness preview(SyncSession session) {
+        return engine.evaluate(session, clock.instant(), "preview", Map.of());
+    }
+
+    /** Checks one session now: self-tests first, then the verdict, stored. */
+    public CompletableFuture<SessionReadiness> checkNow(SyncSession session) {
+        return CompletableFuture.supplyAsync(() -> check(List.of(session), ON_DEMAND), thread)
+                .thenCompose(f -> f).thenApply(list -> list.get(0));
+    }
+
+    /** One pass; public so tests with a fixed clock can drive it. Runs on the readiness thread. */
+    public CompletableFuture<Void> tick() {
+        return CompletableFuture.runAsync(this::tickSafely, thread);
+    }
+
+    private void tickSafely() {
+        try {
+            runDue();
+        } catch (RuntimeException | SQLException e) {
+            log.error("readiness pass failed: {}", e.toString(), e);
+        }
+    }
+
+    private void runDue() throws SQLException {
+        Instant now = clock.instant();
+        List<Integer> offsets = engine.rules().checks().beforeStartMinutes().stream().sorted().toList();
+        int widest = offsets.get(offsets.size() - 1);
+        // Pre-start: for each session about to start, the smallest offset already reached and not done.
+        Map<String, List<SyncSession>> due = new HashMap<>();
+        for (SyncSession s : sessions.overlapping(now, now.plus(Duration.ofMinutes(widest)).plusMillis(1))) {
+            if (!s.start().isAfter(now)) {
+                continue;
+            }
+            for (int m : offsets) {
+                if (!now.isBefore(s.start().minus(Duration.ofMinutes(m)))) {
+                    String trigger = "T-" + m;
+                    if (done.putIfAbsent(s.id() + "|" + trigger, s.start()) == null) {
+                        // Larger offsets missed (session created late, controller down) are not run afterwards.
+                        offsets.stream().filter(o -> o > m).forEach(o -> done.putIfAbsent(s.id() + "|T-" + o, s.start()));
+                        due.computeIfAbsent(trigger, k -> new ArrayList<>()).add(s);
+                    }
+                    break;
+                }
+            }
+        }
+        due.forEach((trigger, batch) -> check(batch, trigger));
+        inSession(now);
+        done.values().removeIf(start -> start.plus(DONE_MEMORY).isBefore(now));
+    }
+
+    /** Self-tests to every online box of the sessions, then one sweep when all have answered or timed out. */
+    private CompletableFuture<List<SessionReadiness>> check(List<SyncSession> batch, String trigger) {
+        Set<String> boxes = new HashSet<>();
+        for (SyncSession s : batch) {
+            boxes.addAll(engine.boxesOf(s.classroomIds()));
+        }
+        Duration timeout = Duration.ofSeconds(engine.rules().checks().selftestTimeoutS());
+        Map<String, SelftestOutcome> outcomes = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
+        for (String box : boxes) {
+            boolean online = fleet.snapshot(box).map(b -> b.presence() == Presence.ONLINE).orElse(false);
+            if (!online) {
+                continue;
+            }
+            answers.add(selftests.selftest(box, timeout)
+                    .exceptionally(e -> SelftestOutcome.NO_ANSWER)
+                    .thenAccept(o -> outcomes.put(box, o)));
+        }
+        log.info("readiness {}: {} session(s), self-test sent to {} box(es)", trigger, batch.size(), answers.size());
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(v -> {
+                    // Judged at the clock's time when the answers are in, so the verdict says what was known then.
+                    List<SessionReadiness> results = engine.evaluate(batch, clock.instant(), trigger, outcomes);
+                    for (SessionReadiness r : results) {
+                        record(r);
+                    }
+                    return results;
+                }, thread);
+    }
+
+    private void record(SessionReadiness r) {
+        latest.put(r.sessionId(), r);
+        try {
+            store.saveCheck(r);
+        } catch (SQLException e) {
+            log.warn("readiness check of session={} not stored: {}", r.sessionId(), e.getMessage());
+        }
+        if (r.verdict() != Verdict.READY) {
+            for (ClassroomReadiness c : r.classrooms()) {
+                if (c.verdict() != Verdict.READY) {
+                    log.info("readiness {} session={} school={} classroom={} box={} {}: {}", r.trigger(), r.sessionId(),
+                            c.schoolId(), c.classroomId(), c.boxId(), c.verdict(),
+                            c.reasons().stream().map(x -> x.code().name()).toList());
+                }
+            }
+        }
+    }
+
+    /** Running sessions: a verdict every few seconds; problems open and close incidents. */
+    private void inSession(Instant now) throws SQLException {
+        Duration every = Duration.ofSeconds(engine.rules().checks().inSessionEveryS());
+        List<SyncSession> running = new ArrayList<>();
+        Set<String> runningIds = new HashSet<>();
+        for (SyncSession s : sessions.overlapping(now, now.plusMillis(1))) {
+            runningIds.add(s.id());
+            Instant last = lastInSession.get(s.id());
+            if (last == null || !now.isBefore(last.plus(every))) {
+                running.add(s);
+                lastInSession.put(s.id(), now);
+            }
+        }
+        if (!running.isEmpty()) {
+            for (SessionReadiness r : engine.evaluate(running, now, IN_SESSION, Map.of())) {
+                SessionReadiness before = latest.get(r.sessionId());
+                if (before == null || !IN_SESSION.equals(before.trigger()) || before.verdict() != r.verdict()
+                        || !reasonKeys(before).equals(reasonKeys(r))) {
+                    record(r); // in-class checks are stored when something changes, not every pass
+                } else {
+                    latest.put(r.sessionId(), r);
+                }
+                trackIncidents(sessions.get(r.sessionId()).orElse(null), r, now);
+            }
+        }
+        // Sessions that ended (or were deleted) close what is still open, at their end.
+        for (Map.Entry<String, Incident> e : new ArrayList<>(open.entrySet())) {
+            Incident i = e.getValue();
+            if (!runningIds.contains(i.sessionId())) {
+                Instant end = sessions.get(i.sessionId()).map(SyncSession::end).filter(t -> t.isBefore(now)).orElse(now);
+                close(e.getKey(), i, end);
+            }
+        }
+        lastInSession.keySet().retainAll(runningIds);
+    }
+
+    private void trackIncidents(SyncSession session, SessionReadiness r, Instant now) throws SQLException {
+        if (session == null) {
+            return;
+        }
+        Set<String> current = new HashSet<>();
+        for (ClassroomReadiness c : r.classrooms()) {
+            for (Reason reason : c.reasons()) {
+                if (reason.severity() == Severity.INFO) {
+                    continue;
+                }
+                String key = r.sessionId() + "|" + c.classroomId() + "|" + reason.key();
+                current.add(key);
+                if (!open.containsKey(key)) {
+                    long id = store.openIncident(r.sessionId(), c.classroomId(), c.boxId(), reason, now);
+                    open.put(key, new Incident(id, r.sessionId(), c.classroomId(), c.boxId(), reason.code(), reason.device(),
+                            reason.severity(), reason.en(), now, null));
+                    log.info("incident opened session={} school={} classroom={} box={} {}: {}", r.sessionId(), c.schoolId(),
+                            c.classroomId(), c.boxId(), reason.code(), reason.en());
+                }
+            }
+        }
+        for (Map.Entry<String, Incident> e : new ArrayList<>(open.entrySet())) {
+            if (e.getValue().sessionId().equals(r.sessionId()) && !current.contains(e.getKey())) {
+                close(e.getKey(), e.getValue(), now);
+            }
+        }
+    }
+
+    private void close(String key, Incident i, Instant at) throws SQLException {
+        store.closeIncident(i.id(), at);
+        open.remove(key);
+        log.info("incident closed session={} classroom={} box={} {} after {} s", i.sessionId(), i.classroomId(), i.boxId(),
+                i.code(), Duration.between(i.start(), at).toSeconds());
+    }
+
+    private static Set<String> reasonKeys(SessionReadiness r) {
+        Set<String> keys = new HashSet<>();
+        for (ClassroomReadiness c : r.classrooms()) {
+            for (Reason reason : c.reasons()) {
+                keys.add(c.classroomId() + "|" + reason.key() + "|" + reason.severity());
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

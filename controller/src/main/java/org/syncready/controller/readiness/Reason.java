@@ -1,0 +1,20 @@
+package org.syncready.controller.readiness;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * One finding: its code and weight, the device it is about (null for the whole box), one sentence in
+ * each language for whoever has to fix it, and the measured values behind it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Reason(ReasonCode code, Severity severity, String device, String en, String zh, Map<String, Object> data) {
+    public Reason {
+        data = data == null ? Map.of() : Map.copyOf(data);
+    }
+
+    /** Identifies "the same problem" across checks, for incidents. */
+    public String key() {
+        return device == null ? code.name() : code.name() + ":" + device;
+    }
+}

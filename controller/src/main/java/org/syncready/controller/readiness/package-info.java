@@ -1,0 +1,6 @@
+/**
+ * Readiness: rules per session kind, the verdict per classroom and session with reason codes and
+ * sentences in zh-CN and English, the checks before and during each session (with self-tests), the
+ * incident log of what went wrong in class, and the readiness reports.
+ */
+package org.syncready.controller.readiness;

@@ -1,0 +1,369 @@
+package org.syncready.controller.schedule;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sync sessions in SQLite, with every session also held in memory ordered by start: the readiness
+ * sweep and the rollout class-time guard ask "what runs around now" many times a minute and must not
+ * wait on the database. Writes go to the database first, then to memory, under one lock.
+ */
+public final class SessionStore {
+    private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
+    /** Longer than any real lesson block; bounds how far back an overlap search has to look. */
+    public static final Duration MAX_DURATION = Duration.ofHours(12);
+    private static final Comparator<SyncSession> BY_START =
+            Comparator.comparing(SyncSession::start).thenComparing(SyncSession::id);
+    private static final int MAX_TEXT = 200;
+
+    private final DataSource pool;
+    private final Predicate<String> classroomExists;
+    private final Map<String, SyncSession> byId = new ConcurrentHashMap<>();
+    private final NavigableSet<SyncSession> byStart = new ConcurrentSkipListSet<>(BY_START);
+
+    private SessionStore(DataSource pool, Predicate<String> classroomExists) {
+        this.pool = pool;
+        this.classroomExists = classroomExists;
+    }
+
+    /** Loads every stored session. {@code classroomExists} is how new sessions' classrooms are checked. */
+    public static SessionStore load(DataSource pool, Predicate<String> classroomExists) throws SQLException {
+        SessionStore store = new SessionStore(pool, classroomExists);
+        Map<String, List<String>> remotes = new HashMap<>();
+        try (Connection c = pool.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT session_id, classroom_id FROM session_remote ORDER BY session_id, position");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    remotes.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, lead_classroom_id, subject, teacher, kind, start_at, end_at, source FROM sync_session");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SyncSession s = new SyncSession(rs.getString(1), rs.getString(2),
+                            remotes.getOrDefault(rs.getString(1), List.of()), rs.getString(3), rs.getString(4),
+                            SessionKind.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
+                            Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
+                    store.remember(s);
+                }
+            }
+        }
+        log.info("schedule loaded: {} sessions", store.byId.size());
+        return store;
+    }
+
+    public Optional<SyncSession> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    /** Sessions overlapping [from, to), ordered by start. */
+    public List<SyncSession> overlapping(Instant from, Instant to) {
+        SyncSession low = probe(from.minus(MAX_DURATION));
+        SyncSession high = probe(to);
+        List<SyncSession> out = new ArrayList<>();
+        for (SyncSession s : byStart.subSet(low, true, high, false)) {
+            if (s.end().isAfter(from)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Sessions a classroom takes part in (lead or remote) overlapping [from, to). */
+    public List<SyncSession> ofClassroom(String classroomId, Instant from, Instant to) {
+        return overlapping(from, to).stream().filter(s -> s.classroomIds().contains(classroomId)).toList();
+    }
+
+    public synchronized SyncSession create(SessionDraft draft) throws ScheduleException, SQLException {
+        validate(draft);
+        if (findByKey(draft.leadClassroomId(), draft.start()).isPresent()) {
+            throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
+                    + "' already leads a session starting at " + draft.start());
+        }
+        checkOverlap(draft, null);
+        SyncSession s = toSession(idFor(draft.leadClassroomId(), draft.start()), draft);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            insert(c, s);
+            c.commit();
+        }
+        remember(s);
+        log.info("session created session={} lead={} start={}", s.id(), s.leadClassroomId(), s.start());
+        return s;
+    }
+
+    public synchronized SyncSession update(String id, SessionDraft draft) throws ScheduleException, SQLException {
+        SyncSession before = byId.get(id);
+        if (before == null) {
+            throw new ScheduleException("not_found", "no session '" + id + "'");
+        }
+        validate(draft);
+        Optional<SyncSession> clash = findByKey(draft.leadClassroomId(), draft.start());
+        if (clash.isPresent() && !clash.get().id().equals(id)) {
+            throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
+                    + "' already leads session '" + clash.get().id() + "' starting at " + draft.start());
+        }
+        checkOverlap(draft, id);
+        SyncSession after = toSession(id, draft);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            delete(c, id);
+            insert(c, after);
+            c.commit();
+        }
+        forget(before);
+        remember(after);
+        log.info("session updated session={} lead={} start={}", id, after.leadClassroomId(), after.start());
+        return after;
+    }
+
+    public synchronized void delete(String id) throws ScheduleException, SQLException {
+        SyncSession s = byId.get(id);
+        if (s == null) {
+            throw new ScheduleException("not_found", "no session '" + id + "'");
+        }
+        try (Connection c = pool.getConnection()) {
+            delete(c, id);
+        }
+        forget(s);
+        log.info("session deleted session={} lead={} start={}", id, s.leadClassroomId(), s.start());
+    }
+
+    /**
+     * What importing {@code drafts} would change, matching on (lead classroom, start). Every draft is
+     * validated first; any invalid one fails the whole plan with a message naming its source.
+     */
+    public ImportPlan plan(List<SessionDraft> drafts) throws ScheduleException {
+        List<SessionDraft> create = new ArrayList<>();
+        List<ImportPlan.Update> update = new ArrayList<>();
+        int unchanged = 0;
+        Set<String> seen = new HashSet<>();
+        for (SessionDraft d : drafts) {
+            try {
+                validate(d);
+            } catch (ScheduleException e) {
+                throw new ScheduleException(e.code(), (d.source() == null ? "" : d.source() + ": ") + e.getMessage());
+            }
+            if (!seen.add(d.leadClassroomId() + "@" + d.start().toEpochMilli())) {
+                throw new ScheduleException("invalid", (d.source() == null ? "" : d.source() + ": ")
+                        + "classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start());
+            }
+            Optional<SyncSession> existing = findByKey(d.leadClassroomId(), d.start());
+            try {
+                checkOverlap(d, existing.map(SyncSession::id).orElse(null));
+            } catch (ScheduleException e) {
+                throw new ScheduleException(e.code(), (d.source() == null ? "" : d.source() + ": ") + e.getMessage());
+            }
+            if (existing.isEmpty()) {
+                create.add(d);
+            } else if (existing.get().sameAs(d)) {
+                unchanged++;
+            } else {
+                update.add(new ImportPlan.Update(existing.get(), d));
+            }
+        }
+        return new ImportPlan(create, update, unchanged);
+    }
+
+    /** Carries out a plan in one transaction: all of it or nothing. */
+    public synchronized List<SyncSession> apply(ImportPlan plan) throws SQLException {
+        List<SyncSession> created = new ArrayList<>();
+        List<SyncSession> updated = new ArrayList<>();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (SessionDraft d : plan.create()) {
+                    SyncSession s = toSession(idFor(d.leadClassroomId(), d.start()), d);
+                    insert(c, s);
+                    created.add(s);
+                }
+                for (ImportPlan.Update u : plan.update()) {
+                    SyncSession s = toSession(u.before().id(), u.after());
+                    delete(c, s.id());
+                    insert(c, s);
+                    updated.add(s);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        plan.update().forEach(u -> forget(u.before()));
+        created.forEach(this::remember);
+        updated.forEach(this::remember);
+        log.info("schedule import applied: {} created, {} updated, {} unchanged", created.size(), updated.size(), plan.unchanged());
+        List<SyncSession> all = new ArrayList<>(created);
+        all.addAll(updated);
+        return all;
+    }
+
+    private void validate(SessionDraft d) throws ScheduleException {
+        if (d.leadClassroomId() == null || d.leadClassroomId().isBlank()) {
+            throw new ScheduleException("invalid", "field 'leadClassroomId' is required");
+        }
+        if (!classroomExists.test(d.leadClassroomId())) {
+            throw new ScheduleException("invalid", "field 'leadClassroomId': no classroom '" + d.leadClassroomId() + "'");
+        }
+        Set<String> remotes = new HashSet<>();
+        for (String r : d.remoteClassroomIds()) {
+            if (!classroomExists.test(r)) {
+                throw new ScheduleException("invalid", "field 'remoteClassroomIds': no classroom '" + r + "'");
+            }
+            if (r.equals(d.leadClassroomId())) {
+                throw new ScheduleException("invalid", "field 'remoteClassroomIds': '" + r + "' is the lead classroom");
+            }
+            if (!remotes.add(r)) {
+                throw new ScheduleException("invalid", "field 'remoteClassroomIds': '" + r + "' is listed twice");
+            }
+        }
+        if (d.remoteClassroomIds().isEmpty()) {
+            throw new ScheduleException("invalid", "field 'remoteClassroomIds': a sync session needs at least one remote classroom");
+        }
+        if (d.subject() == null || d.subject().isBlank() || d.subject().length() > MAX_TEXT) {
+            throw new ScheduleException("invalid", "field 'subject' is required (1.." + MAX_TEXT + " characters)");
+        }
+        if (d.teacher() != null && d.teacher().length() > MAX_TEXT) {
+            throw new ScheduleException("invalid", "field 'teacher' is longer than " + MAX_TEXT + " characters");
+        }
+        if (d.kind() == null) {
+            throw new ScheduleException("invalid", "field 'kind' must be live, recorded or embedded");
+        }
+        if (d.start() == null || d.end() == null) {
+            throw new ScheduleException("invalid", "fields 'start' and 'end' are required");
+        }
+        if (!d.end().isAfter(d.start())) {
+            throw new ScheduleException("invalid", "field 'end' must be after 'start'");
+        }
+        if (Duration.between(d.start(), d.end()).compareTo(MAX_DURATION) > 0) {
+            throw new ScheduleException("invalid", "field 'end': a session may last at most " + MAX_DURATION.toHours() + " h");
+        }
+    }
+
+    /** A classroom cannot be in two sessions at once (it has one box and one room). */
+    private void checkOverlap(SessionDraft d, String ignoreId) throws ScheduleException {
+        Set<String> rooms = new HashSet<>(d.remoteClassroomIds());
+        rooms.add(d.leadClassroomId());
+        for (SyncSession other : overlapping(d.start(), d.end())) {
+            if (other.id().equals(ignoreId) || !other.start().isBefore(d.end())) {
+                continue;
+            }
+            for (String room : other.classroomIds()) {
+                if (rooms.contains(room)) {
+                    throw new ScheduleException("conflict", "classroom '" + room + "' is already in session '"
+                            + other.id() + "' (" + other.start() + " - " + other.end() + ")");
+                }
+            }
+        }
+    }
+
+    private Optional<SyncSession> findByKey(String lead, Instant start) {
+        SyncSession low = probe(start);
+        for (SyncSession s : byStart.tailSet(low, true)) {
+            if (!s.start().equals(start)) {
+                break;
+            }
+            if (s.leadClassroomId().equals(lead)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static SyncSession probe(Instant start) {
+        return new SyncSession("", "", List.of(), "", null, SessionKind.LIVE, start, start, null);
+    }
+
+    private static SyncSession toSession(String id, SessionDraft d) {
+        return new SyncSession(id, d.leadClassroomId(), d.remoteClassroomIds(), d.subject().strip(),
+                d.teacher() == null || d.teacher().isBlank() ? null : d.teacher().strip(), d.kind(), d.start(), d.end(), d.source());
+    }
+
+    /** Stable ids: the same timetable imported on two controllers names its sessions alike. */
+    static String idFor(String lead, Instant start) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((lead + "@" + start.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+            return "ss-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void remember(SyncSession s) {
+        byId.put(s.id(), s);
+        byStart.add(s);
+    }
+
+    private void forget(SyncSession s) {
+        byId.remove(s.id());
+        byStart.remove(s);
+    }
+
+    private static void insert(Connection c, SyncSession s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_session(id, lead_classroom_id, subject, teacher,"
+                + " kind, start_at, end_at, source, updated_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, s.id());
+            ps.setString(2, s.leadClassroomId());
+            ps.setString(3, s.subject());
+            ps.setString(4, s.teacher());
+            ps.setString(5, s.kind().name());
+            ps.setLong(6, s.start().toEpochMilli());
+            ps.setLong(7, s.end().toEpochMilli());
+            ps.setString(8, s.source());
+            ps.setLong(9, System.currentTimeMillis());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO session_remote(session_id, classroom_id, position) VALUES (?,?,?)")) {
+            int i = 0;
+            for (String r : s.remoteClassroomIds()) {
+                ps.setString(1, s.id());
+                ps.setString(2, r);
+                ps.setInt(3, i++);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void delete(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_remote WHERE session_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_session WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+}
