@@ -52,7 +52,7 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().failureHandler(ctx -> {
             Throwable failure = ctx.failure();
             if (ctx.statusCode() == 413) {
-                api.fail(ctx, new ApiException(413, "too_large", "request body is too large"));
+                api.fail(ctx, new ApiException(413, "too_large", "request body exceeds " + BODY_LIMIT / 1024 + " KiB"));
             } else if (failure instanceof ApiException e) {
                 api.fail(ctx, e);
             } else {

@@ -1,0 +1,119 @@
+package org.syncready.controller.readiness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.fleet.LiveFleet;
+import org.syncready.controller.store.Database;
+import org.syncready.protocol.BirthMessage;
+import org.syncready.protocol.CameraKind;
+import org.syncready.protocol.CameraRole;
+import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.MicrophoneStatus;
+import org.syncready.protocol.NetworkStatus;
+import org.syncready.protocol.StateMessage;
+import org.syncready.protocol.StatusMessage;
+import org.syncready.protocol.SystemStatus;
+
+/**
+ * A small bureau for readiness tests: a lead classroom and three remote ones with a box each (the
+ * fourth remote has none), and statuses built field by field and fed to a real {@link LiveFleet}.
+ */
+final class FleetScene implements AutoCloseable {
+    final Database db;
+    final FleetRegistry registry;
+    final LiveFleet fleet = new LiveFleet();
+    private long seq = 1;
+
+    FleetScene(Path dir) throws Exception {
+        db = Database.open(dir.resolve("scene.db"));
+        registry = FleetRegistry.load(db, "controller-secret");
+        registry.addSchool("lead-school", "实验小学", "Lead School");
+        registry.addSchool("rural", "乡村小学", "Rural School");
+        registry.addClassroom("c-lead", "lead-school", "一年级", "Grade 1");
+        registry.registerBox("b-lead", "c-lead", "m");
+        for (int i = 1; i <= 3; i++) {
+            registry.addClassroom("c-r" + i, "rural", "教室" + i, "Room " + i);
+            registry.registerBox("b-r" + i, "c-r" + i, "m");
+        }
+        registry.addClassroom("c-empty", "rural", "空教室", "Empty room");
+    }
+
+    /** A healthy status, to be changed with the builder's methods. */
+    static Status healthy() {
+        return new Status();
+    }
+
+    void online(String box, Status status) {
+        online(box, status, System.currentTimeMillis());
+    }
+
+    void online(String box, Status status, long receivedAt) {
+        String boot = "boot-" + box;
+        fleet.apply(new StateMessage(1, box, receivedAt, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
+        fleet.apply(new BirthMessage(1, box, receivedAt, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
+        fleet.apply(status.build(box, boot, seq++, receivedAt), "{}", false, receivedAt);
+    }
+
+    void offline(String box) {
+        long now = System.currentTimeMillis();
+        fleet.apply(new StateMessage(1, box, now, "boot-" + box, seq++, 1, StateMessage.Presence.OFFLINE), "{}", false, now);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    static final class Status {
+        final List<CameraStatus> cameras = new ArrayList<>(List.of(
+                cam("cam-teacher", CameraRole.TEACHER, DeviceState.OK, null, null),
+                cam("cam-student", CameraRole.STUDENT, DeviceState.OK, null, null)));
+        final List<MicrophoneStatus> mics = new ArrayList<>(List.of(
+                new MicrophoneStatus("mic-room", "room", DeviceState.OK, -28.0, -9.0, false, false, null)));
+        Double rtt = 20.0;
+        Double jitter = 3.0;
+        Double loss = 0.0;
+        Integer uplink = 20_000;
+        Double ntp = 5.0;
+        Long diskFree = 100_000L;
+
+        Status camera(String id, CameraRole role, DeviceState state, String error) {
+            cameras.removeIf(c -> c.id().equals(id));
+            cameras.add(cam(id, role, state, error, null));
+            return this;
+        }
+
+        Status mic(String id, boolean muted, boolean clipping) {
+            mics.removeIf(m -> m.id().equals(id));
+            mics.add(new MicrophoneStatus(id, "room", DeviceState.OK, muted ? -80.0 : -28.0, muted ? -75.0 : -0.1, muted, clipping, null));
+            return this;
+        }
+
+        Status network(Double rttMs, Double jitterMs, Double lossPct, Integer uplinkKbps, Double ntpOffsetMs) {
+            rtt = rttMs;
+            jitter = jitterMs;
+            loss = lossPct;
+            uplink = uplinkKbps;
+            ntp = ntpOffsetMs;
+            return this;
+        }
+
+        Status disk(long freeMb) {
+            diskFree = freeMb;
+            return this;
+        }
+
+        private static CameraStatus cam(String id, CameraRole role, DeviceState state, String error, Boolean frozen) {
+            return new CameraStatus(id, role, CameraKind.RTSP, state, 1920, 1080, 25.0, 4000, frozen, error);
+        }
+
+        StatusMessage build(String box, String boot, long seq, long ts) {
+            return new StatusMessage(1, box, ts, boot, seq, 10, cameras, mics,
+                    new NetworkStatus("up", "eth0", rtt, jitter, loss, uplink, ntp, List.of()),
+                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), null);
+        }
+    }
+}
