@@ -1,0 +1,107 @@
+package org.syncready.controller.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.store.Database;
+
+class SessionStoreTest {
+    private static final Set<String> ROOMS = Set.of("lead", "r1", "r2", "r3", "lead2");
+    private static final Instant T8 = Instant.parse("2026-09-07T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static SessionDraft draft(String lead, Instant start, int minutes, String subject, String... remotes) {
+        return new SessionDraft(lead, List.of(remotes), subject, "王老师", SessionKind.LIVE, start, start.plusSeconds(60L * minutes), "test");
+    }
+
+    @Test
+    void storesFindsByTimeAndSurvivesARestart() throws Exception {
+        try (Database db = Database.open(dir.resolve("s.db"))) {
+            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            SyncSession math = store.create(draft("lead", T8, 45, "数学", "r1", "r2"));
+            store.create(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"));
+            assertEquals(List.of(math), store.overlapping(T8.plusSeconds(600), T8.plusSeconds(700)));
+            assertEquals(2, store.overlapping(T8, T8.plusSeconds(7200)).size());
+            assertEquals(1, store.ofClassroom("r2", T8, T8.plusSeconds(7200)).size());
+
+            SessionStore reloaded = SessionStore.load(db.pool(), ROOMS::contains);
+            assertEquals(math, reloaded.get(math.id()).orElseThrow());
+            assertEquals(List.of("r1", "r2"), reloaded.get(math.id()).orElseThrow().remoteClassroomIds(), "remote order kept");
+        }
+    }
+
+    @Test
+    void refusesBadSessionsNamingTheField() throws Exception {
+        try (Database db = Database.open(dir.resolve("s.db"))) {
+            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            assertEquals("invalid", assertThrows(ScheduleException.class, () -> store.create(draft("nowhere", T8, 45, "数学", "r1"))).code());
+            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "数学", "lead")))
+                    .getMessage().contains("'remoteClassroomIds'"));
+            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "数学")))
+                    .getMessage().contains("at least one remote"));
+            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 0, "数学", "r1")))
+                    .getMessage().contains("'end'"));
+            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, " ", "r1")))
+                    .getMessage().contains("'subject'"));
+            assertEquals(0, store.size(), "nothing stored");
+        }
+    }
+
+    @Test
+    void aClassroomCannotBeInTwoSessionsAtOnce() throws Exception {
+        try (Database db = Database.open(dir.resolve("s.db"))) {
+            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            store.create(draft("lead", T8, 45, "数学", "r1"));
+            ScheduleException same = assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "语文", "r2")));
+            assertEquals("conflict", same.code());
+            ScheduleException remoteBusy = assertThrows(ScheduleException.class,
+                    () -> store.create(draft("lead2", T8.plusSeconds(600), 45, "英语", "r1")));
+            assertTrue(remoteBusy.getMessage().contains("'r1'"), remoteBusy.getMessage());
+            store.create(draft("lead2", T8.plusSeconds(45 * 60), 45, "英语", "r1")); // back to back is fine
+        }
+    }
+
+    @Test
+    void reimportingTheSameTimetableChangesNothingAndAChangedRowUpdatesInPlace() throws Exception {
+        try (Database db = Database.open(dir.resolve("s.db"))) {
+            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            List<SessionDraft> week = List.of(draft("lead", T8, 45, "数学", "r1"), draft("lead", T8.plusSeconds(3600), 45, "语文", "r2"));
+            ImportPlan first = store.plan(week);
+            assertEquals(2, first.create().size());
+            List<SyncSession> stored = store.apply(first);
+
+            ImportPlan again = store.plan(week);
+            assertEquals(0, again.create().size());
+            assertEquals(0, again.update().size());
+            assertEquals(2, again.unchanged());
+
+            ImportPlan changed = store.plan(List.of(draft("lead", T8, 45, "数学（复习）", "r1", "r3"), week.get(1)));
+            assertEquals(1, changed.update().size());
+            store.apply(changed);
+            assertEquals(2, store.size());
+            SyncSession math = store.get(stored.get(0).id()).orElseThrow();
+            assertEquals("数学（复习）", math.subject());
+            assertEquals(List.of("r1", "r3"), math.remoteClassroomIds());
+        }
+    }
+
+    @Test
+    void aPlanWithABadDraftNamesItsSourceAndAppliesNothing() throws Exception {
+        try (Database db = Database.open(dir.resolve("s.db"))) {
+            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            SessionDraft bad = new SessionDraft("lead", List.of("r9"), "数学", null, SessionKind.LIVE, T8, T8.plusSeconds(2700), "line 7");
+            ScheduleException e = assertThrows(ScheduleException.class, () -> store.plan(List.of(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"), bad)));
+            assertTrue(e.getMessage().startsWith("line 7: "), e.getMessage());
+            assertEquals(0, store.size());
+        }
+    }
+}
