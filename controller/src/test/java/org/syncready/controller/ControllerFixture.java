@@ -16,7 +16,11 @@ final class ControllerFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ControllerFixture(Path dataDir) throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0));
+        this(ControllerConfig.defaults(dataDir).withPorts(0, 0));
+    }
+
+    ControllerFixture(ControllerConfig config) throws Exception {
+        controller = Controller.start(config);
     }
 
     record Response(int status, JsonNode body, String text) {
@@ -29,6 +33,15 @@ final class ControllerFixture implements AutoCloseable {
     Response post(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Response put(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Response delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
     }
 
     String metricsText() throws IOException, InterruptedException {

@@ -1,0 +1,124 @@
+package org.syncready.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sessions, readiness and reports over real HTTP. */
+class SessionApiTest {
+    @TempDir
+    static Path data;
+    static ControllerFixture api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = new ControllerFixture(data);
+        api.registerBox("lead-school", "lead-g1", "box-lead");
+        api.registerBox("rural", "rural-g1", "box-rural-1");
+        api.registerBox("rural", "rural-g2", "box-rural-2");
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private static String session(String lead, String start, String end, String subject, String... remotes) {
+        StringBuilder r = new StringBuilder();
+        for (String remote : remotes) {
+            r.append(r.length() == 0 ? "" : ",").append('"').append(remote).append('"');
+        }
+        return "{\"leadClassroomId\":\"" + lead + "\",\"remoteClassroomIds\":[" + r + "],\"subject\":\"" + subject
+                + "\",\"teacher\":\"王老师\",\"kind\":\"直播\",\"start\":\"" + start + "\",\"end\":\"" + end + "\"}";
+    }
+
+    private static void assertError(ControllerFixture.Response r, int status, String fragment) {
+        assertEquals(status, r.status(), r.text());
+        assertTrue(r.body().path("message").asText().contains(fragment), r.text());
+    }
+
+    @Test
+    void createListChangeAndDeleteASession() throws Exception {
+        ControllerFixture.Response created = api.post("/api/v1/sessions",
+                session("lead-g1", "2026-09-08T08:00", "2026-09-08T08:45", "数学", "rural-g1", "rural-g2"));
+        assertEquals(201, created.status(), created.text());
+        JsonNode s = created.body();
+        String id = s.path("id").asText();
+        assertEquals("2026-09-08T08:00+08:00", s.path("start").asText(), "local times are the bureau's");
+        assertEquals("live", s.path("kind").asText());
+        assertEquals("lead-school", s.path("leadSchoolId").asText());
+
+        JsonNode day = api.get("/api/v1/sessions?from=2026-09-08&to=2026-09-09&school=rural").body();
+        assertEquals(1, day.size());
+        assertEquals(0, api.get("/api/v1/sessions?from=2026-09-09&to=2026-09-10").body().size());
+
+        ControllerFixture.Response changed = api.put("/api/v1/sessions/" + id,
+                session("lead-g1", "2026-09-08T08:00+08:00", "2026-09-08T08:40+08:00", "数学（复习）", "rural-g1"));
+        assertEquals(200, changed.status(), changed.text());
+        assertEquals("数学（复习）", api.get("/api/v1/sessions/" + id).body().path("subject").asText());
+
+        assertEquals(200, api.delete("/api/v1/sessions/" + id).status());
+        assertEquals(404, api.get("/api/v1/sessions/" + id).status());
+        assertEquals(404, api.delete("/api/v1/sessions/" + id).status());
+    }
+
+    @Test
+    void badSessionsAreRefusedNamingTheField() throws Exception {
+        assertError(api.post("/api/v1/sessions", "{\"leadClassroomId\":\"lead-g1\",\"remoteClassroomIds\":[\"rural-g1\"],"
+                + "\"start\":\"2026-09-08T10:00\",\"end\":\"2026-09-08T10:45\"}"), 400, "'subject'");
+        assertError(api.post("/api/v1/sessions", session("lead-g1", "tomorrow", "2026-09-08T10:45", "数学", "rural-g1")), 400, "'start'");
+        assertError(api.post("/api/v1/sessions", session("lead-g1", "2026-09-08T10:00", "2026-09-08T09:00", "数学", "rural-g1")), 400, "'end'");
+        assertError(api.post("/api/v1/sessions", session("nowhere", "2026-09-08T10:00", "2026-09-08T10:45", "数学", "rural-g1")), 400, "nowhere");
+        assertError(api.post("/api/v1/sessions", session("lead-g1", "2026-09-08T10:00", "2026-09-08T10:45", "数学")), 400, "remote");
+        assertError(api.post("/api/v1/sessions", session("lead-g1", "2026-09-08T10:00", "2026-09-08T10:45", "数学", "rural-g1")
+                .replace("直播", "podcast")), 400, "'kind'");
+        assertEquals(201, api.post("/api/v1/sessions", session("lead-g1", "2026-09-08T11:00", "2026-09-08T11:45", "英语", "rural-g1")).status());
+        assertError(api.post("/api/v1/sessions", session("rural-g2", "2026-09-08T11:30", "2026-09-08T12:15", "科学", "rural-g1")), 409, "rural-g1");
+        assertError(api.get("/api/v1/sessions?from=2026-09-08&to=2026-09-01"), 400, "'from'");
+        assertError(api.get("/api/v1/sessions?school=atlantis"), 404, "atlantis");
+    }
+
+    @Test
+    void readinessOfASessionTheBoardAndTheReport() throws Exception {
+        // Tomorrow, so the on-demand check made now counts as "before the start" in the report.
+        String day = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).plusDays(1).toString();
+        String next = java.time.LocalDate.parse(day).plusDays(1).toString();
+        ControllerFixture.Response created = api.post("/api/v1/sessions",
+                session("lead-g1", day + "T08:00", day + "T08:45", "语文", "rural-g1", "rural-g2"));
+        String id = created.body().path("id").asText();
+
+        JsonNode preview = api.get("/api/v1/sessions/" + id + "/readiness").body();
+        assertEquals("preview", preview.path("readiness").path("trigger").asText(), "nothing checked yet: live preview");
+        assertEquals("UNKNOWN", preview.path("readiness").path("verdict").asText(), "the boxes never reported");
+        assertEquals("NO_DATA", preview.path("readiness").path("classrooms").get(0).path("reasons").get(0).path("code").asText());
+        assertTrue(preview.path("readiness").path("classrooms").get(0).path("reasons").get(0).path("zh").asText().contains("从未上报"));
+
+        ControllerFixture.Response checked = api.post("/api/v1/sessions/" + id + "/check", "");
+        assertEquals(200, checked.status(), checked.text());
+        assertEquals("on-demand", checked.body().path("readiness").path("trigger").asText());
+        assertEquals("on-demand", api.get("/api/v1/sessions/" + id + "/readiness").body().path("readiness").path("trigger").asText());
+        assertEquals(404, api.post("/api/v1/sessions/nope/check", "").status());
+
+        JsonNode board = api.get("/api/v1/readiness?date=" + day + "&school=rural").body();
+        assertEquals(1, board.path("sessions").size());
+        assertEquals(1, board.path("counts").path("UNKNOWN").asInt());
+        assertEquals("Asia/Shanghai", board.path("timeZone").asText());
+        assertError(api.get("/api/v1/readiness?date=9/9/2026"), 400, "'date'");
+
+        JsonNode report = api.get("/api/v1/reports/readiness?from=" + day + "&to=" + next + "&groupBy=classroom").body();
+        assertEquals(3, report.path("rows").size());
+        assertEquals(1, report.path("rows").get(0).path("checked").asInt());
+        assertEquals(0, report.path("rows").get(0).path("ready").asInt(), "UNKNOWN is not READY");
+        ControllerFixture.Response csv = api.get("/api/v1/reports/readiness?from=" + day + "&to=" + next + "&format=csv");
+        assertEquals(200, csv.status());
+        assertTrue(csv.text().startsWith("\uFEFFschool 学校,sessions 课次"), csv.text());
+        assertTrue(csv.text().contains("rural,2,2,0,0.0,2,0,0"), csv.text());
+        assertError(api.get("/api/v1/reports/readiness?groupBy=county"), 400, "'groupBy'");
+    }
+}
