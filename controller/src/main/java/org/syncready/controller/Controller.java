@@ -30,6 +30,7 @@ import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
+import org.syncready.controller.demo.DemoTimetable;
 import org.syncready.controller.fleet.BoxSecrets;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
@@ -52,6 +53,8 @@ public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final int WRITER_QUEUE = 50_000;
     private static final int WRITER_BATCH = 1_000;
+    /** Boxes reconnect to a restarted embedded broker within a few backoff rounds. */
+    private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
@@ -146,6 +149,7 @@ public final class Controller implements AutoCloseable {
 
         if (config.demo()) {
             demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar());
+            DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
         log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.bindAddress(), api.actualPort(), brokerUri, dataDir);
@@ -163,7 +167,7 @@ public final class Controller implements AutoCloseable {
                         : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
                         ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
-        readiness.start(Duration.ofSeconds(1));
+        readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }
 

@@ -65,12 +65,16 @@ public final class ReadinessChecks implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Restores open incidents and ticks every {@code every} from now on. */
-    public void start(Duration every) throws SQLException {
+    /**
+     * Restores open incidents and ticks every {@code every}, the first time after {@code grace}: after
+     * a controller restart the boxes need a few seconds to reconnect to an embedded broker, and a check
+     * made before that would call every room UNKNOWN.
+     */
+    public void start(Duration every, Duration grace) throws SQLException {
         for (Incident i : store.openIncidents()) {
             open.put(i.sessionId() + "|" + i.classroomId() + "|" + (i.device() == null ? i.code().name() : i.code() + ":" + i.device()), i);
         }
-        thread.scheduleWithFixedDelay(this::tickSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::tickSafely, grace.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The latest verdict of a session, from memory or the store. */
