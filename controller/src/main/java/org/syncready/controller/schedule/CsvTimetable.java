@@ -3,11 +3,6 @@ package org.syncready.controller.schedule;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -16,12 +11,10 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +31,6 @@ public final class CsvTimetable {
     /** A term's timetable is a few hundred rows; the bound keeps a wrong file from exhausting memory. */
     public static final int MAX_ROWS = 20_000;
 
-    private static final Charset GB18030 = Charset.forName("GB18030");
-    private static final Pattern REMOTE_SEPARATORS = Pattern.compile("[;；|,，、]");
     private static final Pattern PERIOD = Pattern.compile("(\\d{1,2})(?:\\s*[-~–—至]\\s*(\\d{1,2}))?");
 
     /** The columns; the first alias is the canonical English name used in docs. */
@@ -88,7 +79,7 @@ public final class CsvTimetable {
      * {@code classroomExists} tells which classroom ids the caller knows; others are errors.
      */
     public static ImportResult read(byte[] content, TermCalendar term, Predicate<String> classroomExists) {
-        String text = decode(content);
+        String text = TimetableText.decode(content);
         List<ImportError> errors = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(text), format(text))) {
@@ -128,23 +119,6 @@ public final class CsvTimetable {
         List<SessionDraft> drafts = Occurrences.withoutConflicts(expand(rows, term), term.zone(), errors);
         errors.sort(Comparator.comparingInt(ImportError::line).thenComparing(e -> e.field() == null ? "" : e.field()));
         return new ImportResult(drafts, errors);
-    }
-
-    // ---- decoding ----
-
-    /** Strict UTF-8 first (BOM dropped); Excel in zh-CN saves GBK, which GB18030 decodes as a superset. */
-    static String decode(byte[] content) {
-        int offset = content.length >= 3 && (content[0] & 0xFF) == 0xEF && (content[1] & 0xFF) == 0xBB
-                && (content[2] & 0xFF) == 0xBF ? 3 : 0;
-        ByteBuffer bytes = ByteBuffer.wrap(content, offset, content.length - offset);
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            return GB18030.decode(ByteBuffer.wrap(content)).toString();
-        }
     }
 
     private static CSVFormat format(String text) {
@@ -258,33 +232,13 @@ public final class CsvTimetable {
         }
 
         String lead = cells.get(Column.LEAD);
-        if (lead.isEmpty()) {
-            cells.error(Column.LEAD, "is empty; every session needs its lead classroom");
-        } else if (!classroomExists.test(lead)) {
-            cells.error(Column.LEAD, "unknown classroom '" + lead + "'");
-        }
-        Set<String> remotes = new LinkedHashSet<>();
-        for (String piece : REMOTE_SEPARATORS.split(cells.get(Column.REMOTES))) {
-            String r = piece.strip();
-            if (r.isEmpty()) {
-                continue;
-            }
-            if (r.equals(lead)) {
-                cells.error(Column.REMOTES, "'" + r + "' is the lead classroom; it cannot also be a remote one");
-            } else if (!remotes.add(r)) {
-                cells.error(Column.REMOTES, "'" + r + "' is listed twice");
-            } else if (!classroomExists.test(r)) {
-                cells.error(Column.REMOTES, "unknown classroom '" + r + "'");
-            }
-        }
-        if (remotes.isEmpty() && cells.get(Column.REMOTES).isEmpty()) {
-            cells.error(Column.REMOTES, "is empty; list the remote classrooms separated by ; or |");
-        }
+        List<String> remotes = TimetableText.classrooms(lead, cells.get(Column.REMOTES), classroomExists,
+                (aboutLead, message) -> cells.error(aboutLead ? Column.LEAD : Column.REMOTES, message));
         if (errors.size() > before) {
             return null;
         }
         return new Row(line, weekday, date, times[0], times[1], subject, teacher.isEmpty() ? null : teacher, kind,
-                lead, List.copyOf(remotes), header.get(Column.LEAD), header.get(Column.REMOTES));
+                lead, remotes, header.get(Column.LEAD), header.get(Column.REMOTES));
     }
 
     /** Start and end of the row from its period (or period range "3-4") and/or its explicit times. */

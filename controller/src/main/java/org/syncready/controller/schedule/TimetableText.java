@@ -1,12 +1,22 @@
 package org.syncready.controller.schedule;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +37,27 @@ final class TimetableText {
             Map.entry("sun", DayOfWeek.SUNDAY), Map.entry("sunday", DayOfWeek.SUNDAY));
     private static final Pattern DATE = Pattern.compile("(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})");
     private static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?");
+    private static final Pattern LIST_SEPARATORS = Pattern.compile("[;；|,，、]");
     private static final String CHINESE_DIGITS = "一二三四五六日";
 
+    private static final Charset GB18030 = Charset.forName("GB18030");
+
     private TimetableText() {
+    }
+
+    /** Strict UTF-8 first (BOM dropped); Excel in zh-CN saves GBK, which GB18030 decodes as a superset. */
+    static String decode(byte[] content) {
+        int offset = content.length >= 3 && (content[0] & 0xFF) == 0xEF && (content[1] & 0xFF) == 0xBB
+                && (content[2] & 0xFF) == 0xBF ? 3 : 0;
+        ByteBuffer bytes = ByteBuffer.wrap(content, offset, content.length - offset);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            return GB18030.decode(ByteBuffer.wrap(content)).toString();
+        }
     }
 
     static Optional<DayOfWeek> weekday(String text) {
@@ -95,5 +123,37 @@ final class TimetableText {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The remote classrooms of a session from one text value: ids separated by ; ； | , ， or 、. Reports
+     * through {@code error} (true = about the lead) a missing or unknown lead, an unknown or repeated
+     * remote, the lead listed as remote, and an empty list.
+     */
+    static List<String> classrooms(String lead, String remotesText, Predicate<String> exists,
+                                   BiConsumer<Boolean, String> error) {
+        if (lead == null || lead.isBlank()) {
+            error.accept(true, "is empty; every session needs its lead classroom");
+        } else if (!exists.test(lead)) {
+            error.accept(true, "unknown classroom '" + lead + "'");
+        }
+        Set<String> remotes = new LinkedHashSet<>();
+        for (String piece : LIST_SEPARATORS.split(remotesText == null ? "" : remotesText)) {
+            String r = piece.strip();
+            if (r.isEmpty()) {
+                continue;
+            }
+            if (r.equals(lead)) {
+                error.accept(false, "'" + r + "' is the lead classroom; it cannot also be a remote one");
+            } else if (!remotes.add(r)) {
+                error.accept(false, "'" + r + "' is listed twice");
+            } else if (!exists.test(r)) {
+                error.accept(false, "unknown classroom '" + r + "'");
+            }
+        }
+        if (remotesText == null || remotesText.isBlank()) {
+            error.accept(false, "is empty; list the remote classrooms separated by ; or |");
+        }
+        return List.copyOf(remotes);
     }
 }
