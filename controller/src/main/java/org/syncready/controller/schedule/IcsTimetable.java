@@ -65,6 +65,10 @@ public final class IcsTimetable {
     private static final Set<Frequency> TIMETABLE_FREQUENCIES = EnumSet.of(Frequency.DAILY, Frequency.WEEKLY,
             Frequency.MONTHLY, Frequency.YEARLY);
 
+    /** Longer than any lesson; catches a DTEND on the wrong day. */
+    private static final Duration MAX_LENGTH = Duration.ofHours(12);
+    private static final java.time.format.DateTimeFormatter SHOW = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
     private IcsTimetable() {
     }
 
@@ -183,7 +187,7 @@ public final class IcsTimetable {
             }
             Duration length = null;
             if (start != null) {
-                length = length(start);
+                length = length(start, eventZone);
             }
             String subject = value(Property.SUMMARY).orElse(null);
             if (subject == null) {
@@ -217,18 +221,25 @@ public final class IcsTimetable {
         }
 
         /** DTEND − DTSTART (or DURATION); reports a missing or non-positive length. */
-        private Duration length(Temporal start) {
+        private Duration length(Temporal start, ZoneId eventZone) {
             try {
                 Optional<DtEnd<Temporal>> dtEnd = event.getEndDate(true);
-                if (dtEnd.isEmpty()) {
+                // ical4j would invent a one-day length for a DTSTART with neither DTEND nor DURATION.
+                if (dtEnd.isEmpty() || event.getProperty(Property.DTEND).isEmpty()
+                        && event.getProperty(Property.DURATION).isEmpty()) {
                     error(Property.DTEND, "missing; give DTEND or DURATION");
                     return null;
                 }
                 Temporal end = dtEnd.get().getDate();
-                Duration d = end instanceof LocalDate ? null : Duration.between(instant(start, null), instant(end, null));
+                Duration d = end instanceof LocalDate ? null : Duration.between(instant(start, eventZone), instant(end, eventZone));
+                String field = event.getProperty(Property.DTEND).isPresent() ? Property.DTEND : Property.DURATION;
                 if (d == null || d.isNegative() || d.isZero()) {
-                    String field = event.getProperty(Property.DTEND).isPresent() ? Property.DTEND : Property.DURATION;
-                    error(field, "the session ends at or before its start " + start);
+                    error(field, "the session ends at " + show(end, eventZone) + ", not after its start " + show(start, eventZone));
+                    return null;
+                }
+                if (d.compareTo(MAX_LENGTH) > 0) {
+                    error(field, "the session lasts " + d.toHours() + " h; a sync lesson lasts at most "
+                            + MAX_LENGTH.toHours() + " h (wrong date in DTEND?)");
                     return null;
                 }
                 return d;
@@ -236,6 +247,11 @@ public final class IcsTimetable {
                 error(Property.DTEND, "unknown time zone or bad value: " + e.getMessage());
                 return null;
             }
+        }
+
+        private String show(Temporal t, ZoneId eventZone) {
+            ZoneId zone = eventZone != null ? eventZone : window.zone();
+            return SHOW.format(instant(t, eventZone).atZone(zone)) + " (" + zone.getId() + ")";
         }
 
         /** Occurrence starts inside the window, holidays dropped, make-up days applied to weekly events. */
@@ -250,13 +266,11 @@ public final class IcsTimetable {
                 error(recur != null ? Property.RRULE : Property.DTSTART, "cannot expand the recurrence: " + e.getMessage());
                 return List.of();
             }
-            TreeMap<LocalDate, Instant> byDate = new TreeMap<>();
             List<Instant> all = new ArrayList<>();
             for (Period<Temporal> p : set) {
                 Instant s = instant(p.getStart(), eventZone);
                 LocalDate d = s.atZone(window.zone()).toLocalDate();
                 if (!d.isBefore(window.from()) && !d.isAfter(window.to())) {
-                    byDate.putIfAbsent(d, s);
                     all.add(s);
                 }
             }
@@ -269,18 +283,39 @@ public final class IcsTimetable {
                     result.add(s);
                 }
             }
-            if (!weekly.isEmpty() && !byDate.isEmpty()) {
+            if (!weekly.isEmpty()) {
                 Set<LocalDate> excluded = exceptionDates(eventZone);
                 LocalTime time = localTime(start, eventZone);
                 window.makeUpDays().forEach((d, follows) -> {
-                    if (weekly.contains(follows) && !d.isBefore(byDate.firstKey()) && !d.isAfter(byDate.lastKey())
-                            && window.contains(d) && !excluded.contains(d)) {
+                    if (weekly.contains(follows) && window.contains(d) && !excluded.contains(d)
+                            && seriesRunsOn(d, start, eventZone, recur)) {
                         result.add(d.atTime(time).atZone(eventZone != null ? eventZone : window.zone()).toInstant());
                     }
                 });
             }
             result.sort(null);
             return result;
+        }
+
+        /** Whether the series has started by {@code d} and not yet ended by its UNTIL or COUNT. */
+        private boolean seriesRunsOn(LocalDate d, Temporal start, ZoneId eventZone, Recur<Temporal> recur) {
+            if (d.isBefore(instant(start, eventZone).atZone(window.zone()).toLocalDate())) {
+                return false;
+            }
+            Temporal until = recur.getUntil();
+            if (until != null) {
+                LocalDate last = until instanceof LocalDate ld ? ld : instant(until, eventZone).atZone(window.zone()).toLocalDate();
+                if (d.isAfter(last)) {
+                    return false;
+                }
+            }
+            if (recur.getCount() > 0) {
+                LocalDate first = instant(start, eventZone).atZone(window.zone()).toLocalDate();
+                Period<ZonedDateTime> before = new Period<>(first.minusDays(1).atStartOfDay(window.zone()),
+                        d.atStartOfDay(window.zone()));
+                return event.calculateRecurrenceSet(before).size() < recur.getCount();
+            }
+            return true;
         }
 
         /** The weekdays of a weekly, every-week RRULE (BYDAY, or DTSTART's weekday); empty otherwise. */
