@@ -228,4 +228,11 @@ class CsvTimetableTest {
                 "line 6, weekday: is empty; give a weekday (weekly row) or a date (one-off row)"), errors(r));
         assertEquals(List.of(), r.sessions());
     }
+
+    @Test
+    void tabSeparatedUnicodeTextExportIsReadToo() {
+        ImportResult r = read(ENGLISH.replace(',', '\t'));
+        assertEquals(List.of(), r.errors());
+        assertEquals(withoutSource(read(ENGLISH).sessions()), withoutSource(r.sessions()));
+    }
 }

@@ -246,4 +246,18 @@ class IcsTimetableTest {
         List<Instant> starts = read(WEEKLY).sessions().stream().map(SessionDraft::start).toList();
         assertEquals(starts.stream().sorted().toList(), starts);
     }
+
+    @Test
+    void windowsZoneNamesAndFloatingTimes() {
+        ImportResult r = read(calendar(
+                "BEGIN:VEVENT", "UID:outlook", "SUMMARY:Outlook export",
+                "DTSTART;TZID=China Standard Time:20260901T080000", "DTEND;TZID=China Standard Time:20260901T084500",
+                "X-SYNCREADY-LEAD:lead-1", "X-SYNCREADY-REMOTES:remote-1", "END:VEVENT",
+                "BEGIN:VEVENT", "UID:floating", "SUMMARY:Floating",
+                "DTSTART:20260902T080000", "DTEND:20260902T084500",
+                "X-SYNCREADY-LEAD:lead-1", "X-SYNCREADY-REMOTES:remote-1", "END:VEVENT"));
+        assertEquals(List.of(), r.errors());
+        assertEquals(List.of(shanghai("2026-09-01T08:00"), shanghai("2026-09-02T08:00")),
+                r.sessions().stream().map(SessionDraft::start).toList());
+    }
 }
