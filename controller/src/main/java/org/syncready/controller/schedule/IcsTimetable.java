@@ -164,7 +164,7 @@ public final class IcsTimetable {
         }
 
         private Optional<String> value(String name) {
-            return event.getProperty(name).map(p -> ((Property) p).getValue()).map(String::strip).filter(v -> !v.isEmpty());
+            return event.getProperty(name).map(Property::getValue).map(String::strip).filter(v -> !v.isEmpty());
         }
 
         void read() {

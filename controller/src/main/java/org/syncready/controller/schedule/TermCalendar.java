@@ -16,7 +16,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,8 +215,7 @@ public record TermCalendar(String id, String name, ZoneId zone, LocalDate firstD
         if (ms != null && !ms.isNull() && !ms.isObject()) {
             problems.add(new Problem("makeUpDays", "must be an object of date → weekday, e.g. {\"2026-09-27\": \"friday\"}"));
         } else if (ms != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = ms.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : ms.properties()) {
                 String field = "makeUpDays." + e.getKey();
                 LocalDate d = parseDate(e.getKey());
                 if (d == null) {
@@ -239,8 +237,7 @@ public record TermCalendar(String id, String name, ZoneId zone, LocalDate firstD
         if (ps != null && !ps.isNull() && !ps.isObject()) {
             problems.add(new Problem("periods", "must be an object of number → {\"start\":\"08:00\",\"end\":\"08:45\"}"));
         } else if (ps != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = ps.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : ps.properties()) {
                 String field = "periods." + e.getKey();
                 Integer number = null;
                 try {
