@@ -26,6 +26,7 @@ import org.apache.commons.csv.CSVRecord;
  * Reads the timetable CSV a school exports from its spreadsheet (columns in docs/SCHEDULE.md) and lays
  * its weekly rows over a {@link TermCalendar}. Nothing is stored here: the caller gets every session
  * occurrence the valid rows describe and an error for every bad row, and decides what to import.
+ * Stateless and thread-safe; the work grows with the file, so call it off the event loop.
  */
 public final class CsvTimetable {
     /** A term's timetable is a few hundred rows; the bound keeps a wrong file from exhausting memory. */

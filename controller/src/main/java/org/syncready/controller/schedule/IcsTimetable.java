@@ -51,6 +51,7 @@ import net.fortuna.ical4j.transform.recurrence.Frequency;
  * make-up days) or explicit dates. Classrooms, kind and teacher come from X-SYNCREADY-* properties
  * (docs/SCHEDULE.md). Like {@link CsvTimetable} it returns every occurrence of the good events and an
  * error, naming the line and property, for every bad one.
+ * Stateless and thread-safe; the work grows with the file, so call it off the event loop.
  */
 public final class IcsTimetable {
     /** Bounds what one file may expand to; a timetable for a district's term is well under this. */

@@ -257,12 +257,10 @@ public record TermCalendar(String id, String name, ZoneId zone, LocalDate firstD
             }
         }
         List<Problem> all = new ArrayList<>(problems);
-        if (zone != null) {
-            // A field whose text was unreadable already has its problem; don't add "is required" for it too.
-            for (Problem p : check(id, zone, first, last, holidays, makeUps, periods)) {
-                if (problems.stream().noneMatch(q -> q.field().equals(p.field()))) {
-                    all.add(p);
-                }
+        // A field whose text was unreadable already has its problem; don't add "is required" for it too.
+        for (Problem p : check(id, zone, first, last, holidays, makeUps, periods)) {
+            if (problems.stream().noneMatch(q -> q.field().equals(p.field()))) {
+                all.add(p);
             }
         }
         if (!all.isEmpty()) {
