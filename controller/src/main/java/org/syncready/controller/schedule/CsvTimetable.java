@@ -176,9 +176,10 @@ public final class CsvTimetable {
     }
 
     private static String normalize(String header) {
-        String h = header.strip().toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
-        // Templates mark required columns with a star: "*主讲教室".
-        return h.replace("*", "").replace("（", "(").replaceAll("\\(.*\\)$", "");
+        // Templates mark required columns with a star and add hints: "*主讲教室", "开始（HH:mm）", "Start time (hh:mm)".
+        String h = header.replace('（', '(').replace('）', ')').replaceAll("\\s*\\(.*\\)\\s*$", "")
+                .replace("*", "").strip();
+        return h.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
     }
 
     // ---- rows ----

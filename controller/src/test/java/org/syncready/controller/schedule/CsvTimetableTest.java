@@ -235,4 +235,15 @@ class CsvTimetableTest {
         assertEquals(List.of(), r.errors());
         assertEquals(withoutSource(read(ENGLISH).sessions()), withoutSource(r.sessions()));
     }
+
+    @Test
+    void templateHeadersWithStarsHintsAndCase() {
+        ImportResult r = read("""
+                *Weekday,Start Time (HH:mm),结束时间（HH:mm）,*Subject,*主讲教室,*听课教室
+                Friday,08:00,08:45,Mathematics,lead-1,remote-1
+                """);
+        assertEquals(List.of(), r.errors());
+        assertEquals(List.of(shanghai("2026-09-04T08:00"), shanghai("2026-09-11T08:00"), shanghai("2026-09-18T08:00"),
+                shanghai("2026-09-27T08:00")), r.sessions().stream().map(SessionDraft::start).toList());
+    }
 }
