@@ -114,7 +114,11 @@ public final class CsvTimetable {
             }
         } catch (IOException | UncheckedIOException e) {
             // Commons CSV reports an unterminated quote this way; its message carries the line.
-            errors.add(new ImportError(Math.max(1, lineOf(e.getMessage())), null, "unreadable CSV: " + e.getMessage()));
+            Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            String message = String.valueOf(cause.getMessage());
+            errors.add(new ImportError(Math.max(1, lineOf(message)), null, message.contains("EOF reached before encapsulated")
+                    ? "unreadable CSV: a quoted value starting on this line is never closed (a \" is missing)"
+                    : "unreadable CSV: " + message));
             return new ImportResult(List.of(), errors);
         }
         List<SessionDraft> drafts = Occurrences.withoutConflicts(expand(rows, term), term.zone(), errors);

@@ -45,8 +45,15 @@ final class TimetableText {
     private TimetableText() {
     }
 
-    /** Strict UTF-8 first (BOM dropped); Excel in zh-CN saves GBK, which GB18030 decodes as a superset. */
+    /**
+     * Strict UTF-8 first (BOM dropped); Excel in zh-CN saves GBK, which GB18030 decodes as a superset.
+     * A UTF-16 BOM (Excel's "Unicode text" export) selects UTF-16.
+     */
     static String decode(byte[] content) {
+        if (content.length >= 2 && ((content[0] & 0xFF) == 0xFF && (content[1] & 0xFF) == 0xFE
+                || (content[0] & 0xFF) == 0xFE && (content[1] & 0xFF) == 0xFF)) {
+            return new String(content, StandardCharsets.UTF_16); // reads and drops the BOM
+        }
         int offset = content.length >= 3 && (content[0] & 0xFF) == 0xEF && (content[1] & 0xFF) == 0xBB
                 && (content[2] & 0xFF) == 0xBF ? 3 : 0;
         ByteBuffer bytes = ByteBuffer.wrap(content, offset, content.length - offset);
