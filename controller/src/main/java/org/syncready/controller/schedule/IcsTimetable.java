@@ -127,7 +127,12 @@ public final class IcsTimetable {
         List<Occurrences.Tagged> occurrences = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             EventLines at = lines.event(i);
-            new EventReader(events.get(i), at, window, classroomExists, errors, occurrences).read();
+            try {
+                new EventReader(events.get(i), at, window, classroomExists, errors, occurrences).read();
+            } catch (RuntimeException e) {
+                // ical4j may still fail on a value it parsed leniently; that event is bad, the import goes on.
+                errors.add(new ImportError(at.begin(), "VEVENT", "cannot read this event: " + e));
+            }
             if (occurrences.size() > MAX_OCCURRENCES) {
                 errors.add(new ImportError(at.begin(), "RRULE", "the file expands to more than " + MAX_OCCURRENCES
                         + " sessions; split it"));
@@ -232,10 +237,11 @@ public final class IcsTimetable {
                     return null;
                 }
                 Temporal end = dtEnd.get().getDate();
-                Duration d = end instanceof LocalDate ? null : Duration.between(instant(start, eventZone), instant(end, eventZone));
+                ZoneId endZone = javaZone(dtEnd.get()).orElse(null);
+                Duration d = end instanceof LocalDate ? null : Duration.between(instant(start, eventZone), instant(end, endZone));
                 String field = event.getProperty(Property.DTEND).isPresent() ? Property.DTEND : Property.DURATION;
                 if (d == null || d.isNegative() || d.isZero()) {
-                    error(field, "the session ends at " + show(end, eventZone) + ", not after its start " + show(start, eventZone));
+                    error(field, "the session ends at " + show(end, endZone) + ", not after its start " + show(start, eventZone));
                     return null;
                 }
                 if (d.compareTo(MAX_LENGTH) > 0) {
@@ -377,8 +383,8 @@ public final class IcsTimetable {
             throw new DateTimeException("unsupported date value " + t);
         }
 
-        private static Optional<ZoneId> javaZone(DtStart<Temporal> dtStart) {
-            Optional<TzId> tzid = dtStart.getParameter(Parameter.TZID);
+        private static Optional<ZoneId> javaZone(Property dateProperty) {
+            Optional<TzId> tzid = dateProperty.getParameter(Parameter.TZID);
             if (tzid.isEmpty()) {
                 return Optional.empty();
             }

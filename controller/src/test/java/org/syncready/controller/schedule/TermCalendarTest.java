@@ -53,6 +53,9 @@ class TermCalendarTest {
         assertEquals(DayOfWeek.FRIDAY, term.effectiveWeekday(LocalDate.of(2026, 9, 27)));
         assertEquals(new TermCalendar.PeriodTime(LocalTime.of(8, 55), LocalTime.of(9, 40)), term.period(2).orElseThrow());
         assertTrue(term.period(9).isEmpty());
+        assertTrue(term.isSchoolDay(LocalDate.of(2026, 9, 27)));
+        assertTrue(!term.isSchoolDay(LocalDate.of(2026, 9, 25)), "holiday");
+        assertTrue(!term.isSchoolDay(LocalDate.of(2026, 10, 1)), "after the term");
     }
 
     @Test
