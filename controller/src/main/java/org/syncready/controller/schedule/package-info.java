@@ -1,5 +1,8 @@
 /**
- * Sync sessions and the timetable they come from: the session model, term calendars (holidays and
- * make-up days), CSV and iCalendar import, and the session store. Readiness reads sessions from here.
+ * Sync sessions and the timetable they come from: the session model ({@link SessionDraft},
+ * {@link SessionKind}), term calendars with holidays and make-up days ({@link TermCalendar}), and
+ * timetable import from CSV ({@link CsvTimetable}) and iCalendar ({@link IcsTimetable}), which return
+ * occurrences plus line- and field-named errors ({@link ImportResult}) and leave storing to the caller.
+ * File formats: docs/SCHEDULE.md. Readiness reads sessions from here.
  */
 package org.syncready.controller.schedule;
