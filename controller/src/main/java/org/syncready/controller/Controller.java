@@ -16,6 +16,7 @@ import java.time.Duration;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.SessionRoutes;
+import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
@@ -24,6 +25,7 @@ import org.syncready.controller.readiness.ReadinessStore;
 import org.syncready.controller.readiness.SelftestOutcome;
 import org.syncready.controller.readiness.SelftestSender;
 import org.syncready.controller.schedule.SessionStore;
+import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.api.RouteGroup;
@@ -71,6 +73,7 @@ public final class Controller implements AutoCloseable {
     private ScheduledExecutorService housekeeping;
     private DemoFleet demoFleet;
     private SessionStore sessions;
+    private TermStore terms;
     private ReadinessStore readinessStore;
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
@@ -143,6 +146,7 @@ public final class Controller implements AutoCloseable {
         List<RouteGroup> routes = List.of(
                 new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected),
                 sessionRoutes,
+                new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()));
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -160,6 +164,7 @@ public final class Controller implements AutoCloseable {
         ReadinessRules rules = config.readinessRules() == null ? ReadinessRules.defaults()
                 : ReadinessRules.load(config.readinessRules());
         sessions = SessionStore.load(database.pool(), id -> registry.classroom(id).isPresent());
+        terms = TermStore.load(database.pool(), json);
         readinessStore = new ReadinessStore(database.pool(), json);
         engine = new ReadinessEngine(rules, registry, fleet, ConfigDriftSource.NONE, Clock.systemUTC(), config.zone());
         SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)

@@ -35,6 +35,11 @@ final class ControllerFixture implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    Response postBytes(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
     Response put(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build());

@@ -138,6 +138,6 @@ final class ApiContext {
         if (ctx.response().ended()) {
             return;
         }
-        send(ctx, e.status, json.createObjectNode().put("error", e.code).put("message", e.getMessage()));
+        send(ctx, e.status, e.body(json));
     }
 }

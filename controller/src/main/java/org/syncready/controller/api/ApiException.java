@@ -1,7 +1,10 @@
 package org.syncready.controller.api;
 
-/** An error the API reports as JSON {@code {error, message}} with an HTTP status. */
-final class ApiException extends RuntimeException {
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** An error the API reports as JSON {@code {error, message}} (plus details a subclass adds) with an HTTP status. */
+class ApiException extends RuntimeException {
     final int status;
     final String code;
 
@@ -17,5 +20,10 @@ final class ApiException extends RuntimeException {
 
     static ApiException notFound(String message) {
         return new ApiException(404, "not_found", message);
+    }
+
+    /** The answer's body. */
+    ObjectNode body(ObjectMapper json) {
+        return json.createObjectNode().put("error", code).put("message", getMessage());
     }
 }

@@ -1,0 +1,230 @@
+package org.syncready.controller.api;
+
+import static org.syncready.controller.api.ApiContext.param;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.schedule.CsvTimetable;
+import org.syncready.controller.schedule.IcsTimetable;
+import org.syncready.controller.schedule.ImportError;
+import org.syncready.controller.schedule.ImportPlan;
+import org.syncready.controller.schedule.ImportResult;
+import org.syncready.controller.schedule.SessionDraft;
+import org.syncready.controller.schedule.SessionStore;
+import org.syncready.controller.schedule.SyncSession;
+import org.syncready.controller.schedule.TermCalendar;
+import org.syncready.controller.schedule.TermStore;
+
+/**
+ * Term calendars and timetable import (CSV or iCalendar). An import is all or nothing: a file with a
+ * bad row imports nothing unless {@code skipBadRows=true}; {@code dryRun=true} says what would change.
+ */
+public final class TimetableRoutes implements RouteGroup {
+    /** A district's term timetable is tens of KB; a generous bound that still stops a runaway upload. */
+    private static final long IMPORT_LIMIT = 4L * 1024 * 1024;
+    private static final int SHOWN_CHANGES = 500;
+
+    private final SessionStore sessions;
+    private final TermStore terms;
+    private final FleetRegistry registry;
+    private final SessionRoutes sessionView;
+    private final ZoneId zone;
+    private ApiContext api;
+
+    public TimetableRoutes(SessionStore sessions, TermStore terms, FleetRegistry registry, SessionRoutes sessionView,
+                           ZoneId zone) {
+        this.sessions = sessions;
+        this.terms = terms;
+        this.registry = registry;
+        this.sessionView = sessionView;
+        this.zone = zone;
+    }
+
+    @Override
+    public void mountBeforeBody(Router router, ApiContext api) {
+        router.post("/api/v1/sessions/import").handler(BodyHandler.create().setBodyLimit(IMPORT_LIMIT));
+    }
+
+    @Override
+    public void mount(Router router, ApiContext api) {
+        this.api = api;
+        router.get("/api/v1/terms").handler(this::listTerms);
+        router.get("/api/v1/terms/:id").handler(this::getTerm);
+        router.post("/api/v1/terms").handler(this::putTerm);
+        router.post("/api/v1/sessions/import").handler(this::importTimetable);
+    }
+
+    private void listTerms(RoutingContext ctx) {
+        ArrayNode out = api.json().createArrayNode();
+        terms.list().forEach(t -> out.add(t.toJson(api.json())));
+        api.send(ctx, 200, out);
+    }
+
+    private void getTerm(RoutingContext ctx) {
+        TermCalendar t = terms.get(ctx.pathParam("id")).orElseThrow(() -> ApiException.notFound("no term '" + ctx.pathParam("id") + "'"));
+        api.send(ctx, 200, t.toJson(api.json()));
+    }
+
+    private void putTerm(RoutingContext ctx) {
+        TermCalendar term;
+        try {
+            term = TermCalendar.fromJson(api.json(), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } catch (TermCalendar.InvalidTermException e) {
+            ObjectNode body = api.json().createObjectNode().put("error", "invalid").put("message", e.getMessage());
+            ArrayNode problems = body.putArray("problems");
+            e.problems().forEach(p -> problems.addObject().put("field", p.field()).put("message", p.message()));
+            api.send(ctx, 400, body);
+            return;
+        }
+        api.blocking(ctx, () -> terms.put(term), replaced -> term.toJson(api.json()), 200);
+    }
+
+    private void importTimetable(RoutingContext ctx) {
+        byte[] content = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        if (content.length == 0) {
+            throw ApiException.badRequest("the body must be the timetable file (CSV or iCalendar)");
+        }
+        String format = format(ctx, content);
+        boolean dryRun = flag(ctx, "dryRun");
+        boolean skipBadRows = flag(ctx, "skipBadRows");
+        String termId = param(ctx, "term");
+        TermCalendar term = termId == null ? null : terms.get(termId).orElseThrow(() -> ApiException.notFound("no term '" + termId + "'"));
+        if (term == null && format.equals("csv")) {
+            throw ApiException.badRequest("'term' is required for CSV: weekly rows are expanded over a term's teaching days"
+                    + " (create one with POST /api/v1/terms)");
+        }
+        LocalDate from = term != null || param(ctx, "from") == null ? null : date(param(ctx, "from"), "from");
+        LocalDate to = term != null || param(ctx, "to") == null ? null : date(param(ctx, "to"), "to");
+        if (term == null && (from == null || to == null)) {
+            throw ApiException.badRequest("an iCalendar import needs 'term', or 'from' and 'to' dates to expand recurrences in");
+        }
+        Predicate<String> exists = id -> registry.classroom(id).isPresent();
+        api.blocking(ctx, () -> {
+            ImportResult read;
+            if (format.equals("csv")) {
+                read = CsvTimetable.read(content, term, exists);
+            } else if (term != null) {
+                read = IcsTimetable.read(content, term, exists);
+            } else {
+                try {
+                    read = IcsTimetable.read(content, zone, from, to, exists);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(e.getMessage());
+                }
+            }
+            if (!read.errors().isEmpty() && !skipBadRows) {
+                throw new ImportRefused(read.errors());
+            }
+            ImportPlan plan = sessions.plan(read.sessions());
+            List<SyncSession> applied = dryRun ? List.of() : sessions.apply(plan);
+            return new Outcome(read, plan, applied);
+        }, outcome -> render(outcome, format, dryRun, termId));
+    }
+
+    private record Outcome(ImportResult read, ImportPlan plan, List<SyncSession> applied) {
+    }
+
+    /** A file with bad rows: every error is listed, nothing is stored. */
+    private static final class ImportRefused extends ApiException {
+        final List<ImportError> errors;
+
+        ImportRefused(List<ImportError> errors) {
+            super(422, "invalid_file", errors.size() + " problem(s) in the file; nothing was imported"
+                    + " (fix them, or add skipBadRows=true to import the good rows). 文件有错误，未导入任何课程。");
+            this.errors = errors;
+        }
+
+        @Override
+        ObjectNode body(com.fasterxml.jackson.databind.ObjectMapper json) {
+            ObjectNode body = super.body(json);
+            ArrayNode list = body.putArray("errors");
+            errors.forEach(e -> list.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message()));
+            return body;
+        }
+    }
+
+    private ObjectNode render(Outcome o, String format, boolean dryRun, String termId) {
+        ObjectNode out = api.json().createObjectNode().put("dryRun", dryRun).put("format", format).put("term", termId)
+                .put("sessionsRead", o.read().sessions().size())
+                .put("create", o.plan().create().size()).put("update", o.plan().update().size())
+                .put("unchanged", o.plan().unchanged());
+        out.set("errors", errors(o.read().errors()));
+        ArrayNode changes = out.putArray("changes");
+        int shown = 0;
+        for (SessionDraft d : o.plan().create()) {
+            if (shown++ >= SHOWN_CHANGES) {
+                break;
+            }
+            changes.addObject().put("action", "create").set("session", draftNode(d));
+        }
+        for (ImportPlan.Update u : o.plan().update()) {
+            if (shown++ >= SHOWN_CHANGES) {
+                break;
+            }
+            ObjectNode change = changes.addObject().put("action", "update");
+            change.set("before", sessionView.node(u.before()));
+            change.set("after", draftNode(u.after()));
+        }
+        out.put("changesTruncated", shown > SHOWN_CHANGES);
+        return out;
+    }
+
+    private ObjectNode draftNode(SessionDraft d) {
+        ObjectNode n = api.json().createObjectNode().put("leadClassroomId", d.leadClassroomId());
+        ArrayNode remotes = n.putArray("remoteClassroomIds");
+        d.remoteClassroomIds().forEach(remotes::add);
+        ZonedTimes times = new ZonedTimes(zone);
+        return n.put("subject", d.subject()).put("teacher", d.teacher()).put("kind", d.kind() == null ? null : d.kind().label())
+                .put("start", times.format(d.start())).put("end", times.format(d.end())).put("source", d.source());
+    }
+
+    private ArrayNode errors(List<ImportError> errors) {
+        ArrayNode out = api.json().createArrayNode();
+        errors.forEach(e -> out.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message()));
+        return out;
+    }
+
+    private static String format(RoutingContext ctx, byte[] content) {
+        String format = param(ctx, "format");
+        if (format == null) {
+            String type = ctx.request().getHeader("content-type");
+            type = type == null ? "" : type.toLowerCase(Locale.ROOT);
+            if (type.contains("calendar")) {
+                format = "ics";
+            } else if (type.contains("csv")) {
+                format = "csv";
+            } else {
+                String head = new String(content, 0, Math.min(content.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1);
+                format = head.contains("BEGIN:VCALENDAR") ? "ics" : "csv";
+            }
+        }
+        if (!format.equals("csv") && !format.equals("ics")) {
+            throw ApiException.badRequest("'format' must be csv or ics, was '" + format + "'");
+        }
+        return format;
+    }
+
+    private static boolean flag(RoutingContext ctx, String name) {
+        String v = param(ctx, name);
+        if (v == null) {
+            return false;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw ApiException.badRequest("'" + name + "' must be true or false, was '" + v + "'");
+        }
+        return v.equals("true");
+    }
+
+    private LocalDate date(String value, String field) {
+        return new ZonedTimes(zone).date(value, field);
+    }
+}
