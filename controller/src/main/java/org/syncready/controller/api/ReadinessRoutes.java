@@ -102,12 +102,12 @@ public final class ReadinessRoutes implements RouteGroup {
         api.blocking(ctx, () -> store.latest(day.stream().map(SyncSession::id).toList()), latest -> {
             ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId());
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+            Map<String, SessionReadiness> previews = new java.util.HashMap<>();
+            checks.preview(day.stream().filter(s -> !latest.containsKey(s.id())).toList())
+                    .forEach(r -> previews.put(r.sessionId(), r));
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {
-                SessionReadiness r = latest.get(s.id());
-                if (r == null) {
-                    r = checks.preview(s);
-                }
+                SessionReadiness r = latest.containsKey(s.id()) ? latest.get(s.id()) : previews.get(s.id());
                 counts.merge(r.verdict(), 1, Integer::sum);
                 ObjectNode item = sessionView.node(s);
                 item.set("readiness", api.json().valueToTree(r));

@@ -91,6 +91,11 @@ public final class ReadinessChecks implements AutoCloseable {
         return engine.evaluate(session, clock.instant(), "preview", Map.of());
     }
 
+    /** Previews for many sessions in one sweep (the day's board). */
+    public List<SessionReadiness> preview(List<SyncSession> batch) {
+        return engine.evaluate(batch, clock.instant(), "preview", Map.of());
+    }
+
     /** Checks one session now: self-tests first, then the verdict, stored. */
     public CompletableFuture<SessionReadiness> checkNow(SyncSession session) {
         return CompletableFuture.supplyAsync(() -> check(List.of(session), ON_DEMAND), thread)
