@@ -99,15 +99,17 @@ public final class ReadinessRoutes implements RouteGroup {
                 .filter(s -> !s.start().isBefore(from))
                 .filter(s -> school == null || s.classroomIds().stream().anyMatch(c -> school.equals(schoolOf(c))))
                 .toList();
-        api.blocking(ctx, () -> store.latest(day.stream().map(SyncSession::id).toList()), latest -> {
+        // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
+        api.blocking(ctx, () -> {
+            Map<String, SessionReadiness> known = new java.util.HashMap<>(store.latest(day.stream().map(SyncSession::id).toList()));
+            checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
+            return known;
+        }, latest -> {
             ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId());
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
-            Map<String, SessionReadiness> previews = new java.util.HashMap<>();
-            checks.preview(day.stream().filter(s -> !latest.containsKey(s.id())).toList())
-                    .forEach(r -> previews.put(r.sessionId(), r));
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {
-                SessionReadiness r = latest.containsKey(s.id()) ? latest.get(s.id()) : previews.get(s.id());
+                SessionReadiness r = latest.get(s.id());
                 counts.merge(r.verdict(), 1, Integer::sum);
                 ObjectNode item = sessionView.node(s);
                 item.set("readiness", api.json().valueToTree(r));
