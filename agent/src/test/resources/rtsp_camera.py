@@ -15,8 +15,9 @@ import threading
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def main():
@@ -46,9 +47,10 @@ def main():
             % (pattern, " background-color=0xff808080" if pattern == "ball" else "", a.width, a.height, a.fps, a.fps))
         factory.set_shared(True)
         if a.user:
-            factory.add_role("camera-user", [
-                ("media.factory.access", bool, True),
-                ("media.factory.construct", bool, True)])
+            # add_role() is variadic C, not callable from Python; the structure form is.
+            role = Gst.Structure.new_from_string(
+                "camera-user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")
+            factory.add_role_from_structure(role)
         mounts.add_factory("/" + pattern, factory)
     if a.user:
         auth = GstRtspServer.RTSPAuth()
@@ -56,10 +58,10 @@ def main():
         token.set_string("media.factory.role", "camera-user")
         if a.auth == "basic":
             auth.add_basic(GstRtspServer.RTSPAuth.make_basic(a.user, a.password), token)
-            auth.set_supported_methods(GstRtspServer.RTSPAuthMethod.BASIC)
+            auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
         else:
             auth.add_digest(a.user, a.password, token)
-            auth.set_supported_methods(GstRtspServer.RTSPAuthMethod.DIGEST)
+            auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
         server.set_auth(auth)
 
     loop = GLib.MainLoop()
