@@ -190,7 +190,10 @@ public final class FfmpegDeepCheck {
         // A freeze still going at the end of the window has no freeze_end.
         boolean frozen = freezeStarts > freezeEnds || frozenS >= window / 2;
         boolean black = blackS >= window / 2;
-        Double fps = frames > 0 && seconds > 0 ? Math.round(frames / seconds * 10) / 10.0 : declaredFps;
+        Double fps = declaredFps;
+        if (frames > 0 && seconds > 0) {
+            fps = Math.round(frames / seconds * 10) / 10.0;
+        }
         String lower = text.toLowerCase(Locale.ROOT);
         boolean busy = lower.contains("device or resource busy");
         String error = null;
