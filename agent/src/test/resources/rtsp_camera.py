@@ -38,13 +38,19 @@ def main():
     mounts = server.get_mount_points()
     for pattern in ("ball", "smpte", "black"):
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(
+        if pattern == "smpte":
+            # A camera whose picture froze: one frame repeated. (A live smpte source is not still
+            # enough: its frames differ a little each time, and freezedetect rightly sees that.)
+            source = ("videotestsrc pattern=smpte num-buffers=1 ! video/x-raw,width=%d,height=%d "
+                      "! imagefreeze is-live=true ! video/x-raw,framerate=%d/1" % (a.width, a.height, a.fps))
+        else:
             # The ball on grey: on its default black background it is 99 % black pixels, which
             # blackdetect rightly calls a black picture.
-            "( videotestsrc is-live=true pattern=%s%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 "
-            "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d "
-            "! rtph264pay name=pay0 pt=96 config-interval=1 )"
-            % (pattern, " background-color=0xff808080" if pattern == "ball" else "", a.width, a.height, a.fps, a.fps))
+            source = ("videotestsrc is-live=true pattern=%s%s ! video/x-raw,width=%d,height=%d,framerate=%d/1"
+                      % (pattern, " background-color=0xff808080" if pattern == "ball" else "", a.width, a.height, a.fps))
+        factory.set_launch(
+            "( %s ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d "
+            "! rtph264pay name=pay0 pt=96 config-interval=1 )" % (source, a.fps))
         factory.set_shared(True)
         if a.user:
             # add_role() is variadic C, not callable from Python; the structure form is.

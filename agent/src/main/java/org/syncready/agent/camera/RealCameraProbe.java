@@ -252,7 +252,8 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
                 now = new Session(at, c.check(Duration.ofSeconds(s.measureS())), null);
             }
         } catch (RtspException e) {
-            now = new Session(at, null, SafeUri.scrub(e.getMessage(), s.password()));
+            // Our own messages: built without credentials (scrubbing would also mangle a password like "wrong").
+            now = new Session(at, null, e.getMessage());
         } catch (RuntimeException e) {
             now = new Session(at, null, "camera check failed: " + SafeUri.scrub(String.valueOf(e.getMessage()), s.password()));
             log.warn("{}: camera {} check failed unexpectedly: {}", boxId, s.id(), now.error());
