@@ -16,7 +16,7 @@ public record CameraChecks(String ffmpeg, int deepWindowS, int timeoutMs) {
         if (ffmpeg.isBlank()) {
             throw new ConfigException("cameraChecks.ffmpeg", "must not be empty");
         }
-        ConfigException.range("cameraChecks.deepWindowS", deepWindowS, 2, 60);
+        ConfigException.range("cameraChecks.deepWindowS", deepWindowS, 4, 60);
         ConfigException.range("cameraChecks.timeoutMs", timeoutMs, 200, 30_000);
     }
 }

@@ -42,23 +42,23 @@ public record CameraSource(String id, CameraRole role, CameraKind kind, String d
                 if (device == null || device.isBlank()) {
                     throw new ConfigException("cameras[].device", "is missing: a usb camera needs device (/dev/video0 or its V4L2 name)");
                 }
-                onlyFor(url, "url", "rtsp");
-                onlyFor(onvif, "onvif", "onvif");
+                onlyFor(kind, url, "url", "rtsp");
+                onlyFor(kind, onvif, "onvif", "onvif");
             }
             case RTSP -> {
                 if (url == null || url.isBlank()) {
                     throw new ConfigException("cameras[].url", "is missing: an rtsp camera needs url (rtsp://host:554/path)");
                 }
                 checkRtspUrl(url);
-                onlyFor(device, "device", "usb");
-                onlyFor(onvif, "onvif", "onvif");
+                onlyFor(kind, device, "device", "usb");
+                onlyFor(kind, onvif, "onvif", "onvif");
             }
             case ONVIF -> {
                 if (onvif == null || onvif.isBlank()) {
                     throw new ConfigException("cameras[].onvif", "is missing: an onvif camera needs onvif (http://host/onvif/device_service)");
                 }
                 checkOnvifUrl(onvif);
-                onlyFor(device, "device", "usb");
+                onlyFor(kind, device, "device", "usb");
                 // url is optional here: it overrides the stream URI the camera announces.
                 if (url != null) {
                     checkRtspUrl(url);
@@ -80,7 +80,7 @@ public record CameraSource(String id, CameraRole role, CameraKind kind, String d
         }
     }
 
-    private void onlyFor(String value, String field, String kindName) {
+    private static void onlyFor(CameraKind kind, String value, String field, String kindName) {
         if (value != null) {
             throw new ConfigException("cameras[]." + field, "is only for kind " + kindName + ", this camera is "
                     + kind.toString().toLowerCase(Locale.ROOT));
