@@ -115,6 +115,8 @@ public final class FfmpegDeepCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Results are dated when the picture was seen, i.e. now, not when ffmpeg started connecting.
+        at = System.currentTimeMillis();
         String text;
         synchronized (err) {
             text = err.toString().replace(secretUrl, safeName);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When GStreamer or ffmpeg are missing, tests skip with the reason, unless
  * {@code SYNCREADY_REQUIRE_CAMERA_TOOLS} is set (CI sets it after installing them): then they fail.
  */
-final class RtspTestCamera implements AutoCloseable {
+public final class RtspTestCamera implements AutoCloseable {
     static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     private static final Path SCRIPT = Path.of("src/test/resources/rtsp_camera.py");
 
@@ -35,7 +35,7 @@ final class RtspTestCamera implements AutoCloseable {
     }
 
     /** Starts a camera; {@code auth} is null, "basic" or "digest". */
-    static RtspTestCamera start(String user, String password, String auth) throws IOException, InterruptedException {
+    public static RtspTestCamera start(String user, String password, String auth) throws IOException, InterruptedException {
         requireTools();
         List<String> cmd = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), "--port", "0"));
         if (user != null) {
@@ -64,7 +64,7 @@ final class RtspTestCamera implements AutoCloseable {
         return new RtspTestCamera(p, Integer.parseInt(line.substring(6).strip()));
     }
 
-    String url(String mount) {
+    public String url(String mount) {
         return "rtsp://127.0.0.1:" + port + "/" + mount;
     }
 
