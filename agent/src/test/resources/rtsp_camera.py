@@ -51,7 +51,9 @@ def main():
         factory.set_launch(
             "( %s ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d "
             "! rtph264pay name=pay0 pt=96 config-interval=1 )" % (source, a.fps))
-        factory.set_shared(True)
+        # One pipeline per client, as a camera gives each client its own session: a shared media that a
+        # DESCRIBE-only client left behind stalled other clients' PLAY here (GStreamer 1.22).
+        factory.set_shared(False)
         if a.user:
             # add_role() is variadic C, not callable from Python; the structure form is.
             role = Gst.Structure.new_from_string(

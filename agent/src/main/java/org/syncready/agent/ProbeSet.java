@@ -55,7 +55,8 @@ final class ProbeSet implements AutoCloseable {
             network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
         } else {
-            realCameras = RealCameraProbe.ofHost(config.boxId(), config.cameras(), config.cameraChecks());
+            realCameras = RealCameraProbe.ofHost(config.boxId(), config.cameras(), config.cameraChecks(),
+                    Duration.ofMillis(config.probeTimeoutMs() / 2));
             cameras = runner.add(realCameras);
             microphones = null;
             // The connect timeout stays under the probe timeout, so a black-holed target reads as

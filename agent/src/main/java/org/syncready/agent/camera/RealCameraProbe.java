@@ -14,7 +14,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -58,13 +61,16 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
     private final Map<String, Tracked> cameras = new LinkedHashMap<>();
     private final ExecutorService sessionPool;
     private final ExecutorService deepPool;
+    private final Duration firstWait;
 
     /**
      * @param ffmpeg        null when deep checks cannot run; {@code ffmpegNote} then says why
      * @param ffmpegNote    the ffmpeg version when it runs, else why not
+     * @param firstWait     how long a sample waits for a camera's very first (DESCRIBE-only) check
      */
     public RealCameraProbe(String boxId, List<CameraSource> sources, CameraChecks checks, V4l2Devices v4l2, Path devRoot,
-                           FfmpegDeepCheck ffmpeg, String ffmpegNote, LongSupplier clock) {
+                           FfmpegDeepCheck ffmpeg, String ffmpegNote, LongSupplier clock, Duration firstWait) {
+        this.firstWait = firstWait;
         this.boxId = boxId;
         this.checks = checks;
         this.v4l2 = v4l2;
@@ -81,8 +87,12 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         deepPool = Executors.newFixedThreadPool(DEEP_PARALLEL, daemon("camera-deep-" + boxId));
     }
 
-    /** The probe for this machine: /sys, /dev, and ffmpeg as configured (checked once, here). */
-    public static RealCameraProbe ofHost(String boxId, List<CameraSource> sources, CameraChecks checks) {
+    /**
+     * The probe for this machine: /sys, /dev, and ffmpeg as configured (checked once, here).
+     *
+     * @param firstWait keep it under the probe timeout: a sample waits this long for first checks
+     */
+    public static RealCameraProbe ofHost(String boxId, List<CameraSource> sources, CameraChecks checks, Duration firstWait) {
         FfmpegDeepCheck ff = new FfmpegDeepCheck(checks.ffmpeg());
         StringBuilder why = new StringBuilder();
         Optional<String> version = ff.version(why);
@@ -90,7 +100,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
             log.info("{}: camera deep checks off: {}", boxId, why);
         }
         return new RealCameraProbe(boxId, sources, checks, new V4l2Devices(Path.of("/sys"), Path.of("/dev")), Path.of("/dev"),
-                version.isPresent() ? ff : null, version.orElse(why.toString()), System::currentTimeMillis);
+                version.isPresent() ? ff : null, version.orElse(why.toString()), System::currentTimeMillis, firstWait);
     }
 
     @Override
@@ -112,6 +122,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         List<V4l2Devices.Device> usb = v4l2.cameras();
         Set<String> claimed = new HashSet<>();
         List<CameraStatus> out = new ArrayList<>();
+        awaitFirstChecks(now);
         for (Tracked t : cameras.values()) {
             if (t.source.kind() == CameraKind.USB) {
                 Optional<V4l2Devices.Device> d = v4l2.find(t.source.device(), usb);
@@ -119,7 +130,6 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
                 t.usbNode = d.map(dev -> dev.devicePath(devRoot)).orElse(null);
                 out.add(usbStatus(t, d.orElse(null), now));
             } else {
-                startSessionIfDue(t, now);
                 out.add(networkStatus(t, now));
             }
             startDeepIfDue(t, now, false);
@@ -215,25 +225,61 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         return d == null ? null : d.atMs();
     }
 
-    private void startSessionIfDue(Tracked t, long now) {
-        if (now < t.nextSessionAt || !t.sessionBusy.compareAndSet(false, true)) {
+    /**
+     * Starts the due session checks. A camera's very first check is DESCRIBE only (a fraction of a
+     * second) and is waited for, up to {@code firstWait}, so a starting agent reports what its
+     * cameras are rather than "checking"; the measuring check follows right after it.
+     */
+    private void awaitFirstChecks(long now) {
+        List<CompletableFuture<Void>> first = new ArrayList<>();
+        for (Tracked t : cameras.values()) {
+            if (t.source.kind() != CameraKind.USB) {
+                boolean isFirst = t.session == null;
+                CompletableFuture<Void> f = startSessionIfDue(t, now);
+                CompletableFuture<Void> running = t.sessionRunning;
+                if (isFirst && running != null && !running.isDone()) {
+                    first.add(f != null ? f : running);
+                }
+            }
+        }
+        if (first.isEmpty() || firstWait.isZero()) {
             return;
         }
-        t.nextSessionAt = now + t.source.checkIntervalS() * 1000L;
+        try {
+            CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).get(firstWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Not there yet: reported as "first check still running" this round.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CompletableFuture<Void> startSessionIfDue(Tracked t, long now) {
+        if (now < t.nextSessionAt || !t.sessionBusy.compareAndSet(false, true)) {
+            return null;
+        }
+        boolean first = t.session == null;
+        Duration measure = first ? Duration.ZERO : Duration.ofSeconds(t.source.measureS());
+        t.nextSessionAt = first ? now : now + t.source.checkIntervalS() * 1000L;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        t.sessionRunning = done;
         try {
             sessionPool.execute(() -> {
                 try {
-                    runSession(t);
+                    runSession(t, measure);
                 } finally {
                     t.sessionBusy.set(false);
+                    done.complete(null);
                 }
             });
         } catch (RejectedExecutionException e) {
             t.sessionBusy.set(false); // closing
+            done.complete(null);
         }
+        return done;
     }
 
-    private void runSession(Tracked t) {
+    private void runSession(Tracked t, Duration measure) {
         CameraSource s = t.source;
         Duration timeout = Duration.ofMillis(checks.timeoutMs());
         long at = clock.getAsLong();
@@ -249,7 +295,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
                 t.streamUrl = s.url();
             }
             try (RtspClient c = new RtspClient(URI.create(t.streamUrl), s.username(), s.password(), timeout)) {
-                now = new Session(at, c.check(Duration.ofSeconds(s.measureS())), null);
+                now = new Session(at, c.check(measure), null);
             }
         } catch (RtspException e) {
             // Our own messages: built without credentials (scrubbing would also mangle a password like "wrong").
@@ -440,6 +486,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         final CameraSource source;
         final java.util.concurrent.atomic.AtomicBoolean sessionBusy = new java.util.concurrent.atomic.AtomicBoolean();
         volatile Session session;
+        volatile CompletableFuture<Void> sessionRunning;
         volatile long nextSessionAt;
         volatile long nextDeepAt;
         volatile FfmpegDeepCheck.Result deep;

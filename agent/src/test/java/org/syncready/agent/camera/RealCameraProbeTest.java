@@ -60,12 +60,12 @@ class RealCameraProbeTest {
                 30, 2, deepS);
     }
 
-    private RealCameraProbe probe(List<CameraSource> sources) {
+    private RealCameraProbe probe(List<CameraSource> sources, Duration firstWait) {
         FfmpegDeepCheck ff = new FfmpegDeepCheck("ffmpeg");
         StringBuilder why = new StringBuilder();
         String version = ff.version(why).orElseThrow(() -> new AssertionError(why.toString()));
         return new RealCameraProbe("box-test", sources, CHECKS, new V4l2Devices(dir.resolve("sys"), dir.resolve("dev")),
-                dir.resolve("dev"), ff, version, System::currentTimeMillis);
+                dir.resolve("dev"), ff, version, System::currentTimeMillis, firstWait);
     }
 
     private static Map<String, CameraStatus> sampleUntil(RealCameraProbe p, java.util.function.Predicate<Map<String, CameraStatus>> done) {
@@ -87,7 +87,7 @@ class RealCameraProbeTest {
                 rtsp("cam-locked", locked.url("ball"), "teacher", PASSWORD, 0, 0),
                 rtsp("cam-wrongpw", locked.url("ball"), "teacher", "not-it", 0, 0),
                 rtsp("cam-slow", open.url("ball"), null, null, 30, 0));
-        try (RealCameraProbe p = probe(sources)) {
+        try (RealCameraProbe p = probe(sources, Duration.ZERO)) {
             long t0 = System.nanoTime();
             List<CameraStatus> first = p.sample();
             System.out.printf("camera probe sample() with 6 cameras, nothing checked yet: %d ms%n",
@@ -155,7 +155,16 @@ class RealCameraProbeTest {
             acceptor.start();
             try (RealCameraProbe p = probe(List.of(
                     rtsp("cam-dead", "rtsp://127.0.0.1:" + dead + "/live", "u", "secret-1", 0, 60),
-                    rtsp("cam-silent", "rtsp://127.0.0.1:" + silent.getLocalPort() + "/live", "u", "secret-2", 0, 60)))) {
+                    rtsp("cam-silent", "rtsp://127.0.0.1:" + silent.getLocalPort() + "/live", "u", "secret-2", 0, 60)),
+                    Duration.ofMillis(500))) {
+                // The first sample waits for first checks, but only up to 500 ms: the refused camera is
+                // known by then, the silent one (2 s timeout) is not.
+                long t1 = System.nanoTime();
+                Map<String, CameraStatus> firstLook = V4l2DevicesTest.byId(p.sample());
+                long firstMs = (System.nanoTime() - t1) / 1_000_000;
+                assertTrue(firstMs < 1500, "first sample took " + firstMs + " ms");
+                assertEquals(DeviceState.FAULT, firstLook.get("cam-dead").state(), firstLook.toString());
+                assertEquals("first check still running", firstLook.get("cam-silent").error());
                 Map<String, CameraStatus> s = sampleUntil(p, m -> m.values().stream().allMatch(c -> c.state() == DeviceState.FAULT));
                 long t0 = System.nanoTime();
                 p.sample();
@@ -182,7 +191,11 @@ class RealCameraProbeTest {
                     PASSWORD, onvif.deviceService(), 0, 0, 30, 1, 0);
             CameraSource bad = new CameraSource("cam-onvif-bad", CameraRole.WIDE, CameraKind.ONVIF, null, null, "teacher",
                     "wrong", onvif.deviceService(), 0, 0, 30, 1, 0);
-            try (RealCameraProbe p = probe(List.of(cam, bad))) {
+            try (RealCameraProbe p = probe(List.of(cam, bad), Duration.ofSeconds(5))) {
+                Map<String, CameraStatus> firstLook = V4l2DevicesTest.byId(p.sample());
+                assertEquals(DeviceState.OK, firstLook.get("cam-onvif").state(), "the first sample waited for the quick first check");
+                assertEquals(null, firstLook.get("cam-onvif").bitrateKbps(), "the first check is DESCRIBE only: nothing measured");
+                assertEquals(25.0, firstLook.get("cam-onvif").fps(), "the rate the SDP declares until one is measured");
                 Map<String, CameraStatus> s = sampleUntil(p, m -> m.get("cam-onvif").state() == DeviceState.OK
                         && m.get("cam-onvif-bad").state() == DeviceState.FAULT);
                 assertEquals(locked.url("ball"), s.get("cam-onvif").source());

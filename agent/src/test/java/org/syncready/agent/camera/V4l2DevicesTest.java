@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -95,7 +96,7 @@ class V4l2DevicesTest {
         CameraSource board = new CameraSource("cam-board", CameraRole.BLACKBOARD, CameraKind.USB, "Board Cam", null, null,
                 null, null, 0, 0, 30, 3, 300);
         try (RealCameraProbe probe = new RealCameraProbe("box-1", List.of(wide, board), CameraChecks.DEFAULT, v, dev(),
-                null, "ffmpeg not found", () -> 1_000L)) {
+                null, "ffmpeg not found", () -> 1_000L, Duration.ZERO)) {
             Map<String, CameraStatus> s = byId(probe.sample());
             assertEquals(DeviceState.ABSENT, s.get("cam-wide").state());
             assertEquals("/dev/video0 not found (USB camera unplugged?)", s.get("cam-wide").error());
@@ -130,13 +131,13 @@ class V4l2DevicesTest {
     void capabilitySaysWhatIsMissingOnce() throws IOException {
         V4l2Devices none = new V4l2Devices(sys(), dev());
         try (RealCameraProbe p = new RealCameraProbe("box-1", List.of(), CameraChecks.DEFAULT, none, dev(), null,
-                "ffmpeg not found (install ffmpeg for deep checks)", System::currentTimeMillis)) {
+                "ffmpeg not found (install ffmpeg for deep checks)", System::currentTimeMillis, Duration.ZERO)) {
             assertFalse(p.capability().available());
             assertEquals("no V4L2 on this box and no cameras configured", p.capability().detail());
         }
         Files.createDirectories(sys().resolve("class/video4linux"));
         try (RealCameraProbe p = new RealCameraProbe("box-1", List.of(), CameraChecks.DEFAULT, none, dev(), null,
-                "ffmpeg not found (install ffmpeg for deep checks)", System::currentTimeMillis)) {
+                "ffmpeg not found (install ffmpeg for deep checks)", System::currentTimeMillis, Duration.ZERO)) {
             assertTrue(p.capability().available());
             assertTrue(p.capability().detail().contains("no deep checks (frozen/black picture): ffmpeg not found"),
                     p.capability().detail());
