@@ -45,8 +45,10 @@ public final class FfmpegDeepCheck {
     public Optional<String> version(StringBuilder why) {
         try {
             Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-version").redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readNBytes(4096);
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            // Its output (a few KB) fits the pipe: wait first, so a hung binary cannot block the read.
+            boolean done = p.waitFor(5, TimeUnit.SECONDS);
+            byte[] out = done ? p.getInputStream().readNBytes(4096) : new byte[0];
+            if (!done) {
                 kill(p);
                 why.append(ffmpeg).append(" -version did not finish within 5 s");
                 return Optional.empty();

@@ -128,9 +128,9 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
                 Optional<V4l2Devices.Device> d = v4l2.find(t.source.device(), usb);
                 d.ifPresent(dev -> claimed.add(dev.node()));
                 t.usbNode = d.map(dev -> dev.devicePath(devRoot)).orElse(null);
-                out.add(usbStatus(t, d.orElse(null), now));
+                out.add(usbStatus(t, d.orElse(null)));
             } else {
-                out.add(networkStatus(t, now));
+                out.add(networkStatus(t));
             }
             startDeepIfDue(t, now, false);
         }
@@ -181,7 +181,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         deepPool.shutdownNow();
     }
 
-    private CameraStatus usbStatus(Tracked t, V4l2Devices.Device d, long now) {
+    private CameraStatus usbStatus(Tracked t, V4l2Devices.Device d) {
         CameraSource s = t.source;
         if (d == null) {
             String error = s.device().startsWith("/") ? s.device() + " not found (USB camera unplugged?)"
@@ -190,11 +190,11 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
                     null, null, s.device(), deepTs(t));
         }
         Reading r = new Reading(d.devicePath(devRoot));
-        r.foldDeep(t.deep, s, now);
+        r.foldDeep(t.deep, s);
         return r.status(s, deepTs(t));
     }
 
-    private CameraStatus networkStatus(Tracked t, long now) {
+    private CameraStatus networkStatus(Tracked t) {
         CameraSource s = t.source;
         Session session = t.session;
         String source = t.streamUrl != null ? SafeUri.redact(t.streamUrl)
@@ -215,7 +215,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         r.fps = res.fps() != null ? res.fps() : res.video().fps();
         r.bitrateKbps = res.bitrateKbps();
         r.measuredFps = res.fps() != null;
-        r.foldDeep(t.deep, s, now);
+        r.foldDeep(t.deep, s);
         r.checkFloors(s);
         return r.status(s, deepTs(t));
     }
@@ -411,7 +411,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
             this.source = source;
         }
 
-        void foldDeep(FfmpegDeepCheck.Result d, CameraSource s, long now) {
+        void foldDeep(FfmpegDeepCheck.Result d, CameraSource s) {
             if (d == null) {
                 return;
             }
@@ -428,12 +428,13 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
             }
             frozen = d.frozen();
             black = d.black();
-            long ageS = Math.max(0, (now - d.atMs()) / 1000);
+            // No numbers or ages in these texts: a status whose error text changes is published at
+            // once, so a changing text would publish every round. deepCheckTs says when.
             if (d.frozen()) {
-                worsen(DeviceState.FAULT, "picture frozen (deep check " + ageS + " s ago)");
+                worsen(DeviceState.FAULT, "picture frozen");
             }
             if (d.black()) {
-                worsen(DeviceState.FAULT, "picture black (deep check " + ageS + " s ago)");
+                worsen(DeviceState.FAULT, "picture black");
             }
             if (s.kind() == CameraKind.USB) {
                 checkFloors(s);
@@ -442,10 +443,10 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
 
         void checkFloors(CameraSource s) {
             if (s.minFps() > 0 && measuredFps && fps != null && fps < s.minFps()) {
-                worsen(DeviceState.DEGRADED, "frame rate " + fps + " below the configured " + trim(s.minFps()));
+                worsen(DeviceState.DEGRADED, "frame rate below the configured " + trim(s.minFps()) + " fps");
             }
             if (s.minBitrateKbps() > 0 && bitrateKbps != null && bitrateKbps < s.minBitrateKbps()) {
-                worsen(DeviceState.DEGRADED, "bitrate " + bitrateKbps + " kbit/s below the configured " + s.minBitrateKbps());
+                worsen(DeviceState.DEGRADED, "bitrate below the configured " + s.minBitrateKbps() + " kbit/s");
             }
         }
 

@@ -124,7 +124,7 @@ class CommandHandlerTest {
     @Test
     void selftestReportsTheCameraDeepChecksRunForIt() {
         CameraStatus frozen = new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.RTSP, DeviceState.FAULT, 1280, 720,
-                25.0, 2000, true, "picture frozen (deep check 0 s ago)", "h264", false, "rtsp://10.0.0.7/live", 5L);
+                25.0, 2000, true, "picture frozen", "h264", false, "rtsp://10.0.0.7/live", 5L);
         next = new Snapshot(1, List.of(frozen), List.of(), next.network(), next.system(), null, Map.of());
         FfmpegDeepCheck.Result deep = new FfmpegDeepCheck.Result(5, null, "h264", 1280, 720, 25.1, true, false, 126, 5.02, false);
         CommandHandler withDeep = new CommandHandler("box-1", new CommandTarget() {
