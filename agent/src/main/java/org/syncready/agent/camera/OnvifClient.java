@@ -35,8 +35,10 @@ import org.xml.sax.SAXException;
  * cancel clock skew, which breaks WS-Security digests), GetDeviceInformation, GetCapabilities (the
  * media service address), GetProfiles and GetStreamUri, signed with a WS-UsernameToken password
  * digest; an HTTP 401 is answered with HTTP Digest/Basic as some cameras want. Written on the JDK's
- * HTTP client and DOM parser: the ONVIF libraries on Maven Central are unmaintained and pull in
- * JAX-WS/CXF stacks far heavier than these five calls.
+ * HTTP client and DOM parser: the ONVIF clients on Maven Central (com.github.03:onvif,
+ * org.homio:onvif, com.github.chengtengfei:onvif-sample) are small single-author projects built on
+ * OkHttp, Netty or dom4j, and milg0's onvif-java-lib is only on JitPack; none is worth a dependency
+ * for these five calls.
  */
 final class OnvifClient {
     private static final String DEVICE_NS = "http://www.onvif.org/ver10/device/wsdl";

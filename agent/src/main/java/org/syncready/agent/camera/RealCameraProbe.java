@@ -348,10 +348,16 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
                     Duration window = Duration.ofSeconds(checks.deepWindowS());
                     FfmpegDeepCheck.Result r = s.kind() == CameraKind.USB ? ffmpeg.v4l2(usbNode, window, deepHardTimeout())
                             : ffmpeg.rtsp(url, s.username(), s.password(), window, deepHardTimeout());
+                    FfmpegDeepCheck.Result before = t.deep;
                     if (!r.busy()) {
                         t.deep = r;
                     }
-                    log.info("{}: camera {} deep check: {}", boxId, s.id(), describe(r));
+                    // One line when the verdict changes; the routine repeats go to debug.
+                    if (before == null || !verdict(before).equals(verdict(r))) {
+                        log.info("{}: camera {} deep check: {}", boxId, s.id(), describe(r));
+                    } else {
+                        log.debug("{}: camera {} deep check: {}", boxId, s.id(), describe(r));
+                    }
                     f.complete(r);
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
@@ -362,6 +368,10 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
             return null;
         }
         return f;
+    }
+
+    private static String verdict(FfmpegDeepCheck.Result r) {
+        return r.error() != null ? r.error() : (r.frozen() ? "frozen " : "") + (r.black() ? "black" : "") + r.codec();
     }
 
     private static String describe(FfmpegDeepCheck.Result r) {
