@@ -41,6 +41,15 @@ final class HttpAuth {
 
     /** The Authorization header value for the strongest challenge we support, or null when none fits. */
     static String authorization(List<Challenge> challenges, String method, String uri, String user, String password) {
+        return authorization(challenges, method, uri, user, password, 1);
+    }
+
+    /**
+     * As above, for the {@code nonceCount}-th request with the same nonce (RFC 7616 §3.4: it must
+     * rise, or a server with replay protection refuses the repeat).
+     */
+    static String authorization(List<Challenge> challenges, String method, String uri, String user, String password,
+                                int nonceCount) {
         Challenge best = null;
         for (Challenge c : challenges) {
             if (c.scheme().equals("digest") && supportedAlgorithm(c.param("algorithm"))) {
@@ -60,7 +69,7 @@ final class HttpAuth {
         }
         byte[] cn = new byte[12];
         RANDOM.nextBytes(cn);
-        return digest(best, method, uri, user, password, 1, HexFormat.of().formatHex(cn));
+        return digest(best, method, uri, user, password, nonceCount, HexFormat.of().formatHex(cn));
     }
 
     static String basic(String user, String password) {

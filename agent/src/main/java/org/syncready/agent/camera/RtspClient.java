@@ -49,6 +49,7 @@ final class RtspClient implements Closeable {
     private OutputStream out;
     private int cseq;
     private List<HttpAuth.Challenge> challenges;
+    private int nonceCount;
     private String session;
 
     /** @param url the camera URL without user info (credentials come separately) */
@@ -140,8 +141,12 @@ final class RtspClient implements Closeable {
     /** Sends one request; a 401 is answered once with credentials (when we have them). */
     private Response request(String method, String uri, Map<String, String> headers) throws IOException, RtspException {
         Response r = send(method, uri, headers);
-        if (r.status() == 401 && user != null && challenges == null) {
+        boolean stale = challenges != null && r.status() == 401
+                && HttpAuth.parse(r.headers("www-authenticate")).stream().anyMatch(c -> "true".equalsIgnoreCase(c.param("stale")));
+        if (r.status() == 401 && user != null && (challenges == null || stale)) {
+            // First challenge, or the camera's nonce expired (stale=true: the password was right).
             challenges = HttpAuth.parse(r.headers("www-authenticate"));
+            nonceCount = 0;
             if (HttpAuth.authorization(challenges, method, uri, user, password == null ? "" : password) == null) {
                 throw new RtspException("RTSP 401 Unauthorized — the camera asks for an authentication scheme we do not speak: "
                         + r.headers("www-authenticate").stream().map(h -> h.split(" ")[0]).toList());
@@ -159,7 +164,7 @@ final class RtspClient implements Closeable {
             req.append("Session: ").append(session).append("\r\n");
         }
         if (challenges != null && user != null) {
-            String auth = HttpAuth.authorization(challenges, method, uri, user, password == null ? "" : password);
+            String auth = HttpAuth.authorization(challenges, method, uri, user, password == null ? "" : password, ++nonceCount);
             if (auth != null) {
                 req.append("Authorization: ").append(auth).append("\r\n");
             }
