@@ -30,10 +30,17 @@ public final class FfmpegDeepCheck {
     private static final int MAX_OUTPUT_CHARS = 256 * 1024;
 
     private final String ffmpeg;
+    private final int freezeNoiseDb;
 
     /** @param ffmpeg the binary, a name on PATH or a path */
     public FfmpegDeepCheck(String ffmpeg) {
+        this(ffmpeg, -60);
+    }
+
+    /** @param freezeNoiseDb freezedetect's noise tolerance: smaller frame differences are "the same picture" */
+    public FfmpegDeepCheck(String ffmpeg, int freezeNoiseDb) {
         this.ffmpeg = ffmpeg;
+        this.freezeNoiseDb = freezeNoiseDb;
     }
 
     /** What one deep check found; {@code error} non-null means it could not decode the picture. */
@@ -89,7 +96,7 @@ public final class FfmpegDeepCheck {
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "info"));
         cmd.addAll(input);
         cmd.addAll(List.of("-t", fmt(w), "-an", "-sn", "-dn",
-                "-vf", "freezedetect=n=-60dB:d=" + fmt(freezeD) + ",blackdetect=d=" + fmt(Math.min(1.0, w / 2)) + ":pix_th=0.10",
+                "-vf", "freezedetect=n=" + freezeNoiseDb + "dB:d=" + fmt(freezeD) + ",blackdetect=d=" + fmt(Math.min(1.0, w / 2)) + ":pix_th=0.10",
                 "-f", "null", "-"));
         Process p;
         try {

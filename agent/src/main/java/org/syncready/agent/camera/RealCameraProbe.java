@@ -93,7 +93,7 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
      * @param firstWait keep it under the probe timeout: a sample waits this long for first checks
      */
     public static RealCameraProbe ofHost(String boxId, List<CameraSource> sources, CameraChecks checks, Duration firstWait) {
-        FfmpegDeepCheck ff = new FfmpegDeepCheck(checks.ffmpeg());
+        FfmpegDeepCheck ff = new FfmpegDeepCheck(checks.ffmpeg(), checks.freezeNoiseDb());
         StringBuilder why = new StringBuilder();
         Optional<String> version = ff.version(why);
         if (version.isEmpty()) {
@@ -308,8 +308,9 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         if (before == null || !java.util.Objects.equals(before.error(), now.error())) {
             if (now.error() == null) {
                 RtspClient.Result r = now.result();
-                log.info("{}: camera {} answers: {} {}x{} fps {} bitrate {} kbit/s", boxId, s.id(), r.video().codec(),
-                        r.width(), r.height(), r.fps() != null ? r.fps() : r.video().fps(), r.bitrateKbps());
+                log.info("{}: camera {} answers: {} {}x{} {} fps{}", boxId, s.id(), r.video().codec(), r.width(), r.height(),
+                        r.fps() != null ? r.fps() : r.video().fps(),
+                        r.bitrateKbps() == null ? " (declared)" : " " + r.bitrateKbps() + " kbit/s (measured)");
             } else {
                 log.warn("{}: camera {} check: {}", boxId, s.id(), now.error());
             }

@@ -301,9 +301,10 @@ public final class ConfigLoader {
     }
 
     private static CameraChecks readCameraChecks(Fields c) {
-        c.allow("ffmpeg", "deepWindowS", "timeoutMs");
+        c.allow("ffmpeg", "deepWindowS", "timeoutMs", "freezeNoiseDb");
         return new CameraChecks(c.text("ffmpeg"), c.integer("deepWindowS", CameraChecks.DEFAULT.deepWindowS()),
-                c.integer("timeoutMs", CameraChecks.DEFAULT.timeoutMs()));
+                c.integer("timeoutMs", CameraChecks.DEFAULT.timeoutMs()),
+                c.integer("freezeNoiseDb", CameraChecks.DEFAULT.freezeNoiseDb()));
     }
 
     /** A password given inline or in a file (relative to the config's folder), never both. */

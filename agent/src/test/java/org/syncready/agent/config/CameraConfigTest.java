@@ -56,6 +56,7 @@ class CameraConfigTest {
                   ffmpeg: /usr/bin/ffmpeg
                   deepWindowS: 8
                   timeoutMs: 4000
+                  freezeNoiseDb: -70
                 """));
         CameraSource t = c.cameras().get(0);
         assertEquals(new CameraSource("cam-teacher", CameraRole.TEACHER, CameraKind.RTSP, null,
@@ -69,7 +70,7 @@ class CameraConfigTest {
         CameraSource board = c.cameras().get(2);
         assertEquals(CameraRole.OTHER, board.role());
         assertEquals(12.5, board.minFps());
-        assertEquals(new CameraChecks("/usr/bin/ffmpeg", 8, 4000), c.cameraChecks());
+        assertEquals(new CameraChecks("/usr/bin/ffmpeg", 8, 4000, -70), c.cameraChecks());
         assertFalse(t.toString().contains("c4m-pass"), "the password never reaches a log: " + t);
         assertFalse(board.toString().contains("pw,"), board.toString());
     }
@@ -125,6 +126,8 @@ class CameraConfigTest {
                 Arguments.of("not a list", "cameras: {id: a}", "field 'cameras' must be a list"),
                 Arguments.of("deep window", "cameraChecks: {deepWindowS: 1}", "field 'cameraChecks.deepWindowS' must be between 4 and 60, was 1"),
                 Arguments.of("rtsp timeout", "cameraChecks: {timeoutMs: 10}", "field 'cameraChecks.timeoutMs' must be between 200 and 30000, was 10"),
+                Arguments.of("freeze noise", "cameraChecks: {freezeNoiseDb: 10}",
+                        "field 'cameraChecks.freezeNoiseDb' must be between -100 and -20, was 10"),
                 Arguments.of("empty ffmpeg", "cameraChecks: {ffmpeg: ''}", "field 'cameraChecks.ffmpeg' must not be empty"),
                 Arguments.of("unknown check", "cameraChecks: {ffprobe: x}", "field 'cameraChecks.ffprobe' is not a known field"));
     }
