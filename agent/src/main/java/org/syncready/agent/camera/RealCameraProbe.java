@@ -321,11 +321,20 @@ public final class RealCameraProbe implements CameraProbe, AutoCloseable {
         return s != null && s.error() != null;
     }
 
-    /** Starts a deep check when due (or when forced); returns its future, or null when none was started or running. */
+    /**
+     * Starts a deep check when due (or when forced); returns its future, or null when none was started
+     * or running. Probe rounds and selftests (from the MQTT thread) both call this: one at a time per camera.
+     */
     private CompletableFuture<FfmpegDeepCheck.Result> startDeepIfDue(Tracked t, long now, boolean force) {
         if (ffmpeg == null) {
             return null;
         }
+        synchronized (t) {
+            return startDeepLocked(t, now, force);
+        }
+    }
+
+    private CompletableFuture<FfmpegDeepCheck.Result> startDeepLocked(Tracked t, long now, boolean force) {
         CameraSource s = t.source;
         String usbNode = t.usbNode;
         boolean reachable = s.kind() == CameraKind.USB ? usbNode != null : t.session != null && t.session.error() == null;

@@ -21,7 +21,8 @@ import org.syncready.protocol.CameraRole;
  * @param minBitrateKbps      below this measured bitrate the camera is {@code degraded}; 0 = no floor
  * @param checkIntervalS      seconds between RTSP session checks (OPTIONS, DESCRIBE, PLAY window)
  * @param measureS            seconds of PLAY to count frames and bytes; 0 = DESCRIBE only
- * @param deepCheckIntervalS  seconds between ffmpeg deep checks; 0 = only on self-test
+ * @param deepCheckIntervalS  seconds between ffmpeg deep checks; 0 = only on self-test (the default for
+ *                            usb cameras: a deep check holds the device, and the recorder could not open it)
  */
 public record CameraSource(String id, CameraRole role, CameraKind kind, String device, String url,
                            String username, String password, String onvif, double minFps, int minBitrateKbps,

@@ -295,7 +295,7 @@ public final class ConfigLoader {
             cameras.add(indexed("cameras", i, () -> new CameraSource(c.text("id"), role, kind, c.text("device"),
                     c.text("url"), c.text("username"), password, c.text("onvif"), minFps,
                     c.integer("minBitrateKbps", 0), c.integer("checkIntervalS", 30), c.integer("measureS", 3),
-                    c.integer("deepCheckIntervalS", 300))));
+                    c.integer("deepCheckIntervalS", kind == CameraKind.USB ? 0 : 300))));
         }
         return cameras;
     }

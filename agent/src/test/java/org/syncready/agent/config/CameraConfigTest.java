@@ -65,7 +65,8 @@ class CameraConfigTest {
         assertEquals("/dev/video0", wide.device());
         assertEquals(30, wide.checkIntervalS());
         assertEquals(3, wide.measureS());
-        assertEquals(300, wide.deepCheckIntervalS());
+        assertEquals(0, wide.deepCheckIntervalS(), "usb: deep checks only on self-test unless configured");
+        assertEquals(300, c.cameras().get(2).deepCheckIntervalS());
         assertEquals(0.0, wide.minFps());
         CameraSource board = c.cameras().get(2);
         assertEquals(CameraRole.OTHER, board.role());
