@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
+import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.command.CommandHandler;
 import org.syncready.agent.command.CommandTarget;
 import org.syncready.agent.config.AgentConfig;
@@ -29,6 +31,7 @@ import org.syncready.agent.probe.Snapshot;
 import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.CommandTypes;
 import org.syncready.protocol.DeviceInfo;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.MicrophoneStatus;
@@ -50,6 +53,8 @@ public final class Agent {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final long PUBLISH_WAIT_MS = 5_000;
+    /** The longest a selftest waits for deep camera checks (each has its own, shorter, hard timeout). */
+    private static final long SELFTEST_DEEP_WAIT_S = 120;
 
     private final AgentConfig config;
     private final String boxId;
@@ -65,6 +70,8 @@ public final class Agent {
     /** The significant part of the latest status built for publishing; a round that differs publishes at once. */
     private volatile Snapshot.Significant reported;
     private volatile List<DeviceInfo> announcedDevices;
+    /** The deep camera checks the latest selftest started, for its report. */
+    private volatile Map<String, FfmpegDeepCheck.Result> selftestDeepChecks = Map.of();
 
     private Agent(AgentConfig config, IntConsumer exitHook) {
         this.config = config;
@@ -223,6 +230,19 @@ public final class Agent {
     }
 
     private void onCommand(IncomingCommand command) {
+        if (CommandTypes.SELFTEST.equals(command.request().type())) {
+            // Deep camera checks decode seconds of video: they run on the camera probe's own threads
+            // and the selftest joins the work thread only when they are done, so rounds go on meanwhile.
+            probes.deepCheckCameras().orTimeout(SELFTEST_DEEP_WAIT_S, TimeUnit.SECONDS).whenComplete((results, e) -> {
+                selftestDeepChecks = results == null ? Map.of() : results;
+                handleOnWork(command);
+            });
+            return;
+        }
+        handleOnWork(command);
+    }
+
+    private void handleOnWork(IncomingCommand command) {
         try {
             work.execute(() -> commands.handle(command));
         } catch (RejectedExecutionException e) {
@@ -286,6 +306,11 @@ public final class Agent {
         public Snapshot probeNow() {
             latest = probes.run();
             return latest;
+        }
+
+        @Override
+        public Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
+            return selftestDeepChecks;
         }
 
         @Override

@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import org.syncready.agent.camera.FfmpegDeepCheck;
+import org.syncready.agent.camera.RealCameraProbe;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.probe.LinkNetworkProbe;
 import org.syncready.agent.probe.ProbeResult;
@@ -37,6 +40,7 @@ final class ProbeSet implements AutoCloseable {
     private final ProbeRunner.Slot<SystemStatus> system;
     private final ProbeRunner.Slot<StreamStatus> stream;
     private final Map<String, Capability> capabilities = new LinkedHashMap<>();
+    private RealCameraProbe realCameras;
 
     ProbeSet(AgentConfig config, SimulatedFaults faults) {
         runner = new ProbeRunner(config.boxId(), Duration.ofMillis(config.probeTimeoutMs()));
@@ -51,7 +55,9 @@ final class ProbeSet implements AutoCloseable {
             network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
         } else {
-            cameras = null;
+            realCameras = RealCameraProbe.ofHost(config.boxId(), config.cameras(), config.cameraChecks(),
+                    Duration.ofMillis(config.probeTimeoutMs() / 2));
+            cameras = runner.add(realCameras);
             microphones = null;
             // The connect timeout stays under the probe timeout, so a black-holed target reads as
             // "unreachable" rather than turning the whole network probe into a timeout.
@@ -82,8 +88,16 @@ final class ProbeSet implements AutoCloseable {
         return slot == null ? null : slot.last();
     }
 
+    /** Starts a deep check of every real camera; completes with camera id → result (empty when simulated). */
+    CompletableFuture<Map<String, FfmpegDeepCheck.Result>> deepCheckCameras() {
+        return realCameras == null ? CompletableFuture.completedFuture(Map.of()) : realCameras.deepCheckNow();
+    }
+
     @Override
     public void close() {
         runner.close();
+        if (realCameras != null) {
+            realCameras.close();
+        }
     }
 }

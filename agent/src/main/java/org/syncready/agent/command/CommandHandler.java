@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.probe.Snapshot;
 import org.syncready.protocol.CameraStatus;
@@ -96,9 +97,10 @@ public final class CommandHandler {
     }
 
     private void selftest(IncomingCommand command, long started) {
+        Map<String, FfmpegDeepCheck.Result> deep = target.cameraDeepChecks();
         Snapshot snapshot = target.probeNow();
         target.publishStatus();
-        ObjectNode report = report(snapshot);
+        ObjectNode report = report(snapshot, deep);
         report.put("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         log.info("{}: selftest {}", boxId, report.get("passed").booleanValue() ? "passed" : "failed: " + report.get("failed"));
         target.reply(command, true, report, null);
@@ -119,6 +121,11 @@ public final class CommandHandler {
 
     /** The selftest report of one fresh probe round. */
     ObjectNode report(Snapshot s) {
+        return report(s, Map.of());
+    }
+
+    /** The selftest report, with the camera deep checks run for it (camera id → result). */
+    ObjectNode report(Snapshot s, Map<String, FfmpegDeepCheck.Result> deep) {
         ObjectNode report = mapper.createObjectNode();
         ArrayNode checks = mapper.createArrayNode();
         ArrayNode failed = mapper.createArrayNode();
@@ -128,6 +135,36 @@ public final class CommandHandler {
             putIfPresent(check, "height", c.height());
             putIfPresent(check, "fps", c.fps());
             putIfPresent(check, "bitrateKbps", c.bitrateKbps());
+            if (c.codec() != null) {
+                check.put("codec", c.codec());
+            }
+            if (c.frozen() != null) {
+                check.put("frozen", c.frozen());
+            }
+            if (c.black() != null) {
+                check.put("black", c.black());
+            }
+            if (c.source() != null) {
+                check.put("source", c.source());
+            }
+            FfmpegDeepCheck.Result d = deep.get(c.id());
+            if (d != null) {
+                ObjectNode dc = check.putObject("deepCheck");
+                dc.put("ok", d.error() == null && !d.frozen() && !d.black());
+                if (d.error() != null) {
+                    dc.put("error", d.error());
+                }
+                if (d.codec() != null) {
+                    dc.put("codec", d.codec());
+                }
+                putIfPresent(dc, "width", d.width());
+                putIfPresent(dc, "height", d.height());
+                putIfPresent(dc, "fps", d.fps());
+                dc.put("frozen", d.frozen());
+                dc.put("black", d.black());
+                dc.put("frames", d.frames());
+                dc.put("seconds", Math.round(d.seconds() * 100) / 100.0);
+            }
         }
         for (MicrophoneStatus m : s.microphones()) {
             ObjectNode check = check(checks, failed, "microphone", m.id(), m.state(), m.error());

@@ -1,14 +1,24 @@
 package org.syncready.agent.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.probe.Snapshot;
 import org.syncready.protocol.StatusMessage;
 
 /** What commands can make the agent do; the agent implements it, tests fake it. */
 public interface CommandTarget {
+    /**
+     * The deep camera checks (ffmpeg: frozen, black, real frame rate) run for the current selftest,
+     * camera id → result; empty when there are none (simulated box, no ffmpeg).
+     */
+    default Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
+        return Map.of();
+    }
+
     /** Runs every probe now, makes the result the latest status, and returns it. Blocks up to the probe timeout. */
     Snapshot probeNow();
 

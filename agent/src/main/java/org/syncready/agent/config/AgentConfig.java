@@ -28,10 +28,13 @@ import org.syncready.protocol.CameraRole;
  * @param probes          real or simulated probes
  * @param network         interface and targets the network probe checks
  * @param simulation      the devices simulated probes pretend to have (used only in simulated mode)
+ * @param cameras         the box's real cameras (used only in real mode)
+ * @param cameraChecks    how real cameras are checked
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
-                          Probes probes, Network network, Simulation simulation) {
+                          Probes probes, Network network, Simulation simulation,
+                          List<CameraSource> cameras, CameraChecks cameraChecks) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -54,6 +57,9 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         probes = probes == null ? new Probes(ProbeMode.SIMULATED) : probes;
         network = network == null ? new Network(null, List.of()) : network;
         simulation = simulation == null ? Simulation.DEFAULT : simulation;
+        cameras = cameras == null ? List.of() : List.copyOf(cameras);
+        unique(cameras.stream().map(CameraSource::id).toList(), "cameras", "id");
+        cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
@@ -255,6 +261,8 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private List<Camera> cameras = Simulation.DEFAULT.cameras();
         private List<Microphone> microphones = Simulation.DEFAULT.microphones();
         private FlakyMicrophone flakyMicrophone;
+        private List<CameraSource> realCameras = List.of();
+        private CameraChecks cameraChecks = CameraChecks.DEFAULT;
 
         private Builder(String boxId, String brokerUri, String password) {
             this.boxId = boxId;
@@ -280,6 +288,8 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             cameras = c.simulation.cameras();
             microphones = c.simulation.microphones();
             flakyMicrophone = c.simulation.flakyMicrophone();
+            realCameras = c.cameras;
+            cameraChecks = c.cameraChecks;
         }
 
         public Builder boxId(String v) {
@@ -373,11 +383,22 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        /** The real cameras (probe mode real). */
+        public Builder realCameras(List<CameraSource> v) {
+            realCameras = v;
+            return this;
+        }
+
+        public Builder cameraChecks(CameraChecks v) {
+            cameraChecks = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
-                    new Simulation(cameras, microphones, flakyMicrophone));
+                    new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks);
         }
     }
 }

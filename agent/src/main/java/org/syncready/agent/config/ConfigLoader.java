@@ -182,7 +182,7 @@ public final class ConfigLoader {
 
     private static AgentConfig read(Fields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
-                "probeTimeoutMs", "dataDir", "probes", "network", "simulation");
+                "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks");
         String boxId = f.text("boxId");
         if (boxId == null) {
             throw ConfigException.missing("boxId");
@@ -202,7 +202,8 @@ public final class ConfigLoader {
                 f.integer("statusIntervalS", 10), f.integer("probeIntervalS", 2), f.integer("probeTimeoutMs", 2000),
                 dataDir == null ? null : baseDir.resolve(dataDir), probes,
                 f.has("network") ? readNetwork(f.object("network")) : null,
-                f.has("simulation") ? readSimulation(f.object("simulation")) : null);
+                f.has("simulation") ? readSimulation(f.object("simulation")) : null,
+                readCameras(f, baseDir), f.has("cameraChecks") ? readCameraChecks(f.object("cameraChecks")) : null);
     }
 
     private static AgentConfig.Broker readBroker(Fields b, Path baseDir) {
@@ -278,6 +279,55 @@ public final class ConfigLoader {
             flaky = new AgentConfig.FlakyMicrophone(fm.text("id"), fm.integer("periodS", 30));
         }
         return new AgentConfig.Simulation(cameras, microphones, flaky);
+    }
+
+    private static List<CameraSource> readCameras(Fields f, Path baseDir) {
+        List<CameraSource> cameras = new ArrayList<>();
+        List<Fields> entries = f.objects("cameras");
+        for (int i = 0; i < entries.size(); i++) {
+            Fields c = entries.get(i);
+            c.allow("id", "role", "kind", "device", "url", "username", "password", "passwordFile", "onvif",
+                    "minFps", "minBitrateKbps", "checkIntervalS", "measureS", "deepCheckIntervalS");
+            CameraRole role = c.choice("role", CameraRole.class, null);
+            CameraKind kind = c.choice("kind", CameraKind.class, null);
+            String password = secret(c, "password", "passwordFile", baseDir);
+            double minFps = c.number("minFps", 0);
+            cameras.add(indexed("cameras", i, () -> new CameraSource(c.text("id"), role, kind, c.text("device"),
+                    c.text("url"), c.text("username"), password, c.text("onvif"), minFps,
+                    c.integer("minBitrateKbps", 0), c.integer("checkIntervalS", 30), c.integer("measureS", 3),
+                    c.integer("deepCheckIntervalS", kind == CameraKind.USB ? 0 : 300))));
+        }
+        return cameras;
+    }
+
+    private static CameraChecks readCameraChecks(Fields c) {
+        c.allow("ffmpeg", "deepWindowS", "timeoutMs", "freezeNoiseDb");
+        return new CameraChecks(c.text("ffmpeg"), c.integer("deepWindowS", CameraChecks.DEFAULT.deepWindowS()),
+                c.integer("timeoutMs", CameraChecks.DEFAULT.timeoutMs()),
+                c.integer("freezeNoiseDb", CameraChecks.DEFAULT.freezeNoiseDb()));
+    }
+
+    /** A password given inline or in a file (relative to the config's folder), never both. */
+    private static String secret(Fields f, String inline, String fileField, Path baseDir) {
+        String value = f.text(inline);
+        String file = f.text(fileField);
+        if (value != null && file != null) {
+            throw new ConfigException(f.path + fileField, "cannot be set together with " + f.path + inline + ": choose one");
+        }
+        if (file == null) {
+            return value;
+        }
+        Path path = baseDir.resolve(file);
+        try {
+            value = Files.readString(path, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new ConfigException(f.path + fileField, "cannot be read: " + path
+                    + (e instanceof NoSuchFileException ? " does not exist" : " (" + e.getMessage() + ")"));
+        }
+        if (value.isEmpty()) {
+            throw new ConfigException(f.path + fileField, "is empty: " + path);
+        }
+        return value;
     }
 
     /** Builds list entry {@code i}, turning the record's generic {@code list[].field} into {@code list[i].field}. */
@@ -364,6 +414,24 @@ public final class ConfigLoader {
                 return Integer.parseInt(v.textValue().strip());
             }
             throw new ConfigException(path + name, "must be a whole number, was " + describe(v));
+        }
+
+        double number(String name, double fallback) {
+            JsonNode v = get(name);
+            if (v.isMissingNode() || v.isNull()) {
+                return fallback;
+            }
+            if (v.isNumber()) {
+                return v.doubleValue();
+            }
+            if (v.isTextual()) {
+                try {
+                    return Double.parseDouble(v.textValue().strip());
+                } catch (NumberFormatException e) {
+                    // Reported below.
+                }
+            }
+            throw new ConfigException(path + name, "must be a number, was " + describe(v));
         }
 
         <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {

@@ -49,8 +49,7 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
         if (cameras != null && cameras.value() != null) {
             for (CameraStatus c : cameras.value()) {
                 cams.add(cameras.ok() || c.state() != DeviceState.OK ? c
-                        : new CameraStatus(c.id(), c.role(), c.kind(), DeviceState.DEGRADED, c.width(), c.height(),
-                        c.fps(), c.bitrateKbps(), c.frozen(), staleError(cameras)));
+                        : c.withState(DeviceState.DEGRADED, staleError(cameras)));
             }
         }
         List<MicrophoneStatus> mics = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.probe.Snapshot;
 import org.syncready.protocol.CameraKind;
@@ -118,6 +119,53 @@ class CommandHandlerTest {
         assertTrue(failed.contains("stream stream: stream stopped"), failed);
         assertTrue(failed.contains("system system: disk low: 200 MB free"), failed);
         assertTrue(failed.contains("probe microphone: timed out after 2000 ms"), failed);
+    }
+
+    @Test
+    void selftestReportsTheCameraDeepChecksRunForIt() {
+        CameraStatus frozen = new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.RTSP, DeviceState.FAULT, 1280, 720,
+                25.0, 2000, true, "picture frozen", "h264", false, "rtsp://10.0.0.7/live", 5L);
+        next = new Snapshot(1, List.of(frozen), List.of(), next.network(), next.system(), null, Map.of());
+        FfmpegDeepCheck.Result deep = new FfmpegDeepCheck.Result(5, null, "h264", 1280, 720, 25.1, true, false, 126, 5.02, false);
+        CommandHandler withDeep = new CommandHandler("box-1", new CommandTarget() {
+            @Override
+            public Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
+                return Map.of("cam-1", deep);
+            }
+
+            @Override
+            public Snapshot probeNow() {
+                return target.probeNow();
+            }
+
+            @Override
+            public Optional<StatusMessage> publishStatus() {
+                return target.publishStatus();
+            }
+
+            @Override
+            public boolean publishBirth() {
+                return true;
+            }
+
+            @Override
+            public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
+                return target.reply(command, ok, result, error);
+            }
+        }, new MessageCodec().mapper(), code -> { });
+        withDeep.handle(command("c8", "selftest"));
+        JsonNode report = replies.get(0).result();
+        JsonNode cam = report.get("checks").get(0);
+        assertFalse(report.get("passed").booleanValue());
+        assertEquals("h264", cam.get("codec").asText());
+        assertTrue(cam.get("frozen").booleanValue());
+        assertEquals("rtsp://10.0.0.7/live", cam.get("source").asText());
+        JsonNode d = cam.get("deepCheck");
+        assertFalse(d.get("ok").booleanValue(), d.toString());
+        assertTrue(d.get("frozen").booleanValue());
+        assertEquals(126, d.get("frames").asLong());
+        assertEquals(25.1, d.get("fps").asDouble());
+        assertTrue(report.get("failed").toString().contains("camera cam-1: picture frozen"), report.toString());
     }
 
     @Test
