@@ -8,7 +8,10 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.FleetRoutes;
+import org.syncready.controller.api.RolloutRoutes;
+import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.broker.EmbeddedBroker;
@@ -21,9 +24,12 @@ import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
+import org.syncready.controller.rollout.ConfigSigner;
+import org.syncready.controller.rollout.Rollouts;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.HistoryStore;
 import org.syncready.controller.store.StatusWriter;
+import org.syncready.firmware.ProfileCatalogue;
 import org.syncready.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +42,8 @@ public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final int WRITER_QUEUE = 50_000;
     private static final int WRITER_BATCH = 1_000;
+    /** How long a box may run something other than its desired configuration before it counts as drift. */
+    private static final java.time.Duration CONFIG_DRIFT_GRACE = java.time.Duration.ofMinutes(10);
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
@@ -47,6 +55,7 @@ public final class Controller implements AutoCloseable {
     private StatusWriter writer;
     private ControllerMqttClient mqtt;
     private BoxCommands commands;
+    private Rollouts rollouts;
     private Vertx vertx;
     private HttpApiVerticle api;
     private ScheduledExecutorService housekeeping;
@@ -71,6 +80,10 @@ public final class Controller implements AutoCloseable {
     private void startParts() throws Exception {
         long started = System.nanoTime();
         Path dataDir = config.dataDir().toAbsolutePath();
+        // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
+        ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
+        log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
+        ConfigSigner signer = ConfigSigner.loadOrCreate(dataDir.resolve("keys"));
         database = Database.open(dataDir.resolve("syncready.db"));
         HistoryStore history = new HistoryStore(database);
 
@@ -97,7 +110,11 @@ public final class Controller implements AutoCloseable {
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
+        AuditLog audit = new AuditLog(database.pool(), config.clock());
+        rollouts = new Rollouts(registry, catalogue, signer, database.pool(), audit, mqtt, codec, config.clock(), CONFIG_DRIFT_GRACE);
+        ingest.onConfigMessages(rollouts::onMessage);
         mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
+        rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
@@ -113,7 +130,9 @@ public final class Controller implements AutoCloseable {
 
         vertx = Vertx.vertx();
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected));
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin()), mqtt::isConnected),
+                new RolloutRoutes(rollouts),
+                new AuditRoutes(audit));
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, codec.mapper(), routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -160,6 +179,11 @@ public final class Controller implements AutoCloseable {
         return commands;
     }
 
+    /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */
+    public Rollouts rollouts() {
+        return rollouts;
+    }
+
     @Override
     public void close() {
         if (demoFleet != null) {
@@ -174,6 +198,9 @@ public final class Controller implements AutoCloseable {
         }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
+        }
+        if (rollouts != null) {
+            rollouts.close();
         }
         if (mqtt != null) {
             mqtt.close();

@@ -1,23 +1,43 @@
 package org.syncready.controller;
 
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * Everything the controller is started with. {@code brokerUri} null means the embedded broker;
  * port 0 means "pick a free one" (and log it).
+ *
+ * @param profilesDir the configuration catalogue folder ({@code profiles/} and {@code schemas/}); null
+ *                    means the catalogue packaged in the controller jar
+ * @param clock       where rollouts, guards and drift read the time (tests move it)
  */
 public record ControllerConfig(Path dataDir, String bindAddress, int httpPort, int mqttPort,
                                String brokerUri, String brokerUsername, String brokerPassword,
-                               String ingestGroup, int rawRetentionHours, boolean demo, Path demoAgentJar) {
+                               String ingestGroup, int rawRetentionHours, boolean demo, Path demoAgentJar,
+                               Path profilesDir, Clock clock) {
+
+    public ControllerConfig {
+        clock = clock == null ? Clock.systemUTC() : clock;
+    }
 
     /** Defaults for a controller with its data in {@code dataDir}: embedded broker, loopback, standard ports. */
     public static ControllerConfig defaults(Path dataDir) {
-        return new ControllerConfig(dataDir, "127.0.0.1", 8080, 1883, null, null, null, null, 48, false, null);
+        return new ControllerConfig(dataDir, "127.0.0.1", 8080, 1883, null, null, null, null, 48, false, null, null, null);
     }
 
     public ControllerConfig withPorts(int http, int mqtt) {
         return new ControllerConfig(dataDir, bindAddress, http, mqtt, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock);
+    }
+
+    public ControllerConfig withClock(Clock c) {
+        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, c);
+    }
+
+    public ControllerConfig withProfilesDir(Path dir) {
+        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, dir, clock);
     }
 
     public boolean embeddedBroker() {

@@ -55,6 +55,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Agent jar the demo runs (default: found next to this jar or in agent/target).")
     Path demoAgentJar;
 
+    @Option(names = "--profiles", defaultValue = "${env:SYNCREADY_PROFILES}",
+            description = "Configuration catalogue folder (profiles/ and schemas/, like firmware-configs/); "
+                    + "default: the catalogue packaged in this jar.")
+    Path profiles;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ControllerMain()).execute(args));
     }
@@ -66,7 +71,7 @@ public final class ControllerMain implements Callable<Integer> {
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar);
+                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,11 +4,18 @@ package org.syncready.controller.api;
 final class ApiException extends RuntimeException {
     final int status;
     final String code;
+    /** Optional structured detail (e.g. every invalid field), sent as {@code problems}. */
+    final transient com.fasterxml.jackson.databind.JsonNode problems;
 
     ApiException(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    ApiException(int status, String code, String message, com.fasterxml.jackson.databind.JsonNode problems) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.problems = problems;
     }
 
     static ApiException badRequest(String message) {
