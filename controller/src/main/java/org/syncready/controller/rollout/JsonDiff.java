@@ -31,12 +31,17 @@ final class JsonDiff {
         if (a != null && b != null && a.equals(b)) {
             return;
         }
-        if (a != null && b != null && a.isObject() && b.isObject()) {
+        // An object added or removed as a whole is listed leaf by leaf, so a first configuration reads like the others.
+        if ((a == null || a.isObject()) && (b == null || b.isObject()) && (a != null || b != null)) {
             Set<String> names = new LinkedHashSet<>();
-            a.fieldNames().forEachRemaining(names::add);
-            b.fieldNames().forEachRemaining(names::add);
+            if (a != null) {
+                a.fieldNames().forEachRemaining(names::add);
+            }
+            if (b != null) {
+                b.fieldNames().forEachRemaining(names::add);
+            }
             for (String n : names) {
-                walk(path + "/" + n, a.get(n), b.get(n), out);
+                walk(path + "/" + n, a == null ? null : a.get(n), b == null ? null : b.get(n), out);
             }
             return;
         }
