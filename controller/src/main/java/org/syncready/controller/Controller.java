@@ -115,6 +115,8 @@ public final class Controller implements AutoCloseable {
         ingest.onConfigMessages(rollouts::onMessage);
         mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
         rollouts.start();
+        // Until the schedule is wired in, no box is ever "in class"; the lead plugs the schedule in here.
+        rollouts.useGuard(org.syncready.controller.rollout.ClassTimeGuard.NEVER_BUSY);
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
@@ -137,7 +139,12 @@ public final class Controller implements AutoCloseable {
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
-            demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar());
+            demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar(), rollouts.publicKeysToPin());
+            if (demoFleet.seeded()) {
+                for (com.fasterxml.jackson.databind.JsonNode request : DemoFleet.initialRollouts(codec.mapper())) {
+                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, "demo");
+                }
+            }
         }
         log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.bindAddress(), api.actualPort(), brokerUri, dataDir);

@@ -59,7 +59,8 @@ public final class ConfigApplier {
         this.codec = codec;
         this.target = target;
         this.schemas = ProfileSchemas.packaged();
-        this.files = new ConfigFiles(config.dataDir().resolve("config"));
+        // Per box: the agents of a fleet (demo, tests) may share one data folder.
+        this.files = new ConfigFiles(config.dataDir().resolve("config").resolve(boxId));
         this.hook = config.configApply().applyHook() == null ? null : new ApplyHook(config.configApply().applyHook());
         List<PublicKey> pinned = new ArrayList<>();
         for (String k : config.configApply().controllerKeys()) {

@@ -62,7 +62,7 @@ class ConfigApplierTest {
         assertEquals(List.of("1 applied null"), box.reports);
         assertEquals(3, box.running.path("agent").path("statusIntervalS").asInt());
         assertEquals(1L, applier.runningVersion());
-        assertTrue(Files.isRegularFile(data.resolve("config/current.json")));
+        assertTrue(Files.isRegularFile(data.resolve("config/box-1/current.json")));
 
         applier.onDesired(signed("box-1", 1, body, key));
         assertEquals(1, box.reports.size(), "the retained copy of a running version is not acted on again");
@@ -110,7 +110,7 @@ class ConfigApplierTest {
     void rollsBackWhenAConfiguredCameraIsMissingAndDoesNotRetryThatVersion() throws Exception {
         ConfigApplier applier = new ConfigApplier(config, codec, box);
         applier.onDesired(signed("box-1", 1, body, key));
-        byte[] v1File = Files.readAllBytes(data.resolve("config/current.json"));
+        byte[] v1File = Files.readAllBytes(data.resolve("config/box-1/current.json"));
 
         ObjectNode ptz = body.deepCopy();
         // The blackboard camera swapped for a PTZ camera this box does not have.
@@ -122,7 +122,7 @@ class ConfigApplierTest {
         assertEquals(10, box.running.path("agent").path("statusIntervalS").asInt(), "version 1's settings are back");
         assertEquals(1L, applier.runningVersion());
         assertEquals(List.of(1L, 2L, 1L), box.versions, "applied 1, tried 2, back to 1");
-        assertTrue(java.util.Arrays.equals(v1File, Files.readAllBytes(data.resolve("config/current.json"))));
+        assertTrue(java.util.Arrays.equals(v1File, Files.readAllBytes(data.resolve("config/box-1/current.json"))));
 
         applier.onDesired(signed("box-1", 2, ptz, key));
         assertEquals(2, box.reports.size(), "a rolled-back version is not retried on reconnect");
@@ -137,7 +137,7 @@ class ConfigApplierTest {
         assertEquals("1 rolled_back stream: stopped pushing after applying (encoder refused)", box.reports.get(0));
         assertNull(box.running);
         assertNull(applier.runningVersion());
-        assertFalse(Files.exists(data.resolve("config/current.json")));
+        assertFalse(Files.exists(data.resolve("config/box-1/current.json")));
     }
 
     @Test
