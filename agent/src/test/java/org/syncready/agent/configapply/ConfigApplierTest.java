@@ -141,6 +141,30 @@ class ConfigApplierTest {
     }
 
     @Test
+    void theModelsApplyHookRunsWithTheBodyAndItsFailureRollsBack() throws Exception {
+        Path hook = data.resolve("apply-hook.sh");
+        Path seen = data.resolve("hook-saw.json");
+        // A stand-in for a model's encoder tool: keeps what it was given, refuses 60 fps... and 1.2 Mbit/s.
+        Files.writeString(hook, "#!/bin/sh\ncp \"$1\" " + seen + "\nif grep -q '\"bitrateKbps\":1200' \"$1\"; then\n"
+                + "  echo 'starting encoder'; echo 'encoder refused 1200 kbit/s' >&2; exit 3\nfi\nexit 0\n");
+        hook.toFile().setExecutable(true);
+        AgentConfig hooked = new AgentConfig(config.boxId(), config.broker(), config.model(), config.firmwareVersion(),
+                config.statusIntervalS(), config.probeIntervalS(), config.probeTimeoutMs(), config.dataDir(), config.probes(),
+                config.network(), config.simulation(), new AgentConfig.ConfigApply(config.configApply().controllerKeys(), hook));
+        ConfigApplier applier = new ConfigApplier(hooked, codec, box);
+        applier.onDesired(signed("box-1", 1, body, key));
+        assertEquals("1 applied null", box.reports.get(0));
+        assertEquals(body, new com.fasterxml.jackson.databind.ObjectMapper().readTree(seen.toFile()), "the hook got the body");
+
+        ObjectNode low = body.deepCopy();
+        ((ObjectNode) low.get("video")).put("bitrateKbps", 1200);
+        applier.onDesired(signed("box-1", 2, low, key));
+        assertEquals("2 rolled_back apply hook exited 3: encoder refused 1200 kbit/s", box.reports.get(1));
+        assertEquals(body, new com.fasterxml.jackson.databind.ObjectMapper().readTree(seen.toFile()), "the hook re-applied version 1");
+        assertEquals(1L, applier.runningVersion());
+    }
+
+    @Test
     void withoutAPinnedKeyEverythingIsRejected() {
         AgentConfig unpinned = config.toBuilder().controllerKeys(List.of()).build();
         new ConfigApplier(unpinned, codec, box).onDesired(signed("box-1", 1, body, key));
