@@ -90,7 +90,8 @@ class RolloutApiTest {
             // A real rollout to box-1 (no agent runs: it stays "sent"), then a dry run of a box override shows the one change.
             JsonNode started = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\"]}}").body();
             assertEquals("running", started.path("state").asText(), started.toString());
-            assertEquals("sent", started.path("boxes").get(0).path("state").asText(), started.toString());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals("sent",
+                    f.get("/api/v1/rollouts/" + started.path("id").asText()).body().path("boxes").get(0).path("state").asText()));
             f.post("/api/v1/rollouts/" + started.path("id").asText() + "/abort", "{}");
             JsonNode diff = f.post("/api/v1/rollouts?dryRun=true", "{\"target\":{\"boxes\":[\"box-1\"]},"
                     + "\"overrides\":{\"boxes\":{\"box-1\":{\"stream\":{\"pushUrl\":\"rtmp://s2.example.org/live/r1\"}}}}}").body();

@@ -96,6 +96,13 @@ public final class Rollouts implements AutoCloseable {
         JsonNode previousOverrides;
         List<Integer> waveSizes = new ArrayList<>();
         List<Entry> boxes = new ArrayList<>();
+        /**
+         * Set by resume: failures before it do not count against the threshold again, and a finished
+         * wave below its success threshold is accepted, since a person looked and decided to go on.
+         * In memory only: after a controller restart a resumed rollout may pause once more.
+         */
+        long failureBaseline;
+        int acceptedWave = -1;
     }
 
     private static final class Entry {
@@ -251,7 +258,8 @@ public final class Rollouts implements AutoCloseable {
             }
             log.info("rollout {} started by {}: {} boxes, waves {}, target {}", run.id, actor, run.boxes.size(), run.waveSizes,
                     request.target().describe());
-            tick();
+            // Sent right after this answer, on this thread: the request does not wait for a large first wave.
+            thread.execute(this::tickSafely);
             return view(run);
         });
     }
@@ -286,6 +294,8 @@ public final class Rollouts implements AutoCloseable {
                 }
                 case "resume" -> {
                     requireState(run, action, RolloutState.PAUSED);
+                    run.failureBaseline = run.boxes.stream().filter(e -> e.state.failed()).count();
+                    run.acceptedWave = run.wave;
                     setState(run, RolloutState.RUNNING, null);
                     result = "ok";
                 }
@@ -307,7 +317,7 @@ public final class Rollouts implements AutoCloseable {
             audit.record(actor, "rollout." + action, run.id + ": " + run.request.target().describe(),
                     "from " + before.label(), result);
             if (run.state == RolloutState.RUNNING) {
-                tick();
+                thread.execute(this::tickSafely);
             }
             return view(run);
         });
@@ -545,7 +555,7 @@ public final class Rollouts implements AutoCloseable {
             return;
         }
         int total = run.boxes.size();
-        long failed = run.boxes.stream().filter(e -> e.state.failed()).count();
+        long failed = run.boxes.stream().filter(e -> e.state.failed()).count() - run.failureBaseline;
         int threshold = run.request.strategy().failureThreshold().of(total);
         if (run.state == RolloutState.RUNNING && failed >= threshold) {
             String why = "failure threshold reached: " + failed + " of " + total + " boxes failed (threshold "
@@ -565,7 +575,7 @@ public final class Rollouts implements AutoCloseable {
         }
         long applied = wave.stream().filter(e -> e.state == BoxState.APPLIED).count();
         int needed = run.request.strategy().successThreshold().of(wave.size());
-        if (applied < needed) {
+        if (applied < needed && run.acceptedWave != run.wave) {
             String why = "wave " + (run.wave + 1) + ": " + applied + " of " + wave.size() + " boxes applied, "
                     + needed + " needed to go on";
             setState(run, RolloutState.PAUSED, why);
