@@ -16,7 +16,12 @@ final class ControllerFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ControllerFixture(Path dataDir) throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0));
+        this(dataDir, null);
+    }
+
+    /** With a clock the test moves (rollout timeouts, windows, guards). */
+    ControllerFixture(Path dataDir, java.time.Clock clock) throws Exception {
+        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0).withClock(clock));
     }
 
     record Response(int status, JsonNode body, String text) {
