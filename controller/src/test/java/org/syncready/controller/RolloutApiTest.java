@@ -102,6 +102,14 @@ class RolloutApiTest {
 
             JsonNode preview = f.get("/api/v1/boxes/box-1/config/preview?profile=generic-recorder-a/low-uplink-720p").body();
             assertTrue(preview.path("diff").toString().contains("/video/bitrateKbps"), preview.toString());
+
+            // A stream key in an override reaches the box's document but never the audit log.
+            JsonNode keyed = f.post("/api/v1/rollouts", "{\"target\":{\"boxes\":[\"box-2\"]},\"profile\":\"generic-recorder-a/standard-1080p\","
+                    + "\"overrides\":{\"boxes\":{\"box-2\":{\"stream\":{\"pushUrl\":\"rtmp://s2.example.org/live/r2?key=SECRET123\"}}}}}").body();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !f.get("/api/v1/boxes/box-2/config").body().path("desired").isNull());
+            assertTrue(f.get("/api/v1/boxes/box-2/config").body().toString().contains("SECRET123"));
+            String audit = f.get("/api/v1/audit").body().toString();
+            assertTrue(audit.contains(keyed.path("id").asText()) && audit.contains("box-2") && !audit.contains("SECRET123"), audit);
         }
     }
 

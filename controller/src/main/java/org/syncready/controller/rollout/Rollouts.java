@@ -146,13 +146,18 @@ public final class Rollouts implements AutoCloseable {
         call(() -> {
             desired.putAll(store.latestDesired());
             reported.putAll(store.reported());
-            reported.values().stream().filter(r -> r.result().equals("applied")).forEach(r -> runningVersion.put(r.boxId(), r.version()));
+            // putIfAbsent: a birth that arrived while loading is fresher than a stored report.
+            reported.values().stream().filter(r -> r.result().equals("applied")).forEach(r -> runningVersion.putIfAbsent(r.boxId(), r.version()));
             overrides.putAll(store.overrides());
             boxProfiles.putAll(store.boxProfiles());
             for (ConfigStore.RolloutRow row : store.rollouts()) {
                 runs.put(row.id(), load(row));
             }
             ids.set(runs.size());
+            // Boxes that applied while the controller was down said so in the retained births it just read.
+            for (Map.Entry<String, Long> running : new HashMap<>(runningVersion).entrySet()) {
+                settle(running.getKey(), running.getValue(), BoxState.APPLIED, null);
+            }
             int published = 0;
             for (ConfigStore.Desired d : desired.values()) {
                 publish(d);
@@ -194,7 +199,7 @@ public final class Rollouts implements AutoCloseable {
                 plan = plan(request);
             } catch (RolloutException e) {
                 audit.record(actor, "rollout.start", request.target() == null ? "?" : request.target().describe(),
-                        requestJson.toString(), "refused: " + e.getMessage());
+                        auditDetail(requestJson), "refused: " + e.getMessage());
                 throw e;
             }
             if (plan.boxes().isEmpty()) {
@@ -251,7 +256,7 @@ public final class Rollouts implements AutoCloseable {
             }
             runs.put(run.id, run);
             audit.record(actor, "rollout.start", run.id + ": " + request.target().describe(),
-                    requestJson.toString(), "ok: " + run.boxes.size() + " boxes in " + run.waveSizes.size() + " waves");
+                    auditDetail(requestJson), "ok: " + run.boxes.size() + " boxes in " + run.waveSizes.size() + " waves");
             if (request.force()) {
                 audit.record(actor, "rollout.force", run.id + ": " + request.target().describe(),
                         "class-time guard overridden", "ok");
@@ -650,6 +655,26 @@ public final class Rollouts implements AutoCloseable {
         setState(run, RolloutState.ROLLED_BACK, "rolled back by " + actor + ": " + restored + " boxes sent their previous configuration"
                 + (without.isEmpty() ? "" : "; no previous configuration for " + without));
         return "ok: " + restored + " boxes restored" + (without.isEmpty() ? "" : ", " + without.size() + " had no previous configuration");
+    }
+
+    /**
+     * The request as audited: override layers are named, not copied, since they carry stream keys and
+     * camera passwords (the layers themselves are in the store and in each box's desired document).
+     */
+    private String auditDetail(JsonNode request) {
+        if (!request.has("overrides") || !request.get("overrides").isObject()) {
+            return request.toString();
+        }
+        ObjectNode copy = request.deepCopy();
+        ObjectNode named = json.createObjectNode();
+        request.get("overrides").fields().forEachRemaining(scope -> {
+            com.fasterxml.jackson.databind.node.ArrayNode ids = named.putArray(scope.getKey());
+            if (scope.getValue().isObject()) {
+                scope.getValue().fieldNames().forEachRemaining(ids::add);
+            }
+        });
+        copy.set("overrides", named);
+        return copy.toString();
     }
 
     private void setOverride(String key, JsonNode layer, String actor, long now) throws SQLException {
