@@ -75,6 +75,42 @@ final class ConfigStore {
         }
     }
 
+    /** New desired documents of a rollout's boxes, and those boxes marked sent, in one transaction. */
+    void recordSent(String rolloutId, List<Desired> docs, long at) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO config_desired(box_id, version, profile, sha256, payload, created_at, rollout_id) VALUES (?,?,?,?,?,?,?)");
+                 PreparedStatement upd = c.prepareStatement("UPDATE rollout_box SET state = 'sent', version = ?, sent_at = ?, "
+                         + "deferred_until = NULL, error = NULL, updated_at = ? WHERE rollout_id = ? AND box_id = ?")) {
+                for (Desired d : docs) {
+                    ins.setString(1, d.boxId());
+                    ins.setLong(2, d.version());
+                    ins.setString(3, d.profile());
+                    ins.setString(4, d.sha256());
+                    ins.setString(5, d.payload());
+                    ins.setLong(6, d.createdAt());
+                    ins.setString(7, rolloutId);
+                    ins.addBatch();
+                    upd.setLong(1, d.version());
+                    upd.setLong(2, at);
+                    upd.setLong(3, at);
+                    upd.setString(4, rolloutId);
+                    upd.setString(5, d.boxId());
+                    upd.addBatch();
+                }
+                ins.executeBatch();
+                upd.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     Map<String, Reported> reported() throws SQLException {
         Map<String, Reported> out = new HashMap<>();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(

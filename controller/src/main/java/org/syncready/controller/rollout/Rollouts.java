@@ -493,6 +493,7 @@ public final class Rollouts implements AutoCloseable {
     private void sendDue(Run run, Instant now) throws SQLException {
         RolloutRequest.TimeWindow window = run.request.strategy().window();
         boolean inWindow = window == null || window.contains(now);
+        List<Entry> due = new ArrayList<>();
         for (Entry e : run.boxes) {
             if (e.wave > run.wave || (e.state != BoxState.PENDING && e.state != BoxState.DEFERRED)) {
                 continue;
@@ -513,32 +514,53 @@ public final class Rollouts implements AutoCloseable {
                 }
                 continue;
             }
-            send(run, e, now.toEpochMilli());
+            due.add(e);
+        }
+        if (!due.isEmpty()) {
+            sendAll(run, due, now.toEpochMilli());
         }
     }
 
-    private void send(Run run, Entry e, long now) throws SQLException {
-        ConfigStore.Desired d = publishNew(e.boxId, e.profile, e.body, run.id, now);
-        e.version = d.version();
-        e.sentAt = now;
-        e.deferredUntil = null;
-        e.state = BoxState.SENT;
-        saveBox(run, e);
+    /** Signs the due boxes' documents, stores them and the boxes' new state in one transaction, then publishes. */
+    private void sendAll(Run run, List<Entry> due, long now) throws SQLException {
+        List<ConfigStore.Desired> docs = new ArrayList<>();
+        for (Entry e : due) {
+            docs.add(sign(e.boxId, e.profile, e.body, now));
+        }
+        store.recordSent(run.id, docs, now);
+        for (int i = 0; i < due.size(); i++) {
+            Entry e = due.get(i);
+            ConfigStore.Desired d = docs.get(i);
+            e.version = d.version();
+            e.sentAt = now;
+            e.deferredUntil = null;
+            e.error = null;
+            e.state = BoxState.SENT;
+            desired.put(e.boxId, d);
+            publish(d);
+            log.debug("box={} config version {} ({}) published by rollout {}", e.boxId, d.version(), d.profile(), run.id);
+        }
+        log.info("rollout {} wave {}: {} boxes sent", run.id, run.wave + 1, due.size());
     }
 
-    /** Signs, stores and publishes the next version of a box's desired configuration. */
-    private ConfigStore.Desired publishNew(String boxId, String profile, JsonNode body, String rolloutId, long now) throws SQLException {
+    /** The next version of a box's desired document, signed; not stored or published yet. */
+    private ConfigStore.Desired sign(String boxId, String profile, JsonNode body, long now) {
         ConfigStore.Desired current = desired.get(boxId);
         long version = current == null ? 1 : current.version() + 1;
         String sha = ConfigSigning.sha256(body);
         ConfigDesired doc = new ConfigDesired(Protocol.VERSION, boxId, now, version, profile, sha, body,
                 signer.sign(boxId, version, profile, sha));
-        ConfigStore.Desired d = new ConfigStore.Desired(boxId, version, profile, sha, new String(codec.encode(doc),
+        return new ConfigStore.Desired(boxId, version, profile, sha, new String(codec.encode(doc),
                 java.nio.charset.StandardCharsets.UTF_8), now);
+    }
+
+    /** Signs, stores and publishes the next version of a box's desired configuration (rollback). */
+    private ConfigStore.Desired publishNew(String boxId, String profile, JsonNode body, String rolloutId, long now) throws SQLException {
+        ConfigStore.Desired d = sign(boxId, profile, body, now);
         store.insertDesired(d, rolloutId);
         desired.put(boxId, d);
         publish(d);
-        log.info("box={} config version {} ({}) published{}", boxId, version, profile, rolloutId == null ? "" : " by rollout " + rolloutId);
+        log.info("box={} config version {} ({}) published by {}", boxId, d.version(), profile, rolloutId);
         return d;
     }
 
