@@ -73,8 +73,12 @@ class RolloutEndToEndTest {
 
         JsonNode done = awaitRollout(id, "completed");
         assertEquals(10, done.path("counts").path("applied").asInt(), done.toString());
-        for (JsonNode b : done.path("boxes")) {
+        int[] expectedWave = {1, 2, 2, 2, 3, 3, 3, 3, 3, 3};
+        for (int i = 0; i < 10; i++) {
+            JsonNode b = done.path("boxes").get(i);
             assertEquals("applied", b.path("state").asText());
+            assertEquals(expectedWave[i], b.path("wave").asInt(), b.toString());
+            assertEquals(1, b.path("version").asInt());
         }
         for (String box : boxes) {
             // The agent runs the profile's 20 s report interval, and says so in its birth.
