@@ -28,11 +28,12 @@ class RolloutEngineTest {
     private final MovingClock clock = new MovingClock(Instant.parse("2026-03-02T02:00:00Z"));
 
     @Test
-    void aBoxThatNeverReportsTimesOutAndPausesTheRollout() throws Exception {
+    void aBoxThatNeverReportsTimesOutPausesTheRolloutAndAResumeSurvivesARestart() throws Exception {
+        String id;
         try (ControllerFixture f = new ControllerFixture(data, clock)) {
             f.registerBox("s1", "c1", "box-1");
             f.registerBox("s1", "c2", "box-2");
-            String id = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\",\"box-2\"]},"
+            id = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\",\"box-2\"]},"
                     + "\"strategy\":{\"waves\":[1,\"100%\"],\"boxTimeoutS\":120}}").body().path("id").asText();
             await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("sent"));
             clock.advance(Duration.ofSeconds(119));
@@ -44,6 +45,16 @@ class RolloutEngineTest {
             assertEquals("timed_out", r.path("boxes").get(0).path("state").asText());
             assertEquals("no report within 120 s", r.path("boxes").get(0).path("error").asText());
             assertEquals("pending", r.path("boxes").get(1).path("state").asText(), "the next wave never started");
+
+            // Resumed by a person: the timed-out canary no longer counts, and the next wave goes out.
+            assertEquals("running", f.post("/api/v1/rollouts/" + id + "/resume", "{}").body().path("state").asText());
+            await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 1).path("state").asText().equals("sent"));
+        }
+        try (ControllerFixture f = new ControllerFixture(data, clock)) {
+            Thread.sleep(1500);
+            JsonNode r = f.get("/api/v1/rollouts/" + id).body();
+            assertEquals("running", r.path("state").asText(), "a restart does not count the forgiven failure again: " + r);
+            assertEquals(2, r.path("wave").asInt());
         }
     }
 

@@ -24,7 +24,7 @@ final class ConfigStore {
     }
 
     record RolloutRow(String id, long createdAt, String actor, String request, String state, int wave, String reason,
-                      String previousOverrides) {
+                      String previousOverrides, long failureBaseline, int acceptedWave) {
     }
 
     record BoxRow(String rolloutId, String boxId, int position, int wave, String state, String profile, String body,
@@ -244,14 +244,17 @@ final class ConfigStore {
         }
     }
 
-    void updateRollout(String id, String state, int wave, String reason, long at) throws SQLException {
+    void updateRollout(String id, String state, int wave, String reason, long failureBaseline, int acceptedWave, long at)
+            throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE rollout SET state = ?, wave = ?, reason = ?, updated_at = ? WHERE id = ?")) {
+                "UPDATE rollout SET state = ?, wave = ?, reason = ?, failure_baseline = ?, accepted_wave = ?, updated_at = ? WHERE id = ?")) {
             ps.setString(1, state);
             ps.setInt(2, wave);
             ps.setString(3, reason);
-            ps.setLong(4, at);
-            ps.setString(5, id);
+            ps.setLong(4, failureBaseline);
+            ps.setInt(5, acceptedWave);
+            ps.setLong(6, at);
+            ps.setString(7, id);
             ps.executeUpdate();
         }
     }
@@ -276,11 +279,12 @@ final class ConfigStore {
     List<RolloutRow> rollouts() throws SQLException {
         List<RolloutRow> out = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id, created_at, actor, request, state, wave, reason, previous_overrides FROM rollout ORDER BY created_at, id");
+                "SELECT id, created_at, actor, request, state, wave, reason, previous_overrides, failure_baseline, accepted_wave "
+                        + "FROM rollout ORDER BY created_at, id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new RolloutRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getInt(6), rs.getString(7), rs.getString(8)));
+                        rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getInt(10)));
             }
         }
         return out;

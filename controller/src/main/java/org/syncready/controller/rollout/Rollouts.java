@@ -99,7 +99,6 @@ public final class Rollouts implements AutoCloseable {
         /**
          * Set by resume: failures before it do not count against the threshold again, and a finished
          * wave below its success threshold is accepted, since a person looked and decided to go on.
-         * In memory only: after a controller restart a resumed rollout may pause once more.
          */
         long failureBaseline;
         int acceptedWave = -1;
@@ -241,7 +240,7 @@ public final class Rollouts implements AutoCloseable {
             }
             run.previousOverrides = previous;
             store.insertRollout(new ConfigStore.RolloutRow(run.id, now, actor, requestJson.toString(), run.state.label(), 0, null,
-                    previous.toString()), rows, now);
+                    previous.toString(), 0, -1), rows, now);
             for (Map.Entry<String, JsonNode> o : request.schoolOverrides().entrySet()) {
                 setOverride("school:" + o.getKey(), o.getValue(), actor, now);
             }
@@ -617,7 +616,7 @@ public final class Rollouts implements AutoCloseable {
             return;
         }
         run.wave++;
-        store.updateRollout(run.id, run.state.label(), run.wave, run.reason, clock.millis());
+        store.updateRollout(run.id, run.state.label(), run.wave, run.reason, run.failureBaseline, run.acceptedWave, clock.millis());
         log.info("rollout {} wave {} of {} starts ({} boxes)", run.id, run.wave + 1, run.waveSizes.size(), run.waveSizes.get(run.wave));
         sendDue(run, clock.instant());
     }
@@ -712,7 +711,7 @@ public final class Rollouts implements AutoCloseable {
     private void setState(Run run, RolloutState state, String reason) throws SQLException {
         run.state = state;
         run.reason = reason;
-        store.updateRollout(run.id, state.label(), run.wave, reason, clock.millis());
+        store.updateRollout(run.id, state.label(), run.wave, reason, run.failureBaseline, run.acceptedWave, clock.millis());
     }
 
     private static void requireState(Run run, String action, RolloutState needed) throws RolloutException {
@@ -950,6 +949,8 @@ public final class Rollouts implements AutoCloseable {
         run.wave = row.wave();
         run.reason = row.reason();
         run.previousOverrides = row.previousOverrides() == null ? null : json.readTree(row.previousOverrides());
+        run.failureBaseline = row.failureBaseline();
+        run.acceptedWave = row.acceptedWave();
         int[] perWave = new int[64];
         int maxWave = 0;
         for (ConfigStore.BoxRow b : store.rolloutBoxes(row.id())) {

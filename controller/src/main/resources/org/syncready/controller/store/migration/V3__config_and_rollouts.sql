@@ -46,6 +46,8 @@ CREATE TABLE rollout (
     wave         INTEGER NOT NULL,       -- index of the current wave, from 0
     reason       TEXT,                   -- why it paused or stopped
     previous_overrides TEXT,             -- the override layers it replaced, JSON, for rollback
+    failure_baseline INTEGER NOT NULL DEFAULT 0, -- failed boxes at the last resume: they no longer count against the threshold
+    accepted_wave INTEGER NOT NULL DEFAULT -1,   -- a wave a person resumed past, whatever its success threshold
     updated_at   INTEGER NOT NULL
 );
 
