@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +25,8 @@ import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.command.CommandHandler;
 import org.syncready.agent.command.CommandTarget;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.configapply.ConfigApplier;
+import org.syncready.agent.configapply.ConfigTarget;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.mqtt.MqttReporter;
 import org.syncready.agent.mqtt.ReportContent;
@@ -32,6 +35,8 @@ import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.CommandTypes;
+import org.syncready.protocol.ConfigDesired;
+import org.syncready.protocol.ConfigReported;
 import org.syncready.protocol.DeviceInfo;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.MicrophoneStatus;
@@ -56,12 +61,16 @@ public final class Agent {
     /** The longest a selftest waits for deep camera checks (each has its own, shorter, hard timeout). */
     private static final long SELFTEST_DEEP_WAIT_S = 120;
 
-    private final AgentConfig config;
+    /** agent.yaml's settings; {@link #config} is them with the applied configuration's agent settings on top. */
+    private final AgentConfig base;
+    private volatile AgentConfig config;
     private final String boxId;
     private final String bootId = UUID.randomUUID().toString();
     private final MessageCodec codec = new MessageCodec();
     private final SimulatedFaults faults;
-    private final ProbeSet probes;
+    private volatile ProbeSet probes;
+    private final ConfigApplier applier;
+    private ScheduledFuture<?> statusTask;
     private final MqttReporter reporter;
     private final CommandHandler commands;
     private final ScheduledExecutorService work;
@@ -73,9 +82,12 @@ public final class Agent {
     /** The deep camera checks the latest selftest started, for its report. */
     private volatile Map<String, FfmpegDeepCheck.Result> selftestDeepChecks = Map.of();
 
-    private Agent(AgentConfig config, IntConsumer exitHook) {
+    private Agent(AgentConfig yaml, IntConsumer exitHook) {
+        this.base = yaml;
+        this.boxId = yaml.boxId();
+        this.applier = new ConfigApplier(yaml, codec, new Applying());
+        AgentConfig config = ConfigApplier.effective(yaml, applier.running().map(ConfigDesired::body).orElse(null));
         this.config = config;
-        this.boxId = config.boxId();
         if (config.probes().mode() == AgentConfig.ProbeMode.SIMULATED) {
             faults = new SimulatedFaults(
                     config.simulation().cameras().stream().map(AgentConfig.Camera::id).toList(),
@@ -91,6 +103,7 @@ public final class Agent {
             return t;
         });
         reporter = new MqttReporter(config, bootId, codec, new Content(), this::onCommand);
+        reporter.onDesired(this::onDesired);
         commands = new CommandHandler(boxId, new Target(), codec.mapper(), code -> {
             // Not on the work thread: stop() shuts that thread down.
             Thread t = new Thread(() -> {
@@ -118,10 +131,10 @@ public final class Agent {
         agent.announcedDevices = agent.devices(agent.latest);
         agent.reporter.start();
         agent.work.scheduleWithFixedDelay(agent::round, config.probeIntervalS(), config.probeIntervalS(), TimeUnit.SECONDS);
-        agent.work.scheduleAtFixedRate(agent.reporter::publishStatus, config.statusIntervalS(), config.statusIntervalS(),
-                TimeUnit.SECONDS);
-        log.info("{}: agent {} started (boot {}, {} probes, status every {} s, broker {})", agent.boxId, VERSION,
-                agent.bootId, config.probes().mode(), config.statusIntervalS(), config.broker().uri());
+        agent.scheduleStatus(agent.config.statusIntervalS());
+        log.info("{}: agent {} started (boot {}, {} probes, status every {} s, config version {}, broker {})", agent.boxId, VERSION,
+                agent.bootId, config.probes().mode(), agent.config.statusIntervalS(), agent.applier.runningVersion(),
+                config.broker().uri());
         return agent;
     }
 
@@ -182,8 +195,29 @@ public final class Agent {
         return boxId;
     }
 
+    /** The settings running now: agent.yaml with the applied configuration's agent settings on top. */
     public AgentConfig config() {
         return config;
+    }
+
+    /** The configuration version running now, or null when only agent.yaml's settings run. */
+    public Long configVersion() {
+        return applier.runningVersion();
+    }
+
+    private void scheduleStatus(int intervalS) {
+        if (statusTask != null) {
+            statusTask.cancel(false);
+        }
+        statusTask = work.scheduleAtFixedRate(reporter::publishStatus, intervalS, intervalS, TimeUnit.SECONDS);
+    }
+
+    private void onDesired(ConfigDesired doc) {
+        try {
+            work.execute(() -> applier.onDesired(doc));
+        } catch (RejectedExecutionException e) {
+            log.info("{}: config version {} ignored: agent stopping", boxId, doc.version());
+        }
     }
 
     private void round() {
@@ -286,7 +320,7 @@ public final class Agent {
         @Override
         public BirthMessage birth(long seq, long ts) {
             return new BirthMessage(Protocol.VERSION, boxId, ts, bootId, seq, VERSION, config.firmwareVersion(),
-                    config.model(), config.statusIntervalS(), null, probes.capabilities(), announcedDevices);
+                    config.model(), config.statusIntervalS(), applier.runningVersion(), probes.capabilities(), announcedDevices);
         }
 
         @Override
@@ -297,6 +331,60 @@ public final class Agent {
             }
             reported = s.significant();
             return Optional.of(s.toStatus(boxId, bootId, seq, ts, config.statusIntervalS()));
+        }
+    }
+
+    /** What the config applier acts on; called on the work thread. */
+    private final class Applying implements ConfigTarget {
+        @Override
+        public void reconfigure(JsonNode body, long version) {
+            AgentConfig next = ConfigApplier.effective(base, body);
+            ProbeSet old = probes;
+            if (old != null) {
+                probes = new ProbeSet(next, faults);
+                old.close();
+            }
+            int before = config.statusIntervalS();
+            config = next;
+            if (statusTask != null && before != next.statusIntervalS()) {
+                scheduleStatus(next.statusIntervalS());
+            }
+            log.info("{}: running config version {}: status every {} s, probe timeout {} ms, {} targets", boxId, version,
+                    next.statusIntervalS(), next.probeTimeoutMs(), next.probeTargets().size());
+        }
+
+        @Override
+        public Snapshot probeNow() {
+            latest = probes.run();
+            return latest;
+        }
+
+        @Override
+        public boolean camerasProbed() {
+            return probes.capabilities().get("camera").available();
+        }
+
+        @Override
+        public boolean brokerReachable(java.time.Duration wait) {
+            long until = System.nanoTime() + wait.toNanos();
+            while (!reporter.connected() && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return reporter.connected();
+        }
+
+        @Override
+        public void report(long version, ConfigReported.Result result, String error) {
+            reporter.publishConfigReported(version, result, error);
+            if (result == ConfigReported.Result.APPLIED) {
+                // The birth carries the running version and the new status interval.
+                reporter.publishBirth();
+            }
         }
     }
 

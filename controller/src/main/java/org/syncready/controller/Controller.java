@@ -13,10 +13,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
+import org.syncready.controller.api.RolloutRoutes;
 import org.syncready.controller.api.SessionRoutes;
 import org.syncready.controller.api.TimetableRoutes;
+import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
@@ -40,9 +44,12 @@ import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
+import org.syncready.controller.rollout.ConfigSigner;
+import org.syncready.controller.rollout.Rollouts;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.HistoryStore;
 import org.syncready.controller.store.StatusWriter;
+import org.syncready.firmware.ProfileCatalogue;
 import org.syncready.protocol.MessageCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +64,10 @@ public final class Controller implements AutoCloseable {
     private static final int WRITER_BATCH = 1_000;
     /** Boxes reconnect to a restarted embedded broker within a few backoff rounds. */
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
+    /** How long a box may run something other than its desired configuration before it counts as drift. */
+    private static final Duration CONFIG_DRIFT_GRACE = Duration.ofMinutes(10);
+    /** No new configuration this close before a session (nor during one). */
+    private static final Duration CLASS_GUARD = Duration.ofMinutes(15);
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
@@ -68,6 +79,7 @@ public final class Controller implements AutoCloseable {
     private StatusWriter writer;
     private ControllerMqttClient mqtt;
     private BoxCommands commands;
+    private Rollouts rollouts;
     private Vertx vertx;
     private HttpApiVerticle api;
     private ScheduledExecutorService housekeeping;
@@ -97,6 +109,10 @@ public final class Controller implements AutoCloseable {
     private void startParts() throws Exception {
         long started = System.nanoTime();
         Path dataDir = config.dataDir().toAbsolutePath();
+        // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
+        ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
+        log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
+        ConfigSigner signer = ConfigSigner.loadOrCreate(dataDir.resolve("keys"));
         database = Database.open(dataDir.resolve("syncready.db"));
         HistoryStore history = new HistoryStore(database);
 
@@ -123,7 +139,17 @@ public final class Controller implements AutoCloseable {
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
+        AuditLog audit = new AuditLog(database.pool(), config.clock());
+        rollouts = new Rollouts(registry, catalogue, signer, database.pool(), audit, mqtt, codec, config.clock(), CONFIG_DRIFT_GRACE);
+        ingest.onConfigMessages(rollouts::onMessage);
+        ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        startReadiness(apiJson);
+        // The schedule guards rollouts: no new configuration in class or just before it.
+        rollouts.useGuard((boxId, now) -> registry.box(boxId)
+                .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
         mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
+        rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
@@ -138,21 +164,24 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
 
         vertx = Vertx.vertx();
-        ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        startReadiness(apiJson);
-
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected),
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin()), mqtt::isConnected),
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
-                new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()));
+                new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
+                new RolloutRoutes(rollouts),
+                new AuditRoutes(audit));
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
-            demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar());
+            demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar(), rollouts.publicKeysToPin());
+            if (demoFleet.seeded()) {
+                for (com.fasterxml.jackson.databind.JsonNode request : DemoFleet.initialRollouts(codec.mapper())) {
+                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, "demo");
+                }
+            }
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
         log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
@@ -166,7 +195,9 @@ public final class Controller implements AutoCloseable {
         sessions = SessionStore.load(database.pool(), id -> registry.classroom(id).isPresent());
         terms = TermStore.load(database.pool(), json);
         readinessStore = new ReadinessStore(database.pool(), json);
-        engine = new ReadinessEngine(rules, registry, fleet, ConfigDriftSource.NONE, Clock.systemUTC(), config.zone());
+        ConfigDriftSource drift = (boxId, now) -> rollouts.drift(boxId, now)
+                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.since()));
+        engine = new ReadinessEngine(rules, registry, fleet, drift, Clock.systemUTC(), config.zone());
         SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
                 .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
                         : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
@@ -224,6 +255,11 @@ public final class Controller implements AutoCloseable {
         return engine;
     }
 
+    /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */
+    public Rollouts rollouts() {
+        return rollouts;
+    }
+
     @Override
     public void close() {
         if (demoFleet != null) {
@@ -241,6 +277,9 @@ public final class Controller implements AutoCloseable {
         }
         if (readiness != null) {
             readiness.close();
+        }
+        if (rollouts != null) {
+            rollouts.close();
         }
         if (mqtt != null) {
             mqtt.close();

@@ -62,6 +62,10 @@ public final class ControllerMain implements Callable<Integer> {
     @Option(names = "--readiness-rules", defaultValue = "${env:SYNCREADY_READINESS_RULES}",
             description = "YAML file with readiness thresholds (default: the packaged rules; see docs/READINESS.md).")
     Path readinessRules;
+    @Option(names = "--profiles", defaultValue = "${env:SYNCREADY_PROFILES}",
+            description = "Configuration catalogue folder (profiles/ and schemas/, like firmware-configs/); "
+                    + "default: the catalogue packaged in this jar.")
+    Path profiles;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ControllerMain()).execute(args));
@@ -81,8 +85,7 @@ public final class ControllerMain implements Callable<Integer> {
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, java.time.Clock.systemUTC(), zone,
-                readinessRules);
+                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,6 +19,11 @@ final class ControllerFixture implements AutoCloseable {
         this(ControllerConfig.defaults(dataDir).withPorts(0, 0));
     }
 
+    /** With a clock the test moves (rollout timeouts, windows, guards). */
+    ControllerFixture(Path dataDir, java.time.Clock clock) throws Exception {
+        this(ControllerConfig.defaults(dataDir).withPorts(0, 0).withClock(clock));
+    }
+
     ControllerFixture(ControllerConfig config) throws Exception {
         controller = Controller.start(config);
     }

@@ -69,20 +69,29 @@ class ProfilesValidateTest {
     Stream<DynamicTest> everyProfileValidatesAgainstItsModelSchema() throws IOException {
         Path profiles = moduleDir().resolve("profiles");
         return profileFiles().stream().map(file -> DynamicTest.dynamicTest(profiles.relativize(file).toString(), () -> {
+            // Each file alone (extends resolved against the others), so a failure names the file.
             String model = file.getParent().getFileName().toString();
-            JsonNode profile = read(file);
             String shown = moduleDir().relativize(file).toString();
-            List<String> problems = problems(shown, model, profile);
-            // The schema cannot see the file's name, and the controller finds profiles by {model}/{name}.
-            if (!model.equals(profile.path("model").asText())) {
-                problems.add(shown + " /model: must be \"" + model + "\", the name of its folder");
+            try {
+                JsonNode body = catalogue().check(shown, Files.readString(file), model);
+                assertEquals(model, body.path("model").asText(), shown + " /model: must be the name of its folder");
+                assertEquals(stem(file), body.path("name").asText(), shown + " /name: must be the file name without extension");
+            } catch (ProfileException e) {
+                throw new AssertionError("invalid profile:\n" + e.problems().stream().map(Object::toString)
+                        .collect(Collectors.joining("\n")));
             }
-            String stem = stem(file);
-            if (!stem.equals(profile.path("name").asText())) {
-                problems.add(shown + " /name: must be \"" + stem + "\", the file name without extension");
-            }
-            assertTrue(problems.isEmpty(), "invalid profile:\n" + String.join("\n", problems));
         }));
+    }
+
+    @Test
+    void theWholeCatalogueLoadsFromTheFolderAndFromTheJar() throws Exception {
+        ProfileCatalogue folder = catalogue();
+        ProfileCatalogue packaged = ProfileCatalogue.packaged();
+        assertEquals(folder.refs(), packaged.refs());
+        assertEquals(profileFiles().size(), folder.refs().size());
+        for (Profile p : folder.profiles()) {
+            assertEquals(p.body(), packaged.profile(p.ref()).orElseThrow().body(), p.ref());
+        }
     }
 
     @Test
@@ -167,10 +176,22 @@ class ProfilesValidateTest {
 
     /** One line per schema error: the file, the JSON pointer of the offending value ("/" for the root), what is wrong. */
     static List<String> problems(String file, String model, JsonNode profile) {
-        return describe(file, schema(model).validate(profile));
+        List<String> viaCatalogue = ProfileSchemas.packaged().validate(file, model, profile).stream().map(Object::toString).toList();
+        List<String> direct = describe(file, schema(model).validate(profile));
+        assertEquals(direct, viaCatalogue, "the catalogue reports what the schema says");
+        return new ArrayList<>(direct);
     }
 
-    private static List<String> describe(String file, Collection<ValidationMessage> errors) {
+    static ProfileCatalogue catalogue() {
+        try {
+            return ProfileCatalogue.load(moduleDir());
+        } catch (ProfileException e) {
+            throw new AssertionError("catalogue does not load:\n" + e.problems().stream().map(Object::toString)
+                    .collect(Collectors.joining("\n")));
+        }
+    }
+
+    static List<String> describe(String file, Collection<ValidationMessage> errors) {
         return errors.stream()
                 .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
                         .thenComparing(ValidationMessage::getMessage))
@@ -228,7 +249,7 @@ class ProfilesValidateTest {
      * The module folder. Surefire runs there and sets "basedir", but an IDE may run from the reactor
      * root, so look in each likely place.
      */
-    private static Path moduleDir() {
+    static Path moduleDir() {
         Set<Path> candidates = new LinkedHashSet<>();
         String basedir = System.getProperty("basedir");
         if (basedir != null) {

@@ -30,11 +30,12 @@ import org.syncready.protocol.CameraRole;
  * @param simulation      the devices simulated probes pretend to have (used only in simulated mode)
  * @param cameras         the box's real cameras (used only in real mode)
  * @param cameraChecks    how real cameras are checked
+ * @param configApply     how signed configurations from the controller are checked and applied
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
-                          List<CameraSource> cameras, CameraChecks cameraChecks) {
+                          List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -60,6 +61,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         cameras = cameras == null ? List.of() : List.copyOf(cameras);
         unique(cameras.stream().map(CameraSource::id).toList(), "cameras", "id");
         cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
+        configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
@@ -205,6 +207,25 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         }
     }
 
+    /**
+     * @param controllerKeys the controller's Ed25519 public keys (raw 32 bytes, base64) a desired config
+     *                       must be signed with; two during a key rotation; none means every one is rejected
+     * @param applyHook      executable the model's encoder settings are applied with (given the body's
+     *                       JSON file; exit 0 = applied), or null when the box has none
+     */
+    public record ConfigApply(List<String> controllerKeys, Path applyHook) {
+        public ConfigApply {
+            controllerKeys = controllerKeys == null ? List.of() : List.copyOf(controllerKeys);
+            for (int i = 0; i < controllerKeys.size(); i++) {
+                String k = controllerKeys.get(i);
+                if (k == null || !k.strip().matches("[A-Za-z0-9+/]{43}=")) {
+                    throw new ConfigException("controllerKeys[" + i + "]",
+                            "must be an Ed25519 public key, 44 base64 characters (the config.publicKey of the registration answer)");
+                }
+            }
+        }
+    }
+
     public record FlakyMicrophone(String id, int periodS) {
         public FlakyMicrophone {
             if (id == null || id.isBlank()) {
@@ -263,6 +284,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private FlakyMicrophone flakyMicrophone;
         private List<CameraSource> realCameras = List.of();
         private CameraChecks cameraChecks = CameraChecks.DEFAULT;
+        private ConfigApply configApply;
 
         private Builder(String boxId, String brokerUri, String password) {
             this.boxId = boxId;
@@ -290,6 +312,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             flakyMicrophone = c.simulation.flakyMicrophone();
             realCameras = c.cameras;
             cameraChecks = c.cameraChecks;
+            configApply = c.configApply;
         }
 
         public Builder boxId(String v) {
@@ -394,11 +417,17 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        /** Pins the controller's config-signing keys (see {@link ConfigApply}). */
+        public Builder controllerKeys(List<String> keys) {
+            configApply = new ConfigApply(keys, configApply == null ? null : configApply.applyHook());
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
-                    new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks);
+                    new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks, configApply);
         }
     }
 }

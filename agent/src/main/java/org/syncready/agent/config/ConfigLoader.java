@@ -182,7 +182,8 @@ public final class ConfigLoader {
 
     private static AgentConfig read(Fields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
-                "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks");
+                "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks",
+                "controllerKeys", "applyHook");
         String boxId = f.text("boxId");
         if (boxId == null) {
             throw ConfigException.missing("boxId");
@@ -203,7 +204,9 @@ public final class ConfigLoader {
                 dataDir == null ? null : baseDir.resolve(dataDir), probes,
                 f.has("network") ? readNetwork(f.object("network")) : null,
                 f.has("simulation") ? readSimulation(f.object("simulation")) : null,
-                readCameras(f, baseDir), f.has("cameraChecks") ? readCameraChecks(f.object("cameraChecks")) : null);
+                readCameras(f, baseDir), f.has("cameraChecks") ? readCameraChecks(f.object("cameraChecks")) : null,
+                new AgentConfig.ConfigApply(f.texts("controllerKeys"),
+                        f.text("applyHook") == null ? null : baseDir.resolve(f.text("applyHook"))));
     }
 
     private static AgentConfig.Broker readBroker(Fields b, Path baseDir) {
@@ -432,6 +435,28 @@ public final class ConfigLoader {
                 }
             }
             throw new ConfigException(path + name, "must be a number, was " + describe(v));
+        }
+
+        /** A list of texts; a single text is a list of one. */
+        List<String> texts(String name) {
+            JsonNode v = get(name);
+            if (v.isMissingNode() || v.isNull()) {
+                return List.of();
+            }
+            if (v.isTextual()) {
+                return List.of(v.textValue());
+            }
+            if (!v.isArray()) {
+                throw new ConfigException(path + name, "must be a list of texts, was " + describe(v));
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isTextual()) {
+                    throw new ConfigException(path + name + "[" + i + "]", "must be text, was " + describe(v.get(i)));
+                }
+                out.add(v.get(i).textValue());
+            }
+            return out;
         }
 
         <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {

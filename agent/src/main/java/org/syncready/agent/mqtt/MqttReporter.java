@@ -39,6 +39,8 @@ import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandRequest;
 import org.syncready.protocol.CommandResponse;
+import org.syncready.protocol.ConfigDesired;
+import org.syncready.protocol.ConfigReported;
 import org.syncready.protocol.Message;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.Protocol;
@@ -73,6 +75,7 @@ public final class MqttReporter {
     private final String bootId;
     private final ReportContent content;
     private final Consumer<IncomingCommand> commands;
+    private volatile Consumer<ConfigDesired> desired = d -> { };
     private final MessageCodec codec;
     private final MqttAsyncClient client;
     private final ScheduledExecutorService io;
@@ -109,6 +112,20 @@ public final class MqttReporter {
             throw new IllegalArgumentException("cannot create MQTT client for " + config.broker().uri() + ": " + e.getMessage(), e);
         }
         client.setCallback(new Callback());
+    }
+
+    /** Where desired configurations go (on Paho's callback thread: hand them off, never block). Set before start. */
+    public void onDesired(Consumer<ConfigDesired> handler) {
+        this.desired = handler;
+    }
+
+    /**
+     * Publishes what the box did with a desired version. Not queued while disconnected: the version
+     * the box runs is in every birth, which follows every connect.
+     */
+    public CompletableFuture<Optional<AgentMessage>> publishConfigReported(long version, ConfigReported.Result result, String error) {
+        return call(() -> publishData(Channel.CONFIG_REPORTED, false, s -> new ConfigReported(Protocol.VERSION, boxId, now(),
+                bootId, s, version, result, error)));
     }
 
     /** Starts connecting; returns at once. */
@@ -281,6 +298,12 @@ public final class MqttReporter {
         } catch (MqttException e) {
             log.warn("{}: command subscription failed: {}", boxId, describe(e));
         }
+        try {
+            // The retained desired document arrives on this subscription: a box that was offline catches up here.
+            client.subscribe(Topics.of(boxId, Channel.CONFIG_DESIRED), 1);
+        } catch (MqttException e) {
+            log.warn("{}: config subscription failed: {}", boxId, describe(e));
+        }
         send(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.ONLINE, c));
         publishData(Channel.BIRTH, true, s -> content.birth(s, now()));
         publishData(Channel.STATUS, true, s -> content.status(s, now()).orElse(null));
@@ -405,6 +428,19 @@ public final class MqttReporter {
     // ---- incoming, on Paho's callback thread ----
 
     private void onMessage(String topic, MqttMessage mqtt) {
+        if (topic.equals(Topics.of(boxId, Channel.CONFIG_DESIRED))) {
+            if (mqtt.getPayload().length == 0) {
+                return; // the controller cleared the retained document
+            }
+            try {
+                if (codec.decode(topic, mqtt.getPayload()) instanceof ConfigDesired doc) {
+                    desired.accept(doc);
+                }
+            } catch (ProtocolException e) {
+                dropRequest("undecodable config/desired dropped (" + e.reason().label() + "): " + e.getMessage());
+            }
+            return;
+        }
         if (!topic.equals(Topics.of(boxId, Channel.CMD_REQUEST))) {
             return;
         }

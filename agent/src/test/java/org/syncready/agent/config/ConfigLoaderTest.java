@@ -282,6 +282,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void controllerKeysAndApplyHookAreReadAndCheckedNamingTheField() throws IOException {
+        String key = "11qYAYKxCrfVS/7TycmQcDruEe/fqmMjrwIaaPcHURo=";
+        Path file = write("keys.yaml", "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\n"
+                + "controllerKeys: [\"" + key + "\"]\napplyHook: hooks/apply\n");
+        AgentConfig c = ConfigLoader.load(file);
+        assertEquals(List.of(key), c.configApply().controllerKeys());
+        assertEquals(dir.resolve("hooks/apply"), c.configApply().applyHook());
+        assertEquals(List.of(key), ConfigLoader.load(write("one.yaml", "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\n"
+                + "controllerKeys: \"" + key + "\"\n")).configApply().controllerKeys(), "a single key is a list of one");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("bad.yaml",
+                "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\ncontrollerKeys: [\"" + key + "\", \"abc\"]\n")));
+        assertTrue(e.getMessage().contains("controllerKeys[1]"), e.getMessage());
+        assertTrue(ConfigLoader.load(Path.of("agent.example.yaml")).configApply().controllerKeys().isEmpty());
+    }
+
+    @Test
     void builderHasTheDefaultsOfASimulatedClassroom() {
         AgentConfig c = AgentConfig.builder("box-9", "tcp://127.0.0.1:1883", "pw").build();
         assertEquals(AgentConfig.ProbeMode.SIMULATED, c.probes().mode());

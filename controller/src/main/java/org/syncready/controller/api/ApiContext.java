@@ -25,6 +25,22 @@ final class ApiContext {
         this.json = json;
     }
 
+    /** Header naming who acts; replaced by the logged-in user once the API has authentication. */
+    static final String ACTOR_HEADER = "X-SyncReady-Actor";
+
+    /** Who is acting, for audit entries: the only place the API decides it. */
+    String actor(RoutingContext ctx) {
+        String actor = ctx.request().getHeader(ACTOR_HEADER);
+        if (actor == null || actor.isBlank()) {
+            return "anonymous";
+        }
+        String trimmed = actor.strip();
+        if (trimmed.length() > 64 || !trimmed.matches("[\\p{L}\\p{N} ._@-]+")) {
+            throw ApiException.badRequest("header " + ACTOR_HEADER + " must be a name of at most 64 letters, digits, spaces or ._@-");
+        }
+        return trimmed;
+    }
+
     ObjectMapper json() {
         return json;
     }

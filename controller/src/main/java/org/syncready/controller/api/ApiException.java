@@ -1,5 +1,6 @@
 package org.syncready.controller.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -7,11 +8,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 class ApiException extends RuntimeException {
     final int status;
     final String code;
+    /** Optional structured detail (e.g. every invalid field), sent as {@code problems}. */
+    final transient JsonNode problems;
 
     ApiException(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    ApiException(int status, String code, String message, JsonNode problems) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.problems = problems;
     }
 
     static ApiException badRequest(String message) {
@@ -24,6 +32,10 @@ class ApiException extends RuntimeException {
 
     /** The answer's body. */
     ObjectNode body(ObjectMapper json) {
-        return json.createObjectNode().put("error", code).put("message", getMessage());
+        ObjectNode body = json.createObjectNode().put("error", code).put("message", getMessage());
+        if (problems != null) {
+            body.set("problems", problems);
+        }
+        return body;
     }
 }

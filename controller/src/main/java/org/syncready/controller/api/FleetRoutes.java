@@ -30,8 +30,14 @@ import org.syncready.protocol.StatusMessage;
 public final class FleetRoutes implements RouteGroup {
     private static final long HOUR_MS = 3_600_000;
 
-    /** What the API needs to know about where boxes connect, for registration answers. */
-    public record BrokerInfo(String publicUri) {
+    /**
+     * What the API needs to know for registration answers: where boxes connect, and the controller's
+     * config-signing public keys a box pins (agent.yaml {@code controllerKeys}).
+     */
+    public record BrokerInfo(String publicUri, List<String> configKeys) {
+        public BrokerInfo {
+            configKeys = configKeys == null ? List.of() : List.copyOf(configKeys);
+        }
     }
 
     private final FleetRegistry registry;
@@ -201,6 +207,11 @@ public final class FleetRoutes implements RouteGroup {
                             .put("password", r.secret())
                             .put("topicRoot", "syncready/v1/box/" + r.box().id() + "/")
                             .put("note", "The password is shown only once. / 密码只显示这一次，请妥善保存。");
+                    ObjectNode config = out.putObject("config")
+                            .put("publicKey", broker.configKeys().isEmpty() ? null : broker.configKeys().get(0))
+                            .put("note", "Pin these keys in agent.yaml (controllerKeys): the box applies only configurations they sign. "
+                                    + "/ 请将公钥写入 agent.yaml 的 controllerKeys，主机只接受由其签名的配置。");
+                    config.set("publicKeys", api.json().valueToTree(broker.configKeys()));
                     return out;
                 }, 201);
     }

@@ -9,16 +9,35 @@ import org.syncready.controller.fleet.RegistryException;
 
 /** The sample bureau: a county with one strong lead school and three rural remote schools. */
 final class DemoBureau {
-    record SchoolSeed(String id, String nameZh, String nameEn, String classroomPrefix) {
+    /**
+     * @param model   box model of the school's classrooms
+     * @param profile catalogue profile its boxes run (the village school's weak uplink gets 720p)
+     */
+    record SchoolSeed(String id, String nameZh, String nameEn, String classroomPrefix, String model, String profile) {
     }
 
     static final List<SchoolSeed> SCHOOLS = List.of(
-            new SchoolSeed("lead-no1", "县第一实验小学", "County No.1 Experimental Primary School", "lead"),
-            new SchoolSeed("remote-hexi", "河西镇中心小学", "Hexi Town Central Primary School", "hexi"),
-            new SchoolSeed("remote-shanbei", "山北乡小学", "Shanbei Township Primary School", "shanbei"),
-            new SchoolSeed("remote-liping", "黎坪村小", "Liping Village School", "liping"));
+            new SchoolSeed("lead-no1", "县第一实验小学", "County No.1 Experimental Primary School", "lead",
+                    "generic-recorder-a", "generic-recorder-a/standard-1080p"),
+            new SchoolSeed("remote-hexi", "河西镇中心小学", "Hexi Town Central Primary School", "hexi",
+                    "generic-recorder-b", "generic-recorder-b/classroom-1080p"),
+            new SchoolSeed("remote-shanbei", "山北乡小学", "Shanbei Township Primary School", "shanbei",
+                    "generic-recorder-b", "generic-recorder-b/classroom-1080p"),
+            new SchoolSeed("remote-liping", "黎坪村小", "Liping Village School", "liping",
+                    "generic-recorder-b", "generic-recorder-b/classroom-720p"));
 
-    static final String MODEL = "generic-recorder-a";
+    /** The first rollout of each school, so every demo box runs a catalogue profile from the start. */
+    static List<com.fasterxml.jackson.databind.JsonNode> initialRollouts(com.fasterxml.jackson.databind.ObjectMapper json) {
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        for (SchoolSeed s : SCHOOLS) {
+            com.fasterxml.jackson.databind.node.ObjectNode r = json.createObjectNode().put("profile", s.profile())
+                    .put("note", "demo: initial configuration of " + s.nameEn());
+            r.putObject("target").putArray("schools").add(s.id());
+            r.putObject("strategy").put("boxTimeoutS", 600).putArray("waves").add("100%");
+            out.add(r);
+        }
+        return out;
+    }
 
     private DemoBureau() {
     }
@@ -32,7 +51,7 @@ final class DemoBureau {
                 String classroom = s.classroomPrefix() + "-g" + grade;
                 registry.addClassroom(classroom, s.id(), s.nameZh() + " " + grade + "年级1班",
                         s.nameEn() + " Grade " + grade + " Class 1");
-                boxes.add(registry.registerBox("box-" + classroom, classroom, MODEL));
+                boxes.add(registry.registerBox("box-" + classroom, classroom, s.model()));
             }
         }
         return boxes;

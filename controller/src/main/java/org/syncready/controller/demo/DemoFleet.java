@@ -25,23 +25,41 @@ public final class DemoFleet implements AutoCloseable {
     static final String FLAKY_BOX = "box-shanbei-g4";
 
     private final Process process;
+    private final boolean seeded;
 
-    private DemoFleet(Process process) {
+    private DemoFleet(Process process, boolean seeded) {
         this.process = process;
+        this.seeded = seeded;
     }
 
-    public static DemoFleet start(FleetRegistry registry, Path demoDir, String brokerUri, Path agentJar) throws Exception {
+    /** Whether this start created the demo bureau (then it still needs its first configuration). */
+    public boolean seeded() {
+        return seeded;
+    }
+
+    /** Rollout requests that give every demo box its school's catalogue profile. */
+    public static List<com.fasterxml.jackson.databind.JsonNode> initialRollouts(ObjectMapper json) {
+        return DemoBureau.initialRollouts(json);
+    }
+
+    /**
+     * @param controllerKeys the controller's config-signing keys, pinned by every demo agent
+     */
+    public static DemoFleet start(FleetRegistry registry, Path demoDir, String brokerUri, Path agentJar,
+                                  List<String> controllerKeys) throws Exception {
         Files.createDirectories(demoDir);
         Path fleetFile = demoDir.resolve("fleet.yaml");
+        boolean seeded = false;
         if (registry.schools().isEmpty()) {
             List<BoxRegistration> boxes = DemoBureau.seed(registry);
-            writeFleetFile(fleetFile, boxes, brokerUri);
+            writeFleetFile(fleetFile, boxes, brokerUri, controllerKeys);
+            seeded = true;
             log.info("demo bureau created: {} schools, {} boxes; fleet file {}", DemoBureau.SCHOOLS.size(), boxes.size(), fleetFile);
         } else if (!Files.exists(fleetFile)) {
             throw new IllegalStateException("the data folder has a fleet but no demo fleet file " + fleetFile
                     + "; start the demo with a fresh --data folder");
         } else {
-            rewriteBrokerUri(fleetFile, brokerUri);
+            rewriteBrokerUri(fleetFile, brokerUri, controllerKeys);
         }
         Path jar = findAgentJar(agentJar);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -52,10 +70,10 @@ public final class DemoFleet implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Process process = pb.start();
         log.info("demo fleet started: 12 simulated agents (pid {}), log {}", process.pid(), logFile);
-        return new DemoFleet(process);
+        return new DemoFleet(process, seeded);
     }
 
-    private static void writeFleetFile(Path fleetFile, List<BoxRegistration> boxes, String brokerUri) throws IOException {
+    private static void writeFleetFile(Path fleetFile, List<BoxRegistration> boxes, String brokerUri, List<String> keys) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         ArrayNode agents = root.putArray("agents");
@@ -67,8 +85,22 @@ public final class DemoFleet implements AutoCloseable {
             agent.put("firmwareVersion", "demo-1.0");
             agent.put("statusIntervalS", 10);
             agent.putObject("probes").put("mode", "simulated");
+            ArrayNode pinned = agent.putArray("controllerKeys");
+            keys.forEach(pinned::add);
+            ObjectNode sim = agent.putObject("simulation");
+            if (r.box().model().equals("generic-recorder-a")) {
+                // The devices of generic-recorder-a/standard-1080p, so its health check finds every camera.
+                ArrayNode cams = sim.putArray("cameras");
+                cams.addObject().put("id", "cam-teacher").put("role", "teacher").put("kind", "rtsp");
+                cams.addObject().put("id", "cam-student").put("role", "student").put("kind", "rtsp");
+                cams.addObject().put("id", "cam-board").put("role", "blackboard").put("kind", "rtsp");
+                cams.addObject().put("id", "cam-wide").put("role", "wide").put("kind", "usb");
+                ArrayNode mics = sim.putArray("microphones");
+                mics.addObject().put("id", "mic-front").put("role", "teacher");
+                mics.addObject().put("id", "mic-rear").put("role", "student");
+            }
             if (r.box().id().equals(FLAKY_BOX)) {
-                agent.putObject("simulation").putObject("flakyMicrophone").put("id", "mic-room").put("periodS", 60);
+                sim.putObject("flakyMicrophone").put("id", "mic-room").put("periodS", 60);
             }
         }
         // YAML is a superset of JSON, so the agent reads this file as YAML.
@@ -83,10 +115,14 @@ public final class DemoFleet implements AutoCloseable {
     }
 
     /** The broker port may differ between runs (--mqtt-port 0). */
-    private static void rewriteBrokerUri(Path fleetFile, String brokerUri) throws IOException {
+    private static void rewriteBrokerUri(Path fleetFile, String brokerUri, List<String> keys) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(fleetFile.toFile());
-        root.withArray("agents").forEach(a -> ((ObjectNode) a.get("broker")).put("uri", brokerUri));
+        root.withArray("agents").forEach(a -> {
+            ((ObjectNode) a.get("broker")).put("uri", brokerUri);
+            ArrayNode pinned = ((ObjectNode) a).putArray("controllerKeys");
+            keys.forEach(pinned::add);
+        });
         Files.writeString(fleetFile, json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 

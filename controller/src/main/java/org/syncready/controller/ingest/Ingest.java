@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.fleet.FleetRegistry;
@@ -12,6 +13,8 @@ import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.store.StatusWriter;
 import org.syncready.controller.store.StoreWrite;
 import org.syncready.protocol.AgentMessage;
+import org.syncready.protocol.BirthMessage;
+import org.syncready.protocol.ConfigReported;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandResponse;
 import org.syncready.protocol.CommandTypes;
@@ -38,6 +41,7 @@ public final class Ingest {
     private final BoxCommands commands;
     private final ControllerMetrics metrics;
     private final RefusalLog refusals = new RefusalLog(20_000);
+    private volatile Consumer<AgentMessage> configListener = m -> { };
 
     public Ingest(MessageCodec codec, FleetRegistry registry, LiveFleet fleet, StatusWriter writer,
                   BoxCommands commands, ControllerMetrics metrics) {
@@ -56,6 +60,11 @@ public final class Ingest {
                 .map(c -> Topics.ROOT + "+/" + c.suffix())
                 .map(f -> sharedGroup == null ? f : Topics.shared(sharedGroup, f))
                 .toList();
+    }
+
+    /** Receives accepted config reports and births (which carry the running config version); must not block. */
+    public void onConfigMessages(Consumer<AgentMessage> listener) {
+        this.configListener = listener;
     }
 
     public void onMessage(String topic, MqttMessage mqttMessage) {
@@ -94,6 +103,9 @@ public final class Ingest {
                 metrics.duplicate();
             }
             return;
+        }
+        if (agentMessage instanceof ConfigReported || agentMessage instanceof BirthMessage) {
+            configListener.accept(agentMessage);
         }
         if (applied.missed() > 0) {
             metrics.gap(applied.missed());

@@ -92,9 +92,9 @@ public final class ReadinessEngine {
     private SessionReadiness evaluate(SyncSession s, Instant now, String trigger, Map<String, SelftestOutcome> selftests,
                                       FleetIndex index) {
         List<ClassroomReadiness> rooms = new ArrayList<>(s.remoteClassroomIds().size() + 1);
-        rooms.add(classroom(s, s.leadClassroomId(), Role.LEAD, selftests, index));
+        rooms.add(classroom(s, now, s.leadClassroomId(), Role.LEAD, selftests, index));
         for (String remote : s.remoteClassroomIds()) {
-            rooms.add(classroom(s, remote, Role.REMOTE, selftests, index));
+            rooms.add(classroom(s, now, remote, Role.REMOTE, selftests, index));
         }
         return new SessionReadiness(s.id(), sessionVerdict(rooms), now, trigger, rooms);
     }
@@ -112,7 +112,7 @@ public final class ReadinessEngine {
         return lead;
     }
 
-    private ClassroomReadiness classroom(SyncSession session, String classroomId, Role role,
+    private ClassroomReadiness classroom(SyncSession session, Instant now, String classroomId, Role role,
                                          Map<String, SelftestOutcome> selftests, FleetIndex index) {
         String schoolId = index.schoolOf(classroomId);
         List<Box> boxes = index.boxesIn(classroomId);
@@ -162,7 +162,7 @@ public final class ReadinessEngine {
         microphones(status, needs, reasons);
         network(status.network(), needs, reasons);
         disk(session, status, needs, reasons);
-        drift.drift(box.id(), dataClock.instant()).ifPresent(d -> reasons.add(new Reason(ReasonCode.CONFIG_DRIFT,
+        drift.drift(box.id(), now).ifPresent(d -> reasons.add(new Reason(ReasonCode.CONFIG_DRIFT,
                 Severity.WARNING, null,
                 "Configuration v" + d.desiredVersion() + " not applied (box reports " + version(d.reportedVersion()) + ").",
                 "配置 v" + d.desiredVersion() + " 尚未生效（主机上报 " + version(d.reportedVersion()) + "）。",

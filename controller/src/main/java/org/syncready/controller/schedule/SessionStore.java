@@ -103,6 +103,28 @@ public final class SessionStore {
         return overlapping(from, to).stream().filter(s -> s.classroomIds().contains(classroomId)).toList();
     }
 
+    /**
+     * When a classroom is free of sessions again, if it is in one now or one starts within {@code guard}:
+     * the end of that session, or of the last of a chain of sessions each starting within {@code guard}
+     * of the previous end. Empty when the classroom is free now and for {@code guard}.
+     */
+    public Optional<Instant> busyUntil(String classroomId, Instant now, Duration guard) {
+        Instant from = now;
+        Instant until = null;
+        for (int chained = 0; chained < 48; chained++) {
+            Instant latest = null;
+            for (SyncSession s : ofClassroom(classroomId, from, from.plus(guard))) {
+                latest = latest == null || s.end().isAfter(latest) ? s.end() : latest;
+            }
+            if (latest == null || until != null && !latest.isAfter(until)) {
+                break;
+            }
+            until = latest;
+            from = latest;
+        }
+        return Optional.ofNullable(until);
+    }
+
     public synchronized SyncSession create(SessionDraft draft) throws ScheduleException, SQLException {
         validate(draft);
         if (findByKey(draft.leadClassroomId(), draft.start()).isPresent()) {

@@ -1,0 +1,121 @@
+package org.syncready.controller;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.protocol.BirthMessage;
+import org.syncready.protocol.Channel;
+import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.Topics;
+
+/** The rollout engine against a clock the test moves: timeouts, time windows, and a controller restart mid-rollout. */
+class RolloutEngineTest {
+    @TempDir
+    Path data;
+
+    /** 2026-03-02 10:00 in Beijing. */
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-03-02T02:00:00Z"));
+
+    @Test
+    void aBoxThatNeverReportsTimesOutPausesTheRolloutAndAResumeSurvivesARestart() throws Exception {
+        String id;
+        try (ControllerFixture f = new ControllerFixture(data, clock)) {
+            f.registerBox("s1", "c1", "box-1");
+            f.registerBox("s1", "c2", "box-2");
+            id = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\",\"box-2\"]},"
+                    + "\"strategy\":{\"waves\":[1,\"100%\"],\"boxTimeoutS\":120}}").body().path("id").asText();
+            await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("sent"));
+            clock.advance(Duration.ofSeconds(119));
+            Thread.sleep(1500); // ticks run; not yet
+            assertEquals("sent", box(f, id, 0).path("state").asText());
+            clock.advance(Duration.ofSeconds(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> f.get("/api/v1/rollouts/" + id).body().path("state").asText().equals("paused"));
+            JsonNode r = f.get("/api/v1/rollouts/" + id).body();
+            assertEquals("timed_out", r.path("boxes").get(0).path("state").asText());
+            assertEquals("no report within 120 s", r.path("boxes").get(0).path("error").asText());
+            assertEquals("pending", r.path("boxes").get(1).path("state").asText(), "the next wave never started");
+
+            // Resumed by a person: the timed-out canary no longer counts, and the next wave goes out.
+            assertEquals("running", f.post("/api/v1/rollouts/" + id + "/resume", "{}").body().path("state").asText());
+            await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 1).path("state").asText().equals("sent"));
+        }
+        try (ControllerFixture f = new ControllerFixture(data, clock)) {
+            Thread.sleep(1500);
+            JsonNode r = f.get("/api/v1/rollouts/" + id).body();
+            assertEquals("running", r.path("state").asText(), "a restart does not count the forgiven failure again: " + r);
+            assertEquals(2, r.path("wave").asInt());
+        }
+    }
+
+    @Test
+    void boxesWaitForTheTimeWindowAndARestartedControllerGoesOnWithTheRollout() throws Exception {
+        String password;
+        String id;
+        try (ControllerFixture f = new ControllerFixture(data, clock)) {
+            password = f.registerBox("s1", "c1", "box-1");
+            // 10:00 in Beijing; the window opens at 18:00.
+            id = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\"]},"
+                    + "\"strategy\":{\"window\":{\"from\":\"18:00\",\"to\":\"07:00\",\"zone\":\"Asia/Shanghai\"}}}").body().path("id").asText();
+            Thread.sleep(1500);
+            assertEquals("pending", box(f, id, 0).path("state").asText(), "outside the window");
+            clock.advance(Duration.ofHours(8).plusMinutes(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("sent"));
+        }
+        try (ControllerFixture f = new ControllerFixture(data, clock)) {
+            JsonNode r = f.get("/api/v1/rollouts/" + id).body();
+            assertEquals("running", r.path("state").asText(), "loaded from the store");
+            assertEquals("sent", r.path("boxes").get(0).path("state").asText());
+            assertEquals(1, r.path("boxes").get(0).path("version").asInt());
+            // The box applied version 1 while nobody listened: its birth says so, and that settles it.
+            try (RawBox raw = new RawBox(f.controller.brokerUri(), "box-1", password)) {
+                raw.publishRaw(Topics.of("box-1", Channel.BIRTH), new MessageCodec().encode(new BirthMessage(1, "box-1",
+                        System.currentTimeMillis(), "boot-9", 1, "test", "fw", "generic-recorder-a", 10, 1L, null, null)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> f.get("/api/v1/rollouts/" + id).body().path("state").asText().equals("completed"));
+            }
+            assertEquals("applied", box(f, id, 0).path("state").asText());
+            assertTrue(f.get("/api/v1/boxes/box-1/config").body().path("drift").isNull());
+        }
+    }
+
+    private static JsonNode box(ControllerFixture f, String rollout, int i) throws Exception {
+        return f.get("/api/v1/rollouts/" + rollout).body().path("boxes").get(i);
+    }
+
+    static final class MovingClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        MovingClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration d) {
+            now.updateAndGet(i -> i.plus(d));
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.syncready.controller.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.protocol.ConfigDesired;
+import org.syncready.protocol.ConfigSigning;
+
+class ConfigSignerTest {
+    @TempDir
+    Path keys;
+
+    @Test
+    void createsAnOwnerOnlyKeyOnceAndSignsWhatBoxesVerify() throws Exception {
+        ConfigSigner first = ConfigSigner.loadOrCreate(keys);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("config-signing.key"))));
+        assertTrue(Files.readString(keys.resolve("config-signing.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
+        assertTrue(Files.readString(keys.resolve("config-signing.pub")).startsWith("-----BEGIN PUBLIC KEY-----"));
+        ConfigSigner again = ConfigSigner.loadOrCreate(keys);
+        assertEquals(first.publicKeysToPin(), again.publicKeysToPin(), "the same key after a restart");
+        assertEquals(1, again.publicKeysToPin().size());
+
+        ObjectNode body = new ObjectMapper().createObjectNode().put("x", 1);
+        String sha = ConfigSigning.sha256(body);
+        ConfigDesired doc = new ConfigDesired(1, "b1", 1, 1, "m/p", sha, body, again.sign("b1", 1, "m/p", sha));
+        assertTrue(ConfigSigning.verify(doc, List.of(ConfigSigning.decodePublicKey(first.publicKeysToPin().get(0)))));
+    }
+
+    @Test
+    void tightensAKeyOthersCanReadAndAnnouncesTheNextKeyDuringARotation() throws Exception {
+        ConfigSigner.loadOrCreate(keys);
+        Files.setPosixFilePermissions(keys.resolve("config-signing.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        var next = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.writeString(keys.resolve("config-signing.next.pub"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(next.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        ConfigSigner rotating = ConfigSigner.loadOrCreate(keys);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("config-signing.key"))));
+        assertEquals(2, rotating.publicKeysToPin().size());
+        assertEquals(ConfigSigning.encodePublicKey(next.getPublic()), rotating.publicKeysToPin().get(1));
+    }
+
+    @Test
+    void refusesAPublicKeyThatIsNotThePrivateKeysHalf() throws Exception {
+        ConfigSigner.loadOrCreate(keys);
+        var other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Files.writeString(keys.resolve("config-signing.pub"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(other.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        IOException e = assertThrows(IOException.class, () -> ConfigSigner.loadOrCreate(keys));
+        assertTrue(e.getMessage().contains("not the public half"), e.getMessage());
+        Files.writeString(keys.resolve("config-signing.pub"), "garbage");
+        assertThrows(IOException.class, () -> ConfigSigner.loadOrCreate(keys));
+    }
+}

@@ -1,0 +1,62 @@
+package org.syncready.controller.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RolloutRequestTest {
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void defaultsAreACanaryThenTenPercentThenTheRestPausingAtTheFirstFailure() throws Exception {
+        RolloutRequest r = RolloutRequest.parse(json.readTree("{\"profile\":\"m/p\",\"target\":{\"all\":true}}"));
+        assertEquals(List.of(1, 10, 89), Rollouts.waves(r.strategy().waves(), 100));
+        assertEquals(List.of(1, 1, 8), Rollouts.waves(r.strategy().waves(), 10));
+        assertEquals(List.of(1), Rollouts.waves(r.strategy().waves(), 1));
+        assertEquals(1, r.strategy().failureThreshold().of(1000));
+        assertEquals(100, r.strategy().successThreshold().of(100));
+        assertFalse(r.strategy().abortOnFailure());
+        assertEquals(Duration.ofMinutes(10), r.strategy().boxTimeout());
+    }
+
+    @Test
+    void percentagesRoundUpAndTheLastWaveTakesTheRest() throws Exception {
+        RolloutRequest r = RolloutRequest.parse(json.readTree("{\"profile\":\"m/p\",\"target\":{\"schools\":[\"s\"]},"
+                + "\"strategy\":{\"waves\":[2,\"25%\",5],\"failureThreshold\":\"5%\",\"onFailure\":\"abort\",\"boxTimeoutS\":90}}"));
+        assertEquals(List.of(2, 3, 5), Rollouts.waves(r.strategy().waves(), 10));
+        assertEquals(List.of(2, 250, 748), Rollouts.waves(r.strategy().waves(), 1000));
+        assertEquals(50, r.strategy().failureThreshold().of(1000));
+        assertEquals(1, r.strategy().failureThreshold().of(3));
+        assertTrue(r.strategy().abortOnFailure());
+    }
+
+    @Test
+    void aWindowAcrossMidnightContainsTheNightOnly() throws Exception {
+        RolloutRequest r = RolloutRequest.parse(json.readTree("{\"profile\":\"m/p\",\"target\":{\"all\":true},"
+                + "\"strategy\":{\"window\":{\"from\":\"22:00\",\"to\":\"06:00\",\"zone\":\"Asia/Shanghai\"}}}"));
+        RolloutRequest.TimeWindow w = r.strategy().window();
+        assertTrue(w.contains(Instant.parse("2026-03-02T15:00:00Z")), "23:00 Beijing");
+        assertTrue(w.contains(Instant.parse("2026-03-02T21:59:00Z")), "05:59 Beijing");
+        assertFalse(w.contains(Instant.parse("2026-03-02T00:00:00Z")), "08:00 Beijing");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsPointer() {
+        RolloutException e = assertThrows(RolloutException.class, () -> RolloutRequest.parse(json.readTree(
+                "{\"profile\":\"No Such\",\"target\":{\"boxes\":\"b1\"},\"force\":\"yes\",\"overrides\":{\"schools\":{\"s\":[]}},"
+                        + "\"strategy\":{\"boxTimeoutS\":0,\"window\":{\"from\":\"25:00\",\"to\":\"06:00\",\"zone\":\"Mars/Base\"}}}")));
+        List<String> fields = e.problems().stream().map(p -> p.pointer()).toList();
+        for (String f : List.of("/profile", "/target/boxes", "/force", "/overrides/schools/s", "/strategy/boxTimeoutS",
+                "/strategy/window/from", "/strategy/window/zone")) {
+            assertTrue(fields.contains(f), f + " in " + fields);
+        }
+        assertEquals(RolloutException.Kind.INVALID, e.kind());
+    }
+}
