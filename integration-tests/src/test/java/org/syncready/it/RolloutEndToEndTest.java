@@ -31,6 +31,7 @@ import org.syncready.agent.Agent;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.controller.Controller;
 import org.syncready.controller.ControllerConfig;
+import org.syncready.controller.TestClock;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.ConfigSigning;
@@ -49,7 +50,7 @@ class RolloutEndToEndTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final Map<String, AgentConfig> configs = new LinkedHashMap<>();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T06:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-02T06:00:00Z"));
     private final Map<String, Instant> inClassUntil = new ConcurrentHashMap<>();
     private Controller controller;
     private List<String> keys;
@@ -186,11 +187,15 @@ class RolloutEndToEndTest {
 
     @Test
     void aBoxInClassIsDeferredAndGetsTheConfigRightAfterTheSession() throws Exception {
-        start(null);
+        start(null, true);
         List<String> boxes = fleet("sch01", 3, null);
         String inClass = boxes.get(1);
-        Instant sessionEnd = clock.instant().plus(Duration.ofMinutes(45));
-        inClassUntil.put(inClass, sessionEnd);
+        // A real sync session in the schedule, led from this box's classroom and started 5 minutes ago.
+        post("/api/v1/classrooms", "{\"id\":\"room-remote\",\"schoolId\":\"sch01\",\"nameZh\":\"远端\",\"nameEn\":\"Remote\"}", 201);
+        Instant sessionStart = clock.instant().minus(Duration.ofMinutes(5));
+        Instant sessionEnd = sessionStart.plus(Duration.ofMinutes(45));
+        post("/api/v1/sessions", "{\"leadClassroomId\":\"room-" + inClass + "\",\"remoteClassroomIds\":[\"room-remote\"],"
+                + "\"subject\":\"数学\",\"start\":\"" + sessionStart + "\",\"end\":\"" + sessionEnd + "\"}", 201);
         String id = post("/api/v1/rollouts", rollout("generic-recorder-b/classroom-720p", "\"schools\":[\"sch01\"]",
                 "\"waves\":[\"100%\"]"), 201).path("id").asText();
 
@@ -209,12 +214,19 @@ class RolloutEndToEndTest {
     // ------------------------------------------------------------------ helpers
 
     private void start(Path catalogue) throws Exception {
+        start(catalogue, false);
+    }
+
+    /** {@code realSchedule}: the controller's own schedule guards rollouts; else the test's map does. */
+    private void start(Path catalogue, boolean realSchedule) throws Exception {
         ControllerConfig config = ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withClock(clock);
         if (catalogue != null) {
             config = config.withProfilesDir(catalogue);
         }
         controller = Controller.start(config);
-        controller.rollouts().useGuard((box, now) -> Optional.ofNullable(inClassUntil.get(box)).filter(now::isBefore));
+        if (!realSchedule) {
+            controller.rollouts().useGuard((box, now) -> Optional.ofNullable(inClassUntil.get(box)).filter(now::isBefore));
+        }
         post("/api/v1/schools", "{\"id\":\"sch01\",\"nameZh\":\"河西小学\",\"nameEn\":\"Hexi Primary\"}", 201);
     }
 

@@ -104,4 +104,22 @@ class SessionStoreTest {
             assertEquals(0, store.size());
         }
     }
+
+    @Test
+    void aClassroomIsBusyInClassAndInTheGuardBeforeItAcrossBackToBackSessions() throws Exception {
+        try (Database db = Database.open(dir.resolve("s.db"))) {
+            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            java.time.Duration guard = java.time.Duration.ofMinutes(15);
+            store.create(draft("lead", T8, 45, "数学", "r1"));
+            store.create(draft("lead", T8.plusSeconds(55 * 60), 45, "语文", "r2")); // 10 min break: chained
+            store.create(draft("lead", T8.plusSeconds(180 * 60), 45, "英语", "r2")); // 1 h 35 min later: not
+
+            assertEquals(java.util.Optional.empty(), store.busyUntil("lead", T8.minusSeconds(20 * 60), guard));
+            assertEquals(java.util.Optional.of(T8.plusSeconds(100 * 60)), store.busyUntil("lead", T8.minusSeconds(10 * 60), guard),
+                    "10 min before class: busy until the end of the second, back-to-back session");
+            assertEquals(java.util.Optional.of(T8.plusSeconds(45 * 60)), store.busyUntil("r1", T8.plusSeconds(60), guard));
+            assertEquals(java.util.Optional.empty(), store.busyUntil("r1", T8.plusSeconds(45 * 60), guard), "free at the end");
+            assertEquals(java.util.Optional.empty(), store.busyUntil("r3", T8, guard));
+        }
+    }
 }
