@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.syncready.agent.audio.CaptureMicrophoneProbe;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.probe.LinkNetworkProbe;
 import org.syncready.agent.probe.ProbeResult;
@@ -52,7 +53,10 @@ final class ProbeSet implements AutoCloseable {
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
         } else {
             cameras = null;
-            microphones = null;
+            CaptureMicrophoneProbe mics = CaptureMicrophoneProbe.ofHost(config.microphones());
+            // Windows are captured one after the other: the timeout covers them all.
+            microphones = runner.add(mics, Duration.ofMillis(CaptureMicrophoneProbe.timeoutMs(config.microphones(),
+                    mics.inputs().size(), config.probeTimeoutMs())));
             // The connect timeout stays under the probe timeout, so a black-holed target reads as
             // "unreachable" rather than turning the whole network probe into a timeout.
             network = runner.add(LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
