@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.api.RouteGroup;
+import org.syncready.controller.api.SpeedtestRoutes;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
@@ -21,6 +22,7 @@ import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
+import org.syncready.controller.netcheck.EchoResponder;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.HistoryStore;
 import org.syncready.controller.store.StatusWriter;
@@ -49,6 +51,7 @@ public final class Controller implements AutoCloseable {
     private BoxCommands commands;
     private Vertx vertx;
     private HttpApiVerticle api;
+    private EchoResponder echo;
     private ScheduledExecutorService housekeeping;
     private DemoFleet demoFleet;
     private String brokerUri;
@@ -111,17 +114,21 @@ public final class Controller implements AutoCloseable {
                 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
 
+        echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
+                EchoResponder.Limits.DEFAULT);
+
         vertx = Vertx.vertx();
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected));
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri), mqtt::isConnected),
+                new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, codec.mapper(), routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
             demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar());
         }
-        log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
-                config.bindAddress(), api.actualPort(), brokerUri, dataDir);
+        log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
+                config.bindAddress(), api.actualPort(), brokerUri, echo.port(), dataDir);
     }
 
     private void prune(HistoryStore history) {
@@ -138,6 +145,11 @@ public final class Controller implements AutoCloseable {
 
     public int httpPort() {
         return api.actualPort();
+    }
+
+    /** The UDP echo service's port (differs from the configured one when that was 0). */
+    public int echoPort() {
+        return echo.port();
     }
 
     public String brokerUri() {
@@ -171,6 +183,9 @@ public final class Controller implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("Vert.x did not close cleanly: {}", e.toString());
             }
+        }
+        if (echo != null) {
+            echo.close();
         }
         if (housekeeping != null) {
             housekeeping.shutdownNow();

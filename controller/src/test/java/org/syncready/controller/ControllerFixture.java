@@ -16,7 +16,7 @@ final class ControllerFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ControllerFixture(Path dataDir) throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0));
+        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0));
     }
 
     record Response(int status, JsonNode body, String text) {

@@ -38,6 +38,9 @@ public final class HttpApiVerticle extends VerticleBase {
     public Future<?> start() {
         ApiContext api = new ApiContext(vertx, json);
         Router router = Router.router(vertx);
+        for (RouteGroup group : groups) {
+            group.mountStreaming(router, api);
+        }
         router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));

@@ -9,4 +9,11 @@ import io.vertx.ext.web.Router;
  */
 public interface RouteGroup {
     void mount(Router router, ApiContext api);
+
+    /**
+     * Routes that read their request body as a stream (uploads larger than the API's 64 KiB body
+     * limit), mounted before the body handler so it never buffers them. Most groups have none.
+     */
+    default void mountStreaming(Router router, ApiContext api) {
+    }
 }
