@@ -50,6 +50,11 @@ public final class Agent {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final long PUBLISH_WAIT_MS = 5_000;
+    /**
+     * How long a self-test waits for the echo, uplink and NTP checks: the controller waits 10 s for
+     * the whole answer. A check that takes longer (a slow uplink) shows in the next status instead.
+     */
+    private static final java.time.Duration SELFTEST_NETWORK_WAIT = java.time.Duration.ofSeconds(5);
 
     private final AgentConfig config;
     private final String boxId;
@@ -286,6 +291,12 @@ public final class Agent {
         public Snapshot probeNow() {
             latest = probes.run();
             return latest;
+        }
+
+        @Override
+        public Snapshot probeThoroughly() {
+            probes.refreshNetworkChecks(SELFTEST_NETWORK_WAIT);
+            return probeNow();
         }
 
         @Override

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.syncready.agent.audio.CaptureMicrophoneProbe;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.netcheck.NetworkChecks;
+import org.syncready.agent.netcheck.QualityNetworkProbe;
 import org.syncready.agent.probe.LinkNetworkProbe;
 import org.syncready.agent.probe.ProbeResult;
 import org.syncready.agent.probe.ProbeRunner;
@@ -38,6 +40,8 @@ final class ProbeSet implements AutoCloseable {
     private final ProbeRunner.Slot<SystemStatus> system;
     private final ProbeRunner.Slot<StreamStatus> stream;
     private final Map<String, Capability> capabilities = new LinkedHashMap<>();
+    /** The network probe with its periodic checks, when a controller or NTP server is configured. */
+    private final QualityNetworkProbe quality;
 
     ProbeSet(AgentConfig config, SimulatedFaults faults) {
         runner = new ProbeRunner(config.boxId(), Duration.ofMillis(config.probeTimeoutMs()));
@@ -50,6 +54,7 @@ final class ProbeSet implements AutoCloseable {
             microphones = runner.add(new SimulatedMicrophoneProbe(sim.microphones(), sim.flakyMicrophone(), faults,
                     System::currentTimeMillis, seeds.nextLong()));
             network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
+            quality = null;
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
         } else {
             cameras = null;
@@ -59,8 +64,16 @@ final class ProbeSet implements AutoCloseable {
                     mics.inputs().size(), config.probeTimeoutMs())));
             // The connect timeout stays under the probe timeout, so a black-holed target reads as
             // "unreachable" rather than turning the whole network probe into a timeout.
-            network = runner.add(LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
-                    Duration.ofMillis(config.probeTimeoutMs() * 3L / 4)));
+            LinkNetworkProbe link = LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
+                    Duration.ofMillis(config.probeTimeoutMs() * 3L / 4));
+            if (config.controller() != null || config.ntp() != null) {
+                quality = new QualityNetworkProbe(link, new NetworkChecks(config.boxId(), config.broker().password(),
+                        config.controller(), config.ntp()).start());
+                network = runner.add(quality);
+            } else {
+                quality = null;
+                network = runner.add(link);
+            }
             stream = null;
         }
         system = runner.add(SystemProbe.ofHost(config.dataDir()));
@@ -78,6 +91,13 @@ final class ProbeSet implements AutoCloseable {
                 last(system), last(stream));
     }
 
+    /** Runs the periodic network checks now, waiting at most {@code maxWait}; then a round shows them. */
+    void refreshNetworkChecks(Duration maxWait) {
+        if (quality != null) {
+            quality.refresh(maxWait);
+        }
+    }
+
     Map<String, Capability> capabilities() {
         return Map.copyOf(capabilities);
     }
@@ -89,5 +109,8 @@ final class ProbeSet implements AutoCloseable {
     @Override
     public void close() {
         runner.close();
+        if (quality != null) {
+            quality.close();
+        }
     }
 }

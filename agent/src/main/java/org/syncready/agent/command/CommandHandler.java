@@ -30,7 +30,7 @@ import org.syncready.protocol.SystemStatus;
  * <ul>
  *   <li>{@code rebirth}: publishes birth and status again.</li>
  *   <li>{@code reprobe}: probes now, publishes the status, replies with it.</li>
- *   <li>{@code selftest}: probes now and replies with one report: a check per device, network,
+ *   <li>{@code selftest}: runs the periodic network checks now (bounded wait), probes and replies with one report: a check per device, network,
  *       stream and system, each with its state and {@code passed}; the report {@code passed} only
  *       when every check did.</li>
  *   <li>{@code restart-agent}: replies ok, then calls the exit hook with {@link #RESTART_EXIT_CODE}
@@ -96,7 +96,7 @@ public final class CommandHandler {
     }
 
     private void selftest(IncomingCommand command, long started) {
-        Snapshot snapshot = target.probeNow();
+        Snapshot snapshot = target.probeThoroughly();
         target.publishStatus();
         ObjectNode report = report(snapshot);
         report.put("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -146,6 +146,10 @@ public final class CommandHandler {
         ObjectNode net = check(checks, failed, "network", n.iface() == null ? "uplink" : n.iface(), netState, netError);
         net.put("link", n.link());
         putIfPresent(net, "rttMs", n.rttMs());
+        putIfPresent(net, "jitterMs", n.jitterMs());
+        putIfPresent(net, "lossPct", n.lossPct());
+        putIfPresent(net, "uplinkKbps", n.uplinkKbps());
+        putIfPresent(net, "ntpOffsetMs", n.ntpOffsetMs());
         ArrayNode targets = net.putArray("targets");
         for (NetworkTarget t : n.targets()) {
             targets.add(mapper.valueToTree(t));
