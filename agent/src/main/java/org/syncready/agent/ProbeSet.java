@@ -15,6 +15,7 @@ import org.syncready.agent.probe.ProbeRunner;
 import org.syncready.agent.probe.Snapshot;
 import org.syncready.agent.probe.SystemProbe;
 import org.syncready.agent.sim.SimulatedCameraProbe;
+import org.syncready.agent.stream.FfmpegStreamProbe;
 import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.agent.sim.SimulatedMicrophoneProbe;
 import org.syncready.agent.sim.SimulatedNetworkProbe;
@@ -74,14 +75,16 @@ final class ProbeSet implements AutoCloseable {
                 quality = null;
                 network = runner.add(link);
             }
-            stream = null;
+            stream = config.stream() == null ? null : runner.add(new FfmpegStreamProbe(config.stream(),
+                    Duration.ofMillis(config.probeTimeoutMs() / 2), System::currentTimeMillis));
         }
         system = runner.add(SystemProbe.ofHost(config.dataDir()));
         capabilities.put("camera", cameras == null ? new Capability(false, NOT_YET) : cameras.probe().capability());
         capabilities.put("microphone", microphones == null ? new Capability(false, NOT_YET) : microphones.probe().capability());
         capabilities.put("network", network.probe().capability());
         capabilities.put("system", system.probe().capability());
-        capabilities.put("stream", stream == null ? new Capability(false, NOT_YET) : stream.probe().capability());
+        capabilities.put("stream", stream == null ? new Capability(false, config.probes().mode() == AgentConfig.ProbeMode.REAL
+                ? "no stream configured (agent.yaml stream:)" : NOT_YET) : stream.probe().capability());
     }
 
     /** One round of every probe; blocks at most the probe timeout. */
