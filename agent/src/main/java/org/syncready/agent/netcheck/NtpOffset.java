@@ -6,7 +6,10 @@ import java.time.Duration;
 import org.apache.commons.net.ntp.NTPUDPClient;
 import org.apache.commons.net.ntp.TimeInfo;
 
-/** The box clock's offset from an NTP server (positive: the server is ahead), one SNTP exchange. */
+/**
+ * The box clock minus an NTP server's time (positive: the box is ahead), as PROTOCOL.md defines
+ * {@code ntpOffsetMs}; one SNTP exchange. (commons-net's offset has the opposite sign.)
+ */
 public final class NtpOffset {
     private final String server;
     private final int port;
@@ -33,7 +36,7 @@ public final class NtpOffset {
                 throw new IOException("NTP server " + server + " is not synchronised (stratum "
                         + info.getMessage().getStratum() + ")");
             }
-            return offset;
+            return -offset;
         } finally {
             client.close();
         }

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class NtpOffsetTest {
     @Test
-    void measuresAServerAheadAndBehind() throws Exception {
+    void measuresTheBoxClockMinusServerTime() throws Exception {
         try (TestNtpServer ahead = new TestNtpServer(5_000, 2); TestNtpServer behind = new TestNtpServer(-2_500, 2)) {
-            assertEquals(5_000, new NtpOffset("127.0.0.1", ahead.port(), Duration.ofSeconds(2)).measureMs(), 100);
-            assertEquals(-2_500, new NtpOffset("127.0.0.1", behind.port(), Duration.ofSeconds(2)).measureMs(), 100);
+            // A server 5 s ahead means the box is 5 s behind: ntpOffsetMs -5000.
+            assertEquals(-5_000, new NtpOffset("127.0.0.1", ahead.port(), Duration.ofSeconds(2)).measureMs(), 100);
+            assertEquals(2_500, new NtpOffset("127.0.0.1", behind.port(), Duration.ofSeconds(2)).measureMs(), 100);
         }
     }
 
