@@ -29,7 +29,12 @@ final class TestSpeedtestSink implements AutoCloseable {
                 }
             }
             double ms = (System.nanoTime() - start) / 1e6;
-            int status = !expected.equals(ex.getRequestHeaders().getFirst("Authorization")) ? 401
+            boolean authorized = expected.equals(ex.getRequestHeaders().getFirst("Authorization"));
+            if (!authorized) {
+                // As the controller does: the challenge that makes HttpURLConnection refuse to stream a retry.
+                ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"syncready\"");
+            }
+            int status = !authorized ? 401
                     : forceStatus != 0 ? forceStatus : 200;
             byte[] body = (status == 200 ? "{\"bytes\":" + bytes + ",\"ms\":" + ms + "}" : "{\"error\":\"x\"}")
                     .getBytes(StandardCharsets.UTF_8);
