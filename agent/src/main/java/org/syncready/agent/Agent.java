@@ -300,6 +300,11 @@ public final class Agent {
         }
 
         @Override
+        public Optional<String> networkCheckErrors() {
+            return Optional.ofNullable(probes.networkCheckErrors());
+        }
+
+        @Override
         public Optional<StatusMessage> publishStatus() {
             return await(reporter.publishStatus()).flatMap(s -> s);
         }

@@ -101,6 +101,11 @@ final class ProbeSet implements AutoCloseable {
         }
     }
 
+    /** Errors of the latest network checks, or null. */
+    String networkCheckErrors() {
+        return quality == null ? null : quality.checkErrors();
+    }
+
     Map<String, Capability> capabilities() {
         return Map.copyOf(capabilities);
     }

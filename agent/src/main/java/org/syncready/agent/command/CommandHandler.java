@@ -145,6 +145,8 @@ public final class CommandHandler {
                 + n.targets().stream().filter(t -> !t.reachable()).map(t -> t.name() + " (" + t.error() + ")").toList();
         ObjectNode net = check(checks, failed, "network", n.iface() == null ? "uplink" : n.iface(), netState, netError);
         net.put("link", n.link());
+        // Informational: whether loss or a slow uplink matters is the controller's readiness call.
+        target.networkCheckErrors().ifPresent(e -> net.put("checkErrors", e));
         putIfPresent(net, "rttMs", n.rttMs());
         putIfPresent(net, "jitterMs", n.jitterMs());
         putIfPresent(net, "lossPct", n.lossPct());

@@ -20,6 +20,11 @@ public interface CommandTarget {
         return probeNow();
     }
 
+    /** Why the latest echo, speed-test or NTP check failed, for the self-test report; empty when none did. */
+    default Optional<String> networkCheckErrors() {
+        return Optional.empty();
+    }
+
     /** Publishes the latest status; empty when it could not be sent. */
     Optional<StatusMessage> publishStatus();
 
