@@ -73,10 +73,11 @@ public final class JavaSoundCapture implements AudioCapture {
 
     private static Mixer find(String device) {
         String wanted = device.toLowerCase(Locale.ROOT);
-        String plug = wanted.startsWith("hw:") ? "[plug" + wanted + "]" : null;
+        boolean alsaHw = wanted.startsWith("hw:");
         for (Mixer.Info info : AudioSystem.getMixerInfo()) {
             String name = info.getName().toLowerCase(Locale.ROOT);
-            if (plug != null ? name.contains(plug) : name.contains(wanted)) {
+            // The JDK names ALSA mixers "<card> [plughw:C,D]" (or [hw:C,D] when told not to use plughw).
+            if (alsaHw ? name.contains("[plug" + wanted + "]") || name.contains("[" + wanted + "]") : name.contains(wanted)) {
                 Mixer mixer = AudioSystem.getMixer(info);
                 if (mixer.getTargetLineInfo(new DataLine.Info(TargetDataLine.class, null)).length > 0) {
                     return mixer;
