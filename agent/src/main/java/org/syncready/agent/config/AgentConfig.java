@@ -399,7 +399,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private List<Camera> cameras = Simulation.DEFAULT.cameras();
         private List<Microphone> microphones = Simulation.DEFAULT.microphones();
         private FlakyMicrophone flakyMicrophone;
-        private Microphones microphones2;
+        private Microphones audio;
         private ControllerLink controller;
         private Ntp ntp;
         private Stream stream;
@@ -428,7 +428,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             cameras = c.simulation.cameras();
             microphones = c.simulation.microphones();
             flakyMicrophone = c.simulation.flakyMicrophone();
-            microphones2 = c.microphones;
+            audio = c.microphones;
             controller = c.controller;
             ntp = c.ntp;
             stream = c.stream;
@@ -527,7 +527,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
 
         /** Real microphone settings (the simulated ones are {@link #microphones(List)}). */
         public Builder audio(Microphones v) {
-            microphones2 = v;
+            audio = v;
             return this;
         }
 
@@ -550,7 +550,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
-                    new Simulation(cameras, microphones, flakyMicrophone), microphones2, controller, ntp, stream);
+                    new Simulation(cameras, microphones, flakyMicrophone), audio, controller, ntp, stream);
         }
     }
 }
