@@ -60,6 +60,11 @@ public final class Agent {
     private static final long PUBLISH_WAIT_MS = 5_000;
     /** The longest a selftest waits for deep camera checks (each has its own, shorter, hard timeout). */
     private static final long SELFTEST_DEEP_WAIT_S = 120;
+    /**
+     * How long a self-test waits for the echo, uplink and NTP checks: the controller waits 10 s for
+     * the whole answer. A check that takes longer (a slow uplink) shows in the next status instead.
+     */
+    private static final java.time.Duration SELFTEST_NETWORK_WAIT = java.time.Duration.ofSeconds(5);
 
     /** agent.yaml's settings; {@link #config} is them with the applied configuration's agent settings on top. */
     private final AgentConfig base;
@@ -399,6 +404,17 @@ public final class Agent {
         @Override
         public Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
             return selftestDeepChecks;
+        }
+
+        @Override
+        public Snapshot probeThoroughly() {
+            probes.refreshNetworkChecks(SELFTEST_NETWORK_WAIT);
+            return probeNow();
+        }
+
+        @Override
+        public Optional<String> networkCheckErrors() {
+            return Optional.ofNullable(probes.networkCheckErrors());
         }
 
         @Override

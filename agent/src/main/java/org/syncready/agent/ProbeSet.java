@@ -8,7 +8,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.camera.RealCameraProbe;
+import org.syncready.agent.audio.CaptureMicrophoneProbe;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.netcheck.NetworkChecks;
+import org.syncready.agent.netcheck.QualityNetworkProbe;
 import org.syncready.agent.probe.LinkNetworkProbe;
 import org.syncready.agent.probe.ProbeResult;
 import org.syncready.agent.probe.ProbeRunner;
@@ -19,6 +22,7 @@ import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.agent.sim.SimulatedMicrophoneProbe;
 import org.syncready.agent.sim.SimulatedNetworkProbe;
 import org.syncready.agent.sim.SimulatedStreamProbe;
+import org.syncready.agent.stream.FfmpegStreamProbe;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.Capability;
 import org.syncready.protocol.MicrophoneStatus;
@@ -41,6 +45,8 @@ final class ProbeSet implements AutoCloseable {
     private final ProbeRunner.Slot<StreamStatus> stream;
     private final Map<String, Capability> capabilities = new LinkedHashMap<>();
     private RealCameraProbe realCameras;
+    /** The network probe with its periodic checks, when a controller or NTP server is configured. */
+    private final QualityNetworkProbe quality;
 
     ProbeSet(AgentConfig config, SimulatedFaults faults) {
         runner = new ProbeRunner(config.boxId(), Duration.ofMillis(config.probeTimeoutMs()));
@@ -53,24 +59,38 @@ final class ProbeSet implements AutoCloseable {
             microphones = runner.add(new SimulatedMicrophoneProbe(sim.microphones(), sim.flakyMicrophone(), faults,
                     System::currentTimeMillis, seeds.nextLong()));
             network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
+            quality = null;
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
         } else {
             realCameras = RealCameraProbe.ofHost(config.boxId(), config.cameras(), config.cameraChecks(),
                     Duration.ofMillis(config.probeTimeoutMs() / 2));
             cameras = runner.add(realCameras);
-            microphones = null;
+            CaptureMicrophoneProbe mics = CaptureMicrophoneProbe.ofHost(config.microphones());
+            // Windows are captured one after the other: the timeout covers them all.
+            microphones = runner.add(mics, Duration.ofMillis(CaptureMicrophoneProbe.timeoutMs(config.microphones(),
+                    mics.inputs().size(), config.probeTimeoutMs())));
             // The connect timeout stays under the probe timeout, so a black-holed target reads as
             // "unreachable" rather than turning the whole network probe into a timeout.
-            network = runner.add(LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
-                    Duration.ofMillis(config.probeTimeoutMs() * 3L / 4)));
-            stream = null;
+            LinkNetworkProbe link = LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
+                    Duration.ofMillis(config.probeTimeoutMs() * 3L / 4));
+            if (config.controller() != null || config.ntp() != null) {
+                quality = new QualityNetworkProbe(link, new NetworkChecks(config.boxId(), config.broker().password(),
+                        config.controller(), config.ntp()).start());
+                network = runner.add(quality);
+            } else {
+                quality = null;
+                network = runner.add(link);
+            }
+            stream = config.stream() == null ? null : runner.add(new FfmpegStreamProbe(config.stream(),
+                    Duration.ofMillis(config.probeTimeoutMs() / 2), System::currentTimeMillis));
         }
         system = runner.add(SystemProbe.ofHost(config.dataDir()));
         capabilities.put("camera", cameras == null ? new Capability(false, NOT_YET) : cameras.probe().capability());
         capabilities.put("microphone", microphones == null ? new Capability(false, NOT_YET) : microphones.probe().capability());
         capabilities.put("network", network.probe().capability());
         capabilities.put("system", system.probe().capability());
-        capabilities.put("stream", stream == null ? new Capability(false, NOT_YET) : stream.probe().capability());
+        capabilities.put("stream", stream == null ? new Capability(false, config.probes().mode() == AgentConfig.ProbeMode.REAL
+                ? "no stream configured (agent.yaml stream:)" : NOT_YET) : stream.probe().capability());
     }
 
     /** One round of every probe; blocks at most the probe timeout. */
@@ -78,6 +98,18 @@ final class ProbeSet implements AutoCloseable {
         runner.runAll();
         return Snapshot.of(System.currentTimeMillis(), last(cameras), last(microphones), last(network),
                 last(system), last(stream));
+    }
+
+    /** Runs the periodic network checks now, waiting at most {@code maxWait}; then a round shows them. */
+    void refreshNetworkChecks(Duration maxWait) {
+        if (quality != null) {
+            quality.refresh(maxWait);
+        }
+    }
+
+    /** Errors of the latest network checks, or null. */
+    String networkCheckErrors() {
+        return quality == null ? null : quality.checkErrors();
     }
 
     Map<String, Capability> capabilities() {
@@ -98,6 +130,9 @@ final class ProbeSet implements AutoCloseable {
         runner.close();
         if (realCameras != null) {
             realCameras.close();
+        }
+        if (quality != null) {
+            quality.close();
         }
     }
 }

@@ -33,6 +33,7 @@ import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.api.RouteGroup;
+import org.syncready.controller.api.SpeedtestRoutes;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
@@ -46,6 +47,7 @@ import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
 import org.syncready.controller.rollout.ConfigSigner;
 import org.syncready.controller.rollout.Rollouts;
+import org.syncready.controller.netcheck.EchoResponder;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.HistoryStore;
 import org.syncready.controller.store.StatusWriter;
@@ -82,6 +84,7 @@ public final class Controller implements AutoCloseable {
     private Rollouts rollouts;
     private Vertx vertx;
     private HttpApiVerticle api;
+    private EchoResponder echo;
     private ScheduledExecutorService housekeeping;
     private DemoFleet demoFleet;
     private SessionStore sessions;
@@ -163,6 +166,9 @@ public final class Controller implements AutoCloseable {
                 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
 
+        echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
+                EchoResponder.Limits.DEFAULT);
+
         vertx = Vertx.vertx();
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
@@ -171,7 +177,8 @@ public final class Controller implements AutoCloseable {
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts),
-                new AuditRoutes(audit));
+                new AuditRoutes(audit),
+                new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -184,8 +191,8 @@ public final class Controller implements AutoCloseable {
             }
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
-        log.info("controller ready in {} ms: http://{}:{} mqtt {} data {}", (System.nanoTime() - started) / 1_000_000,
-                config.bindAddress(), api.actualPort(), brokerUri, dataDir);
+        log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
+                config.bindAddress(), api.actualPort(), brokerUri, echo.port(), dataDir);
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
@@ -221,6 +228,11 @@ public final class Controller implements AutoCloseable {
 
     public int httpPort() {
         return api.actualPort();
+    }
+
+    /** The UDP echo service's port (differs from the configured one when that was 0). */
+    public int echoPort() {
+        return echo.port();
     }
 
     public String brokerUri() {
@@ -271,6 +283,9 @@ public final class Controller implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("Vert.x did not close cleanly: {}", e.toString());
             }
+        }
+        if (echo != null) {
+            echo.close();
         }
         if (housekeeping != null) {
             housekeeping.shutdownNow();

@@ -14,13 +14,15 @@ import java.time.ZoneId;
  *                       (tests move it); null means the system clock
  * @param zone           the bureau's time zone; null means Asia/Shanghai
  * @param readinessRules readiness rules file; null means the packaged defaults
+ * @param echoPort       the UDP echo service's port (0: a free one)
  */
 public record ControllerConfig(Path dataDir, String bindAddress, int httpPort, int mqttPort,
                                String brokerUri, String brokerUsername, String brokerPassword,
                                String ingestGroup, int rawRetentionHours, boolean demo, Path demoAgentJar,
-                               Path profilesDir, Clock clock, ZoneId zone, Path readinessRules) {
+                               Path profilesDir, Clock clock, ZoneId zone, Path readinessRules, int echoPort) {
 
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+    public static final int DEFAULT_ECHO_PORT = 7947;
 
     public ControllerConfig {
         clock = clock == null ? Clock.systemUTC() : clock;
@@ -30,27 +32,32 @@ public record ControllerConfig(Path dataDir, String bindAddress, int httpPort, i
     /** Defaults for a controller with its data in {@code dataDir}: embedded broker, loopback, standard ports. */
     public static ControllerConfig defaults(Path dataDir) {
         return new ControllerConfig(dataDir, "127.0.0.1", 8080, 1883, null, null, null, null, 48, false, null,
-                null, null, null, null);
+                null, null, null, null, DEFAULT_ECHO_PORT);
     }
 
     public ControllerConfig withPorts(int http, int mqtt) {
         return new ControllerConfig(dataDir, bindAddress, http, mqtt, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, echoPort);
     }
 
     public ControllerConfig withClock(Clock c) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, c, zone, readinessRules);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, c, zone, readinessRules, echoPort);
     }
 
     public ControllerConfig withProfilesDir(Path dir) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, dir, clock, zone, readinessRules);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, dir, clock, zone, readinessRules, echoPort);
     }
 
     public ControllerConfig withReadinessRules(Path rules) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, rules);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, rules, echoPort);
+    }
+
+    public ControllerConfig withEchoPort(int port) {
+        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, port);
     }
 
     public boolean embeddedBroker() {

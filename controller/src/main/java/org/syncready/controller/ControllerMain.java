@@ -29,6 +29,10 @@ public final class ControllerMain implements Callable<Integer> {
     @Option(names = "--mqtt-port", defaultValue = "${env:SYNCREADY_MQTT_PORT:-1883}", description = "Embedded broker port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int mqttPort;
 
+    @Option(names = "--echo-port", defaultValue = "${env:SYNCREADY_ECHO_PORT:-7947}",
+            description = "UDP port of the network-check echo service; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int echoPort;
+
     @Option(names = "--broker", defaultValue = "${env:SYNCREADY_BROKER}",
             description = "External broker, e.g. mqtt://broker:1883, instead of the embedded one.")
     String broker;
@@ -73,6 +77,9 @@ public final class ControllerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (echoPort < 0 || echoPort > 65535) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--echo-port must be 0..65535");
+        }
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
         }
@@ -85,7 +92,8 @@ public final class ControllerMain implements Callable<Integer> {
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules);
+                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
+                echoPort);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -59,7 +59,7 @@ class ReadinessScenarioTest {
 
     @Test
     void aMorningFromT30ToClass() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, 0).withClock(clock)
+        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, 0).withEchoPort(0).withClock(clock)
                 .withReadinessRules(rulesWithSelftestTimeout(3)));
         post("/api/v1/schools", "{\"id\":\"county-1\",\"nameZh\":\"县一小\",\"nameEn\":\"County No.1\"}");
         post("/api/v1/schools", "{\"id\":\"hexi\",\"nameZh\":\"河西小学\",\"nameEn\":\"Hexi\"}");

@@ -219,7 +219,7 @@ class RolloutEndToEndTest {
 
     /** {@code realSchedule}: the controller's own schedule guards rollouts; else the test's map does. */
     private void start(Path catalogue, boolean realSchedule) throws Exception {
-        ControllerConfig config = ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withClock(clock);
+        ControllerConfig config = ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withEchoPort(0).withClock(clock);
         if (catalogue != null) {
             config = config.withProfilesDir(catalogue);
         }

@@ -35,6 +35,17 @@ class MessageCodecTest {
     }
 
     @Test
+    void streamTargetReachabilityRoundTripsAndIsLeftOutWhenUnknown() throws Exception {
+        StatusMessage base = status("box-1", 8);
+        StatusMessage unreachable = new StatusMessage(base.v(), base.boxId(), base.ts(), base.bootId(), base.seq(),
+                base.intervalS(), base.cameras(), base.microphones(), base.network(), base.system(),
+                new StreamStatus(false, "rtmp://stream.example/live", 0, 3L, "stream server stream.example:1935 not reachable", false));
+        assertEquals(unreachable, codec.decode(statusTopic, codec.encode(unreachable)));
+        String json = new String(codec.encode(base), StandardCharsets.UTF_8);
+        assertTrue(!json.contains("targetReachable"), json);
+    }
+
+    @Test
     void unknownFieldsAreIgnoredSoEitherSideMayAddFields() throws Exception {
         String json = new String(codec.encode(status("box-1", 1)), StandardCharsets.UTF_8)
                 .replaceFirst("\\{", "{\"futureField\":{\"x\":1},");

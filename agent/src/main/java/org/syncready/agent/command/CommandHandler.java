@@ -31,7 +31,7 @@ import org.syncready.protocol.SystemStatus;
  * <ul>
  *   <li>{@code rebirth}: publishes birth and status again.</li>
  *   <li>{@code reprobe}: probes now, publishes the status, replies with it.</li>
- *   <li>{@code selftest}: probes now and replies with one report: a check per device, network,
+ *   <li>{@code selftest}: runs the periodic network checks now (bounded wait), probes and replies with one report: a check per device, network,
  *       stream and system, each with its state and {@code passed}; the report {@code passed} only
  *       when every check did.</li>
  *   <li>{@code restart-agent}: replies ok, then calls the exit hook with {@link #RESTART_EXIT_CODE}
@@ -98,7 +98,7 @@ public final class CommandHandler {
 
     private void selftest(IncomingCommand command, long started) {
         Map<String, FfmpegDeepCheck.Result> deep = target.cameraDeepChecks();
-        Snapshot snapshot = target.probeNow();
+        Snapshot snapshot = target.probeThoroughly();
         target.publishStatus();
         ObjectNode report = report(snapshot, deep);
         report.put("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -182,7 +182,13 @@ public final class CommandHandler {
                 + n.targets().stream().filter(t -> !t.reachable()).map(t -> t.name() + " (" + t.error() + ")").toList();
         ObjectNode net = check(checks, failed, "network", n.iface() == null ? "uplink" : n.iface(), netState, netError);
         net.put("link", n.link());
+        // Informational: whether loss or a slow uplink matters is the controller's readiness call.
+        target.networkCheckErrors().ifPresent(e -> net.put("checkErrors", e));
         putIfPresent(net, "rttMs", n.rttMs());
+        putIfPresent(net, "jitterMs", n.jitterMs());
+        putIfPresent(net, "lossPct", n.lossPct());
+        putIfPresent(net, "uplinkKbps", n.uplinkKbps());
+        putIfPresent(net, "ntpOffsetMs", n.ntpOffsetMs());
         ArrayNode targets = net.putArray("targets");
         for (NetworkTarget t : n.targets()) {
             targets.add(mapper.valueToTree(t));

@@ -22,6 +22,19 @@ public interface CommandTarget {
     /** Runs every probe now, makes the result the latest status, and returns it. Blocks up to the probe timeout. */
     Snapshot probeNow();
 
+    /**
+     * Like {@link #probeNow()}, but first runs the checks that otherwise run only every few minutes
+     * (echo burst, uplink test, NTP), waiting for them a bounded time.
+     */
+    default Snapshot probeThoroughly() {
+        return probeNow();
+    }
+
+    /** Why the latest echo, speed-test or NTP check failed, for the self-test report; empty when none did. */
+    default Optional<String> networkCheckErrors() {
+        return Optional.empty();
+    }
+
     /** Publishes the latest status; empty when it could not be sent. */
     Optional<StatusMessage> publishStatus();
 

@@ -31,11 +31,16 @@ import org.syncready.protocol.CameraRole;
  * @param cameras         the box's real cameras (used only in real mode)
  * @param cameraChecks    how real cameras are checked
  * @param configApply     how signed configurations from the controller are checked and applied
+ * @param microphones     real microphone capture settings
+ * @param controller      the controller's echo and speedtest services; null: no echo/uplink measurement
+ * @param ntp             the NTP server the clock offset is measured against; null: not measured
+ * @param stream          how this box model pushes its class stream; null: no stream probe
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
-                          List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply) {
+                          List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
+                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -62,6 +67,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         unique(cameras.stream().map(CameraSource::id).toList(), "cameras", "id");
         cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
         configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
+        microphones = microphones == null ? Microphones.DEFAULT : microphones;
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
@@ -235,6 +241,144 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         }
     }
 
+    /**
+     * Real microphones.
+     *
+     * @param windowMs         capture window per microphone and round (100..5000)
+     * @param silenceFloorDbfs a window whose peak stays below this is silent (-120..0)
+     * @param clippingShare    share of samples at full scale above which a window is clipping (0..1)
+     * @param alsaRoot         where ALSA lists its devices, normally /proc/asound
+     * @param devices          the microphones to probe; empty means every capture device found
+     */
+    public record Microphones(int windowMs, double silenceFloorDbfs, double clippingShare, Path alsaRoot,
+                              List<AudioInput> devices) {
+        public static final Microphones DEFAULT = new Microphones(1000, -60, 0.001, Path.of("/proc/asound"), List.of());
+
+        public Microphones {
+            ConfigException.range("microphones.windowMs", windowMs, 100, 5000);
+            decimalRange("microphones.silenceFloorDbfs", silenceFloorDbfs, -120, 0);
+            decimalRange("microphones.clippingShare", clippingShare, 0, 1);
+            alsaRoot = alsaRoot == null ? Path.of("/proc/asound") : alsaRoot;
+            devices = devices == null ? List.of() : List.copyOf(devices);
+            unique(devices.stream().map(AudioInput::id).toList(), "microphones.devices", "id");
+        }
+    }
+
+    /** @param device an ALSA name ({@code hw:1,0}) or part of a Java Sound mixer's name */
+    public record AudioInput(String id, String role, String device) {
+        public AudioInput {
+            deviceId(id, "microphones.devices[].id");
+            role = role == null || role.isBlank() ? "room" : role;
+            if (device == null || device.isBlank()) {
+                throw ConfigException.missing("microphones.devices[].device");
+            }
+        }
+    }
+
+    /**
+     * The controller's network-check services.
+     *
+     * @param url             the controller's HTTP base URL, e.g. {@code http://controller:8080}
+     * @param echoHost        the UDP echo service's host; null means the host of {@code url}
+     * @param echoPort        the UDP echo service's port
+     * @param echoIntervalS   seconds between echo bursts (10..3600); a self-test runs one at once
+     * @param echoCount       packets per burst (5..500)
+     * @param echoSpacingMs   ms between packets of a burst (5..1000)
+     * @param uplinkIntervalS seconds between uplink tests (60..86400); a self-test runs one at once
+     * @param uplinkBytes     bytes uploaded per uplink test (64 KiB..4 MiB)
+     */
+    public record ControllerLink(String url, String echoHost, int echoPort, int echoIntervalS, int echoCount,
+                                 int echoSpacingMs, int uplinkIntervalS, int uplinkBytes) {
+        public ControllerLink {
+            if (url == null || url.isBlank()) {
+                throw ConfigException.missing("controller.url");
+            }
+            try {
+                URI u = new URI(url);
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new ConfigException("controller.url", "must look like http://host:port, was '" + url + "'");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException("controller.url", "must look like http://host:port, was '" + url + "'");
+            }
+            ConfigException.range("controller.echoPort", echoPort, 1, 65535);
+            ConfigException.range("controller.echoIntervalS", echoIntervalS, 10, 3600);
+            ConfigException.range("controller.echoCount", echoCount, 5, 500);
+            ConfigException.range("controller.echoSpacingMs", echoSpacingMs, 5, 1000);
+            ConfigException.range("controller.uplinkIntervalS", uplinkIntervalS, 60, 86_400);
+            ConfigException.range("controller.uplinkBytes", uplinkBytes, 64 * 1024, 4 * 1024 * 1024);
+        }
+
+        /** The echo host: configured, or the HTTP URL's host. */
+        public String echoHostOrUrlHost() {
+            return echoHost != null ? echoHost : URI.create(url).getHost();
+        }
+    }
+
+    /** @param server NTP server host; @param intervalS seconds between measurements (60..86400) */
+    public record Ntp(String server, int port, int intervalS, int timeoutMs) {
+        public Ntp {
+            if (server == null || server.isBlank()) {
+                throw ConfigException.missing("ntp.server");
+            }
+            ConfigException.range("ntp.port", port, 1, 65535);
+            ConfigException.range("ntp.intervalS", intervalS, 60, 86_400);
+            ConfigException.range("ntp.timeoutMs", timeoutMs, 100, 10_000);
+        }
+    }
+
+    /** Stream encoders the agent can read. */
+    public enum Encoder {
+        /** An ffmpeg process started with {@code -progress FILE}. */
+        FFMPEG;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * How this box pushes its class stream.
+     *
+     * @param encoder      which encoder's statistics to read
+     * @param target       the URL pushed to (credentials are never reported)
+     * @param progressFile where the encoder writes its progress
+     * @param staleAfterS  progress older than this means the encoder is not running (2..600)
+     */
+    public record Stream(Encoder encoder, String target, Path progressFile, int staleAfterS) {
+        public Stream {
+            Objects.requireNonNull(encoder, "stream.encoder");
+            if (target == null || target.isBlank()) {
+                throw ConfigException.missing("stream.target");
+            }
+            try {
+                URI u = new URI(target);
+                if (u.getScheme() == null || u.getHost() == null) {
+                    throw new ConfigException("stream.target", "must be a URL like rtmp://host/app/key");
+                }
+            } catch (URISyntaxException e) {
+                throw new ConfigException("stream.target", "must be a URL like rtmp://host/app/key");
+            }
+            if (progressFile == null) {
+                throw ConfigException.missing("stream.progressFile");
+            }
+            ConfigException.range("stream.staleAfterS", staleAfterS, 2, 600);
+        }
+
+        /** Never prints the target: it may carry credentials. */
+        @Override
+        public String toString() {
+            return "Stream[encoder=" + encoder + ", progressFile=" + progressFile + ", staleAfterS=" + staleAfterS + "]";
+        }
+    }
+
+    private static void decimalRange(String field, double v, double min, double max) {
+        if (Double.isNaN(v) || v < min || v > max) {
+            throw new ConfigException(field, "must be between " + min + " and " + max + ", was " + v);
+        }
+    }
+
     private static String textOr(String value, String field, String fallback) {
         if (value == null) {
             return fallback;
@@ -285,6 +429,10 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private List<CameraSource> realCameras = List.of();
         private CameraChecks cameraChecks = CameraChecks.DEFAULT;
         private ConfigApply configApply;
+        private Microphones audio;
+        private ControllerLink controller;
+        private Ntp ntp;
+        private Stream stream;
 
         private Builder(String boxId, String brokerUri, String password) {
             this.boxId = boxId;
@@ -313,6 +461,10 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             realCameras = c.cameras;
             cameraChecks = c.cameraChecks;
             configApply = c.configApply;
+            audio = c.microphones;
+            controller = c.controller;
+            ntp = c.ntp;
+            stream = c.stream;
         }
 
         public Builder boxId(String v) {
@@ -423,11 +575,33 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        /** Real microphone settings (the simulated ones are {@link #microphones(List)}). */
+        public Builder audio(Microphones v) {
+            audio = v;
+            return this;
+        }
+
+        public Builder controller(ControllerLink v) {
+            controller = v;
+            return this;
+        }
+
+        public Builder ntp(Ntp v) {
+            ntp = v;
+            return this;
+        }
+
+        public Builder stream(Stream v) {
+            stream = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
-                    new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks, configApply);
+                    new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks, configApply,
+                    audio, controller, ntp, stream);
         }
     }
 }

@@ -183,7 +183,7 @@ public final class ConfigLoader {
     private static AgentConfig read(Fields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
                 "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks",
-                "controllerKeys", "applyHook");
+                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream");
         String boxId = f.text("boxId");
         if (boxId == null) {
             throw ConfigException.missing("boxId");
@@ -206,7 +206,48 @@ public final class ConfigLoader {
                 f.has("simulation") ? readSimulation(f.object("simulation")) : null,
                 readCameras(f, baseDir), f.has("cameraChecks") ? readCameraChecks(f.object("cameraChecks")) : null,
                 new AgentConfig.ConfigApply(f.texts("controllerKeys"),
-                        f.text("applyHook") == null ? null : baseDir.resolve(f.text("applyHook"))));
+                        f.text("applyHook") == null ? null : baseDir.resolve(f.text("applyHook"))),
+                f.has("microphones") ? readMicrophones(f.object("microphones"), baseDir) : null,
+                f.has("controller") ? readController(f.object("controller")) : null,
+                f.has("ntp") ? readNtp(f.object("ntp")) : null,
+                f.has("stream") ? readStream(f.object("stream"), baseDir) : null);
+    }
+
+    private static AgentConfig.Microphones readMicrophones(Fields m, Path baseDir) {
+        m.allow("windowMs", "silenceFloorDbfs", "clippingShare", "alsaRoot", "devices");
+        AgentConfig.Microphones d = AgentConfig.Microphones.DEFAULT;
+        List<AgentConfig.AudioInput> devices = new ArrayList<>();
+        List<Fields> entries = m.objects("devices");
+        for (int i = 0; i < entries.size(); i++) {
+            Fields e = entries.get(i);
+            e.allow("id", "role", "device");
+            devices.add(indexed("microphones.devices", i,
+                    () -> new AgentConfig.AudioInput(e.text("id"), e.text("role"), e.text("device"))));
+        }
+        String alsaRoot = m.text("alsaRoot");
+        return new AgentConfig.Microphones(m.integer("windowMs", d.windowMs()),
+                m.number("silenceFloorDbfs", d.silenceFloorDbfs()), m.number("clippingShare", d.clippingShare()),
+                alsaRoot == null ? null : baseDir.resolve(alsaRoot), devices);
+    }
+
+    private static AgentConfig.ControllerLink readController(Fields c) {
+        c.allow("url", "echoHost", "echoPort", "echoIntervalS", "echoCount", "echoSpacingMs", "uplinkIntervalS", "uplinkBytes");
+        return new AgentConfig.ControllerLink(c.text("url"), c.text("echoHost"), c.integer("echoPort", 7947),
+                c.integer("echoIntervalS", 60), c.integer("echoCount", 50), c.integer("echoSpacingMs", 20),
+                c.integer("uplinkIntervalS", 900), c.integer("uplinkBytes", 1024 * 1024));
+    }
+
+    private static AgentConfig.Ntp readNtp(Fields n) {
+        n.allow("server", "port", "intervalS", "timeoutMs");
+        return new AgentConfig.Ntp(n.text("server"), n.integer("port", 123), n.integer("intervalS", 600),
+                n.integer("timeoutMs", 1000));
+    }
+
+    private static AgentConfig.Stream readStream(Fields s, Path baseDir) {
+        s.allow("encoder", "target", "progressFile", "staleAfterS");
+        String progress = s.text("progressFile");
+        return new AgentConfig.Stream(s.choice("encoder", AgentConfig.Encoder.class, AgentConfig.Encoder.FFMPEG),
+                s.text("target"), progress == null ? null : baseDir.resolve(progress), s.integer("staleAfterS", 10));
     }
 
     private static AgentConfig.Broker readBroker(Fields b, Path baseDir) {

@@ -67,7 +67,8 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
         StreamStatus str = stream == null ? null : stream.value();
         if (stream != null && !stream.ok()) {
             str = str == null ? new StreamStatus(false, null, null, null, staleError(stream))
-                    : new StreamStatus(str.pushing(), str.target(), str.bitrateKbps(), str.droppedFrames(), staleError(stream));
+                    : new StreamStatus(str.pushing(), str.target(), str.bitrateKbps(), str.droppedFrames(), staleError(stream),
+                    str.targetReachable());
         }
         return new Snapshot(at, cams, mics, net, sys, str, errors);
     }

@@ -5,6 +5,8 @@
  * Real probes read Linux's /proc and /sys ({@link org.syncready.agent.probe.SystemProbe},
  * {@link org.syncready.agent.probe.LinkNetworkProbe}); cameras, microphones and the stream are seams
  * ({@link org.syncready.agent.probe.CameraProbe}, {@link org.syncready.agent.probe.MicrophoneProbe},
- * {@link org.syncready.agent.probe.StreamProbe}) with simulated implementations for now.
+ * {@link org.syncready.agent.probe.StreamProbe}) whose real implementations live in their own
+ * packages ({@code audio}, {@code stream}; network quality in {@code netcheck}), next to the
+ * simulated ones in {@code sim}.
  */
 package org.syncready.agent.probe;

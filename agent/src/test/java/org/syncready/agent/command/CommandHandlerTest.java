@@ -169,6 +169,53 @@ class CommandHandlerTest {
     }
 
     @Test
+    void selftestRunsTheNetworkChecksAndReportsTheirErrors() {
+        CommandHandler thorough = new CommandHandler("box-1", new CommandTarget() {
+            @Override
+            public Snapshot probeNow() {
+                events.add("probe");
+                return next;
+            }
+
+            @Override
+            public Snapshot probeThoroughly() {
+                events.add("network checks");
+                return probeNow();
+            }
+
+            @Override
+            public Optional<String> networkCheckErrors() {
+                return Optional.of("speed test refused: the controller does not accept this box's credentials");
+            }
+
+            @Override
+            public Optional<StatusMessage> publishStatus() {
+                return target.publishStatus();
+            }
+
+            @Override
+            public boolean publishBirth() {
+                return true;
+            }
+
+            @Override
+            public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
+                return target.reply(command, ok, result, error);
+            }
+        }, new MessageCodec().mapper(), code -> { });
+        thorough.handle(command("c9", "selftest"));
+        assertEquals(List.of("network checks", "probe", "status", "reply"), events);
+        JsonNode network = null;
+        for (JsonNode check : replies.get(0).result().get("checks")) {
+            if (check.get("type").asText().equals("network")) {
+                network = check;
+            }
+        }
+        assertTrue(network.get("checkErrors").asText().contains("credentials"), String.valueOf(network));
+        assertTrue(network.get("passed").booleanValue(), "informational: loss and uplink are judged by the controller");
+    }
+
+    @Test
     void aFailingCommandIsAnsweredNotThrown() {
         CommandHandler broken = new CommandHandler("box-1", new CommandTarget() {
             @Override

@@ -150,7 +150,9 @@ class ConfigApplierTest {
         hook.toFile().setExecutable(true);
         AgentConfig hooked = new AgentConfig(config.boxId(), config.broker(), config.model(), config.firmwareVersion(),
                 config.statusIntervalS(), config.probeIntervalS(), config.probeTimeoutMs(), config.dataDir(), config.probes(),
-                config.network(), config.simulation(), config.cameras(), config.cameraChecks(), new AgentConfig.ConfigApply(config.configApply().controllerKeys(), hook));
+                config.network(), config.simulation(), config.cameras(), config.cameraChecks(),
+                new AgentConfig.ConfigApply(config.configApply().controllerKeys(), hook), config.microphones(), config.controller(),
+                config.ntp(), config.stream());
         ConfigApplier applier = new ConfigApplier(hooked, codec, box);
         applier.onDesired(signed("box-1", 1, body, key));
         assertEquals("1 applied null", box.reports.get(0));

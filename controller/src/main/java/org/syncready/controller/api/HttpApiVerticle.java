@@ -39,7 +39,7 @@ public final class HttpApiVerticle extends VerticleBase {
         ApiContext api = new ApiContext(vertx, json);
         Router router = Router.router(vertx);
         for (RouteGroup group : groups) {
-            group.mountBeforeBody(router, api);
+            group.mountStreaming(router, api);
         }
         router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
         router.get("/metrics").handler(ctx -> ctx.response()

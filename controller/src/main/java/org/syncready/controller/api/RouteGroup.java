@@ -11,9 +11,10 @@ public interface RouteGroup {
     void mount(Router router, ApiContext api);
 
     /**
-     * Routes that must see the request before the shared 64 KiB JSON body handler: uploads that
-     * need a larger limit of their own, or a body read as a stream.
+     * Routes mounted before the API's 64 KiB JSON body handler: uploads that read their body as a
+     * stream (the speed test) or buffer it under a larger limit of their own (timetable import).
+     * Most groups have none.
      */
-    default void mountBeforeBody(Router router, ApiContext api) {
+    default void mountStreaming(Router router, ApiContext api) {
     }
 }

@@ -50,7 +50,7 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     @Override
-    public void mountBeforeBody(Router router, ApiContext api) {
+    public void mountStreaming(Router router, ApiContext api) {
         router.post("/api/v1/sessions/import").handler(BodyHandler.create().setBodyLimit(IMPORT_LIMIT));
     }
 

@@ -143,6 +143,15 @@ public final class FleetRegistry implements BrokerAccess {
         return Optional.of(BrokerPrincipal.box(username));
     }
 
+    /**
+     * The key a box signs its echo packets with: SHA-256 of its secret, i.e. the stored hash itself,
+     * so the secret need not be kept. Empty for an unknown box.
+     */
+    public Optional<byte[]> echoKey(String boxId) {
+        String hash = secretHashes.get(boxId);
+        return hash == null ? Optional.empty() : Optional.of(java.util.HexFormat.of().parseHex(hash));
+    }
+
     public List<School> schools() {
         return schools.values().stream().sorted(Comparator.comparing(School::id)).toList();
     }

@@ -81,6 +81,20 @@ public final class ControllerMetrics {
         registry.counter("syncready.store.write.failures").increment();
     }
 
+    /** One packet at the UDP echo service, by outcome: answered, rate_limited, malformed, unknown_box, bad_signature. */
+    public void echo(String outcome) {
+        Counter.builder("syncready.echo.packets").description("UDP echo packets received, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** One speed-test upload, by outcome (ok, unauthorized, too_large, busy, too_soon, failed), and its bytes. */
+    public void speedtest(String outcome, long bytes) {
+        Counter.builder("syncready.speedtest.uploads").description("Speed-test uploads, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+        Counter.builder("syncready.speedtest.bytes").description("Bytes received by the speed-test sink")
+                .register(registry).increment(bytes);
+    }
+
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }
