@@ -34,27 +34,36 @@ import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
 import org.syncready.protocol.MessageCodec;
+import org.syncready.protocol.StatusMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** See the package comment. Both phases run in this JVM, one after the other, with fresh brokers. */
+/**
+ * See the package comment. Both set-ups run side by side in this JVM, each with its own broker and
+ * simulated fleet; the measured bursts alternate between them (a, b, a, b, ...) so that load from
+ * other processes on a shared machine hits both about equally.
+ */
 public final class IngestBenchmark {
     private static final Logger log = LoggerFactory.getLogger(IngestBenchmark.class);
-    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    /** {@code messages} statuses from {@code boxes} boxes, each with at most {@code window} unacknowledged. */
-    public record Options(int boxes, long messages, int window, Path workDir, Path jfrFile) {
+    /**
+     * {@code messages} statuses per set-up from {@code boxes} boxes, each box with at most
+     * {@code window} unacknowledged, split into {@code rounds} alternating bursts. With {@code jfrPrefix},
+     * each set-up's first measured burst is recorded to {@code <prefix>-broker.jfr} / {@code <prefix>-controller.jfr}.
+     */
+    public record Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix) {
         public Options {
-            if (boxes < 1 || messages < boxes || window < 1) {
-                throw new IllegalArgumentException("need boxes >= 1, messages >= boxes, window >= 1");
+            if (boxes < 1 || messages < boxes || window < 1 || rounds < 1) {
+                throw new IllegalArgumentException("need boxes >= 1, messages >= boxes, window >= 1, rounds >= 1");
             }
         }
     }
 
-    /** One phase's figures; {@code delivered} is what reached the end of the pipe (subscriber or SQLite rows). */
-    public record Phase(String name, long sent, long delivered, double seconds, String detail) {
+    /** One set-up's figures; {@code lost} = statuses sent minus statuses that reached the end of its pipe. */
+    public record Phase(String name, long measured, double seconds, long sent, long delivered, String detail) {
         public double perSecond() {
-            return sent / seconds;
+            return measured / seconds;
         }
 
         public long lost() {
@@ -62,33 +71,62 @@ public final class IngestBenchmark {
         }
     }
 
-    public record Result(Phase broker, Phase controller, int payloadBytes, boolean liveStateComplete) {
+    public record Result(Phase broker, Phase controller, List<Double> roundRatios, int payloadBytes, int liveStateMismatches) {
         public double ratio() {
             return controller.perSecond() / broker.perSecond();
         }
 
         public boolean lossless() {
-            return broker.lost() == 0 && controller.lost() == 0 && liveStateComplete;
+            return broker.lost() == 0 && controller.lost() == 0 && liveStateMismatches == 0;
         }
     }
 
     private IngestBenchmark() {
     }
 
-    public static Result run(Options options) throws Exception {
-        Files.createDirectories(options.workDir());
-        int payloadBytes = new MessageCodec().encode(StatusFactory.status("sim-00000", "3f2b9c1e-7d4a-4f0e-9b8e-2c6a5d1f0e47",
+    public static int payloadBytes() {
+        return new MessageCodec().encode(StatusFactory.status("sim-00000", "3f2b9c1e-7d4a-4f0e-9b8e-2c6a5d1f0e47",
                 System.currentTimeMillis(), 1234, 10, false)).length;
-        Phase broker = brokerOnly(options);
-        System.gc();
-        ControllerPhase controller = throughController(options);
-        return new Result(broker, controller.phase(), payloadBytes, controller.liveStateComplete());
     }
 
-    private record ControllerPhase(Phase phase, boolean liveStateComplete) {
+    public static Result run(Options o) throws Exception {
+        Files.createDirectories(o.workDir());
+        try (Target broker = brokerOnly(o); Target controller = throughController(o)) {
+            Target[] targets = {broker, controller};
+            long warmup = Math.max(o.boxes(), o.messages() / 10);
+            for (Target t : targets) {
+                t.warmUp(warmup, o.window());
+            }
+            double[][] seconds = new double[2][o.rounds()];
+            long perRound = o.messages() / o.rounds();
+            for (int r = 0; r < o.rounds(); r++) {
+                for (int i = 0; i < targets.length; i++) {
+                    Path jfr = r == 0 && o.jfrPrefix() != null
+                            ? Path.of(o.jfrPrefix() + (i == 0 ? "-broker.jfr" : "-controller.jfr")) : null;
+                    seconds[i][r] = targets[i].measure(perRound, o.window(), jfr);
+                }
+            }
+            Thread.sleep(500); // anything late (duplicates, stragglers) arrives before counting
+            List<Double> roundRatios = new ArrayList<>();
+            for (int r = 0; r < o.rounds(); r++) {
+                roundRatios.add(seconds[0][r] / seconds[1][r]);
+            }
+            int mismatches = controller.stateMismatches();
+            return new Result(broker.phase(perRound * o.rounds(), sum(seconds[0])),
+                    controller.phase(perRound * o.rounds(), sum(seconds[1])), roundRatios, payloadBytes(), mismatches);
+        }
     }
 
-    private static Phase brokerOnly(Options o) throws Exception {
+    private static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** (a): the embedded broker, same settings and access control as the controller's, and a counting subscriber. */
+    private static Target brokerOnly(Options o) throws Exception {
         Map<String, String> secrets = new HashMap<>();
         List<BoxCredentials> credentials = new ArrayList<>();
         for (int i = 0; i < o.boxes(); i++) {
@@ -98,115 +136,152 @@ public final class IngestBenchmark {
         }
         String controllerSecret = BoxSecrets.newSecret();
         LongAdder statuses = new LongAdder();
-        EmbeddedBroker broker = EmbeddedBroker.start(o.workDir().resolve("broker-only"),
-                new EmbeddedBroker.Settings("127.0.0.1", 0, 200_000), (clientId, user, password) -> {
+        Path home = o.workDir().resolve("broker-only");
+        deleteTree(home);
+        EmbeddedBroker broker = EmbeddedBroker.start(home, new EmbeddedBroker.Settings("127.0.0.1", 0, 200_000),
+                (clientId, user, password) -> {
                     String pw = new String(password, StandardCharsets.UTF_8);
                     if (user.equals(FleetRegistry.CONTROLLER_CLIENT_PREFIX) && pw.equals(controllerSecret)) {
                         return Optional.of(BrokerPrincipal.controller(clientId));
                     }
                     return pw.equals(secrets.get(user)) && user.equals(clientId) ? Optional.of(BrokerPrincipal.box(user)) : Optional.empty();
                 }, new ControllerMetrics());
-        String uri = "tcp://127.0.0.1:" + broker.port();
-        ControllerMqttClient subscriber = new ControllerMqttClient(new ControllerMqttClient.Endpoint(uri,
-                FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-null", FleetRegistry.CONTROLLER_CLIENT_PREFIX,
-                controllerSecret.getBytes(StandardCharsets.UTF_8)), new MessageCodec());
-        try (broker; subscriber) {
-            // The same client and subscription as the controller's ingest, with a handler that only counts.
+        ControllerMqttClient subscriber = null;
+        try {
+            subscriber = new ControllerMqttClient(new ControllerMqttClient.Endpoint("tcp://127.0.0.1:" + broker.port(),
+                    FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-null", FleetRegistry.CONTROLLER_CLIENT_PREFIX,
+                    controllerSecret.getBytes(StandardCharsets.UTF_8)), new MessageCodec());
+            // The controller's own MQTT client and subscription, with a handler that only counts.
             subscriber.connect(Ingest.filters(null), (topic, message) -> {
                 if (topic.endsWith("/status")) {
                     statuses.increment();
                 }
             });
-            return runLoad("broker + null subscriber", o, broker.port(), credentials, statuses::sum, null).phase();
+            Target t = new Target("(a) broker + null subscriber", broker.port(), credentials, statuses::sum, null,
+                    List.of(subscriber, broker));
+            return t;
+        } catch (Exception | Error e) {
+            if (subscriber != null) {
+                subscriber.close();
+            }
+            broker.close();
+            throw e;
         }
     }
 
-    private static ControllerPhase throughController(Options o) throws Exception {
+    /** (b): the whole controller; delivered = rows in box_status. */
+    private static Target throughController(Options o) throws Exception {
         Path dataDir = o.workDir().resolve("controller");
         deleteTree(dataDir);
-        try (Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0))) {
+        Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0));
+        try {
             int mqttPort = Integer.parseInt(controller.brokerUri().substring(controller.brokerUri().lastIndexOf(':') + 1));
             List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, o.boxes());
-            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("syncready.db").toAbsolutePath())) {
-                LongSupplier rows = () -> countRows(db);
-                Load load = runLoad("controller (decode, state, SQLite)", o, mqttPort, credentials, rows, (sim) -> {
-                    int mismatched = 0;
-                    try {
-                        for (Map.Entry<String, Long> e : sim.lastStatusSeqs().entrySet()) {
-                            Optional<BoxSnapshot> snap = controller.fleet().snapshot(e.getKey());
-                            long seen = snap.map(BoxSnapshot::status).map(s -> s.seq()).orElse(-1L);
-                            if (seen != e.getValue()) {
-                                mismatched++;
-                            }
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return mismatched;
-                });
-                Phase phase = load.phase();
-                return new ControllerPhase(new Phase(phase.name(), phase.sent(), phase.delivered(), phase.seconds(),
-                        phase.detail() + " duplicates=" + (long) controller.metrics().count("syncready.ingest.duplicates")
-                                + " gaps=" + (long) controller.metrics().count("syncready.ingest.gap.messages")),
-                        load.stateMismatches() == 0);
-            }
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("syncready.db").toAbsolutePath());
+            return new Target("(b) controller: decode, state, SQLite", mqttPort, credentials, () -> countRows(db), controller,
+                    List.of(db::close, controller));
+        } catch (Exception | Error e) {
+            controller.close();
+            throw e;
         }
     }
 
-    /** Checks the live state after the load: returns how many boxes' latest status seq does not match. */
-    @FunctionalInterface
-    private interface StateCheck {
-        int mismatches(FleetSimulator sim);
-    }
+    /** One set-up with its own simulated fleet. */
+    private static final class Target implements AutoCloseable {
+        private final String name;
+        private final FleetSimulator sim;
+        private final LongSupplier delivered;
+        private final Controller controller;
+        private final List<AutoCloseable> resources;
 
-    private record Load(Phase phase, int stateMismatches) {
-    }
-
-    private static Load runLoad(String name, Options o, int mqttPort, List<BoxCredentials> credentials,
-                                 LongSupplier delivered, StateCheck stateCheck) throws Exception {
-        FleetSimulator.Settings settings = FleetSimulator.Settings.of("127.0.0.1", mqttPort);
-        try (FleetSimulator sim = FleetSimulator.start(settings)) {
+        Target(String name, int mqttPort, List<BoxCredentials> credentials, LongSupplier delivered, Controller controller,
+               List<AutoCloseable> resources) throws Exception {
+            this.name = name;
+            this.delivered = delivered;
+            this.controller = controller;
+            this.resources = resources;
+            this.sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort));
             int connected = sim.connect(credentials, Duration.ofSeconds(120));
             if (connected != credentials.size()) {
+                sim.close();
                 throw new IllegalStateException(name + ": only " + connected + " of " + credentials.size() + " boxes connected");
             }
-            awaitCount(name + " first statuses", delivered, sim.counters().statusSent());
-            // Warm-up: the same kind of burst, unmeasured, so both phases run JIT-compiled code.
-            long warmup = Math.max(o.boxes(), o.messages() / 10);
-            sim.burst(warmup, o.window(), PHASE_TIMEOUT).get(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            awaitCount(name + " warm-up", delivered, sim.counters().statusSent());
-
-            long base = sim.counters().statusSent();
-            JfrWindow jfr = stateCheck != null && o.jfrFile() != null ? JfrWindow.start() : null;
-            long t0 = System.nanoTime();
-            sim.burst(o.messages(), o.window(), PHASE_TIMEOUT).get(PHASE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            long target = base + o.messages();
-            awaitCount(name, delivered, target);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (jfr != null) {
-                jfr.stop(o.jfrFile());
-            }
-            // Let anything late (duplicates, stragglers) arrive before counting.
-            Thread.sleep(500);
-            long sent = sim.counters().statusSent();
-            long got = delivered.getAsLong();
-            int mismatches = stateCheck == null ? 0 : stateCheck.mismatches(sim);
-            String detail = "acked=" + sim.counters().acked() + " publishFailures=" + sim.counters().publishFailures()
-                    + " connectionsLost=" + sim.counters().connectionsLost()
-                    + (stateCheck == null ? "" : " liveStateMismatches=" + mismatches);
-            log.info("{}: {} statuses in {} s = {} msg/s; delivered {} of {} sent ({})", name, o.messages(),
-                    "%.2f".formatted(seconds), Math.round(o.messages() / seconds), got, sent, detail);
-            return new Load(new Phase(name, o.messages(), o.messages() - Math.max(0, sent - got), seconds, detail), mismatches);
         }
-    }
 
-    private static void awaitCount(String what, LongSupplier count, long target) throws InterruptedException {
-        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-        while (count.getAsLong() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": only " + count.getAsLong() + " of " + target + " arrived in " + PHASE_TIMEOUT);
+        void warmUp(long messages, int window) throws Exception {
+            awaitDelivered(sim.counters().statusSent(), "first statuses");
+            sim.burst(messages, window, TIMEOUT).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            awaitDelivered(sim.counters().statusSent(), "warm-up");
+        }
+
+        /** One measured burst: seconds from its start until its last status reached the end of the pipe. */
+        double measure(long messages, int window, Path jfr) throws Exception {
+            long target = sim.counters().statusSent() + messages;
+            Recording recording = null;
+            if (jfr != null) {
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.start();
             }
-            Thread.sleep(20);
+            long t0 = System.nanoTime();
+            sim.burst(messages, window, TIMEOUT).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            awaitDelivered(target, "burst");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (recording != null) {
+                recording.stop();
+                recording.dump(jfr);
+                recording.close();
+                log.info("JFR recording of {} written to {}", name, jfr.toAbsolutePath());
+            }
+            log.info("{}: {} statuses in {} s = {} msg/s", name, messages, "%.2f".formatted(seconds), Math.round(messages / seconds));
+            return seconds;
+        }
+
+        private void awaitDelivered(long target, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (delivered.getAsLong() < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " " + what + ": only " + delivered.getAsLong() + " of " + target
+                            + " statuses arrived in " + TIMEOUT + " (" + sim.counters() + ")");
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        /** Boxes whose latest status in the controller's live state is not the last one they sent. */
+        int stateMismatches() throws Exception {
+            if (controller == null) {
+                return 0;
+            }
+            int mismatched = 0;
+            for (Map.Entry<String, Long> e : sim.lastStatusSeqs().entrySet()) {
+                long seen = controller.fleet().snapshot(e.getKey()).map(BoxSnapshot::status).map(StatusMessage::seq).orElse(-1L);
+                if (seen != e.getValue()) {
+                    mismatched++;
+                }
+            }
+            return mismatched;
+        }
+
+        Phase phase(long measured, double seconds) {
+            String detail = "acked=" + sim.counters().acked() + " publishFailures=" + sim.counters().publishFailures()
+                    + " connectionsLost=" + sim.counters().connectionsLost();
+            if (controller != null) {
+                detail += " duplicates=" + (long) controller.metrics().count("syncready.ingest.duplicates")
+                        + " gaps=" + (long) controller.metrics().count("syncready.ingest.gap.messages");
+            }
+            return new Phase(name, measured, seconds, sim.counters().statusSent(), delivered.getAsLong(), detail);
+        }
+
+        @Override
+        public void close() {
+            sim.close();
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    log.info("closing {}: {}", name, e.toString());
+                }
+            }
         }
     }
 
@@ -227,22 +302,6 @@ public final class IngestBenchmark {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
-        }
-    }
-
-    /** A JFR recording of the measured window of the controller phase only. */
-    private record JfrWindow(Recording recording) {
-        static JfrWindow start() throws Exception {
-            Recording r = new Recording(Configuration.getConfiguration("profile"));
-            r.start();
-            return new JfrWindow(r);
-        }
-
-        void stop(Path file) throws java.io.IOException {
-            recording.stop();
-            recording.dump(file);
-            recording.close();
-            log.info("JFR recording of the controller phase written to {}", file.toAbsolutePath());
         }
     }
 }
