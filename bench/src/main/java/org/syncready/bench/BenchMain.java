@@ -72,8 +72,8 @@ public final class BenchMain implements Runnable {
             System.out.printf("ingest: %d boxes, %d statuses of %d bytes per set-up in %d alternating rounds, window %d per box (%s before, %s after)%n",
                     options.boxes(), options.messages(), r.payloadBytes(), options.rounds(), options.window(), before, load());
             for (IngestBenchmark.Phase p : new IngestBenchmark.Phase[] {r.broker(), r.controller()}) {
-                System.out.printf("  %-40s %7.0f msg/s  (%d in %.2f s; sent %d, arrived %d, lost %d; %s)%n", p.name(), p.perSecond(),
-                        p.measured(), p.seconds(), p.sent(), p.delivered(), p.lost(), p.detail());
+                System.out.printf("  %-40s %7.0f msg/s, JVM CPU %5.0f us/msg  (%d in %.2f s; sent %d, arrived %d, lost %d; %s)%n",
+                        p.name(), p.perSecond(), p.cpuMicrosPerMessage(), p.measured(), p.seconds(), p.sent(), p.delivered(), p.lost(), p.detail());
             }
             System.out.printf("  ratio b/a = %.2f (target >= 0.80), per round %s; live state mismatches %d; lossless=%s%n", r.ratio(),
                     r.roundRatios().stream().map(x -> "%.2f".formatted(x)).toList(), r.liveStateMismatches(), r.lossless());

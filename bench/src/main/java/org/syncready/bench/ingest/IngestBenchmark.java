@@ -61,9 +61,14 @@ public final class IngestBenchmark {
     }
 
     /** One set-up's figures; {@code lost} = statuses sent minus statuses that reached the end of its pipe. */
-    public record Phase(String name, long measured, double seconds, long sent, long delivered, String detail) {
+    public record Phase(String name, long measured, double seconds, double cpuSeconds, long sent, long delivered, String detail) {
         public double perSecond() {
             return measured / seconds;
+        }
+
+        /** CPU time of this whole JVM (simulator, broker, subscriber or controller) per status, in microseconds. */
+        public double cpuMicrosPerMessage() {
+            return cpuSeconds * 1e6 / measured;
         }
 
         public long lost() {
@@ -98,12 +103,15 @@ public final class IngestBenchmark {
                 t.warmUp(warmup, o.window());
             }
             double[][] seconds = new double[2][o.rounds()];
+            double[] cpu = new double[2];
             long perRound = o.messages() / o.rounds();
             for (int r = 0; r < o.rounds(); r++) {
                 for (int i = 0; i < targets.length; i++) {
                     Path jfr = r == 0 && o.jfrPrefix() != null
                             ? Path.of(o.jfrPrefix() + (i == 0 ? "-broker.jfr" : "-controller.jfr")) : null;
+                    long cpu0 = processCpuNanos();
                     seconds[i][r] = targets[i].measure(perRound, o.window(), jfr);
+                    cpu[i] += (processCpuNanos() - cpu0) / 1e9;
                 }
             }
             Thread.sleep(500); // anything late (duplicates, stragglers) arrives before counting
@@ -112,9 +120,14 @@ public final class IngestBenchmark {
                 roundRatios.add(seconds[0][r] / seconds[1][r]);
             }
             int mismatches = controller.stateMismatches();
-            return new Result(broker.phase(perRound * o.rounds(), sum(seconds[0])),
-                    controller.phase(perRound * o.rounds(), sum(seconds[1])), roundRatios, payloadBytes(), mismatches);
+            return new Result(broker.phase(perRound * o.rounds(), sum(seconds[0]), cpu[0]),
+                    controller.phase(perRound * o.rounds(), sum(seconds[1]), cpu[1]), roundRatios, payloadBytes(), mismatches);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double sum(double[] values) {
@@ -262,14 +275,14 @@ public final class IngestBenchmark {
             return mismatched;
         }
 
-        Phase phase(long measured, double seconds) {
+        Phase phase(long measured, double seconds, double cpuSeconds) {
             String detail = "acked=" + sim.counters().acked() + " publishFailures=" + sim.counters().publishFailures()
                     + " connectionsLost=" + sim.counters().connectionsLost();
             if (controller != null) {
                 detail += " duplicates=" + (long) controller.metrics().count("syncready.ingest.duplicates")
                         + " gaps=" + (long) controller.metrics().count("syncready.ingest.gap.messages");
             }
-            return new Phase(name, measured, seconds, sim.counters().statusSent(), delivered.getAsLong(), detail);
+            return new Phase(name, measured, seconds, cpuSeconds, sim.counters().statusSent(), delivered.getAsLong(), detail);
         }
 
         @Override

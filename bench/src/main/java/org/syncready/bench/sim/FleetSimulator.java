@@ -228,6 +228,19 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops every connection without DISCONNECT, like boxes losing power: the broker publishes their
+     * Wills. The simulator is unusable afterwards.
+     */
+    public void powerCut() {
+        snapshot().forEach(SimulatedBox::markClosing);
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.info("simulator event loops did not stop cleanly: {}", e.toString());
+        }
+    }
+
     /** Disconnects every box cleanly (no Wills), then stops the event loops. */
     @Override
     public void close() {

@@ -334,6 +334,11 @@ final class SimulatedBox {
         return codec.mapper().valueToTree(report);
     }
 
+    /** From now on a lost connection is not re-established. */
+    void markClosing() {
+        run(() -> closing = true);
+    }
+
     /** Disconnects cleanly (no Will). */
     Future<Void> disconnect() {
         Promise<Void> done = Promise.promise();
