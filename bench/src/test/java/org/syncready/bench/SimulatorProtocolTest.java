@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.bench.sim.BoxCredentials;
@@ -28,16 +30,25 @@ import org.syncready.protocol.CommandResponse;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.protocol.DeviceState;
 
-/** The simulator speaks protocol v1 to the real controller: enrollment, presence, status, faults, commands, Will. */
+/**
+ * The simulator speaks protocol v1 to the real controller: enrollment, presence, status, faults,
+ * commands, Will. One controller for the class (its stop takes seconds); each test enrolls its own boxes.
+ */
 class SimulatorProtocolTest {
     @TempDir
-    Path dir;
-    private Controller controller;
+    static Path dir;
+    private static Controller controller;
+    private static final AtomicInteger nextBox = new AtomicInteger();
     private FleetSimulator sim;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         controller = Controller.start(ControllerConfig.defaults(dir).withPorts(0, 0));
+    }
+
+    @AfterAll
+    static void stopController() {
+        controller.close();
     }
 
     @AfterEach
@@ -45,7 +56,14 @@ class SimulatorProtocolTest {
         if (sim != null) {
             sim.close();
         }
-        controller.close();
+    }
+
+    private static List<BoxCredentials> enroll(int count) throws Exception {
+        return new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(nextBox.getAndAdd(count), count);
+    }
+
+    private static boolean all(List<BoxCredentials> boxes, Presence presence) {
+        return boxes.stream().allMatch(b -> controller.fleet().snapshot(b.boxId()).map(BoxSnapshot::presence).orElse(null) == presence);
     }
 
     private int mqttPort() {
@@ -54,12 +72,12 @@ class SimulatorProtocolTest {
 
     @Test
     void enrolledBoxesComeOnlineReportAndCarryInjectedFaults() throws Exception {
-        List<BoxCredentials> boxes = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, 4);
-        assertEquals(4, controller.registry().boxes().size());
+        List<BoxCredentials> boxes = enroll(4);
+        assertTrue(boxes.stream().allMatch(b -> controller.registry().isRegistered(b.boxId())));
         sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()).withFaultShare(0.5));
         assertEquals(4, sim.connect(boxes, Duration.ofSeconds(30)));
 
-        await().atMost(10, TimeUnit.SECONDS).until(() -> controller.fleet().count(Presence.ONLINE) == 4);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> all(boxes, Presence.ONLINE));
         await().atMost(10, TimeUnit.SECONDS).until(() -> boxes.stream()
                 .allMatch(b -> controller.fleet().snapshot(b.boxId()).map(BoxSnapshot::status).isPresent()));
         // Half of the fleet (the first two boxes) starts with a broken camera; the others are healthy.
@@ -76,7 +94,7 @@ class SimulatorProtocolTest {
 
     @Test
     void answersSelfTestOnTheResponseTopicAndRefusesUnknownCommands() throws Exception {
-        List<BoxCredentials> boxes = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, 2);
+        List<BoxCredentials> boxes = enroll(2);
         sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()).withFaultShare(0.5));
         assertEquals(2, sim.connect(boxes, Duration.ofSeconds(30)));
 
@@ -99,21 +117,21 @@ class SimulatorProtocolTest {
 
     @Test
     void aPowerCutFiresTheWillsAndTheBoxesGoOffline() throws Exception {
-        List<BoxCredentials> boxes = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, 3);
+        List<BoxCredentials> boxes = enroll(3);
         sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()));
         sim.connect(boxes, Duration.ofSeconds(30));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> controller.fleet().count(Presence.ONLINE) == 3);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> all(boxes, Presence.ONLINE));
 
         sim.powerCut();
         sim = null;
-        await().atMost(20, TimeUnit.SECONDS).until(() -> controller.fleet().count(Presence.OFFLINE) == 3);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> all(boxes, Presence.OFFLINE));
     }
 
     @Test
     void wrongPasswordsAreRefusedAndCounted() throws Exception {
-        new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, 1);
+        BoxCredentials box = enroll(1).get(0);
         sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()));
-        int connected = sim.connect(List.of(new BoxCredentials(FleetEnrollment.boxId(0), "not-the-secret")), Duration.ofSeconds(10));
+        int connected = sim.connect(List.of(new BoxCredentials(box.boxId(), "not-the-secret")), Duration.ofSeconds(10));
         assertEquals(0, connected);
         assertEquals(1, sim.counters().connectFailures());
     }
@@ -127,13 +145,14 @@ class SimulatorProtocolTest {
     @Test
     void enrollmentReportsAControllerRefusal() throws Exception {
         FleetEnrollment enrollment = new FleetEnrollment("127.0.0.1", controller.httpPort());
-        enrollment.enroll(0, 1);
+        int index = nextBox.getAndIncrement();
+        enrollment.enroll(index, 1);
         // The same box again: the controller answers 409, which the enrollment must not swallow.
-        java.io.IOException e = assertThrows(java.io.IOException.class, () -> enrollment.enroll(0, 1));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> enrollment.enroll(index, 1));
         assertTrue(e.getMessage().contains("409"), e.getMessage());
     }
 
-    private DeviceState cameraState(String boxId) {
+    private static DeviceState cameraState(String boxId) {
         return controller.fleet().snapshot(boxId).map(BoxSnapshot::status)
                 .flatMap(s -> s.cameras().stream().filter(c -> c.id().equals(StatusFactory.FAULT_CAMERA)).findFirst())
                 .map(CameraStatus::state).orElse(null);

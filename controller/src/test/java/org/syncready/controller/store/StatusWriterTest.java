@@ -1,0 +1,85 @@
+package org.syncready.controller.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.metrics.ControllerMetrics;
+
+class StatusWriterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void redeliveredStatusesAreStoredOnceAndTheLatestWins() throws Exception {
+        Path file = dir.resolve("store.db");
+        try (Database db = Database.open(file)) {
+            StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10);
+            writer.start();
+            writer.put(new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{\"seq\":1}"));
+            writer.put(new StoreWrite.Status("box-1", 1_001, 900, "boot-a", 1, "{\"seq\":1}"));
+            writer.put(new StoreWrite.Status("box-1", 2_000, 1_900, "boot-a", 2, "{\"seq\":2}"));
+            writer.put(new StoreWrite.Status("box-1", 3_000, 2_900, "boot-b", 1, "{\"seq\":1,\"boot\":\"b\"}"));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == 4);
+            writer.close();
+            assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
+            assertEquals(1, count(file, "SELECT count(*) FROM box_status WHERE box_id='box-1' AND boot_id='boot-a' AND seq=1"));
+            assertEquals("{\"seq\":1,\"boot\":\"b\"}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+        }
+    }
+
+    @Test
+    void statusRowsLiveInARowidTableWithTheRedeliveryKeyUnique() throws Exception {
+        Path file = dir.resolve("store.db");
+        Database.open(file).close();
+        String sql = text(file, "SELECT sql FROM sqlite_master WHERE type='table' AND name='box_status'");
+        // Large rows in a WITHOUT ROWID table made every insert split pages (see V1_1__box_status_rowid.sql).
+        assertFalse(sql.toUpperCase().contains("WITHOUT ROWID"), sql);
+        assertTrue(sql.replaceAll("\\s+", " ").contains("UNIQUE (box_id, boot_id, seq)"), sql);
+        assertEquals(2, count(file, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('box_status_time','box_status_received')"));
+    }
+
+    @Test
+    void theMigrationKeepsStatusesStoredBeforeIt() throws Exception {
+        Path file = dir.resolve("old.db");
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        Flyway.configure().dataSource(url, null, null).locations("classpath:org/syncready/controller/store/migration")
+                .target("1").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES ('box-9','boot',7,5000,4900,'{\"seq\":7}')");
+        }
+        Database.open(file).close();
+        assertEquals(1, count(file, "SELECT count(*) FROM box_status WHERE box_id='box-9' AND seq=7 AND received_at=5000"));
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            // The redelivery key still holds after the copy.
+            assertEquals(0, s.executeUpdate("INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES ('box-9','boot',7,6000,4900,'{}')"));
+        }
+    }
+
+    private static long count(Path file, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String text(Path file, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
