@@ -23,6 +23,10 @@ import picocli.CommandLine.Option;
 public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
+        // The controller and HiveMQ jars each carry a logback.xml; name ours so logback does not have to pick one.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "syncready-bench-logback.xml");
+        }
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.syncready.bench.scale.ControllerProcess;
 import org.syncready.bench.scale.ProcessStats;
+import org.syncready.bench.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class AgentFootprintBenchmark {
             throw new IOException("agent jar not found at " + o.agentJar().toAbsolutePath() + " (build the agent module first)");
         }
         Path work = o.workDir();
-        deleteTree(work);
+        ScratchFolder.clear(work);
         Files.createDirectories(work.resolve("agent"));
         try (ControllerProcess controller = ControllerProcess.start(work.resolve("controller"), List.of())) {
             BoxCredentials box = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, 1).get(0);
@@ -113,14 +114,4 @@ public final class AgentFootprintBenchmark {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("status").path("seq").asLong(-1);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import org.syncready.bench.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.syncready.bench.sim.FleetSimulator;
@@ -178,7 +179,7 @@ public final class IngestBenchmark {
         String controllerSecret = BoxSecrets.newSecret();
         LongAdder statuses = new LongAdder();
         Path home = o.workDir().resolve("broker-only");
-        deleteTree(home);
+        ScratchFolder.clear(home);
         EmbeddedBroker broker = EmbeddedBroker.start(home, new EmbeddedBroker.Settings("127.0.0.1", 0, 200_000),
                 (clientId, user, password) -> {
                     String pw = new String(password, StandardCharsets.UTF_8);
@@ -213,7 +214,7 @@ public final class IngestBenchmark {
     /** (b): the whole controller; delivered = rows in box_status. */
     private static Target throughController(Options o) throws Exception {
         Path dataDir = o.workDir().resolve("controller");
-        deleteTree(dataDir);
+        ScratchFolder.clear(dataDir);
         Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0));
         try {
             int mqttPort = Integer.parseInt(controller.brokerUri().substring(controller.brokerUri().lastIndexOf(':') + 1));
@@ -341,14 +342,4 @@ public final class IngestBenchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

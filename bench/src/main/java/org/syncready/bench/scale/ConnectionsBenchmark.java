@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.syncready.bench.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.syncready.bench.sim.FleetSimulator;
@@ -33,7 +34,7 @@ public final class ConnectionsBenchmark {
         List<Step> steps = new ArrayList<>();
         int maxBoxes = o.steps().stream().mapToInt(Integer::intValue).max().orElse(0);
         int trackEvery = Math.max(1, maxBoxes / Math.max(1, o.trackedBoxes()));
-        deleteTree(o.workDir());
+        ScratchFolder.clear(o.workDir());
         try (ControllerProcess controller = ControllerProcess.start(o.workDir().resolve("controller"), o.controllerJvmArgs());
              ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort());
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort())
@@ -83,14 +84,4 @@ public final class ConnectionsBenchmark {
         return steps;
     }
 
-    static void deleteTree(Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        }
-    }
 }

@@ -3,6 +3,7 @@ package org.syncready.bench.scale;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.syncready.bench.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.syncready.bench.sim.FleetSimulator;
@@ -33,7 +34,7 @@ public final class FaultLatencyBenchmark {
     }
 
     public static Result run(Options o) throws Exception {
-        ConnectionsBenchmark.deleteTree(o.workDir());
+        ScratchFolder.clear(o.workDir());
         try (ControllerProcess controller = ControllerProcess.start(o.workDir().resolve("controller"), o.controllerJvmArgs());
              ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort());
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort()))) {
