@@ -67,6 +67,41 @@ class StatusWriterTest {
     }
 
     @Test
+    void rowsArrivingWithinTheLingerTimeShareOneTransaction() throws Exception {
+        Path file = dir.resolve("store.db");
+        ControllerMetrics metrics = new ControllerMetrics();
+        try (Database db = Database.open(file)) {
+            StatusWriter writer = new StatusWriter(db, metrics, 100, 10, 2_000);
+            writer.start();
+            writer.put(new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
+            // The second row comes well after the writer took the first, but within its linger time.
+            await().pollDelay(200, TimeUnit.MILLISECONDS).atMost(1, TimeUnit.SECONDS).until(() -> true);
+            writer.put(new StoreWrite.Status("box-1", 1_100, 1_000, "boot-a", 2, "{}"));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == 2);
+            writer.close();
+        }
+        String transactions = metrics.scrape().lines().filter(l -> l.startsWith("syncready_store_batch_size_count"))
+                .findFirst().orElseThrow();
+        assertEquals(1.0, Double.parseDouble(transactions.substring(transactions.lastIndexOf(' ') + 1)),
+                "one transaction for both rows: " + transactions);
+        assertEquals(2, count(file, "SELECT count(*) FROM box_status"));
+    }
+
+    @Test
+    void closingWhileLingeringStillWritesTheGatheredRows() throws Exception {
+        Path file = dir.resolve("store.db");
+        try (Database db = Database.open(file)) {
+            StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10, 60_000);
+            writer.start();
+            writer.put(new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
+            await().atMost(5, TimeUnit.SECONDS).until(() -> writer.depth() == 0);
+            writer.close();
+            assertEquals(1, writer.written());
+        }
+        assertEquals(1, count(file, "SELECT count(*) FROM box_status"));
+    }
+
+    @Test
     void statusRowsLiveInARowidTableWithTheRedeliveryKeyUnique() throws Exception {
         Path file = dir.resolve("store.db");
         Database.open(file).close();
