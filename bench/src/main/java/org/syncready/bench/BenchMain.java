@@ -1,0 +1,207 @@
+package org.syncready.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.util.List;
+import org.syncready.bench.footprint.AgentFootprintBenchmark;
+import org.syncready.bench.ingest.IngestBenchmark;
+import org.syncready.bench.scale.ConnectionsBenchmark;
+import org.syncready.bench.scale.FaultLatencyBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point: {@code java -cp 'bench/target/syncready-bench.jar:bench/target/lib/*' org.syncready.bench.BenchMain <benchmark> [--quick]}.
+ * Exit code 0 when the benchmark ran and lost nothing, 1 otherwise (a figure below target is not an error).
+ */
+@Command(name = "syncready-bench", mixinStandardHelpOptions = true,
+        subcommands = {BenchMain.Ingest.class, BenchMain.Connections.class, BenchMain.FaultLatency.class,
+                BenchMain.AgentFootprint.class, BenchMain.JfrTop.class},
+        description = "SyncReady benchmarks; each prints its figures.")
+public final class BenchMain implements Runnable {
+
+    public static void main(String[] args) {
+        // The controller and HiveMQ jars each carry a logback.xml; name ours so logback does not have to pick one.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "syncready-bench-logback.xml");
+        }
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static String load() {
+        return "load " + String.join(" ", loadAverage());
+    }
+
+    private static String[] loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return new String[] {parts[0], parts[1], parts[2]};
+        } catch (java.io.IOException e) {
+            return new String[] {"?"};
+        }
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "Ingest ratio: the same status burst through the broker alone and through the whole controller.")
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--boxes", defaultValue = "1000", description = "simulated boxes (default: ${DEFAULT-VALUE})")
+        int boxes;
+        @Option(names = "--messages", defaultValue = "200000", description = "statuses in the measured burst (default: ${DEFAULT-VALUE})")
+        long messages;
+        @Option(names = "--window", defaultValue = "8", description = "unacknowledged statuses per box (default: ${DEFAULT-VALUE})")
+        int window;
+        @Option(names = "--rounds", defaultValue = "3", description = "alternating measured bursts per set-up (default: ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--quick", description = "100 boxes, 10,000 statuses, 1 round: a smoke test under 30 s")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/ingest", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+        @Option(names = "--jfr", paramLabel = "PREFIX", description = "record each set-up's first measured burst to PREFIX-broker.jfr and PREFIX-controller.jfr")
+        Path jfr;
+
+        @Override
+        public Integer call() throws Exception {
+            IngestBenchmark.Options options = quick
+                    ? new IngestBenchmark.Options(100, 10_000, window, 1, workDir, jfr)
+                    : new IngestBenchmark.Options(boxes, messages, window, rounds, workDir, jfr);
+            String before = load();
+            IngestBenchmark.Result r = IngestBenchmark.run(options);
+            System.out.printf("ingest: %d boxes, %d statuses of %d bytes per set-up in %d alternating rounds, window %d per box (%s before, %s after)%n",
+                    options.boxes(), options.messages(), r.payloadBytes(), options.rounds(), options.window(), before, load());
+            for (IngestBenchmark.Phase p : new IngestBenchmark.Phase[] {r.broker(), r.controller()}) {
+                System.out.printf("  %-40s %7.0f msg/s, JVM CPU %5.0f us/msg  (%d in %.2f s; sent %d, arrived %d, lost %d; %s)%n",
+                        p.name(), p.perSecond(), p.cpuMicrosPerMessage(), p.measured(), p.seconds(), p.sent(), p.delivered(), p.lost(), p.detail());
+            }
+            System.out.printf("  ratio b/a = %.2f (target >= 0.80), per round %s; live state mismatches %d; lossless=%s%n", r.ratio(),
+                    r.roundRatios().stream().map(x -> "%.2f".formatted(x)).toList(), r.liveStateMismatches(), r.lossless());
+            return r.lossless() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "connections", mixinStandardHelpOptions = true,
+            description = "Boxes connected and reporting, in steps: status-to-API latency, controller RSS and CPU.")
+    static final class Connections implements Callable<Integer> {
+        @Option(names = "--steps", split = ",", defaultValue = "10000", description = "fleet sizes, comma-separated (default: ${DEFAULT-VALUE})")
+        List<Integer> steps;
+        @Option(names = "--interval", defaultValue = "10", description = "seconds between statuses per box (default: ${DEFAULT-VALUE})")
+        int intervalS;
+        @Option(names = "--window", defaultValue = "40", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
+        int windowS;
+        @Option(names = "--tracked", defaultValue = "200", description = "boxes whose statuses are timed through the API (default: ${DEFAULT-VALUE})")
+        int tracked;
+        @Option(names = "--controller-jvm-args", split = " ", description = "JVM flags of the controller process (default: none, JVM defaults)")
+        List<String> controllerJvmArgs = List.of();
+        @Option(names = "--quick", description = "200 boxes at a 2 s interval, 6 s window: a smoke test under 30 s")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/connections", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            ConnectionsBenchmark.Options options = quick
+                    ? new ConnectionsBenchmark.Options(List.of(200), 2, Duration.ofSeconds(3), Duration.ofSeconds(6), 50, workDir, controllerJvmArgs)
+                    : new ConnectionsBenchmark.Options(steps, intervalS, Duration.ofSeconds(Math.max(10, intervalS + 5)),
+                            Duration.ofSeconds(windowS), tracked, workDir, controllerJvmArgs);
+            String before = load();
+            List<ConnectionsBenchmark.Step> result = ConnectionsBenchmark.run(options);
+            System.out.printf("connections: status every %d s, %d tracked boxes, controller JVM flags %s (%s before, %s after)%n",
+                    options.intervalS(), options.trackedBoxes(), options.controllerJvmArgs(), before, load());
+            boolean ok = !result.isEmpty();
+            for (ConnectionsBenchmark.Step s : result) {
+                System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s): status->API %s;"
+                                + " controller RSS %.0f MB, CPU %.0f %% of a core; %d statuses in the window, publish failures %d,"
+                                + " connections lost %d; load %.2f%n",
+                        s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.latency(), s.rssMb(), s.cpuPct(),
+                        s.statusSent(), s.publishFailures(), s.connectionsLost(), s.load());
+                ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().samples() > 0;
+            }
+            return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "fault-latency", mixinStandardHelpOptions = true,
+            description = "Time from a simulated camera fault to the API showing it (p50/p99).")
+    static final class FaultLatency implements Callable<Integer> {
+        @Option(names = "--boxes", defaultValue = "1000", description = "fleet size, reporting every 10 s (default: ${DEFAULT-VALUE})")
+        int boxes;
+        @Option(names = "--faults", defaultValue = "500", description = "camera faults injected, one per box (default: ${DEFAULT-VALUE})")
+        int faults;
+        @Option(names = "--rate", defaultValue = "10", description = "faults per second (default: ${DEFAULT-VALUE})")
+        int rate;
+        @Option(names = "--controller-jvm-args", split = " ", description = "JVM flags of the controller process (default: none)")
+        List<String> controllerJvmArgs = List.of();
+        @Option(names = "--quick", description = "100 boxes, 40 faults: a smoke test under 30 s")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/fault-latency", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            FaultLatencyBenchmark.Options options = quick
+                    ? new FaultLatencyBenchmark.Options(100, 40, 20, workDir, controllerJvmArgs)
+                    : new FaultLatencyBenchmark.Options(boxes, faults, rate, workDir, controllerJvmArgs);
+            String before = load();
+            FaultLatencyBenchmark.Result r = FaultLatencyBenchmark.run(options);
+            System.out.printf("fault-latency: %d boxes reporting every 10 s, %d camera faults at %d/s (%s before, %s after)%n",
+                    r.boxes(), r.faults(), options.faultsPerSecond(), before, load());
+            System.out.printf("  camera fault -> API shows it: %s%n", r.latency());
+            return r.latency().missed() == 0 && r.latency().samples() == r.faults() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "agent-footprint", mixinStandardHelpOptions = true,
+            description = "RSS and CPU of one real agent JVM (simulated probes) at steady state.")
+    static final class AgentFootprint implements Callable<Integer> {
+        @Option(names = "--agent-jar", defaultValue = "agent/target/syncready-agent.jar", description = "(default: ${DEFAULT-VALUE})")
+        Path agentJar;
+        @Option(names = "--agent-jvm-args", split = " ", description = "JVM flags of the agent (default: the small-footprint flags of agent.example.yaml)")
+        List<String> agentJvmArgs = AgentFootprintBenchmark.SMALL_FLAGS;
+        @Option(names = "--interval", defaultValue = "10", description = "status interval, s (default: ${DEFAULT-VALUE})")
+        int intervalS;
+        @Option(names = "--settle", defaultValue = "30", description = "seconds after the first status before measuring (default: ${DEFAULT-VALUE})")
+        int settleS;
+        @Option(names = "--window", defaultValue = "60", description = "measured seconds (default: ${DEFAULT-VALUE})")
+        int windowS;
+        @Option(names = "--quick", description = "2 s interval, 2 s settle, 6 s window: a smoke test under 30 s")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/agent-footprint", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            AgentFootprintBenchmark.Options options = quick
+                    ? new AgentFootprintBenchmark.Options(agentJar, agentJvmArgs, 2, Duration.ofSeconds(2), Duration.ofSeconds(6), workDir)
+                    : new AgentFootprintBenchmark.Options(agentJar, agentJvmArgs, intervalS, Duration.ofSeconds(settleS),
+                            Duration.ofSeconds(windowS), workDir);
+            String before = load();
+            AgentFootprintBenchmark.Result r = AgentFootprintBenchmark.run(options);
+            System.out.printf("agent-footprint: one agent, simulated probes, status every %d s, JVM flags %s (%s before, %s after)%n",
+                    options.statusIntervalS(), options.agentJvmArgs(), before, load());
+            System.out.printf("  RSS %.0f MB (max %.0f MB in the window), CPU %.2f %% of a core over %d s, %d statuses reached the API%n",
+                    r.rssMb(), r.maxRssMb(), r.cpuPct(), options.window().toSeconds(), r.statusesSeen());
+            return r.statusesSeen() > 1 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "jfr-top", mixinStandardHelpOptions = true,
+            description = "Where the time goes in a JFR recording: execution samples by thread group and by top frame.")
+    static final class JfrTop implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "FILE", description = "a .jfr file (e.g. from ingest --jfr)")
+        Path file;
+        @Option(names = "--top", defaultValue = "25", description = "rows per table (default: ${DEFAULT-VALUE})")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            JfrProfile.print(file, top, System.out);
+            return 0;
+        }
+    }
+}

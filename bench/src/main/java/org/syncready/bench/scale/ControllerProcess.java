@@ -1,0 +1,118 @@
+package org.syncready.bench.scale;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real controller ({@code ControllerMain}) as a child JVM on this class path, on free loopback
+ * ports, its output in {@code controller.log} in its data folder.
+ */
+public final class ControllerProcess implements AutoCloseable {
+    private final Process process;
+    private final int httpPort;
+    private final int mqttPort;
+
+    private ControllerProcess(Process process, int httpPort, int mqttPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.mqttPort = mqttPort;
+    }
+
+    public static ControllerProcess start(Path dataDir, List<String> jvmArgs) throws IOException, InterruptedException {
+        Files.createDirectories(dataDir);
+        int http = freePort();
+        int mqtt = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.syncready.controller.ControllerMain",
+                "--data", dataDir.toAbsolutePath().toString(), "--bind", "127.0.0.1",
+                "--http-port", String.valueOf(http), "--mqtt-port", String.valueOf(mqtt)));
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("controller.log").toFile()))
+                .start();
+        ControllerProcess controller = new ControllerProcess(p, http, mqtt);
+        try {
+            controller.awaitHealthy(Duration.ofSeconds(90));
+        } catch (IOException | RuntimeException e) {
+            controller.close();
+            throw e;
+        }
+        return controller;
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("controller exited with " + process.exitValue() + " during start (see controller.log)");
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("controller not healthy after " + timeout);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    /** Resident set size in MB, from /proc. */
+    public double rssMb() {
+        return ProcessStats.rssMb(process.pid());
+    }
+
+    /** CPU time the controller used so far (user + system). */
+    public Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** SIGTERM (the controller shuts down cleanly), then kill after 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.syncready.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.bench.footprint.AgentFootprintBenchmark;
+import org.syncready.bench.ingest.IngestBenchmark;
+import org.syncready.bench.scale.ConnectionsBenchmark;
+import org.syncready.bench.scale.FaultLatencyBenchmark;
+
+/**
+ * Runs every benchmark's quick mode once. Asserts only that each ran and lost nothing; speed is
+ * measured by the benchmark commands, never asserted here.
+ */
+class BenchSmokeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void ingestQuickLosesNothing() throws Exception {
+        IngestBenchmark.Result r = IngestBenchmark.run(new IngestBenchmark.Options(100, 10_000, 8, 1, dir, null));
+        assertEquals(10_000, r.broker().measured());
+        assertEquals(0, r.broker().lost());
+        assertEquals(0, r.controller().lost());
+        assertEquals(0, r.liveStateMismatches());
+        assertTrue(r.controller().delivered() >= 10_000 + 100, "every status is a row in box_status");
+        assertTrue(r.ratio() > 0);
+    }
+
+    @Test
+    void connectionsQuickSeesEveryTrackedStatusInTheApi() throws Exception {
+        List<ConnectionsBenchmark.Step> steps = ConnectionsBenchmark.run(new ConnectionsBenchmark.Options(List.of(200), 2,
+                Duration.ofSeconds(3), Duration.ofSeconds(6), 50, dir.resolve("connections"), List.of()));
+        assertEquals(1, steps.size());
+        ConnectionsBenchmark.Step s = steps.get(0);
+        assertEquals(200, s.connected());
+        assertTrue(s.latency().samples() > 0);
+        assertEquals(0, s.latency().missed());
+        assertTrue(s.rssMb() > 0);
+    }
+
+    @Test
+    void faultLatencyQuickSeesEveryFault() throws Exception {
+        FaultLatencyBenchmark.Result r = FaultLatencyBenchmark.run(new FaultLatencyBenchmark.Options(100, 40, 20,
+                dir.resolve("faults"), List.of()));
+        assertEquals(40, r.latency().samples());
+        assertEquals(0, r.latency().missed());
+    }
+
+    @Test
+    void agentFootprintQuickRunsTheRealAgent() throws Exception {
+        Path jar = Path.of("..", "agent", "target", "syncready-agent.jar");
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "agent jar not built (module run alone)");
+        AgentFootprintBenchmark.Result r = AgentFootprintBenchmark.run(new AgentFootprintBenchmark.Options(jar,
+                AgentFootprintBenchmark.SMALL_FLAGS, 2, Duration.ofSeconds(2), Duration.ofSeconds(6), dir.resolve("agent")));
+        assertTrue(r.statusesSeen() > 1, "the agent kept reporting: " + r);
+        assertTrue(r.rssMb() > 0);
+    }
+}

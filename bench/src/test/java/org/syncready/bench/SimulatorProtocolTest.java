@@ -1,0 +1,160 @@
+package org.syncready.bench;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.bench.sim.BoxCredentials;
+import org.syncready.bench.sim.FleetEnrollment;
+import org.syncready.bench.sim.FleetSimulator;
+import org.syncready.bench.sim.StatusFactory;
+import org.syncready.controller.Controller;
+import org.syncready.controller.ControllerConfig;
+import org.syncready.controller.fleet.BoxSnapshot;
+import org.syncready.controller.fleet.Presence;
+import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.CommandResponse;
+import org.syncready.protocol.CommandTypes;
+import org.syncready.protocol.DeviceState;
+
+/**
+ * The simulator speaks protocol v1 to the real controller: enrollment, presence, status, faults,
+ * commands, Will. One controller for the class (its stop takes seconds); each test enrolls its own boxes.
+ */
+class SimulatorProtocolTest {
+    @TempDir
+    static Path dir;
+    private static Controller controller;
+    private static final AtomicInteger nextBox = new AtomicInteger();
+    private FleetSimulator sim;
+
+    @BeforeAll
+    static void start() throws Exception {
+        controller = Controller.start(ControllerConfig.defaults(dir).withPorts(0, 0));
+    }
+
+    @AfterAll
+    static void stopController() {
+        controller.close();
+    }
+
+    @AfterEach
+    void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    private static List<BoxCredentials> enroll(int count) throws Exception {
+        return new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(nextBox.getAndAdd(count), count);
+    }
+
+    private static boolean all(List<BoxCredentials> boxes, Presence presence) {
+        return boxes.stream().allMatch(b -> controller.fleet().snapshot(b.boxId()).map(BoxSnapshot::presence).orElse(null) == presence);
+    }
+
+    private int mqttPort() {
+        return Integer.parseInt(controller.brokerUri().substring(controller.brokerUri().lastIndexOf(':') + 1));
+    }
+
+    @Test
+    void enrolledBoxesComeOnlineReportAndCarryInjectedFaults() throws Exception {
+        List<BoxCredentials> boxes = enroll(4);
+        assertTrue(boxes.stream().allMatch(b -> controller.registry().isRegistered(b.boxId())));
+        sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()).withFaultShare(0.5));
+        assertEquals(4, sim.connect(boxes, Duration.ofSeconds(30)));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> all(boxes, Presence.ONLINE));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> boxes.stream()
+                .allMatch(b -> controller.fleet().snapshot(b.boxId()).map(BoxSnapshot::status).isPresent()));
+        // Half of the fleet (the first two boxes) starts with a broken camera; the others are healthy.
+        assertEquals(DeviceState.FAULT, cameraState(boxes.get(0).boxId()));
+        assertEquals(DeviceState.FAULT, cameraState(boxes.get(1).boxId()));
+        assertEquals(DeviceState.OK, cameraState(boxes.get(2).boxId()));
+        assertTrue(controller.fleet().snapshot(boxes.get(0).boxId()).orElseThrow().birth() != null);
+
+        sim.setCameraFault(boxes.get(2).boxId(), true);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> cameraState(boxes.get(2).boxId()) == DeviceState.FAULT);
+        sim.setCameraFault(boxes.get(0).boxId(), false);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> cameraState(boxes.get(0).boxId()) == DeviceState.OK);
+    }
+
+    @Test
+    void answersSelfTestOnTheResponseTopicAndRefusesUnknownCommands() throws Exception {
+        List<BoxCredentials> boxes = enroll(2);
+        sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()).withFaultShare(0.5));
+        assertEquals(2, sim.connect(boxes, Duration.ofSeconds(30)));
+
+        CommandResponse broken = controller.commands().send(boxes.get(0).boxId(), CommandTypes.SELFTEST,
+                JsonNodeFactory.instance.objectNode(), Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        assertTrue(broken.ok());
+        assertFalse(broken.result().path("passed").asBoolean(true), "the box with the broken camera fails its self-test");
+        assertEquals(4, broken.result().path("cameras").size());
+
+        CommandResponse healthy = controller.commands().send(boxes.get(1).boxId(), CommandTypes.SELFTEST, null,
+                Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        assertTrue(healthy.result().path("passed").asBoolean(false));
+
+        CommandResponse unknown = controller.commands().send(boxes.get(1).boxId(), "format-disk", null,
+                Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        assertFalse(unknown.ok());
+        assertTrue(unknown.error().contains("format-disk"));
+        assertEquals(3, sim.counters().commandAnswers());
+    }
+
+    @Test
+    void aPowerCutFiresTheWillsAndTheBoxesGoOffline() throws Exception {
+        List<BoxCredentials> boxes = enroll(3);
+        sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()));
+        sim.connect(boxes, Duration.ofSeconds(30));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> all(boxes, Presence.ONLINE));
+
+        sim.powerCut();
+        sim = null;
+        await().atMost(20, TimeUnit.SECONDS).until(() -> all(boxes, Presence.OFFLINE));
+    }
+
+    @Test
+    void wrongPasswordsAreRefusedAndCounted() throws Exception {
+        BoxCredentials box = enroll(1).get(0);
+        sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()));
+        int connected = sim.connect(List.of(new BoxCredentials(box.boxId(), "not-the-secret")), Duration.ofSeconds(10));
+        assertEquals(0, connected);
+        assertEquals(1, sim.counters().connectFailures());
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> FleetSimulator.Settings.of("127.0.0.1", 1883).withFaultShare(1.5));
+        assertThrows(IllegalArgumentException.class, () -> new FleetSimulator.Settings("127.0.0.1", 1883, List.of(), 10, 0, 30, 2, 10));
+    }
+
+    @Test
+    void enrollmentReportsAControllerRefusal() throws Exception {
+        FleetEnrollment enrollment = new FleetEnrollment("127.0.0.1", controller.httpPort());
+        int index = nextBox.getAndIncrement();
+        enrollment.enroll(index, 1);
+        // The same box again: the controller answers 409, which the enrollment must not swallow.
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> enrollment.enroll(index, 1));
+        assertTrue(e.getMessage().contains("409"), e.getMessage());
+    }
+
+    private static DeviceState cameraState(String boxId) {
+        return controller.fleet().snapshot(boxId).map(BoxSnapshot::status)
+                .flatMap(s -> s.cameras().stream().filter(c -> c.id().equals(StatusFactory.FAULT_CAMERA)).findFirst())
+                .map(CameraStatus::state).orElse(null);
+    }
+}
