@@ -106,7 +106,7 @@ class StatusWriterTest {
         Path file = dir.resolve("store.db");
         Database.open(file).close();
         String sql = text(file, "SELECT sql FROM sqlite_master WHERE type='table' AND name='box_status'");
-        // Large rows in a WITHOUT ROWID table made every insert split pages (see V1_1__box_status_rowid.sql).
+        // Large rows in a WITHOUT ROWID table made every insert split pages (see V4__box_status_rowid.sql).
         assertFalse(sql.toUpperCase().contains("WITHOUT ROWID"), sql);
         assertTrue(sql.replaceAll("\\s+", " ").contains("UNIQUE (box_id, boot_id, seq)"), sql);
         assertEquals(2, count(file, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN ('box_status_time','box_status_received')"));

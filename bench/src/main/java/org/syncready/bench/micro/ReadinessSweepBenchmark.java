@@ -1,0 +1,120 @@
+package org.syncready.bench.micro;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.syncready.bench.sim.StatusFactory;
+import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.fleet.LiveFleet;
+import org.syncready.controller.readiness.ConfigDriftSource;
+import org.syncready.controller.readiness.ReadinessEngine;
+import org.syncready.controller.readiness.ReadinessRules;
+import org.syncready.controller.readiness.SessionReadiness;
+import org.syncready.controller.schedule.SessionKind;
+import org.syncready.controller.schedule.SyncSession;
+import org.syncready.controller.store.Database;
+import org.syncready.protocol.StateMessage;
+
+/**
+ * One readiness sweep (issue 4 and benchmark 3): {@code sessions} sessions of one lead and three remote
+ * classrooms each, judged from in-memory state — the registry and the live fleet of 10,000 boxes, a
+ * share of them with a faulted camera (so reasons and their sentences are built too).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ReadinessSweepBenchmark {
+    private static final int CLASSROOMS = 10_000;
+
+    @Param({"10000"})
+    public int sessions;
+
+    @Param({"0.0", "0.1"})
+    public double faultShare;
+
+    private Path dir;
+    private Database db;
+    private ReadinessEngine engine;
+    private List<SyncSession> batch;
+    private Instant now;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        dir = Files.createTempDirectory("sweep-bench");
+        db = Database.open(dir.resolve("bench.db"));
+        FleetRegistry registry = FleetRegistry.load(db, "bench-secret");
+        LiveFleet fleet = new LiveFleet();
+        SplittableRandom random = new SplittableRandom(42);
+        long ts = System.currentTimeMillis();
+        for (int s = 0; s < CLASSROOMS / 100; s++) {
+            registry.addSchool("school-" + s, "学校" + s, "School " + s);
+        }
+        for (int i = 0; i < CLASSROOMS; i++) {
+            String room = "room-%05d".formatted(i);
+            String box = "box-%05d".formatted(i);
+            registry.addClassroom(room, "school-" + i / 100, "教室", "Room");
+            registry.registerBox(box, room, StatusFactory.MODEL);
+            String boot = "boot-" + i;
+            fleet.apply(new StateMessage(1, box, ts, boot, 1, 1, StateMessage.Presence.ONLINE), "{}", false, ts);
+            fleet.apply(StatusFactory.birth(box, boot, ts, 2, 10, null), "{}", false, ts);
+            fleet.apply(StatusFactory.status(box, boot, ts, 3, 10, random.nextDouble() < faultShare), "{}", false, ts);
+        }
+        now = Instant.now();
+        batch = new ArrayList<>(sessions);
+        for (int i = 0; i < sessions; i++) {
+            int lead = random.nextInt(CLASSROOMS);
+            List<String> remotes = new ArrayList<>(3);
+            while (remotes.size() < 3) {
+                String r = "room-%05d".formatted(random.nextInt(CLASSROOMS));
+                if (!r.equals("room-%05d".formatted(lead)) && !remotes.contains(r)) {
+                    remotes.add(r);
+                }
+            }
+            Instant start = now.plus(Duration.ofMinutes(30));
+            batch.add(new SyncSession("s-" + i, "room-%05d".formatted(lead), remotes, "数学", null, SessionKind.LIVE,
+                    start, start.plus(Duration.ofMinutes(45)), "bench"));
+        }
+        engine = new ReadinessEngine(ReadinessRules.defaults(), registry, fleet, ConfigDriftSource.NONE, Clock.systemUTC(),
+                java.time.ZoneId.of("Asia/Shanghai"));
+    }
+
+    @Benchmark
+    public List<SessionReadiness> sweep() {
+        return engine.evaluate(batch, now, "T-30", Map.of());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        db.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
