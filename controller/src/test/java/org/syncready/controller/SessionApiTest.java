@@ -111,6 +111,13 @@ class SessionApiTest {
         assertEquals("Asia/Shanghai", board.path("timeZone").asText());
         assertError(api.get("/api/v1/readiness?date=9/9/2026"), 400, "'date'");
 
+        // A session that is over and was never checked is not judged on today's live state.
+        String past = java.time.LocalDate.parse(day).minusDays(3).toString();
+        api.post("/api/v1/sessions", session("lead-g1", past + "T08:00", past + "T08:45", "历史", "rural-g1"));
+        JsonNode old = api.get("/api/v1/readiness?date=" + past).body().path("sessions").get(0).path("readiness");
+        assertEquals("UNKNOWN", old.path("verdict").asText());
+        assertEquals("not-checked", old.path("trigger").asText());
+
         JsonNode report = api.get("/api/v1/reports/readiness?from=" + day + "&to=" + next + "&groupBy=classroom").body();
         assertEquals(3, report.path("rows").size());
         assertEquals(1, report.path("rows").get(0).path("checked").asInt());

@@ -102,6 +102,10 @@ public final class ReadinessRoutes implements RouteGroup {
         // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
         api.blocking(ctx, () -> {
             Map<String, SessionReadiness> known = new java.util.HashMap<>(store.latest(day.stream().map(SyncSession::id).toList()));
+            Instant now = clock.instant();
+            // Today's live state says nothing about a session that is over: it stays UNKNOWN, "not checked".
+            day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
+                    new SessionReadiness(s.id(), Verdict.UNKNOWN, now, "not-checked", List.of())));
             checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
             return known;
         }, latest -> {
