@@ -239,20 +239,21 @@ public final class Rollouts implements AutoCloseable {
                 rows.add(row(run.id, e));
             }
             run.previousOverrides = previous;
+            Map<String, String> newProfiles = new LinkedHashMap<>();
+            for (Entry e : run.boxes) {
+                if (!e.profile.equals(boxProfiles.get(e.boxId))) {
+                    newProfiles.put(e.boxId, e.profile);
+                }
+            }
             store.insertRollout(new ConfigStore.RolloutRow(run.id, now, actor, requestJson.toString(), run.state.label(), 0, null,
-                    previous.toString(), 0, -1), rows, now);
+                    previous.toString(), 0, -1), rows, newProfiles, now);
             for (Map.Entry<String, JsonNode> o : request.schoolOverrides().entrySet()) {
                 setOverride("school:" + o.getKey(), o.getValue(), actor, now);
             }
             for (Map.Entry<String, JsonNode> o : request.boxOverrides().entrySet()) {
                 setOverride("box:" + o.getKey(), o.getValue(), actor, now);
             }
-            for (Entry e : run.boxes) {
-                if (!e.profile.equals(boxProfiles.get(e.boxId))) {
-                    store.putBoxProfile(e.boxId, e.profile, now);
-                    boxProfiles.put(e.boxId, e.profile);
-                }
-            }
+            boxProfiles.putAll(newProfiles);
             runs.put(run.id, run);
             audit.record(actor, "rollout.start", run.id + ": " + request.target().describe(),
                     auditDetail(requestJson), "ok: " + run.boxes.size() + " boxes in " + run.waveSizes.size() + " waves");
