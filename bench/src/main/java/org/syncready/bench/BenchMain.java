@@ -183,9 +183,11 @@ public final class BenchMain implements Runnable {
                     options.controllerJvmArgs(), before, load());
             for (RolloutBenchmark.Run run : r.runs()) {
                 System.out.printf("  %-34s waves %-16s %s: POST answered in %5.0f ms, all applied after %6.0f ms; state %s, applied %d,"
-                                + " acks %d, version mismatches %d; controller CPU %.0f %% of a core; load %.2f%n",
+                                + " acks %d, version mismatches %d; CPU %% of a core: controller %.0f, simulator %.0f; load %.2f%n"
+                                + "      controller threads, CPU: %s%n",
                         run.profile(), run.waves() + " " + run.waveSizes(), run.id(), run.postMs(), run.allAppliedMs(), run.state(),
-                        run.applied(), run.acks(), run.versionMismatches(), run.cpuPct(), run.loadAfter());
+                        run.applied(), run.acks(), run.versionMismatches(), run.cpuPct(), run.benchCpuPct(), run.loadAfter(),
+                        String.join(", ", run.controllerThreads()));
             }
             System.out.printf("  controller RSS %.0f MB; publish failures %d, connections lost %d; lossless=%s%n",
                     r.rssMb(), r.publishFailures(), r.connectionsLost(), r.lossless());

@@ -52,10 +52,13 @@ public final class RolloutBenchmark {
     /**
      * One rollout. {@code versionMismatches}: boxes whose acknowledged version (simulator) differs from
      * the version the rollout sent them (API); {@code acks}: config acknowledgements the fleet sent
-     * during it; {@code cpuPct} of one core, controller process, from the POST to all applied.
+     * during it; {@code cpuPct} of one core, controller process, and {@code benchCpuPct} of this JVM
+     * (the simulated fleet), from the POST to all applied; {@code controllerThreads} the controller's
+     * busiest thread groups over the same time (CPU seconds, from /proc).
      */
     public record Run(String profile, String waves, String id, List<Integer> waveSizes, double postMs, double allAppliedMs,
-                      String state, int applied, long acks, long versionMismatches, double cpuPct, double loadAfter) {
+                      String state, int applied, long acks, long versionMismatches, double cpuPct, double benchCpuPct,
+                      List<String> controllerThreads, double loadAfter) {
         public boolean lossless(int boxes) {
             return "completed".equals(state) && applied == boxes && acks == boxes && versionMismatches == 0;
         }
@@ -117,6 +120,8 @@ public final class RolloutBenchmark {
         }
         long acks0 = sim.counters().configAcks();
         long cpu0 = controller.cpu().toNanos();
+        long benchCpu0 = benchCpuNanos();
+        Map<String, Long> threads0 = ProcessStats.threadTicks(controller.pid());
         long start = System.nanoTime();
         HttpResponse<byte[]> posted = api.post("/api/v1/rollouts", body);
         long answered = System.nanoTime();
@@ -135,6 +140,8 @@ public final class RolloutBenchmark {
         }
         long done = System.nanoTime();
         double cpuPct = 100.0 * (controller.cpu().toNanos() - cpu0) / (done - start);
+        double benchCpuPct = 100.0 * (benchCpuNanos() - benchCpu0) / (done - start);
+        List<String> threads = ProcessStats.topThreads(threads0, ProcessStats.threadTicks(controller.pid()), 6);
         if (jfr != null) {
             controller.jcmd("JFR.stop", "name=rollout", "filename=" + jfr.toAbsolutePath());
             log.info("JFR recording of the rollout written to {}", jfr.toAbsolutePath());
@@ -157,8 +164,12 @@ public final class RolloutBenchmark {
         List<Integer> waveSizes = new ArrayList<>();
         full.path("waveSizes").forEach(n -> waveSizes.add(n.asInt()));
         return new Run(plan.profile(), plan.waves(), id, waveSizes, (answered - start) / 1e6, (done - start) / 1e6,
-                state.path("state").asText(), state.path("counts").path("applied").asInt(), acks, mismatches, cpuPct,
-                ProcessStats.loadAverage());
+                state.path("state").asText(), state.path("counts").path("applied").asInt(), acks, mismatches, cpuPct, benchCpuPct,
+                threads, ProcessStats.loadAverage());
+    }
+
+    private static long benchCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
     }
 
     /** The newest rollout without its per-box list; it is ours, as nothing else starts rollouts here. */
