@@ -96,12 +96,19 @@ public final class Rollouts implements AutoCloseable {
         JsonNode previousOverrides;
         List<Integer> waveSizes = new ArrayList<>();
         List<Entry> boxes = new ArrayList<>();
+        /** The same entries by box id (a box is once in a rollout): a report finds its entry without scanning them all. */
+        Map<String, Entry> byBox = new HashMap<>();
         /**
          * Set by resume: failures before it do not count against the threshold again, and a finished
          * wave below its success threshold is accepted, since a person looked and decided to go on.
          */
         long failureBaseline;
         int acceptedWave = -1;
+
+        void add(Entry e) {
+            boxes.add(e);
+            byBox.put(e.boxId, e);
+        }
     }
 
     private static final class Entry {
@@ -234,7 +241,7 @@ public final class Rollouts implements AutoCloseable {
                 e.body = b.body();
                 ConfigStore.Desired current = desired.get(b.boxId());
                 e.previousVersion = current == null ? null : current.version();
-                run.boxes.add(e);
+                run.add(e);
                 profiles.put(b.boxId(), boxProfiles.get(b.boxId()));
                 rows.add(row(run.id, e));
             }
@@ -448,14 +455,13 @@ public final class Rollouts implements AutoCloseable {
             if (!run.state.active() && run.state != RolloutState.ABORTED) {
                 continue;
             }
-            for (Entry e : run.boxes) {
-                if (e.boxId.equals(boxId) && e.state == BoxState.SENT && e.version != null && e.version == version) {
-                    e.state = state;
-                    e.error = error;
-                    e.body = null;
-                    saveBox(run, e);
-                    evaluate(run);
-                }
+            Entry e = run.byBox.get(boxId);
+            if (e != null && e.state == BoxState.SENT && e.version != null && e.version == version) {
+                e.state = state;
+                e.error = error;
+                e.body = null;
+                saveBox(run, e);
+                evaluate(run);
             }
         }
     }
@@ -967,7 +973,7 @@ public final class Rollouts implements AutoCloseable {
             e.sentAt = b.sentAt();
             e.deferredUntil = b.deferredUntil();
             e.error = b.error();
-            run.boxes.add(e);
+            run.add(e);
             if (e.wave < perWave.length) {
                 perWave[e.wave]++;
             }
