@@ -8,6 +8,7 @@ import org.syncready.bench.footprint.AgentFootprintBenchmark;
 import org.syncready.bench.ingest.IngestBenchmark;
 import org.syncready.bench.scale.ConnectionsBenchmark;
 import org.syncready.bench.scale.FaultLatencyBenchmark;
+import org.syncready.bench.scale.RolloutBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "syncready-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Ingest.class, BenchMain.Connections.class, BenchMain.FaultLatency.class,
-                BenchMain.AgentFootprint.class, BenchMain.JfrTop.class},
+                BenchMain.Rollout.class, BenchMain.AgentFootprint.class, BenchMain.JfrTop.class},
         description = "SyncReady benchmarks; each prints its figures.")
 public final class BenchMain implements Runnable {
 
@@ -153,6 +154,44 @@ public final class BenchMain implements Runnable {
                     r.boxes(), r.faults(), options.faultsPerSecond(), before, load());
             System.out.printf("  camera fault -> API shows it: %s%n", r.latency());
             return r.latency().missed() == 0 && r.latency().samples() == r.faults() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "rollout", mixinStandardHelpOptions = true,
+            description = "Time from POST /api/v1/rollouts to every box applied: one wave, then the default waves [1, 10%, 100%].")
+    static final class Rollout implements Callable<Integer> {
+        @Option(names = "--boxes", defaultValue = "1000", description = "fleet size (default: ${DEFAULT-VALUE})")
+        int boxes;
+        @Option(names = "--interval", defaultValue = "10", description = "seconds between statuses per box during the rollouts, 0 = quiet (default: ${DEFAULT-VALUE})")
+        int intervalS;
+        @Option(names = "--controller-jvm-args", split = " ", description = "JVM flags of the controller process (default: none)")
+        List<String> controllerJvmArgs = List.of();
+        @Option(names = "--jfr", paramLabel = "PREFIX", description = "record each rollout in the controller to PREFIX-1.jfr, PREFIX-2.jfr (see jfr-top)")
+        Path jfr;
+        @Option(names = "--quick", description = "100 boxes: a smoke test under 30 s")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/rollout", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            RolloutBenchmark.Options options = new RolloutBenchmark.Options(quick ? 100 : boxes, intervalS, workDir, controllerJvmArgs, jfr);
+            String before = load();
+            RolloutBenchmark.Result r = RolloutBenchmark.run(options);
+            System.out.printf("rollout: %d boxes (enrolled in %.1f s, connected in %.1f s), status every %s, controller JVM flags %s (%s before, %s after)%n",
+                    r.boxes(), r.enrollSeconds(), r.connectSeconds(), intervalS > 0 ? intervalS + " s" : "- (quiet)",
+                    options.controllerJvmArgs(), before, load());
+            for (RolloutBenchmark.Run run : r.runs()) {
+                System.out.printf("  %-34s waves %-16s %s: POST answered in %5.0f ms, all applied after %6.0f ms; state %s, applied %d,"
+                                + " acks %d, version mismatches %d; CPU %% of a core: controller %.0f, simulator %.0f; load %.2f%n"
+                                + "      controller threads, CPU: %s%n",
+                        run.profile(), run.waves() + " " + run.waveSizes(), run.id(), run.postMs(), run.allAppliedMs(), run.state(),
+                        run.applied(), run.acks(), run.versionMismatches(), run.cpuPct(), run.benchCpuPct(), run.loadAfter(),
+                        String.join(", ", run.controllerThreads()));
+            }
+            System.out.printf("  controller RSS %.0f MB; publish failures %d, connections lost %d; lossless=%s%n",
+                    r.rssMb(), r.publishFailures(), r.connectionsLost(), r.lossless());
+            return r.lossless() ? 0 : 1;
         }
     }
 

@@ -14,6 +14,7 @@ import org.syncready.bench.footprint.AgentFootprintBenchmark;
 import org.syncready.bench.ingest.IngestBenchmark;
 import org.syncready.bench.scale.ConnectionsBenchmark;
 import org.syncready.bench.scale.FaultLatencyBenchmark;
+import org.syncready.bench.scale.RolloutBenchmark;
 
 /**
  * Runs every benchmark's quick mode once. Asserts only that each ran and lost nothing; speed is
@@ -52,6 +53,22 @@ class BenchSmokeTest {
                 dir.resolve("faults"), List.of()));
         assertEquals(40, r.latency().samples());
         assertEquals(0, r.latency().missed());
+    }
+
+    @Test
+    void rolloutQuickReachesEveryBoxWithTheVersionSent() throws Exception {
+        RolloutBenchmark.Result r = RolloutBenchmark.run(new RolloutBenchmark.Options(100, 10, dir.resolve("rollout"), List.of(), null));
+        assertEquals(2, r.runs().size(), "one wave, then the default waves");
+        assertEquals(List.of(100), r.runs().get(0).waveSizes());
+        assertEquals(List.of(1, 10, 89), r.runs().get(1).waveSizes());
+        for (RolloutBenchmark.Run run : r.runs()) {
+            assertEquals("completed", run.state(), run.toString());
+            assertEquals(100, run.applied());
+            assertEquals(100, run.acks(), "one config/reported per box and rollout");
+            assertEquals(0, run.versionMismatches());
+            assertTrue(run.allAppliedMs() >= run.postMs());
+        }
+        assertTrue(r.lossless());
     }
 
     @Test

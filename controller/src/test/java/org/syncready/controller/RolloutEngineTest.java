@@ -75,6 +75,8 @@ class RolloutEngineTest {
         try (ControllerFixture f = new ControllerFixture(data, clock)) {
             JsonNode r = f.get("/api/v1/rollouts/" + id).body();
             assertEquals("running", r.path("state").asText(), "loaded from the store");
+            assertEquals("generic-recorder-a/standard-1080p", f.get("/api/v1/boxes/box-1/config").body().path("profile").asText(),
+                    "the profile assignment was stored with the rollout");
             assertEquals("sent", r.path("boxes").get(0).path("state").asText());
             assertEquals(1, r.path("boxes").get(0).path("version").asInt());
             // The box applied version 1 while nobody listened: its birth says so, and that settles it.

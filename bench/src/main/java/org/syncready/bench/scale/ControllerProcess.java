@@ -102,6 +102,19 @@ public final class ControllerProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /** Runs {@code jcmd <pid> args...} (e.g. {@code JFR.start}) and fails unless it exits 0. */
+    public void jcmd(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        command.add(String.valueOf(process.pid()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", args) + " failed: " + out.trim());
+        }
+    }
+
     /** SIGTERM (the controller shuts down cleanly), then kill after 30 s. */
     @Override
     public void close() {

@@ -208,18 +208,28 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** The seq of the last status each box sent; call when the fleet is quiet. */
     public Map<String, Long> lastStatusSeqs() throws Exception {
-        Map<String, Long> seqs = new java.util.concurrent.ConcurrentHashMap<>();
+        return perBox(SimulatedBox::lastStatusSeq);
+    }
+
+    /** The config version each box last acknowledged as {@code applied} (-1: none yet). */
+    public Map<String, Long> configVersions() throws Exception {
+        return perBox(SimulatedBox::configVersion);
+    }
+
+    /** Reads one figure of every box on the box's own event loop (its fields are not shared). */
+    private Map<String, Long> perBox(java.util.function.ToLongFunction<SimulatedBox> figure) throws Exception {
+        Map<String, Long> values = new java.util.concurrent.ConcurrentHashMap<>();
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (SimulatedBox b : snapshot()) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             done.add(f);
             b.run(() -> {
-                seqs.put(b.boxId(), b.lastStatusSeq());
+                values.put(b.boxId(), figure.applyAsLong(b));
                 f.complete(null);
             });
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        return seqs;
+        return values;
     }
 
     private List<SimulatedBox> snapshot() {

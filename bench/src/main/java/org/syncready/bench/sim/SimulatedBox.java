@@ -224,6 +224,11 @@ final class SimulatedBox {
         return lastStatusSeq;
     }
 
+    /** The config version the box last acknowledged as applied, or -1 before the first. */
+    long configVersion() {
+        return configVersion == null ? -1 : configVersion;
+    }
+
     void publishStatus() {
         long ts = System.currentTimeMillis();
         long s = ++seq;

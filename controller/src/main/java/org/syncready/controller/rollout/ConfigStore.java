@@ -186,10 +186,11 @@ final class ConfigStore {
         return out;
     }
 
+    private static final String PUT_BOX_PROFILE = "INSERT INTO box_profile(box_id, profile, updated_at) VALUES (?,?,?) "
+            + "ON CONFLICT(box_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at";
+
     void putBoxProfile(String boxId, String profile, long at) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO box_profile(box_id, profile, updated_at) VALUES (?,?,?) "
-                        + "ON CONFLICT(box_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at")) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(PUT_BOX_PROFILE)) {
             ps.setString(1, boxId);
             ps.setString(2, profile);
             ps.setLong(3, at);
@@ -197,7 +198,11 @@ final class ConfigStore {
         }
     }
 
-    void insertRollout(RolloutRow r, List<BoxRow> boxes, long at) throws SQLException {
+    /**
+     * The rollout, its boxes and the boxes' new profile assignments ({@code boxProfiles}, box id to
+     * profile) in one transaction: one commit for a 10,000-box rollout rather than one per box.
+     */
+    void insertRollout(RolloutRow r, List<BoxRow> boxes, Map<String, String> boxProfiles, long at) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -230,6 +235,15 @@ final class ConfigStore {
                         setLong(ps, 11, b.deferredUntil());
                         ps.setString(12, b.error());
                         ps.setLong(13, at);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (PreparedStatement ps = c.prepareStatement(PUT_BOX_PROFILE)) {
+                    for (Map.Entry<String, String> p : boxProfiles.entrySet()) {
+                        ps.setString(1, p.getKey());
+                        ps.setString(2, p.getValue());
+                        ps.setLong(3, at);
                         ps.addBatch();
                     }
                     ps.executeBatch();

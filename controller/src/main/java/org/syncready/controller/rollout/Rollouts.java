@@ -96,12 +96,19 @@ public final class Rollouts implements AutoCloseable {
         JsonNode previousOverrides;
         List<Integer> waveSizes = new ArrayList<>();
         List<Entry> boxes = new ArrayList<>();
+        /** The same entries by box id (a box is once in a rollout): a report finds its entry without scanning them all. */
+        Map<String, Entry> byBox = new HashMap<>();
         /**
          * Set by resume: failures before it do not count against the threshold again, and a finished
          * wave below its success threshold is accepted, since a person looked and decided to go on.
          */
         long failureBaseline;
         int acceptedWave = -1;
+
+        void add(Entry e) {
+            boxes.add(e);
+            byBox.put(e.boxId, e);
+        }
     }
 
     private static final class Entry {
@@ -234,25 +241,26 @@ public final class Rollouts implements AutoCloseable {
                 e.body = b.body();
                 ConfigStore.Desired current = desired.get(b.boxId());
                 e.previousVersion = current == null ? null : current.version();
-                run.boxes.add(e);
+                run.add(e);
                 profiles.put(b.boxId(), boxProfiles.get(b.boxId()));
                 rows.add(row(run.id, e));
             }
             run.previousOverrides = previous;
+            Map<String, String> newProfiles = new LinkedHashMap<>();
+            for (Entry e : run.boxes) {
+                if (!e.profile.equals(boxProfiles.get(e.boxId))) {
+                    newProfiles.put(e.boxId, e.profile);
+                }
+            }
             store.insertRollout(new ConfigStore.RolloutRow(run.id, now, actor, requestJson.toString(), run.state.label(), 0, null,
-                    previous.toString(), 0, -1), rows, now);
+                    previous.toString(), 0, -1), rows, newProfiles, now);
             for (Map.Entry<String, JsonNode> o : request.schoolOverrides().entrySet()) {
                 setOverride("school:" + o.getKey(), o.getValue(), actor, now);
             }
             for (Map.Entry<String, JsonNode> o : request.boxOverrides().entrySet()) {
                 setOverride("box:" + o.getKey(), o.getValue(), actor, now);
             }
-            for (Entry e : run.boxes) {
-                if (!e.profile.equals(boxProfiles.get(e.boxId))) {
-                    store.putBoxProfile(e.boxId, e.profile, now);
-                    boxProfiles.put(e.boxId, e.profile);
-                }
-            }
+            boxProfiles.putAll(newProfiles);
             runs.put(run.id, run);
             audit.record(actor, "rollout.start", run.id + ": " + request.target().describe(),
                     auditDetail(requestJson), "ok: " + run.boxes.size() + " boxes in " + run.waveSizes.size() + " waves");
@@ -447,14 +455,13 @@ public final class Rollouts implements AutoCloseable {
             if (!run.state.active() && run.state != RolloutState.ABORTED) {
                 continue;
             }
-            for (Entry e : run.boxes) {
-                if (e.boxId.equals(boxId) && e.state == BoxState.SENT && e.version != null && e.version == version) {
-                    e.state = state;
-                    e.error = error;
-                    e.body = null;
-                    saveBox(run, e);
-                    evaluate(run);
-                }
+            Entry e = run.byBox.get(boxId);
+            if (e != null && e.state == BoxState.SENT && e.version != null && e.version == version) {
+                e.state = state;
+                e.error = error;
+                e.body = null;
+                saveBox(run, e);
+                evaluate(run);
             }
         }
     }
@@ -966,7 +973,7 @@ public final class Rollouts implements AutoCloseable {
             e.sentAt = b.sentAt();
             e.deferredUntil = b.deferredUntil();
             e.error = b.error();
-            run.boxes.add(e);
+            run.add(e);
             if (e.wave < perWave.length) {
                 perWave[e.wave]++;
             }

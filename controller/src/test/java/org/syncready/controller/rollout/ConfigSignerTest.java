@@ -1,6 +1,7 @@
 package org.syncready.controller.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,5 +66,35 @@ class ConfigSignerTest {
         assertTrue(e.getMessage().contains("not the public half"), e.getMessage());
         Files.writeString(keys.resolve("config-signing.pub"), "garbage");
         assertThrows(IOException.class, () -> ConfigSigner.loadOrCreate(keys));
+    }
+
+    @Test
+    void signsTheSameBytesAsTheJdkSoEveryAgentVerifiesThem() throws Exception {
+        ConfigSigner signer = ConfigSigner.loadOrCreate(keys);
+        String pem = Files.readString(keys.resolve("config-signing.key"));
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        PrivateKey jdkKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+        PublicKey pinned = ConfigSigning.decodePublicKey(signer.publicKeysToPin().get(0));
+        ObjectNode body = new ObjectMapper().createObjectNode().put("stream", "rtmp://s2.example.org/live/河西");
+        String sha = ConfigSigning.sha256(body);
+        for (long version : new long[] {1, 2, 9_999_999_999L}) {
+            for (String profile : List.of("generic-recorder-a/standard-1080p", "generic-recorder-b/教室-720p")) {
+                String sig = signer.sign("box-hexi-g3", version, profile, sha);
+                assertEquals(ConfigSigning.sign(jdkKey, "box-hexi-g3", version, profile, sha), sig, "Ed25519 is deterministic");
+                assertTrue(ConfigSigning.verify(new ConfigDesired(1, "box-hexi-g3", 1, version, profile, sha, body, sig), List.of(pinned)));
+                assertFalse(ConfigSigning.verify(new ConfigDesired(1, "box-hexi-g3", 1, version + 1, profile, sha, body, sig),
+                        List.of(pinned)), "a signature does not carry over to another version");
+            }
+        }
+    }
+
+    @Test
+    void refusesAPrivateKeyThatIsNotEd25519() throws Exception {
+        ConfigSigner.loadOrCreate(keys);
+        var rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        Files.writeString(keys.resolve("config-signing.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(rsa.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        IOException e = assertThrows(IOException.class, () -> ConfigSigner.loadOrCreate(keys));
+        assertTrue(e.getMessage().contains("unusable"), e.getMessage());
     }
 }
