@@ -28,6 +28,15 @@ final class ControllerFixture implements AutoCloseable {
         controller = Controller.start(config);
     }
 
+    /** A controller with a lead classroom (lead-g1) and two rural ones (rural-g1, rural-g2), a box in each. */
+    static ControllerFixture withLeadAndTwoRuralClassrooms(Path dataDir) throws Exception {
+        ControllerFixture api = new ControllerFixture(dataDir);
+        api.registerBox("lead-school", "lead-g1", "box-lead");
+        api.registerBox("rural", "rural-g1", "box-rural-1");
+        api.registerBox("rural", "rural-g2", "box-rural-2");
+        return api;
+    }
+
     record Response(int status, JsonNode body, String text) {
     }
 

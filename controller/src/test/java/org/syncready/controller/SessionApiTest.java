@@ -18,10 +18,7 @@ class SessionApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new ControllerFixture(data);
-        api.registerBox("lead-school", "lead-g1", "box-lead");
-        api.registerBox("rural", "rural-g1", "box-rural-1");
-        api.registerBox("rural", "rural-g2", "box-rural-2");
+        api = ControllerFixture.withLeadAndTwoRuralClassrooms(data);
     }
 
     @AfterAll

@@ -115,7 +115,9 @@ class SpeedtestTest {
             client.receive(reply);
             assertTrue(EchoPacket.verify(reply.getData(), reply.getLength(), EchoPacket.key(secretB)));
         }
-        assertTrue(fixture.metricsText().contains("syncready_echo_packets_total{outcome=\"answered\"}"));
+        // The responder counts the packet just after sending the reply, so the client can see the reply first.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                fixture.metricsText().contains("syncready_echo_packets_total{outcome=\"answered\"}"));
     }
 
     private HttpResponse<String> upload(String box, String secret, byte[] body) throws Exception {

@@ -3,13 +3,7 @@ package org.syncready.agent.camera;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The deep check's child process: a hard timeout kills it, and a missing device is an error, with real ffmpeg. */
@@ -21,31 +15,15 @@ class FfmpegProcessTest {
     @Test
     void aCameraThatNeverAnswersGetsFfmpegKilledAtTheHardTimeout() throws Exception {
         RtspTestCamera.requireTools();
-        List<Socket> accepted = new ArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        accepted.add(silent.accept());
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentCamera silent = new SilentCamera()) {
             long t0 = System.nanoTime();
-            FfmpegDeepCheck.Result r = new FfmpegDeepCheck("ffmpeg").rtsp("rtsp://127.0.0.1:" + silent.getLocalPort() + "/live",
+            FfmpegDeepCheck.Result r = new FfmpegDeepCheck("ffmpeg").rtsp("rtsp://127.0.0.1:" + silent.port() + "/live",
                     "u", "hunter2", Duration.ofSeconds(4), Duration.ofSeconds(2));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("deep check of a silent camera ended after %d ms (hard timeout 2 s)%n", ms);
             assertEquals("ffmpeg did not finish within 2 s and was killed (no picture decoded)", r.error());
             assertTrue(ms < 5000, "took " + ms + " ms");
             assertTrue(ProcessHandle.current().descendants().noneMatch(FfmpegProcessTest::isFfmpeg), "no ffmpeg left running");
-        } finally {
-            for (Socket s : accepted) {
-                s.close();
-            }
         }
     }
 

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -142,46 +140,28 @@ class RealCameraProbeTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             dead = s.getLocalPort();
         }
-        List<Socket> accepted = new ArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        accepted.add(silent.accept());
-                    }
-                } catch (java.io.IOException e) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            try (RealCameraProbe p = probe(List.of(
-                    rtsp("cam-dead", "rtsp://127.0.0.1:" + dead + "/live", "u", "secret-1", 0, 60),
-                    rtsp("cam-silent", "rtsp://127.0.0.1:" + silent.getLocalPort() + "/live", "u", "secret-2", 0, 60)),
-                    Duration.ofMillis(500))) {
-                // The first sample waits for first checks, but only up to 500 ms: the refused camera is
-                // known by then, the silent one (2 s timeout) is not.
-                long t1 = System.nanoTime();
-                Map<String, CameraStatus> firstLook = V4l2DevicesTest.byId(p.sample());
-                long firstMs = (System.nanoTime() - t1) / 1_000_000;
-                assertTrue(firstMs < 1500, "first sample took " + firstMs + " ms");
-                assertEquals(DeviceState.FAULT, firstLook.get("cam-dead").state(), firstLook.toString());
-                assertEquals("first check still running", firstLook.get("cam-silent").error());
-                Map<String, CameraStatus> s = sampleUntil(p, m -> m.values().stream().allMatch(c -> c.state() == DeviceState.FAULT));
-                long t0 = System.nanoTime();
-                p.sample();
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(ms < 500, "sample took " + ms + " ms");
-                assertEquals("RTSP connection refused by 127.0.0.1:" + dead + " — camera off, or wrong port?",
-                        s.get("cam-dead").error());
-                assertEquals("RTSP camera at 127.0.0.1:" + silent.getLocalPort()
-                        + " accepted the connection but did not answer within 2000 ms", s.get("cam-silent").error());
-                assertTrue(p.deepCheckNow().get(10, TimeUnit.SECONDS).isEmpty(), "no deep check of unreachable cameras");
-            }
-        } finally {
-            for (Socket a : accepted) {
-                a.close();
-            }
+        try (SilentCamera silent = new SilentCamera(); RealCameraProbe p = probe(List.of(
+                rtsp("cam-dead", "rtsp://127.0.0.1:" + dead + "/live", "u", "secret-1", 0, 60),
+                rtsp("cam-silent", "rtsp://127.0.0.1:" + silent.port() + "/live", "u", "secret-2", 0, 60)),
+                Duration.ofMillis(500))) {
+            // The first sample waits for first checks, but only up to 500 ms: the refused camera is
+            // known by then, the silent one (2 s timeout) is not.
+            long t1 = System.nanoTime();
+            Map<String, CameraStatus> firstLook = V4l2DevicesTest.byId(p.sample());
+            long firstMs = (System.nanoTime() - t1) / 1_000_000;
+            assertTrue(firstMs < 1500, "first sample took " + firstMs + " ms");
+            assertEquals(DeviceState.FAULT, firstLook.get("cam-dead").state(), firstLook.toString());
+            assertEquals("first check still running", firstLook.get("cam-silent").error());
+            Map<String, CameraStatus> s = sampleUntil(p, m -> m.values().stream().allMatch(c -> c.state() == DeviceState.FAULT));
+            long t0 = System.nanoTime();
+            p.sample();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 500, "sample took " + ms + " ms");
+            assertEquals("RTSP connection refused by 127.0.0.1:" + dead + " — camera off, or wrong port?",
+                    s.get("cam-dead").error());
+            assertEquals("RTSP camera at 127.0.0.1:" + silent.port()
+                    + " accepted the connection but did not answer within 2000 ms", s.get("cam-silent").error());
+            assertTrue(p.deepCheckNow().get(10, TimeUnit.SECONDS).isEmpty(), "no deep check of unreachable cameras");
         }
     }
 

@@ -29,33 +29,37 @@ class RtspDigestTest {
 
     @Test
     void qopAuthWithRisingNonceCountAndAStaleNonce() throws Exception {
-        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread camera = new Thread(() -> serve(server, "right", seen));
-            camera.setDaemon(true);
-            camera.start();
-            try (RtspClient c = new RtspClient(URI.create("rtsp://127.0.0.1:" + server.getLocalPort() + "/live"), "admin",
-                    "right", Duration.ofSeconds(2))) {
-                assertEquals("h264", c.check(Duration.ZERO).video().codec());
-            }
-        }
+        List<String> seen = talkToCamera("right", c -> assertEquals("h264", c.check(Duration.ZERO).video().codec()));
         assertEquals(List.of("OPTIONS -", "OPTIONS n1 00000001 ok", "DESCRIBE n1 00000002 stale", "DESCRIBE n2 00000001 ok"), seen);
     }
 
     @Test
     void aWrongPasswordIsRefusedNotRetriedForever() throws Exception {
+        List<String> seen = talkToCamera("wrong", c -> {
+            RtspException e = assertThrows(RtspException.class, () -> c.check(Duration.ZERO));
+            assertEquals("RTSP 401 Unauthorized — wrong username or password?", e.getMessage());
+        });
+        assertEquals(List.of("OPTIONS -", "OPTIONS n1 00000001 bad", "DESCRIBE n1 00000002 bad"), seen);
+    }
+
+    /** Runs {@code session} with a client using {@code password} against the camera (whose password is "right"); returns what it saw. */
+    private static List<String> talkToCamera(String password, ClientSession session) throws Exception {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread camera = new Thread(() -> serve(server, "right", seen));
             camera.setDaemon(true);
             camera.start();
             try (RtspClient c = new RtspClient(URI.create("rtsp://127.0.0.1:" + server.getLocalPort() + "/live"), "admin",
-                    "wrong", Duration.ofSeconds(2))) {
-                RtspException e = assertThrows(RtspException.class, () -> c.check(Duration.ZERO));
-                assertEquals("RTSP 401 Unauthorized — wrong username or password?", e.getMessage());
+                    password, Duration.ofSeconds(2))) {
+                session.run(c);
             }
         }
-        assertEquals(List.of("OPTIONS -", "OPTIONS n1 00000001 bad", "DESCRIBE n1 00000002 bad"), seen);
+        return seen;
+    }
+
+    @FunctionalInterface
+    private interface ClientSession {
+        void run(RtspClient client) throws Exception;
     }
 
     /** One connection: checks Authorization on every request; expires nonce n1 on its first DESCRIBE. */

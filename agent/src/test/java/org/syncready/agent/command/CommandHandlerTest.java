@@ -37,11 +37,31 @@ class CommandHandlerTest {
     private final List<Reply> replies = new ArrayList<>();
     private Snapshot next = snapshot(DeviceState.OK, true, List.of(), 5000L);
 
-    private final CommandTarget target = new CommandTarget() {
+    /** Records what the handler asks of it; tests set the deep checks and network check errors it reports. */
+    private final class FakeTarget implements CommandTarget {
+        Map<String, FfmpegDeepCheck.Result> deepChecks = Map.of();
+        Optional<String> networkCheckErrors = Optional.empty();
+
+        @Override
+        public Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
+            return deepChecks;
+        }
+
         @Override
         public Snapshot probeNow() {
             events.add("probe");
             return next;
+        }
+
+        @Override
+        public Snapshot probeThoroughly() {
+            events.add("network checks");
+            return probeNow();
+        }
+
+        @Override
+        public Optional<String> networkCheckErrors() {
+            return networkCheckErrors;
         }
 
         @Override
@@ -62,7 +82,9 @@ class CommandHandlerTest {
             replies.add(new Reply(command.request().id(), ok, result, error));
             return CompletableFuture.completedFuture(null);
         }
-    };
+    }
+
+    private final FakeTarget target = new FakeTarget();
     private final CommandHandler handler = new CommandHandler("box-1", target, new MessageCodec().mapper(),
             code -> events.add("exit " + code));
 
@@ -127,33 +149,8 @@ class CommandHandlerTest {
                 25.0, 2000, true, "picture frozen", "h264", false, "rtsp://10.0.0.7/live", 5L);
         next = new Snapshot(1, List.of(frozen), List.of(), next.network(), next.system(), null, Map.of());
         FfmpegDeepCheck.Result deep = new FfmpegDeepCheck.Result(5, null, "h264", 1280, 720, 25.1, true, false, 126, 5.02, false);
-        CommandHandler withDeep = new CommandHandler("box-1", new CommandTarget() {
-            @Override
-            public Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
-                return Map.of("cam-1", deep);
-            }
-
-            @Override
-            public Snapshot probeNow() {
-                return target.probeNow();
-            }
-
-            @Override
-            public Optional<StatusMessage> publishStatus() {
-                return target.publishStatus();
-            }
-
-            @Override
-            public boolean publishBirth() {
-                return true;
-            }
-
-            @Override
-            public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
-                return target.reply(command, ok, result, error);
-            }
-        }, new MessageCodec().mapper(), code -> { });
-        withDeep.handle(command("c8", "selftest"));
+        target.deepChecks = Map.of("cam-1", deep);
+        handle("c8", "selftest");
         JsonNode report = replies.get(0).result();
         JsonNode cam = report.get("checks").get(0);
         assertFalse(report.get("passed").booleanValue());
@@ -170,40 +167,8 @@ class CommandHandlerTest {
 
     @Test
     void selftestRunsTheNetworkChecksAndReportsTheirErrors() {
-        CommandHandler thorough = new CommandHandler("box-1", new CommandTarget() {
-            @Override
-            public Snapshot probeNow() {
-                events.add("probe");
-                return next;
-            }
-
-            @Override
-            public Snapshot probeThoroughly() {
-                events.add("network checks");
-                return probeNow();
-            }
-
-            @Override
-            public Optional<String> networkCheckErrors() {
-                return Optional.of("speed test refused: the controller does not accept this box's credentials");
-            }
-
-            @Override
-            public Optional<StatusMessage> publishStatus() {
-                return target.publishStatus();
-            }
-
-            @Override
-            public boolean publishBirth() {
-                return true;
-            }
-
-            @Override
-            public CompletableFuture<?> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
-                return target.reply(command, ok, result, error);
-            }
-        }, new MessageCodec().mapper(), code -> { });
-        thorough.handle(command("c9", "selftest"));
+        target.networkCheckErrors = Optional.of("speed test refused: the controller does not accept this box's credentials");
+        handle("c9", "selftest");
         assertEquals(List.of("network checks", "probe", "status", "reply"), events);
         JsonNode network = null;
         for (JsonNode check : replies.get(0).result().get("checks")) {

@@ -33,6 +33,9 @@ final class ConfigStore {
 
     private final DataSource db;
 
+    private static final String INSERT_DESIRED =
+            "INSERT INTO config_desired(box_id, version, profile, sha256, payload, created_at, rollout_id) VALUES (?,?,?,?,?,?,?)";
+
     ConfigStore(DataSource db) {
         this.db = db;
     }
@@ -52,8 +55,7 @@ final class ConfigStore {
     Optional<Desired> desired(String boxId, long version) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT profile, sha256, payload, created_at FROM config_desired WHERE box_id = ? AND version = ?")) {
-            ps.setString(1, boxId);
-            ps.setLong(2, version);
+            bind(ps, boxId, version);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Desired(boxId, version, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
                         : Optional.empty();
@@ -62,53 +64,25 @@ final class ConfigStore {
     }
 
     void insertDesired(Desired d, String rolloutId) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO config_desired(box_id, version, profile, sha256, payload, created_at, rollout_id) VALUES (?,?,?,?,?,?,?)")) {
-            ps.setString(1, d.boxId());
-            ps.setLong(2, d.version());
-            ps.setString(3, d.profile());
-            ps.setString(4, d.sha256());
-            ps.setString(5, d.payload());
-            ps.setLong(6, d.createdAt());
-            ps.setString(7, rolloutId);
-            ps.executeUpdate();
-        }
+        update(INSERT_DESIRED, desiredValues(d, rolloutId));
     }
 
     /** New desired documents of a rollout's boxes, and those boxes marked sent, in one transaction. */
     void recordSent(String rolloutId, List<Desired> docs, long at) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ins = c.prepareStatement(
-                    "INSERT INTO config_desired(box_id, version, profile, sha256, payload, created_at, rollout_id) VALUES (?,?,?,?,?,?,?)");
+        inTransaction(c -> {
+            try (PreparedStatement ins = c.prepareStatement(INSERT_DESIRED);
                  PreparedStatement upd = c.prepareStatement("UPDATE rollout_box SET state = 'sent', version = ?, sent_at = ?, "
                          + "deferred_until = NULL, error = NULL, updated_at = ? WHERE rollout_id = ? AND box_id = ?")) {
                 for (Desired d : docs) {
-                    ins.setString(1, d.boxId());
-                    ins.setLong(2, d.version());
-                    ins.setString(3, d.profile());
-                    ins.setString(4, d.sha256());
-                    ins.setString(5, d.payload());
-                    ins.setLong(6, d.createdAt());
-                    ins.setString(7, rolloutId);
+                    bind(ins, desiredValues(d, rolloutId));
                     ins.addBatch();
-                    upd.setLong(1, d.version());
-                    upd.setLong(2, at);
-                    upd.setLong(3, at);
-                    upd.setString(4, rolloutId);
-                    upd.setString(5, d.boxId());
+                    bind(upd, d.version(), at, at, rolloutId, d.boxId());
                     upd.addBatch();
                 }
                 ins.executeBatch();
                 upd.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+        });
     }
 
     Map<String, Reported> reported() throws SQLException {
@@ -123,17 +97,10 @@ final class ConfigStore {
     }
 
     void putReported(Reported r) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO config_reported(box_id, version, result, error, received_at) VALUES (?,?,?,?,?) "
+        update("INSERT INTO config_reported(box_id, version, result, error, received_at) VALUES (?,?,?,?,?) "
                         + "ON CONFLICT(box_id) DO UPDATE SET version = excluded.version, result = excluded.result, "
-                        + "error = excluded.error, received_at = excluded.received_at")) {
-            ps.setString(1, r.boxId());
-            ps.setLong(2, r.version());
-            ps.setString(3, r.result());
-            ps.setString(4, r.error());
-            ps.setLong(5, r.receivedAt());
-            ps.executeUpdate();
-        }
+                        + "error = excluded.error, received_at = excluded.received_at",
+                r.boxId(), r.version(), r.result(), r.error(), r.receivedAt());
     }
 
     /** Override layers by {@code "school:<id>"} / {@code "box:<id>"}. */
@@ -152,27 +119,14 @@ final class ConfigStore {
     void putOverride(String key, String body, long at, String actor) throws SQLException {
         String scope = key.substring(0, key.indexOf(':'));
         String id = key.substring(key.indexOf(':') + 1);
-        try (Connection c = db.getConnection()) {
-            if (body == null) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM config_override WHERE scope = ? AND scope_id = ?")) {
-                    ps.setString(1, scope);
-                    ps.setString(2, id);
-                    ps.executeUpdate();
-                }
-                return;
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO config_override(scope, scope_id, body, updated_at, updated_by) VALUES (?,?,?,?,?) "
-                            + "ON CONFLICT(scope, scope_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, "
-                            + "updated_by = excluded.updated_by")) {
-                ps.setString(1, scope);
-                ps.setString(2, id);
-                ps.setString(3, body);
-                ps.setLong(4, at);
-                ps.setString(5, actor);
-                ps.executeUpdate();
-            }
+        if (body == null) {
+            update("DELETE FROM config_override WHERE scope = ? AND scope_id = ?", scope, id);
+            return;
         }
+        update("INSERT INTO config_override(scope, scope_id, body, updated_at, updated_by) VALUES (?,?,?,?,?) "
+                        + "ON CONFLICT(scope, scope_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, "
+                        + "updated_by = excluded.updated_by",
+                scope, id, body, at, actor);
     }
 
     Map<String, String> boxProfiles() throws SQLException {
@@ -190,12 +144,7 @@ final class ConfigStore {
             + "ON CONFLICT(box_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at";
 
     void putBoxProfile(String boxId, String profile, long at) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(PUT_BOX_PROFILE)) {
-            ps.setString(1, boxId);
-            ps.setString(2, profile);
-            ps.setLong(3, at);
-            ps.executeUpdate();
-        }
+        update(PUT_BOX_PROFILE, boxId, profile, at);
     }
 
     /**
@@ -203,91 +152,42 @@ final class ConfigStore {
      * profile) in one transaction: one commit for a 10,000-box rollout rather than one per box.
      */
     void insertRollout(RolloutRow r, List<BoxRow> boxes, Map<String, String> boxProfiles, long at) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout(id, created_at, actor, request, state, wave, reason, "
-                        + "previous_overrides, updated_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-                    ps.setString(1, r.id());
-                    ps.setLong(2, r.createdAt());
-                    ps.setString(3, r.actor());
-                    ps.setString(4, r.request());
-                    ps.setString(5, r.state());
-                    ps.setInt(6, r.wave());
-                    ps.setString(7, r.reason());
-                    ps.setString(8, r.previousOverrides());
-                    ps.setLong(9, at);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_box(rollout_id, box_id, position, wave, state, profile, "
-                        + "body, previous_version, version, sent_at, deferred_until, error, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    for (BoxRow b : boxes) {
-                        ps.setString(1, b.rolloutId());
-                        ps.setString(2, b.boxId());
-                        ps.setInt(3, b.position());
-                        ps.setInt(4, b.wave());
-                        ps.setString(5, b.state());
-                        ps.setString(6, b.profile());
-                        ps.setString(7, b.body());
-                        setLong(ps, 8, b.previousVersion());
-                        setLong(ps, 9, b.version());
-                        setLong(ps, 10, b.sentAt());
-                        setLong(ps, 11, b.deferredUntil());
-                        ps.setString(12, b.error());
-                        ps.setLong(13, at);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                try (PreparedStatement ps = c.prepareStatement(PUT_BOX_PROFILE)) {
-                    for (Map.Entry<String, String> p : boxProfiles.entrySet()) {
-                        ps.setString(1, p.getKey());
-                        ps.setString(2, p.getValue());
-                        ps.setLong(3, at);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout(id, created_at, actor, request, state, wave, reason, "
+                    + "previous_overrides, updated_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+                bind(ps, r.id(), r.createdAt(), r.actor(), r.request(), r.state(), r.wave(), r.reason(), r.previousOverrides(), at);
+                ps.executeUpdate();
             }
-        }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_box(rollout_id, box_id, position, wave, state, profile, "
+                    + "body, previous_version, version, sent_at, deferred_until, error, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                for (BoxRow b : boxes) {
+                    bind(ps, b.rolloutId(), b.boxId(), b.position(), b.wave(), b.state(), b.profile(), b.body(),
+                            b.previousVersion(), b.version(), b.sentAt(), b.deferredUntil(), b.error(), at);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(PUT_BOX_PROFILE)) {
+                for (Map.Entry<String, String> p : boxProfiles.entrySet()) {
+                    bind(ps, p.getKey(), p.getValue(), at);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     void updateRollout(String id, String state, int wave, String reason, long failureBaseline, int acceptedWave, long at)
             throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE rollout SET state = ?, wave = ?, reason = ?, failure_baseline = ?, accepted_wave = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, state);
-            ps.setInt(2, wave);
-            ps.setString(3, reason);
-            ps.setLong(4, failureBaseline);
-            ps.setInt(5, acceptedWave);
-            ps.setLong(6, at);
-            ps.setString(7, id);
-            ps.executeUpdate();
-        }
+        update("UPDATE rollout SET state = ?, wave = ?, reason = ?, failure_baseline = ?, accepted_wave = ?, updated_at = ? WHERE id = ?",
+                state, wave, reason, failureBaseline, acceptedWave, at, id);
     }
 
     void updateBox(String rolloutId, String boxId, String state, Long version, Long sentAt, Long deferredUntil, String error, long at)
             throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE rollout_box SET state = ?, version = ?, sent_at = ?, deferred_until = ?, error = ?, updated_at = ? "
-                        + "WHERE rollout_id = ? AND box_id = ?")) {
-            ps.setString(1, state);
-            setLong(ps, 2, version);
-            setLong(ps, 3, sentAt);
-            setLong(ps, 4, deferredUntil);
-            ps.setString(5, error);
-            ps.setLong(6, at);
-            ps.setString(7, rolloutId);
-            ps.setString(8, boxId);
-            ps.executeUpdate();
-        }
+        update("UPDATE rollout_box SET state = ?, version = ?, sent_at = ?, deferred_until = ?, error = ?, updated_at = ? "
+                        + "WHERE rollout_id = ? AND box_id = ?",
+                state, version, sentAt, deferredUntil, error, at, rolloutId, boxId);
     }
 
     List<RolloutRow> rollouts() throws SQLException {
@@ -309,7 +209,7 @@ final class ConfigStore {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT box_id, position, wave, state, profile, body, previous_version, version, sent_at, deferred_until, error "
                         + "FROM rollout_box WHERE rollout_id = ? ORDER BY position")) {
-            ps.setString(1, rolloutId);
+            bind(ps, rolloutId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new BoxRow(rolloutId, rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getString(5),
@@ -320,12 +220,47 @@ final class ConfigStore {
         return out;
     }
 
-    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setLong(i, v);
+    private static Object[] desiredValues(Desired d, String rolloutId) {
+        return new Object[] {d.boxId(), d.version(), d.profile(), d.sha256(), d.payload(), d.createdAt(), rolloutId};
+    }
+
+    private void update(String sql, Object... values) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, values);
+            ps.executeUpdate();
         }
+    }
+
+    /** Runs {@code work} on one connection and commits it, or rolls all of it back on the first failure. */
+    private void inTransaction(Transaction work) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Binds the statement's parameters in order; a null value (an unset Long column) binds SQL NULL. */
+    private static void bind(PreparedStatement ps, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, values[i]);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Transaction {
+        void run(Connection c) throws SQLException;
     }
 
     private static Long getLong(ResultSet rs, int i) throws SQLException {

@@ -25,15 +25,11 @@ class StatusWriterTest {
     void redeliveredStatusesAreStoredOnceAndTheLatestWins() throws Exception {
         Path file = dir.resolve("store.db");
         try (Database db = Database.open(file)) {
-            StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10);
-            // Queued before the writer starts, so they land in one batch (box_latest is written once per box and batch).
-            writer.put(new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{\"seq\":1}"));
-            writer.put(new StoreWrite.Status("box-1", 1_001, 900, "boot-a", 1, "{\"seq\":1}"));
-            writer.put(new StoreWrite.Status("box-1", 2_000, 1_900, "boot-a", 2, "{\"seq\":2}"));
-            writer.put(new StoreWrite.Status("box-1", 3_000, 2_900, "boot-b", 1, "{\"seq\":1,\"boot\":\"b\"}"));
-            writer.start();
-            await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == 4);
-            writer.close();
+            writeOneBatch(db,
+                    new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{\"seq\":1}"),
+                    new StoreWrite.Status("box-1", 1_001, 900, "boot-a", 1, "{\"seq\":1}"),
+                    new StoreWrite.Status("box-1", 2_000, 1_900, "boot-a", 2, "{\"seq\":2}"),
+                    new StoreWrite.Status("box-1", 3_000, 2_900, "boot-b", 1, "{\"seq\":1,\"boot\":\"b\"}"));
             assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
             assertEquals(1, count(file, "SELECT count(*) FROM box_status WHERE box_id='box-1' AND boot_id='boot-a' AND seq=1"));
             assertEquals("{\"seq\":1,\"boot\":\"b\"}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
@@ -44,24 +40,17 @@ class StatusWriterTest {
     void theNewestStatusOfABatchWinsInBoxLatestWhateverItsPlaceInTheBatch() throws Exception {
         Path file = dir.resolve("store.db");
         try (Database db = Database.open(file)) {
-            StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10);
-            writer.put(new StoreWrite.Status("box-1", 5_000, 4_900, "boot-a", 5, "{\"seq\":5}"));
-            writer.put(new StoreWrite.Status("box-2", 4_500, 4_400, "boot-z", 1, "{\"box\":2}"));
-            writer.put(new StoreWrite.Status("box-1", 4_000, 3_900, "boot-a", 4, "{\"seq\":4}"));
-            writer.start();
-            await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == 3);
-            writer.close();
+            writeOneBatch(db,
+                    new StoreWrite.Status("box-1", 5_000, 4_900, "boot-a", 5, "{\"seq\":5}"),
+                    new StoreWrite.Status("box-2", 4_500, 4_400, "boot-z", 1, "{\"box\":2}"),
+                    new StoreWrite.Status("box-1", 4_000, 3_900, "boot-a", 4, "{\"seq\":4}"));
             assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
             assertEquals(5_000, count(file, "SELECT status_at FROM box_latest WHERE box_id='box-1'"));
             assertEquals("{\"box\":2}", text(file, "SELECT status FROM box_latest WHERE box_id='box-2'"));
             assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
 
             // A later batch with an older status (a late redelivery) does not overwrite the newer one.
-            StatusWriter later = new StatusWriter(db, new ControllerMetrics(), 100, 10);
-            later.put(new StoreWrite.Status("box-1", 3_000, 2_900, "boot-a", 3, "{\"seq\":3}"));
-            later.start();
-            await().atMost(10, TimeUnit.SECONDS).until(() -> later.written() == 1);
-            later.close();
+            writeOneBatch(db, new StoreWrite.Status("box-1", 3_000, 2_900, "boot-a", 3, "{\"seq\":3}"));
             assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
         }
     }
@@ -127,6 +116,20 @@ class StatusWriterTest {
             // The redelivery key still holds after the copy.
             assertEquals(0, s.executeUpdate("INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES ('box-9','boot',7,6000,4900,'{}')"));
         }
+    }
+
+    /**
+     * Writes {@code statuses} with a new writer. They are queued before it starts, so they land in one batch
+     * (box_latest is written once per box and batch).
+     */
+    private static void writeOneBatch(Database db, StoreWrite.Status... statuses) throws InterruptedException {
+        StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10);
+        for (StoreWrite.Status s : statuses) {
+            writer.put(s);
+        }
+        writer.start();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == statuses.length);
+        writer.close();
     }
 
     private static long count(Path file, String sql) throws SQLException {
