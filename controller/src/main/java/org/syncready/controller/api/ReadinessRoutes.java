@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.syncready.controller.fleet.Classroom;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.readiness.Incident;
 import org.syncready.controller.readiness.ReadinessChecks;
@@ -193,7 +192,7 @@ public final class ReadinessRoutes implements RouteGroup {
     }
 
     private String schoolOf(String classroomId) {
-        return registry.classroom(classroomId).map(Classroom::schoolId).orElse(null);
+        return registry.schoolOfClassroom(classroomId).orElse(null);
     }
 
 }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.syncready.controller.fleet.Classroom;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.schedule.SessionDraft;
 import org.syncready.controller.schedule.SessionKind;
@@ -102,18 +101,29 @@ public final class SessionRoutes implements RouteGroup {
         return sessions.get(id).orElseThrow(() -> ApiException.notFound("no session '" + id + "'"));
     }
 
+    /** A stored session as the API shows it. */
     ObjectNode node(SyncSession s) {
-        ObjectNode n = api.json().createObjectNode().put("id", s.id())
-                .put("leadClassroomId", s.leadClassroomId()).put("leadSchoolId", schoolOf(s.leadClassroomId()));
+        ObjectNode n = api.json().createObjectNode().put("id", s.id()).put("leadClassroomId", s.leadClassroomId())
+                .put("leadSchoolId", schoolOf(s.leadClassroomId()));
+        return fields(n, s.remoteClassroomIds(), s.subject(), s.teacher(), s.kind(), s.start(), s.end(), s.source());
+    }
+
+    /** A session not stored (yet), e.g. what an import would create: no id, no school. */
+    ObjectNode node(SessionDraft d) {
+        ObjectNode n = api.json().createObjectNode().put("leadClassroomId", d.leadClassroomId());
+        return fields(n, d.remoteClassroomIds(), d.subject(), d.teacher(), d.kind(), d.start(), d.end(), d.source());
+    }
+
+    private ObjectNode fields(ObjectNode n, List<String> remoteClassroomIds, String subject, String teacher, SessionKind kind,
+                              Instant start, Instant end, String source) {
         ArrayNode remotes = n.putArray("remoteClassroomIds");
-        s.remoteClassroomIds().forEach(remotes::add);
-        n.put("subject", s.subject()).put("teacher", s.teacher()).put("kind", s.kind().label())
-                .put("start", times.format(s.start())).put("end", times.format(s.end())).put("source", s.source());
-        return n;
+        remoteClassroomIds.forEach(remotes::add);
+        return n.put("subject", subject).put("teacher", teacher).put("kind", kind == null ? null : kind.label())
+                .put("start", times.format(start)).put("end", times.format(end)).put("source", source);
     }
 
     private String schoolOf(String classroomId) {
-        return registry.classroom(classroomId).map(Classroom::schoolId).orElse(null);
+        return registry.schoolOfClassroom(classroomId).orElse(null);
     }
 
     /** A session from a JSON body; every problem names its field. */

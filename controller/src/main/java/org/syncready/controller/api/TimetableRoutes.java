@@ -38,6 +38,7 @@ public final class TimetableRoutes implements RouteGroup {
     private final FleetRegistry registry;
     private final SessionRoutes sessionView;
     private final ZoneId zone;
+    private final ZonedTimes times;
     private ApiContext api;
 
     public TimetableRoutes(SessionStore sessions, TermStore terms, FleetRegistry registry, SessionRoutes sessionView,
@@ -47,6 +48,7 @@ public final class TimetableRoutes implements RouteGroup {
         this.registry = registry;
         this.sessionView = sessionView;
         this.zone = zone;
+        this.times = new ZonedTimes(zone);
     }
 
     @Override
@@ -164,7 +166,7 @@ public final class TimetableRoutes implements RouteGroup {
             if (shown++ >= SHOWN_CHANGES) {
                 break;
             }
-            changes.addObject().put("action", "create").set("session", draftNode(d));
+            changes.addObject().put("action", "create").set("session", sessionView.node(d));
         }
         for (ImportPlan.Update u : o.plan().update()) {
             if (shown++ >= SHOWN_CHANGES) {
@@ -172,19 +174,10 @@ public final class TimetableRoutes implements RouteGroup {
             }
             ObjectNode change = changes.addObject().put("action", "update");
             change.set("before", sessionView.node(u.before()));
-            change.set("after", draftNode(u.after()));
+            change.set("after", sessionView.node(u.after()));
         }
         out.put("changesTruncated", shown > SHOWN_CHANGES);
         return out;
-    }
-
-    private ObjectNode draftNode(SessionDraft d) {
-        ObjectNode n = api.json().createObjectNode().put("leadClassroomId", d.leadClassroomId());
-        ArrayNode remotes = n.putArray("remoteClassroomIds");
-        d.remoteClassroomIds().forEach(remotes::add);
-        ZonedTimes times = new ZonedTimes(zone);
-        return n.put("subject", d.subject()).put("teacher", d.teacher()).put("kind", d.kind() == null ? null : d.kind().label())
-                .put("start", times.format(d.start())).put("end", times.format(d.end())).put("source", d.source());
     }
 
     private ArrayNode errors(List<ImportError> errors) {
@@ -225,6 +218,6 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     private LocalDate date(String value, String field) {
-        return new ZonedTimes(zone).date(value, field);
+        return times.date(value, field);
     }
 }

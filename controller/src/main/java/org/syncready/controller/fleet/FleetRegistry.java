@@ -183,6 +183,11 @@ public final class FleetRegistry implements BrokerAccess {
         return boxes.containsKey(boxId);
     }
 
+    /** The school a classroom belongs to. */
+    public Optional<String> schoolOfClassroom(String classroomId) {
+        return Optional.ofNullable(classrooms.get(classroomId)).map(Classroom::schoolId);
+    }
+
     /** The school a box belongs to, for logs and filters. */
     public Optional<String> schoolOf(String boxId) {
         Box box = boxes.get(boxId);

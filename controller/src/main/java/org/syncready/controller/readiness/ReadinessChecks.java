@@ -72,7 +72,7 @@ public final class ReadinessChecks implements AutoCloseable {
      */
     public void start(Duration every, Duration grace) throws SQLException {
         for (Incident i : store.openIncidents()) {
-            open.put(i.sessionId() + "|" + i.classroomId() + "|" + (i.device() == null ? i.code().name() : i.code() + ":" + i.device()), i);
+            open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
         }
         thread.scheduleWithFixedDelay(this::tickSafely, grace.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -236,7 +236,7 @@ public final class ReadinessChecks implements AutoCloseable {
                 if (reason.severity() == Severity.INFO) {
                     continue;
                 }
-                String key = r.sessionId() + "|" + c.classroomId() + "|" + reason.key();
+                String key = incidentKey(r.sessionId(), c.classroomId(), reason.key());
                 current.add(key);
                 if (!open.containsKey(key)) {
                     long id = store.openIncident(r.sessionId(), c.classroomId(), c.boxId(), reason, now);
@@ -259,6 +259,11 @@ public final class ReadinessChecks implements AutoCloseable {
         open.remove(key);
         log.info("incident closed session={} classroom={} box={} {} after {} s", i.sessionId(), i.classroomId(), i.boxId(),
                 i.code(), Duration.between(i.start(), at).toSeconds());
+    }
+
+    /** One open incident per session, classroom and problem (reason code and device). */
+    private static String incidentKey(String sessionId, String classroomId, String reasonKey) {
+        return sessionId + "|" + classroomId + "|" + reasonKey;
     }
 
     private static Set<String> reasonKeys(SessionReadiness r) {

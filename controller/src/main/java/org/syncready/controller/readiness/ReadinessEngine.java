@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.BoxSnapshot;
-import org.syncready.controller.fleet.Classroom;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
@@ -367,7 +366,7 @@ public final class ReadinessEngine {
         }
 
         String schoolOf(String classroomId) {
-            return registry.classroom(classroomId).map(Classroom::schoolId).orElse(null);
+            return registry.schoolOfClassroom(classroomId).orElse(null);
         }
     }
 }

@@ -15,6 +15,10 @@ public record Reason(ReasonCode code, Severity severity, String device, String e
 
     /** Identifies "the same problem" across checks, for incidents. */
     public String key() {
+        return key(code, device);
+    }
+
+    static String key(ReasonCode code, String device) {
         return device == null ? code.name() : code.name() + ":" + device;
     }
 }

@@ -193,17 +193,16 @@ public final class SessionStore {
             try {
                 validate(d);
             } catch (ScheduleException e) {
-                throw new ScheduleException(e.code(), (d.source() == null ? "" : d.source() + ": ") + e.getMessage());
+                throw from(d, e.code(), e.getMessage());
             }
             if (!seen.add(d.leadClassroomId() + "@" + d.start().toEpochMilli())) {
-                throw new ScheduleException("invalid", (d.source() == null ? "" : d.source() + ": ")
-                        + "classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start());
+                throw from(d, "invalid", "classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start());
             }
             Optional<SyncSession> existing = findByKey(d.leadClassroomId(), d.start());
             try {
                 checkOverlap(d, existing.map(SyncSession::id).orElse(null));
             } catch (ScheduleException e) {
-                throw new ScheduleException(e.code(), (d.source() == null ? "" : d.source() + ": ") + e.getMessage());
+                throw from(d, e.code(), e.getMessage());
             }
             if (existing.isEmpty()) {
                 create.add(d);
@@ -247,6 +246,11 @@ public final class SessionStore {
         List<SyncSession> all = new ArrayList<>(created);
         all.addAll(updated);
         return all;
+    }
+
+    /** A refusal of one draft of a plan, prefixed with where the draft came from ("line 7: ..."). */
+    private static ScheduleException from(SessionDraft d, String code, String message) {
+        return new ScheduleException(code, (d.source() == null ? "" : d.source() + ": ") + message);
     }
 
     private void validate(SessionDraft d) throws ScheduleException {
