@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.syncready.controller.fleet.RegistryException;
+import org.syncready.controller.refusal.Refusal;
 import org.syncready.controller.schedule.ScheduleException;
 
 /**
@@ -123,6 +124,8 @@ final class ApiContext {
                 fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
             } else if (result.cause() instanceof ScheduleException e) {
                 fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
+            } else if (result.cause() instanceof Refusal r) {
+                fail(ctx, ApiException.of(r, json));
             } else if (result.cause() instanceof ApiException e) {
                 fail(ctx, e);
             } else {

@@ -2,7 +2,9 @@ package org.syncready.controller.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.syncready.controller.refusal.Refusal;
 
 /** An error the API reports as JSON {@code {error, message}} (plus details a subclass adds) with an HTTP status. */
 class ApiException extends RuntimeException {
@@ -20,6 +22,18 @@ class ApiException extends RuntimeException {
         this.status = status;
         this.code = code;
         this.problems = problems;
+    }
+
+    /** The answer for a domain refusal: its kind's status and code, and every problem with its field. */
+    static ApiException of(Refusal refusal, ObjectMapper json) {
+        ArrayNode problems = null;
+        if (!refusal.problems().isEmpty()) {
+            problems = json.createArrayNode();
+            for (Refusal.Problem p : refusal.problems()) {
+                problems.addObject().put("where", p.where()).put("field", p.field()).put("message", p.message());
+            }
+        }
+        return new ApiException(refusal.kind().httpStatus(), refusal.kind().code(), refusal.getMessage(), problems);
     }
 
     static ApiException badRequest(String message) {
