@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import org.syncready.controller.refusal.Refusal;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import org.syncready.controller.metrics.ControllerMetrics;
@@ -55,6 +56,8 @@ public final class HttpApiVerticle extends VerticleBase {
                 api.fail(ctx, new ApiException(413, "too_large", "request body exceeds " + BODY_LIMIT / 1024 + " KiB"));
             } else if (failure instanceof ApiException e) {
                 api.fail(ctx, e);
+            } else if (failure instanceof Refusal r) {
+                api.fail(ctx, ApiException.of(r, api.json()));
             } else {
                 log.error("API request failed: {} {}", ctx.request().method(), ctx.request().path(), failure);
                 api.fail(ctx, new ApiException(500, "internal", "internal error; see the controller log"));
