@@ -352,7 +352,10 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Rows in box_status. While waiting, the largest rowid is polled: it costs a B-tree descent where
+     * Rows in box_status, read from the controller's SQLite file over a connection of our own: the
+     * benchmark watches the store from outside, as an operator's {@code sqlite3} would, so it counts
+     * what was committed and not what the controller believes (the one JDBC use outside the
+     * controller's store package, on purpose). While waiting, the largest rowid is polled: it costs a B-tree descent where
      * count(*) scans an index (polled 20 times a second, count(*) cost this JVM a few % of a core during
      * (b)); the exact count confirms it before a figure is taken.
      */

@@ -17,10 +17,10 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.Incident;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessReport;
-import org.syncready.controller.readiness.ReadinessStore;
 import org.syncready.controller.readiness.SessionReadiness;
 import org.syncready.controller.readiness.Verdict;
 import org.syncready.controller.schedule.SessionStore;
@@ -33,14 +33,14 @@ public final class ReadinessRoutes implements RouteGroup {
     private final SessionStore sessions;
     private final FleetRegistry registry;
     private final ReadinessChecks checks;
-    private final ReadinessStore store;
+    private final CheckStore store;
     private final ReadinessReport report;
     private final SessionRoutes sessionView;
     private final ZonedTimes times;
     private final Clock clock;
     private ApiContext api;
 
-    public ReadinessRoutes(SessionStore sessions, FleetRegistry registry, ReadinessChecks checks, ReadinessStore store,
+    public ReadinessRoutes(SessionStore sessions, FleetRegistry registry, ReadinessChecks checks, CheckStore store,
                            SessionRoutes sessionView, java.time.ZoneId zone, Clock clock) {
         this.sessions = sessions;
         this.registry = registry;

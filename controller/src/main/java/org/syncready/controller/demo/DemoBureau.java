@@ -1,6 +1,5 @@
 package org.syncready.controller.demo;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.syncready.controller.fleet.BoxRegistration;
@@ -43,7 +42,7 @@ final class DemoBureau {
     }
 
     /** Registers the schools, three classrooms each and one box per classroom; returns the boxes' credentials. */
-    static List<BoxRegistration> seed(FleetRegistry registry) throws RegistryException, SQLException {
+    static List<BoxRegistration> seed(FleetRegistry registry) throws RegistryException {
         List<BoxRegistration> boxes = new ArrayList<>();
         for (SchoolSeed s : SCHOOLS) {
             registry.addSchool(s.id(), s.nameZh(), s.nameEn());

@@ -1,6 +1,5 @@
 package org.syncready.controller.demo;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -31,7 +30,7 @@ public final class DemoTimetable {
     private DemoTimetable() {
     }
 
-    public static void schedule(SessionStore sessions, Clock clock, ZoneId zone) throws ScheduleException, SQLException {
+    public static void schedule(SessionStore sessions, Clock clock, ZoneId zone) throws ScheduleException {
         LocalDate today = LocalDate.now(clock.withZone(zone));
         List<SessionDraft> drafts = new ArrayList<>();
         for (LocalDate day : List.of(today, today.plusDays(1))) {

@@ -3,15 +3,10 @@ package org.syncready.controller.schedule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,14 +17,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sync sessions in SQLite, with every session also held in memory ordered by start: the readiness
- * sweep and the rollout class-time guard ask "what runs around now" many times a minute and must not
- * wait on the database. Writes go to the database first, then to memory, under one lock.
+ * Sync sessions, kept in a {@link ScheduleStore} and every one also held in memory ordered by start:
+ * the readiness sweep and the rollout class-time guard ask "what runs around now" many times a minute
+ * and must not wait on the database. Writes go to the store first, then to memory, under one lock.
  */
 public final class SessionStore {
     private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
@@ -39,42 +33,22 @@ public final class SessionStore {
             Comparator.comparing(SyncSession::start).thenComparing(SyncSession::id);
     private static final int MAX_TEXT = 200;
 
-    private final DataSource pool;
+    private final ScheduleStore store;
     private final Predicate<String> classroomExists;
     private final Map<String, SyncSession> byId = new ConcurrentHashMap<>();
     private final NavigableSet<SyncSession> byStart = new ConcurrentSkipListSet<>(BY_START);
 
-    private SessionStore(DataSource pool, Predicate<String> classroomExists) {
-        this.pool = pool;
+    private SessionStore(ScheduleStore store, Predicate<String> classroomExists) {
+        this.store = store;
         this.classroomExists = classroomExists;
     }
 
     /** Loads every stored session. {@code classroomExists} is how new sessions' classrooms are checked. */
-    public static SessionStore load(DataSource pool, Predicate<String> classroomExists) throws SQLException {
-        SessionStore store = new SessionStore(pool, classroomExists);
-        Map<String, List<String>> remotes = new HashMap<>();
-        try (Connection c = pool.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT session_id, classroom_id FROM session_remote ORDER BY session_id, position");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    remotes.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, lead_classroom_id, subject, teacher, kind, start_at, end_at, source FROM sync_session");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    SyncSession s = new SyncSession(rs.getString(1), rs.getString(2),
-                            remotes.getOrDefault(rs.getString(1), List.of()), rs.getString(3), rs.getString(4),
-                            SessionKind.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
-                            Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
-                    store.remember(s);
-                }
-            }
-        }
-        log.info("schedule loaded: {} sessions", store.byId.size());
-        return store;
+    public static SessionStore load(ScheduleStore store, Predicate<String> classroomExists) {
+        SessionStore sessions = new SessionStore(store, classroomExists);
+        store.sessions().forEach(sessions::remember);
+        log.info("schedule loaded: {} sessions", sessions.byId.size());
+        return sessions;
     }
 
     public Optional<SyncSession> get(String id) {
@@ -125,7 +99,7 @@ public final class SessionStore {
         return Optional.ofNullable(until);
     }
 
-    public synchronized SyncSession create(SessionDraft draft) throws ScheduleException, SQLException {
+    public synchronized SyncSession create(SessionDraft draft) throws ScheduleException {
         validate(draft);
         if (findByKey(draft.leadClassroomId(), draft.start()).isPresent()) {
             throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
@@ -133,17 +107,13 @@ public final class SessionStore {
         }
         checkOverlap(draft, null);
         SyncSession s = toSession(idFor(draft.leadClassroomId(), draft.start()), draft);
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            insert(c, s);
-            c.commit();
-        }
+        store.saveSessions(List.of(s), List.of());
         remember(s);
         log.info("session created session={} lead={} start={}", s.id(), s.leadClassroomId(), s.start());
         return s;
     }
 
-    public synchronized SyncSession update(String id, SessionDraft draft) throws ScheduleException, SQLException {
+    public synchronized SyncSession update(String id, SessionDraft draft) throws ScheduleException {
         SyncSession before = byId.get(id);
         if (before == null) {
             throw new ScheduleException("not_found", "no session '" + id + "'");
@@ -156,26 +126,19 @@ public final class SessionStore {
         }
         checkOverlap(draft, id);
         SyncSession after = toSession(id, draft);
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            delete(c, id);
-            insert(c, after);
-            c.commit();
-        }
+        store.saveSessions(List.of(), List.of(after));
         forget(before);
         remember(after);
         log.info("session updated session={} lead={} start={}", id, after.leadClassroomId(), after.start());
         return after;
     }
 
-    public synchronized void delete(String id) throws ScheduleException, SQLException {
+    public synchronized void delete(String id) throws ScheduleException {
         SyncSession s = byId.get(id);
         if (s == null) {
             throw new ScheduleException("not_found", "no session '" + id + "'");
         }
-        try (Connection c = pool.getConnection()) {
-            delete(c, id);
-        }
+        store.deleteSession(id);
         forget(s);
         log.info("session deleted session={} lead={} start={}", id, s.leadClassroomId(), s.start());
     }
@@ -216,29 +179,16 @@ public final class SessionStore {
     }
 
     /** Carries out a plan in one transaction: all of it or nothing. */
-    public synchronized List<SyncSession> apply(ImportPlan plan) throws SQLException {
+    public synchronized List<SyncSession> apply(ImportPlan plan) {
         List<SyncSession> created = new ArrayList<>();
         List<SyncSession> updated = new ArrayList<>();
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                for (SessionDraft d : plan.create()) {
-                    SyncSession s = toSession(idFor(d.leadClassroomId(), d.start()), d);
-                    insert(c, s);
-                    created.add(s);
-                }
-                for (ImportPlan.Update u : plan.update()) {
-                    SyncSession s = toSession(u.before().id(), u.after());
-                    delete(c, s.id());
-                    insert(c, s);
-                    updated.add(s);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        for (SessionDraft d : plan.create()) {
+            created.add(toSession(idFor(d.leadClassroomId(), d.start()), d));
         }
+        for (ImportPlan.Update u : plan.update()) {
+            updated.add(toSession(u.before().id(), u.after()));
+        }
+        store.saveSessions(created, updated);
         plan.update().forEach(u -> forget(u.before()));
         created.forEach(this::remember);
         updated.forEach(this::remember);
@@ -353,43 +303,5 @@ public final class SessionStore {
     private void forget(SyncSession s) {
         byId.remove(s.id());
         byStart.remove(s);
-    }
-
-    private static void insert(Connection c, SyncSession s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_session(id, lead_classroom_id, subject, teacher,"
-                + " kind, start_at, end_at, source, updated_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, s.id());
-            ps.setString(2, s.leadClassroomId());
-            ps.setString(3, s.subject());
-            ps.setString(4, s.teacher());
-            ps.setString(5, s.kind().name());
-            ps.setLong(6, s.start().toEpochMilli());
-            ps.setLong(7, s.end().toEpochMilli());
-            ps.setString(8, s.source());
-            ps.setLong(9, System.currentTimeMillis());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO session_remote(session_id, classroom_id, position) VALUES (?,?,?)")) {
-            int i = 0;
-            for (String r : s.remoteClassroomIds()) {
-                ps.setString(1, s.id());
-                ps.setString(2, r);
-                ps.setInt(3, i++);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void delete(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_remote WHERE session_id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_session WHERE id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
     }
 }
