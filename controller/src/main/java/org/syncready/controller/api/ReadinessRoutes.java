@@ -61,13 +61,17 @@ public final class ReadinessRoutes implements RouteGroup {
         router.get("/api/v1/reports/readiness").handler(this::report);
     }
 
+    /** A session's latest verdict (or a preview when it was never checked) with its incidents. */
+    private record SessionView(SessionReadiness readiness, List<Incident> incidents) {
+    }
+
     private void sessionReadiness(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
-        api.blocking(ctx, () -> new Object[] {checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())},
-                r -> {
+        api.blocking(ctx, () -> new SessionView(checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())),
+                v -> {
                     ObjectNode out = sessionView.node(s);
-                    out.set("readiness", api.json().valueToTree(r[0]));
-                    out.set("incidents", api.json().valueToTree(r[1]));
+                    out.set("readiness", api.json().valueToTree(v.readiness()));
+                    out.set("incidents", api.json().valueToTree(v.incidents()));
                     return out;
                 });
     }

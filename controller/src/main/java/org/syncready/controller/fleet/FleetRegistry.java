@@ -9,13 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.syncready.controller.broker.BrokerAccess;
 import org.syncready.controller.broker.BrokerPrincipal;
+import org.syncready.controller.refusal.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Schools, classrooms and boxes, with each box's MQTT secret (as a hash). Reads come from memory
  * (the broker checks credentials on every CONNECT); writes go to the {@link FleetStore} first, so what
- * the API confirmed survives a restart. Writing methods block: call them from a worker thread.
+ * the API confirmed survives a restart. Writing methods block: call them from a worker thread; a
+ * request they cannot carry out is refused with a {@link Refusal} (invalid, not found, conflict).
  */
 public final class FleetRegistry implements BrokerAccess {
     private static final Logger log = LoggerFactory.getLogger(FleetRegistry.class);
@@ -50,12 +52,12 @@ public final class FleetRegistry implements BrokerAccess {
         return registry;
     }
 
-    public School addSchool(String id, String nameZh, String nameEn) throws RegistryException {
+    public School addSchool(String id, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
         if (schools.containsKey(id)) {
-            throw new RegistryException("conflict", "school '" + id + "' already exists");
+            throw Refusal.conflict("school '" + id + "' already exists");
         }
         School school = new School(id, nameZh, nameEn);
         stored(store.addSchool(school, System.currentTimeMillis()), id);
@@ -64,15 +66,15 @@ public final class FleetRegistry implements BrokerAccess {
         return school;
     }
 
-    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) throws RegistryException {
+    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
         if (!schools.containsKey(schoolId)) {
-            throw new RegistryException("not_found", "no school '" + schoolId + "'");
+            throw Refusal.notFound("no school '" + schoolId + "'");
         }
         if (classrooms.containsKey(id)) {
-            throw new RegistryException("conflict", "classroom '" + id + "' already exists");
+            throw Refusal.conflict("classroom '" + id + "' already exists");
         }
         Classroom classroom = new Classroom(id, schoolId, nameZh, nameEn);
         stored(store.addClassroom(classroom, System.currentTimeMillis()), id);
@@ -82,17 +84,17 @@ public final class FleetRegistry implements BrokerAccess {
     }
 
     /** Registers a box and returns its secret; the secret is not kept and cannot be shown again. */
-    public BoxRegistration registerBox(String id, String classroomId, String model) throws RegistryException {
+    public BoxRegistration registerBox(String id, String classroomId, String model) {
         checkId(id, "id");
         if (id.startsWith(CONTROLLER_CLIENT_PREFIX)) {
-            throw new RegistryException("invalid", "box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
+            throw Refusal.invalid("box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
         }
         checkName(model, "model");
         if (!classrooms.containsKey(classroomId)) {
-            throw new RegistryException("not_found", "no classroom '" + classroomId + "'");
+            throw Refusal.notFound("no classroom '" + classroomId + "'");
         }
         if (boxes.containsKey(id)) {
-            throw new RegistryException("conflict", "box '" + id + "' already exists");
+            throw Refusal.conflict("box '" + id + "' already exists");
         }
         String secret = BoxSecrets.newSecret();
         String hash = BoxSecrets.hash(secret);
@@ -177,21 +179,21 @@ public final class FleetRegistry implements BrokerAccess {
      * The in-memory check before each add gives the clear message; the store's key is what actually
      * decides when two requests (or two controller nodes) race for the same id.
      */
-    private static void stored(boolean added, String id) throws RegistryException {
+    private static void stored(boolean added, String id) {
         if (!added) {
-            throw new RegistryException("conflict", "'" + id + "' already exists");
+            throw Refusal.conflict("'" + id + "' already exists");
         }
     }
 
-    private static void checkId(String id, String field) throws RegistryException {
+    private static void checkId(String id, String field) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new RegistryException("invalid", "field '" + field + "' must match [A-Za-z0-9_-]{1,64}");
+            throw Refusal.invalid("field '" + field + "' must match [A-Za-z0-9_-]{1,64}");
         }
     }
 
-    private static void checkName(String name, String field) throws RegistryException {
+    private static void checkName(String name, String field) {
         if (name == null || name.isBlank() || name.getBytes(StandardCharsets.UTF_8).length > 200) {
-            throw new RegistryException("invalid", "field '" + field + "' is required (1..200 bytes)");
+            throw Refusal.invalid("field '" + field + "' is required (1..200 bytes)");
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
+import org.syncready.controller.refusal.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,10 +100,10 @@ public final class SessionStore {
         return Optional.ofNullable(until);
     }
 
-    public synchronized SyncSession create(SessionDraft draft) throws ScheduleException {
+    public synchronized SyncSession create(SessionDraft draft) {
         validate(draft);
         if (findByKey(draft.leadClassroomId(), draft.start()).isPresent()) {
-            throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
+            throw Refusal.conflict("classroom '" + draft.leadClassroomId()
                     + "' already leads a session starting at " + draft.start());
         }
         checkOverlap(draft, null);
@@ -113,15 +114,15 @@ public final class SessionStore {
         return s;
     }
 
-    public synchronized SyncSession update(String id, SessionDraft draft) throws ScheduleException {
+    public synchronized SyncSession update(String id, SessionDraft draft) {
         SyncSession before = byId.get(id);
         if (before == null) {
-            throw new ScheduleException("not_found", "no session '" + id + "'");
+            throw Refusal.notFound("no session '" + id + "'");
         }
         validate(draft);
         Optional<SyncSession> clash = findByKey(draft.leadClassroomId(), draft.start());
         if (clash.isPresent() && !clash.get().id().equals(id)) {
-            throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
+            throw Refusal.conflict("classroom '" + draft.leadClassroomId()
                     + "' already leads session '" + clash.get().id() + "' starting at " + draft.start());
         }
         checkOverlap(draft, id);
@@ -133,10 +134,10 @@ public final class SessionStore {
         return after;
     }
 
-    public synchronized void delete(String id) throws ScheduleException {
+    public synchronized void delete(String id) {
         SyncSession s = byId.get(id);
         if (s == null) {
-            throw new ScheduleException("not_found", "no session '" + id + "'");
+            throw Refusal.notFound("no session '" + id + "'");
         }
         store.deleteSession(id);
         forget(s);
@@ -147,7 +148,7 @@ public final class SessionStore {
      * What importing {@code drafts} would change, matching on (lead classroom, start). Every draft is
      * validated first; any invalid one fails the whole plan with a message naming its source.
      */
-    public ImportPlan plan(List<SessionDraft> drafts) throws ScheduleException {
+    public ImportPlan plan(List<SessionDraft> drafts) {
         List<SessionDraft> create = new ArrayList<>();
         List<ImportPlan.Update> update = new ArrayList<>();
         int unchanged = 0;
@@ -155,17 +156,17 @@ public final class SessionStore {
         for (SessionDraft d : drafts) {
             try {
                 validate(d);
-            } catch (ScheduleException e) {
-                throw from(d, e.code(), e.getMessage());
+            } catch (Refusal e) {
+                throw from(d, e);
             }
             if (!seen.add(d.leadClassroomId() + "@" + d.start().toEpochMilli())) {
-                throw from(d, "invalid", "classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start());
+                throw from(d, Refusal.invalid("classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start()));
             }
             Optional<SyncSession> existing = findByKey(d.leadClassroomId(), d.start());
             try {
                 checkOverlap(d, existing.map(SyncSession::id).orElse(null));
-            } catch (ScheduleException e) {
-                throw from(d, e.code(), e.getMessage());
+            } catch (Refusal e) {
+                throw from(d, e);
             }
             if (existing.isEmpty()) {
                 create.add(d);
@@ -199,54 +200,54 @@ public final class SessionStore {
     }
 
     /** A refusal of one draft of a plan, prefixed with where the draft came from ("line 7: ..."). */
-    private static ScheduleException from(SessionDraft d, String code, String message) {
-        return new ScheduleException(code, (d.source() == null ? "" : d.source() + ": ") + message);
+    private static Refusal from(SessionDraft d, Refusal refusal) {
+        return Refusal.of(refusal.kind(), (d.source() == null ? "" : d.source() + ": ") + refusal.getMessage());
     }
 
-    private void validate(SessionDraft d) throws ScheduleException {
+    private void validate(SessionDraft d) {
         if (d.leadClassroomId() == null || d.leadClassroomId().isBlank()) {
-            throw new ScheduleException("invalid", "field 'leadClassroomId' is required");
+            throw Refusal.invalid("field 'leadClassroomId' is required");
         }
         if (!classroomExists.test(d.leadClassroomId())) {
-            throw new ScheduleException("invalid", "field 'leadClassroomId': no classroom '" + d.leadClassroomId() + "'");
+            throw Refusal.invalid("field 'leadClassroomId': no classroom '" + d.leadClassroomId() + "'");
         }
         Set<String> remotes = new HashSet<>();
         for (String r : d.remoteClassroomIds()) {
             if (!classroomExists.test(r)) {
-                throw new ScheduleException("invalid", "field 'remoteClassroomIds': no classroom '" + r + "'");
+                throw Refusal.invalid("field 'remoteClassroomIds': no classroom '" + r + "'");
             }
             if (r.equals(d.leadClassroomId())) {
-                throw new ScheduleException("invalid", "field 'remoteClassroomIds': '" + r + "' is the lead classroom");
+                throw Refusal.invalid("field 'remoteClassroomIds': '" + r + "' is the lead classroom");
             }
             if (!remotes.add(r)) {
-                throw new ScheduleException("invalid", "field 'remoteClassroomIds': '" + r + "' is listed twice");
+                throw Refusal.invalid("field 'remoteClassroomIds': '" + r + "' is listed twice");
             }
         }
         if (d.remoteClassroomIds().isEmpty()) {
-            throw new ScheduleException("invalid", "field 'remoteClassroomIds': a sync session needs at least one remote classroom");
+            throw Refusal.invalid("field 'remoteClassroomIds': a sync session needs at least one remote classroom");
         }
         if (d.subject() == null || d.subject().isBlank() || d.subject().length() > MAX_TEXT) {
-            throw new ScheduleException("invalid", "field 'subject' is required (1.." + MAX_TEXT + " characters)");
+            throw Refusal.invalid("field 'subject' is required (1.." + MAX_TEXT + " characters)");
         }
         if (d.teacher() != null && d.teacher().length() > MAX_TEXT) {
-            throw new ScheduleException("invalid", "field 'teacher' is longer than " + MAX_TEXT + " characters");
+            throw Refusal.invalid("field 'teacher' is longer than " + MAX_TEXT + " characters");
         }
         if (d.kind() == null) {
-            throw new ScheduleException("invalid", "field 'kind' must be live, recorded or embedded");
+            throw Refusal.invalid("field 'kind' must be live, recorded or embedded");
         }
         if (d.start() == null || d.end() == null) {
-            throw new ScheduleException("invalid", "fields 'start' and 'end' are required");
+            throw Refusal.invalid("fields 'start' and 'end' are required");
         }
         if (!d.end().isAfter(d.start())) {
-            throw new ScheduleException("invalid", "field 'end' must be after 'start'");
+            throw Refusal.invalid("field 'end' must be after 'start'");
         }
         if (Duration.between(d.start(), d.end()).compareTo(MAX_DURATION) > 0) {
-            throw new ScheduleException("invalid", "field 'end': a session may last at most " + MAX_DURATION.toHours() + " h");
+            throw Refusal.invalid("field 'end': a session may last at most " + MAX_DURATION.toHours() + " h");
         }
     }
 
     /** A classroom cannot be in two sessions at once (it has one box and one room). */
-    private void checkOverlap(SessionDraft d, String ignoreId) throws ScheduleException {
+    private void checkOverlap(SessionDraft d, String ignoreId) {
         Set<String> rooms = new HashSet<>(d.remoteClassroomIds());
         rooms.add(d.leadClassroomId());
         for (SyncSession other : overlapping(d.start(), d.end())) {
@@ -255,7 +256,7 @@ public final class SessionStore {
             }
             for (String room : other.classroomIds()) {
                 if (rooms.contains(room)) {
-                    throw new ScheduleException("conflict", "classroom '" + room + "' is already in session '"
+                    throw Refusal.conflict("classroom '" + room + "' is already in session '"
                             + other.id() + "' (" + other.start() + " - " + other.end() + ")");
                 }
             }

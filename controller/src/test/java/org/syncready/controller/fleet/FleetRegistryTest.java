@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.refusal.Refusal;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.SqlFleetStore;
 
@@ -25,8 +26,8 @@ class FleetRegistryTest {
             first.registerBox("box-1", "hexi-g3", "m");
 
             // The second registry's memory has not seen these ids; the store's keys must still refuse them.
-            RegistryException school = assertThrows(RegistryException.class, () -> second.addSchool("hexi", "河西", "Hexi"));
-            assertEquals("conflict", school.code());
+            Refusal school = assertThrows(Refusal.class, () -> second.addSchool("hexi", "河西", "Hexi"));
+            assertEquals("conflict", school.kind().code());
             assertTrue(second.schools().isEmpty(), "a refused insert leaves the cache unchanged");
         }
     }

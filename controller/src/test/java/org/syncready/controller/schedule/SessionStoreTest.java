@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.refusal.Refusal;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.SqlScheduleStore;
 
@@ -43,14 +44,14 @@ class SessionStoreTest {
     @Test
     void refusesBadSessionsNamingTheField() throws Exception {
         SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
-        assertEquals("invalid", assertThrows(ScheduleException.class, () -> store.create(draft("nowhere", T8, 45, "数学", "r1"))).code());
-        assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "数学", "lead")))
+        assertEquals("invalid", assertThrows(Refusal.class, () -> store.create(draft("nowhere", T8, 45, "数学", "r1"))).kind().code());
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, "数学", "lead")))
                 .getMessage().contains("'remoteClassroomIds'"));
-        assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "数学")))
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, "数学")))
                 .getMessage().contains("at least one remote"));
-        assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 0, "数学", "r1")))
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 0, "数学", "r1")))
                 .getMessage().contains("'end'"));
-        assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, " ", "r1")))
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, " ", "r1")))
                 .getMessage().contains("'subject'"));
         assertEquals(0, store.size(), "nothing stored");
     }
@@ -59,9 +60,9 @@ class SessionStoreTest {
     void aClassroomCannotBeInTwoSessionsAtOnce() throws Exception {
         SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
         store.create(draft("lead", T8, 45, "数学", "r1"));
-        ScheduleException same = assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "语文", "r2")));
-        assertEquals("conflict", same.code());
-        ScheduleException remoteBusy = assertThrows(ScheduleException.class,
+        Refusal same = assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, "语文", "r2")));
+        assertEquals("conflict", same.kind().code());
+        Refusal remoteBusy = assertThrows(Refusal.class,
                 () -> store.create(draft("lead2", T8.plusSeconds(600), 45, "英语", "r1")));
         assertTrue(remoteBusy.getMessage().contains("'r1'"), remoteBusy.getMessage());
         store.create(draft("lead2", T8.plusSeconds(45 * 60), 45, "英语", "r1")); // back to back is fine
@@ -95,7 +96,7 @@ class SessionStoreTest {
     void aPlanWithABadDraftNamesItsSourceAndAppliesNothing() throws Exception {
         SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
         SessionDraft bad = new SessionDraft("lead", List.of("r9"), "数学", null, SessionKind.LIVE, T8, T8.plusSeconds(2700), "line 7");
-        ScheduleException e = assertThrows(ScheduleException.class, () -> store.plan(List.of(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"), bad)));
+        Refusal e = assertThrows(Refusal.class, () -> store.plan(List.of(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"), bad)));
         assertTrue(e.getMessage().startsWith("line 7: "), e.getMessage());
         assertEquals(0, store.size());
     }
