@@ -91,9 +91,17 @@ public final class ControllerMain implements Callable<Integer> {
                     + "' (use a region id such as Asia/Shanghai)");
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
-        ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort);
+        ControllerConfig config;
+        try {
+            config = ControllerConfig.builder(data).bindAddress(bind)
+                    .httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+                    .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                    .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
+                    .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

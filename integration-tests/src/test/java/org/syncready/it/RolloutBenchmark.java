@@ -69,7 +69,7 @@ class RolloutBenchmark {
         int n = Integer.getInteger("bench.boxes", 1000);
         ObjectMapper json = new ObjectMapper();
         MessageCodec codec = new MessageCodec();
-        try (Controller controller = Controller.start(ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withEchoPort(0))) {
+        try (Controller controller = Controller.start(ControllerConfig.builder(data.resolve("controller")).freePorts().build())) {
             controller.registry().addSchool("bench", "压测学校", "Bench School");
             List<BoxRegistration> regs = new ArrayList<>();
             for (int i = 0; i < n; i++) {

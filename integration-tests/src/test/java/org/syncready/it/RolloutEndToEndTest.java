@@ -219,11 +219,9 @@ class RolloutEndToEndTest {
 
     /** {@code realSchedule}: the controller's own schedule guards rollouts; else the test's map does. */
     private void start(Path catalogue, boolean realSchedule) throws Exception {
-        ControllerConfig config = ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withEchoPort(0).withClock(clock);
-        if (catalogue != null) {
-            config = config.withProfilesDir(catalogue);
-        }
-        controller = Controller.start(config);
+        // A null catalogue is the packaged one.
+        controller = Controller.start(ControllerConfig.builder(data.resolve("controller")).freePorts().clock(clock)
+                .profilesDir(catalogue).build());
         if (!realSchedule) {
             controller.rollouts().useGuard((box, now) -> Optional.ofNullable(inClassUntil.get(box)).filter(now::isBefore));
         }

@@ -227,7 +227,7 @@ public final class IngestBenchmark {
     private static Target throughController(Options o) throws Exception {
         Path dataDir = o.workDir().resolve("controller");
         ScratchFolder.clear(dataDir);
-        Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0));
+        Controller controller = Controller.start(ControllerConfig.builder(dataDir).freePorts().build());
         try {
             int mqttPort = Integer.parseInt(controller.brokerUri().substring(controller.brokerUri().lastIndexOf(':') + 1));
             List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, o.boxes());
