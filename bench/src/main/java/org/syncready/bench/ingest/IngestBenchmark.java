@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
-import org.syncready.bench.ScratchFolder;
+import org.syncready.bench.scratch.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.syncready.bench.sim.FleetSimulator;
