@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.protocol.BirthMessage;
@@ -25,7 +21,7 @@ class RolloutEngineTest {
     Path data;
 
     /** 2026-03-02 10:00 in Beijing. */
-    private final MovingClock clock = new MovingClock(Instant.parse("2026-03-02T02:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-02T02:00:00Z"));
 
     @Test
     void aBoxThatNeverReportsTimesOutPausesTheRolloutAndAResumeSurvivesARestart() throws Exception {
@@ -92,32 +88,5 @@ class RolloutEngineTest {
 
     private static JsonNode box(ControllerFixture f, String rollout, int i) throws Exception {
         return f.get("/api/v1/rollouts/" + rollout).body().path("boxes").get(i);
-    }
-
-    static final class MovingClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MovingClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
