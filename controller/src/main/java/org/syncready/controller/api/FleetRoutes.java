@@ -25,6 +25,7 @@ import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.StatusMessage;
+import org.syncready.protocol.Topics;
 
 /** {@code /health}, schools, classrooms, boxes with their live state, history and events. */
 public final class FleetRoutes implements RouteGroup {
@@ -205,7 +206,7 @@ public final class FleetRoutes implements RouteGroup {
                             .put("clientId", r.box().id())
                             .put("username", r.box().id())
                             .put("password", r.secret())
-                            .put("topicRoot", "syncready/v1/box/" + r.box().id() + "/")
+                            .put("topicRoot", Topics.boxRoot(r.box().id()))
                             .put("note", "The password is shown only once. / 密码只显示这一次，请妥善保存。");
                     ObjectNode config = out.putObject("config")
                             .put("publicKey", broker.configKeys().isEmpty() ? null : broker.configKeys().get(0))
