@@ -90,7 +90,7 @@ public final class AgentMain implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Runnable stop;
         if (fleet != null) {
-            Fleet running = Fleet.start(configs);
+            SimulatedFleet running = SimulatedFleet.start(configs);
             stop = running::stop;
         } else {
             Agent running = Agent.start(configs.get(0));
