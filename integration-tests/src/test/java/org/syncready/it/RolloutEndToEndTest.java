@@ -32,6 +32,7 @@ import org.syncready.agent.config.AgentConfig;
 import org.syncready.controller.Controller;
 import org.syncready.controller.ControllerConfig;
 import org.syncready.controller.TestClock;
+import org.syncready.controller.rollout.RolloutTicks;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.ConfigSigning;
@@ -118,7 +119,7 @@ class RolloutEndToEndTest {
         }
         assertNull(agents.get(boxes.get(0)).configVersion(), "the canary is back on its previous configuration");
         assertEquals(10, agents.get(boxes.get(0)).config().statusIntervalS());
-        Thread.sleep(1500); // a few ticks: a paused rollout sends nothing more
+        RolloutTicks.tick(controller.rollouts()); // a paused rollout sends nothing more
         assertEquals("pending", state(get("/api/v1/rollouts/" + id), boxes.get(1)));
 
         JsonNode drift = get("/api/v1/boxes/" + boxes.get(0) + "/config").path("drift");
