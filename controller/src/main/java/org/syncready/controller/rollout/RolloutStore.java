@@ -8,8 +8,9 @@ import java.util.Optional;
  * Where the rollout package keeps its state: desired and reported configurations, override layers,
  * profile assignments, rollouts and their boxes. Owned by this package and speaking its records only;
  * {@code org.syncready.controller.store.SqlRolloutStore} keeps them in SQLite, an in-memory fake does
- * in tests. Calls block (JDBC): only the rollout thread makes them. A failure is a
- * {@link RolloutStoreException}.
+ * in tests. Calls block (JDBC): only the rollout thread makes them. A failure is unchecked
+ * ({@code org.syncready.controller.store.StoreException}): nothing here can repair a failed disk; the
+ * API answers 500 and the rollout thread logs it and goes on with the next tick.
  */
 public interface RolloutStore {
 

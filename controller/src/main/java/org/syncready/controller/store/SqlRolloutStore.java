@@ -14,12 +14,11 @@ import javax.sql.DataSource;
 import org.syncready.controller.rollout.BoxState;
 import org.syncready.controller.rollout.RolloutState;
 import org.syncready.controller.rollout.RolloutStore;
-import org.syncready.controller.rollout.RolloutStoreException;
 
 /**
  * The rollout package's state in SQLite (migration V3): desired and reported configurations, override
  * layers, profile assignments, rollouts and their boxes. Blocking JDBC: only the rollout thread calls
- * it. Every {@link SQLException} becomes a {@link RolloutStoreException} naming what failed.
+ * it. Every {@link SQLException} becomes a {@link StoreException} naming what failed.
  */
 public final class SqlRolloutStore implements RolloutStore {
     private static final String INSERT_DESIRED =
@@ -255,8 +254,8 @@ public final class SqlRolloutStore implements RolloutStore {
         }
     }
 
-    private static RolloutStoreException failure(String what, SQLException e) {
-        return new RolloutStoreException("cannot " + what + ": " + e.getMessage(), e);
+    private static StoreException failure(String what, SQLException e) {
+        return new StoreException("cannot " + what + ": " + e.getMessage(), e);
     }
 
     /** Binds the statement's parameters in order; a null value (an unset Long column) binds SQL NULL. */

@@ -39,7 +39,7 @@ final class InMemoryRolloutStore implements RolloutStore {
     public synchronized void insertDesired(Desired d, String rolloutId) {
         TreeMap<Long, Desired> versions = desired.computeIfAbsent(d.boxId(), b -> new TreeMap<>());
         if (versions.containsKey(d.version())) {
-            throw new RolloutStoreException("box " + d.boxId() + " already has version " + d.version(), null);
+            throw new IllegalStateException("box " + d.boxId() + " already has version " + d.version());
         }
         versions.put(d.version(), d);
         writes++;
@@ -134,6 +134,6 @@ final class InMemoryRolloutStore implements RolloutStore {
                 return;
             }
         }
-        throw new RolloutStoreException("no box " + boxId + " in rollout " + rolloutId, null);
+        throw new IllegalStateException("no box " + boxId + " in rollout " + rolloutId);
     }
 }
