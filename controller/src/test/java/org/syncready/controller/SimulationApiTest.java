@@ -116,6 +116,16 @@ class SimulationApiTest {
     }
 
     @Test
+    void aBodySentAsCurlDashDSendsItIsReadAsJsonToo() throws Exception {
+        box.answer = request -> new Answer(true, CODEC.mapper().createObjectNode().set("faults", request.args()), null);
+        // curl -d labels its body application/x-www-form-urlencoded.
+        ControllerFixture.Response r = allowed.postBytes("/api/v1/boxes/box-sim/simulate", "application/x-www-form-urlencoded",
+                "{\"diskFreeMb\": 49}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, r.status(), r.text());
+        assertEquals(49, r.body().path("faults").path("diskFreeMb").asInt());
+    }
+
+    @Test
     void unknownAndOfflineBoxes() throws Exception {
         ControllerFixture.Response unknown = allowed.post("/api/v1/boxes/box-nope/simulate", "{}");
         assertEquals(404, unknown.status());
