@@ -68,7 +68,7 @@ public final class Agent {
      * is bounded by time, docs/PROBES.md); the controller waits 20 s for the whole answer. A check
      * still running then shows in the next status instead.
      */
-    static final java.time.Duration SELFTEST_NETWORK_WAIT = java.time.Duration.ofSeconds(15);
+    private static final java.time.Duration SELFTEST_NETWORK_WAIT = java.time.Duration.ofSeconds(15);
 
     /** agent.yaml's settings; {@link #config} is them with the applied configuration's agent settings on top. */
     private final AgentConfig base;
