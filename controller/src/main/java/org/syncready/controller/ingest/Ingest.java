@@ -99,12 +99,13 @@ public final class Ingest {
         LiveFleet.Applied applied = fleet.apply(agentMessage, new String(payload, StandardCharsets.UTF_8),
                 mqttMessage.isRetained(), receivedAt);
         if (!applied.accepted()) {
-            if (!mqttMessage.isRetained()) {
+            if (applied.duplicate()) {
                 metrics.duplicate();
             }
             return;
         }
-        if (agentMessage instanceof ConfigReported || agentMessage instanceof BirthMessage) {
+        // A config report of a retired boot is still what the box did; a retired boot's birth says nothing now.
+        if (agentMessage instanceof ConfigReported || agentMessage instanceof BirthMessage && applied.current()) {
             configListener.accept(agentMessage);
         }
         if (applied.missed() > 0) {

@@ -26,11 +26,14 @@ public final class StatusWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
     private static final String INSERT_STATUS = "INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES (?,?,?,?,?,?)";
+    /**
+     * The live fleet decides which status is the box's latest (by boot and seq, in order of arrival,
+     * never by a clock) and marks it live; rows reach this writer in that order, so the last one wins.
+     */
     private static final String UPSERT_LATEST_STATUS = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, status, status_at) VALUES (?,?,?,?,?)
             ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
-              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at
-            WHERE excluded.status_at >= coalesce(box_latest.status_at, 0)""";
+              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at""";
     private static final String UPSERT_LATEST_BIRTH = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, birth) VALUES (?,?,?,?)
             ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
@@ -179,8 +182,8 @@ public final class StatusWriter implements AutoCloseable {
              PreparedStatement latestPresence = connection.prepareStatement(UPSERT_LATEST_PRESENCE);
              PreparedStatement event = connection.prepareStatement(INSERT_EVENT)) {
             // A burst (a box replaying its outbox, a whole fleet reconnecting) brings several statuses of one
-            // box per batch; box_latest needs only the newest, and rewriting its ~1.5 KB JSON for each was
-            // a large share of the writer's work. The upsert's WHERE keeps the newest anyway, so the result is the same.
+            // box per batch; box_latest needs only the last live one, and rewriting its ~1.5 KB JSON for each
+            // was a large share of the writer's work.
             Map<String, StoreWrite.Status> newestStatus = new HashMap<>();
             for (StoreWrite w : batch) {
                 oldest = Math.min(oldest, w.receivedAt());
@@ -192,7 +195,9 @@ public final class StatusWriter implements AutoCloseable {
                         status.setLong(5, s.ts());
                         status.setString(6, s.json());
                         status.addBatch();
-                        newestStatus.merge(s.boxId(), s, (older, newer) -> newer.receivedAt() >= older.receivedAt() ? newer : older);
+                        if (s.live()) {
+                            newestStatus.put(s.boxId(), s);
+                        }
                 } else if (w instanceof StoreWrite.Birth b) {
                         latestBirth.setString(1, b.boxId());
                         latestBirth.setLong(2, b.receivedAt());

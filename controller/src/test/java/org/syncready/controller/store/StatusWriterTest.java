@@ -37,21 +37,24 @@ class StatusWriterTest {
     }
 
     @Test
-    void theNewestStatusOfABatchWinsInBoxLatestWhateverItsPlaceInTheBatch() throws Exception {
+    void theLastLiveStatusOfABatchWinsInBoxLatestAndHistoryNeverDoes() throws Exception {
         Path file = dir.resolve("store.db");
         try (Database db = Database.open(file)) {
+            // The live fleet orders by boot and seq, not by any clock: received_at says nothing here.
             writeOneBatch(db,
                     new StoreWrite.Status("box-1", 5_000, 4_900, "boot-a", 5, "{\"seq\":5}"),
                     new StoreWrite.Status("box-2", 4_500, 4_400, "boot-z", 1, "{\"box\":2}"),
-                    new StoreWrite.Status("box-1", 4_000, 3_900, "boot-a", 4, "{\"seq\":4}"));
-            assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
-            assertEquals(5_000, count(file, "SELECT status_at FROM box_latest WHERE box_id='box-1'"));
+                    new StoreWrite.Status("box-1", 4_000, 3_900, "boot-a", 6, "{\"seq\":6}"),
+                    new StoreWrite.Status("box-1", 6_000, 9_999_999, "boot-a", 2, "{\"seq\":2}", false));
+            assertEquals("{\"seq\":6}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+            assertEquals(4_000, count(file, "SELECT status_at FROM box_latest WHERE box_id='box-1'"));
             assertEquals("{\"box\":2}", text(file, "SELECT status FROM box_latest WHERE box_id='box-2'"));
-            assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
+            assertEquals(4, count(file, "SELECT count(*) FROM box_status"));
 
-            // A later batch with an older status (a late redelivery) does not overwrite the newer one.
-            writeOneBatch(db, new StoreWrite.Status("box-1", 3_000, 2_900, "boot-a", 3, "{\"seq\":3}"));
-            assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+            // A later batch with history only (a replay, an older boot) does not overwrite the live one.
+            writeOneBatch(db, new StoreWrite.Status("box-1", 7_000, 2_900, "boot-old", 3, "{\"seq\":3}", false));
+            assertEquals("{\"seq\":6}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+            assertEquals(5, count(file, "SELECT count(*) FROM box_status"));
         }
     }
 
