@@ -64,6 +64,14 @@ public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final int WRITER_QUEUE = 50_000;
     private static final int WRITER_BATCH = 1_000;
+    /**
+     * Ingest's persistent session: messages unacknowledged (not yet committed) at a crash, and those
+     * an external broker queues while the controller is away, are delivered after the restart. A day
+     * covers a restart or an upgrade; a node gone for good stops holding messages after it.
+     */
+    private static final Duration INGEST_SESSION_EXPIRY = Duration.ofDays(1);
+    /** Unacknowledged messages in flight: two writer batches, so one fills while the other commits. */
+    private static final int INGEST_RECEIVE_MAXIMUM = 2 * WRITER_BATCH;
     /** Boxes reconnect to a restarted embedded broker within a few backoff rounds. */
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     /** How long a box may run something other than its desired configuration before it counts as drift. */
@@ -125,8 +133,10 @@ public final class Controller implements AutoCloseable {
         fleet.restore(history.latest(), codec);
 
         if (config.embeddedBroker()) {
+            // File persistence: the messages queued for ingest's session and not yet acknowledged survive a
+            // crash of this process, broker included (docs/OPERATIONS.md, "No acknowledged message lost").
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
-                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000), registry, metrics);
+                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000, true), registry, metrics);
             brokerUri = "tcp://" + config.bindAddress() + ":" + broker.port();
         } else {
             brokerUri = config.brokerUri();
@@ -138,7 +148,8 @@ public final class Controller implements AutoCloseable {
         String username = config.embeddedBroker() || config.brokerUsername() == null
                 ? FleetRegistry.CONTROLLER_CLIENT_PREFIX : config.brokerUsername();
         byte[] password = controllerSecret == null ? new byte[0] : controllerSecret.getBytes(StandardCharsets.UTF_8);
-        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // The same client id on every start from this data folder: the broker keeps ingest's session under it.
+        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + nodeId(dataDir);
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
@@ -151,7 +162,8 @@ public final class Controller implements AutoCloseable {
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
+        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), ingest::onMessage,
+                new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -212,6 +224,25 @@ public final class Controller implements AutoCloseable {
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
+    }
+
+    /**
+     * This node's id, made once per data folder ({@code node-id}): two controllers must not share a data
+     * folder, and a copy of one (a restored backup running next to the original) must get a new id.
+     */
+    private static String nodeId(Path dataDir) throws java.io.IOException {
+        Path file = dataDir.resolve("node-id");
+        if (java.nio.file.Files.exists(file)) {
+            String id = java.nio.file.Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (id.matches("[a-z0-9]{8}")) {
+                return id;
+            }
+            log.warn("{} does not hold a node id; making a new one", file);
+        }
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        java.nio.file.Files.createDirectories(dataDir);
+        java.nio.file.Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
     }
 
     private void prune(HistoryStore history) {

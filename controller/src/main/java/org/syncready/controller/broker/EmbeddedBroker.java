@@ -17,15 +17,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HiveMQ CE running inside the controller's JVM. Its folders live under the controller's data folder
- * (without them HiveMQ writes into the jar's folder, binds 0.0.0.0 and phones home). Persistence is
- * in memory: every retained box message is re-sent by the agents when they reconnect, so nothing the
- * controller needs is lost with the broker's memory.
+ * (without them HiveMQ writes into the jar's folder, binds 0.0.0.0 and phones home). With
+ * {@link Settings#filePersistence} the broker keeps sessions, their queued messages and retained
+ * messages in files under {@code data/}: a message a box had acknowledged (PUBACK) but the controller
+ * had not yet stored survives a crash of the controller's process, which is the broker's too.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    /** What the broker listens on and how much it buffers. */
-    public record Settings(String bindAddress, int port, int maxQueuedMessagesPerClient) {
+    /** What the broker listens on, how much it buffers per client, and whether that survives a crash. */
+    public record Settings(String bindAddress, int port, int maxQueuedMessagesPerClient, boolean filePersistence) {
+        /** In-memory persistence: everything the broker holds is lost when it stops. */
+        public Settings(String bindAddress, int port, int maxQueuedMessagesPerClient) {
+            this(bindAddress, port, maxQueuedMessagesPerClient, false);
+        }
     }
 
     private final EmbeddedHiveMQ hivemq;
@@ -115,13 +120,13 @@ public final class EmbeddedBroker implements AutoCloseable {
                     </receive-maximum>
                   </mqtt>
                   <persistence>
-                    <mode>in-memory</mode>
+                    <mode>%s</mode>
                   </persistence>
                   <anonymous-usage-statistics>
                     <enabled>false</enabled>
                   </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, s.bindAddress(), s.maxQueuedMessagesPerClient());
+                """.formatted(port, s.bindAddress(), s.maxQueuedMessagesPerClient(), s.filePersistence() ? "file" : "in-memory");
     }
 
     private static int freePort(String bindAddress) throws IOException {

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * Turns MQTT messages from boxes into live state and stored rows. Runs on the MQTT client's callback
  * thread (never a Vert.x event loop); when the store writer's queue is full it blocks here, which
  * pushes back on the broker rather than dropping rows.
+ *
+ * <p>Every message is acknowledged to the broker only after the store writer committed the rows it
+ * produced (and every row queued before them): refused, duplicate and history-only messages too,
+ * so acknowledgements leave in the order the messages came, as MQTT asks.
  */
 public final class Ingest {
     private static final Logger log = LoggerFactory.getLogger(Ingest.class);
@@ -67,7 +71,30 @@ public final class Ingest {
         this.configListener = listener;
     }
 
+    /** Takes a message that needs no acknowledgement (a clean session acknowledges on arrival). */
     public void onMessage(String topic, MqttMessage mqttMessage) {
+        onMessage(topic, mqttMessage, () -> { });
+    }
+
+    /** Takes a message; {@code acknowledge} runs once what it produced is committed to the store. */
+    public void onMessage(String topic, MqttMessage mqttMessage, Runnable acknowledge) {
+        try {
+            ingest(topic, mqttMessage);
+        } finally {
+            acknowledgeAfterCommit(acknowledge);
+        }
+    }
+
+    private void acknowledgeAfterCommit(Runnable acknowledge) {
+        try {
+            writer.afterCommit(acknowledge);
+        } catch (InterruptedException e) {
+            // Shutting down: unacknowledged, the broker delivers the message again after the restart.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void ingest(String topic, MqttMessage mqttMessage) {
         long receivedAt = System.currentTimeMillis();
         byte[] payload = mqttMessage.getPayload();
         if (payload.length == 0) {

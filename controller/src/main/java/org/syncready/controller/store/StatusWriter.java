@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * which stops taking messages from the broker, so the broker's per-client queue absorbs the burst
  * instead of the controller dropping rows. When the disk fails, the batch is retried with backoff
  * and kept; nothing is thrown away.
+ *
+ * <p>{@link #afterCommit} queues an action behind the rows queued before it and runs it, on the
+ * writer's thread, once they are committed: ingest acknowledges an MQTT message to the broker only
+ * then, so a crash never loses a message the broker let go of. Actions run in the order queued.
  */
 public final class StatusWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
@@ -48,7 +52,22 @@ public final class StatusWriter implements AutoCloseable {
 
     private final Database database;
     private final ControllerMetrics metrics;
-    private final BlockingQueue<StoreWrite> queue;
+    /** What the queue holds: a row, or an action to run once every row before it is committed. */
+    private sealed interface Queued {
+    }
+
+    private record Row(StoreWrite write) implements Queued {
+    }
+
+    private record AfterCommit(Runnable action) implements Queued {
+    }
+
+    private final BlockingQueue<Queued> queue;
+    private final int capacity;
+    /** When writes began to fail (epoch ms), 0 while they succeed. */
+    private volatile long failingSince;
+    /** When a put first found the queue full (epoch ms), 0 while it has room. */
+    private volatile long fullSince;
     private final int maxBatch;
     private final long lingerNanos;
     private final Thread thread;
@@ -65,6 +84,7 @@ public final class StatusWriter implements AutoCloseable {
         this.database = database;
         this.metrics = metrics;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.maxBatch = maxBatch;
         this.thread = new Thread(this::run, "store-writer");
         metrics.gauge("syncready.store.queue.depth", "Rows waiting for the SQLite writer", queue::size);
@@ -77,14 +97,51 @@ public final class StatusWriter implements AutoCloseable {
 
     /** Queues a row; blocks while the queue is full (back-pressure, see the class comment). */
     public void put(StoreWrite write) throws InterruptedException {
+        enqueue(new Row(write));
+    }
+
+    /**
+     * Runs {@code action} on the writer's thread once every row queued before it is committed (at once
+     * after the next commit when none is waiting). Blocks while the queue is full, like {@link #put}.
+     * The action must be quick and must not throw; a throw is logged and the writer goes on.
+     */
+    public void afterCommit(Runnable action) throws InterruptedException {
+        enqueue(new AfterCommit(action));
+    }
+
+    private void enqueue(Queued entry) throws InterruptedException {
         if (!running) {
             throw new IllegalStateException("store writer is closed");
         }
-        queue.put(write);
+        if (!queue.offer(entry)) {
+            if (fullSince == 0) {
+                fullSince = System.currentTimeMillis();
+            }
+            queue.put(entry);
+        }
     }
 
     public int depth() {
         return queue.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Since when (epoch ms) a put has been waiting for room, or 0 when the queue has room. */
+    public long fullSince() {
+        return fullSince;
+    }
+
+    /** Since when (epoch ms) every write has failed, or 0 while writes succeed. */
+    public long failingSince() {
+        return failingSince;
+    }
+
+    /** Whether the writer thread runs (it ends only after {@link #close}, or killed by an Error). */
+    public boolean alive() {
+        return thread.isAlive();
     }
 
     /** Rows committed so far. */
@@ -93,17 +150,36 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<StoreWrite> batch = new ArrayList<>(maxBatch);
+        List<Queued> batch = new ArrayList<>(maxBatch);
+        List<StoreWrite> rows = new ArrayList<>(maxBatch);
+        List<Runnable> actions = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                StoreWrite first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 gather(batch);
-                writeUntilDone(batch);
+                if (queue.remainingCapacity() > 0) {
+                    fullSince = 0;
+                }
+                for (Queued q : batch) {
+                    if (q instanceof Row r) {
+                        rows.add(r.write());
+                    } else if (q instanceof AfterCommit a) {
+                        actions.add(a.action());
+                    }
+                }
+                if (!rows.isEmpty() && !writeUntilDone(rows)) {
+                    // Stopped while the store failed: these rows are not committed, so their actions
+                    // (acknowledgements) must not run; the broker delivers the messages again.
+                    actions.clear();
+                }
+                runAll(actions);
                 batch.clear();
+                rows.clear();
+                actions.clear();
             } catch (InterruptedException e) {
                 // close() interrupts only to stop waiting; the loop drains what is left.
                 running = false;
@@ -112,12 +188,22 @@ public final class StatusWriter implements AutoCloseable {
         closeConnection();
     }
 
+    private static void runAll(List<Runnable> actions) {
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("an after-commit action failed: {}", e.toString());
+            }
+        }
+    }
+
     /**
      * Fills the batch with what is queued, waiting at most the linger time ({@link #LINGER_MS}) for more. Without the
      * wait a writer that keeps up commits almost every row alone (median batch 1 row at 8,000
      * statuses/s), and each transaction rewrites the same index and box_latest pages for one row.
      */
-    private void gather(List<StoreWrite> batch) {
+    private void gather(List<Queued> batch) {
         long until = System.nanoTime() + lingerNanos;
         while (batch.size() < maxBatch && running) {
             queue.drainTo(batch, maxBatch - batch.size());
@@ -127,7 +213,7 @@ public final class StatusWriter implements AutoCloseable {
             }
             try {
                 // In slices, so that close() is not kept waiting for a long linger.
-                StoreWrite next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+                Queued next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
                 if (next != null) {
                     batch.add(next);
                 }
@@ -139,22 +225,27 @@ public final class StatusWriter implements AutoCloseable {
         }
     }
 
-    private void writeUntilDone(List<StoreWrite> batch) {
+    /** Writes the batch, retrying with backoff while the store fails; false only when stopped before it could. */
+    private boolean writeUntilDone(List<StoreWrite> batch) {
         long backoffMs = 100;
         boolean failing = false;
         while (true) {
             try {
                 write(batch);
+                failingSince = 0;
                 if (failing) {
                     log.info("store writes recovered; {} rows written", batch.size());
                 }
-                return;
+                return true;
             } catch (SQLException e) {
                 metrics.storeFailure();
                 closeConnection();
                 if (!failing) {
                     log.warn("store write of {} rows failed, retrying with backoff: {}", batch.size(), e.getMessage());
                     failing = true;
+                    if (failingSince == 0) {
+                        failingSince = System.currentTimeMillis();
+                    }
                 }
                 try {
                     Thread.sleep(backoffMs);
@@ -164,7 +255,7 @@ public final class StatusWriter implements AutoCloseable {
                 }
                 if (!running && Thread.currentThread().isInterrupted()) {
                     log.error("store writer stopped with {} unwritten rows after repeated failures", batch.size() + queue.size());
-                    return;
+                    return false;
                 }
                 backoffMs = Math.min(backoffMs * 2, 5_000);
             }
