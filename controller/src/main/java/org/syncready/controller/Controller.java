@@ -42,6 +42,9 @@ import org.syncready.controller.fleet.BoxSecrets;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
+import org.syncready.controller.health.DiskSpace;
+import org.syncready.controller.health.Health;
+import org.syncready.controller.health.UncaughtFailures;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
@@ -81,6 +84,9 @@ public final class Controller implements AutoCloseable {
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
+    private final UncaughtFailures failures = new UncaughtFailures(metrics);
+    /** A thread working in rounds of a second or so that has not finished one for this long is dead or stuck. */
+    private static final Duration HEARTBEAT_SILENCE = Duration.ofSeconds(60);
     private final MessageCodec codec = new MessageCodec();
     private Database database;
     private FleetRegistry registry;
@@ -100,6 +106,7 @@ public final class Controller implements AutoCloseable {
     private ReadinessStore readinessStore;
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
+    private Health health;
     private String brokerUri;
 
     private Controller(ControllerConfig config) {
@@ -141,6 +148,8 @@ public final class Controller implements AutoCloseable {
         } else {
             brokerUri = config.brokerUri();
         }
+        // After the broker: HiveMQ installs its own JVM-wide handler as it starts.
+        failures.install();
 
         writer = new StatusWriter(database, metrics, WRITER_QUEUE, WRITER_BATCH);
         writer.start();
@@ -171,12 +180,28 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
 
+        metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
+                fleet::clockSkewedCount);
+        metrics.ingestAcknowledgements(mqtt::acknowledgementsSent, mqtt::acknowledgementsDropped);
+
         // Housekeeping blocks (the stale check may wait on the writer queue, retention deletes rows):
-        // its own thread, never the event loop.
+        // its own thread, never the event loop. An executor keeps what a task throws to itself (and
+        // stops the task): the guard makes it visible instead.
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
-        housekeeping.scheduleWithFixedDelay(() -> ingest.store(fleet.checkStale(System.currentTimeMillis())),
-                1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
+                        () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+
+        health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
+                metrics, failures)
+                .watchStoreWriter(writer)
+                .watchMqtt(mqtt::isConnected)
+                .watchHeartbeat("readiness", readiness::lastRoundAt, HEARTBEAT_SILENCE)
+                .watchHeartbeat("rollouts", rollouts::lastRoundAt, HEARTBEAT_SILENCE)
+                .watchDisk(DiskSpace.of(dataDir))
+                .fact("boxesRegistered", () -> registry.boxes().size())
+                .fact("boxesOnline", () -> fleet.count(Presence.ONLINE));
+        health.start();
 
         echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
                 EchoResponder.Limits.DEFAULT);
@@ -184,14 +209,14 @@ public final class Controller implements AutoCloseable {
         vertx = Vertx.vertx();
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin()), mqtt::isConnected),
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin())),
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts),
                 new AuditRoutes(audit),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
@@ -274,6 +299,11 @@ public final class Controller implements AutoCloseable {
         return metrics;
     }
 
+    /** The health verdict behind {@code /health}. */
+    public Health health() {
+        return health;
+    }
+
     public FleetRegistry registry() {
         return registry;
     }
@@ -318,6 +348,9 @@ public final class Controller implements AutoCloseable {
         if (echo != null) {
             echo.close();
         }
+        if (health != null) {
+            health.close();
+        }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
         }
@@ -339,6 +372,7 @@ public final class Controller implements AutoCloseable {
         if (database != null) {
             database.close();
         }
+        failures.uninstall();
         log.info("controller stopped");
     }
 

@@ -71,6 +71,10 @@ public final class ControllerMain implements Callable<Integer> {
                     + "default: the catalogue packaged in this jar.")
     Path profiles;
 
+    @Option(names = "--min-free-disk-mb", defaultValue = "${env:SYNCREADY_MIN_FREE_DISK_MB:-1024}",
+            description = "Below this much free space (MB) on the data folder's disk, /health answers 503 (default: ${DEFAULT-VALUE}).")
+    long minFreeDiskMb;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ControllerMain()).execute(args));
     }
@@ -79,6 +83,9 @@ public final class ControllerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         if (echoPort < 0 || echoPort > 65535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--echo-port must be 0..65535");
+        }
+        if (minFreeDiskMb < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--min-free-disk-mb must be >= 0");
         }
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
@@ -93,7 +100,7 @@ public final class ControllerMain implements Callable<Integer> {
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
                 brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort);
+                echoPort, minFreeDiskMb);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -71,6 +71,7 @@ public final class Rollouts implements AutoCloseable {
     private final Clock clock;
     private final Duration driftGrace;
     private final ScheduledExecutorService thread;
+    private volatile long lastRoundAt;
     private volatile ClassTimeGuard guard = ClassTimeGuard.NEVER_BUSY;
 
     /** Read by any thread (drift queries); written on the rollout thread. */
@@ -471,7 +472,14 @@ public final class Rollouts implements AutoCloseable {
             tick();
         } catch (Exception | Error e) {
             log.error("rollout tick failed", e);
+        } finally {
+            lastRoundAt = System.currentTimeMillis();
         }
+    }
+
+    /** When the latest tick ended (epoch ms, 0 before the first): the health check's sign of life. */
+    public long lastRoundAt() {
+        return lastRoundAt;
     }
 
     private void tick() throws SQLException {
