@@ -72,11 +72,21 @@ public final class HistoryStore {
              ResultSet rs = ps.executeQuery()) {
             List<LatestRecord> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new LatestRecord(rs.getString(1), (Long) rs.getObject(2, Long.class), rs.getInt(3) == 1,
-                        rs.getString(4), rs.getString(5), rs.getString(6), (Long) rs.getObject(7, Long.class)));
+                out.add(new LatestRecord(rs.getString(1), nullableLong(rs, 2), rs.getInt(3) == 1,
+                        rs.getString(4), rs.getString(5), rs.getString(6), nullableLong(rs, 7)));
             }
             return out;
         }
+    }
+
+    /**
+     * A column that may be NULL (a box that sent its state but no status yet), as a Long. Not
+     * {@code getObject(i, Long.class)}: the SQLite driver refuses that for NULL ("Bad value for type Long").
+     * The same fix as branch arch's (issue 11 finding 3), needed here by the crash test.
+     */
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     /** Deletes raw reports received before {@code cutoff}; events and latest state stay. Returns rows deleted. */
