@@ -1,5 +1,6 @@
 package org.syncready.controller.broker;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
@@ -33,6 +34,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Unacknowledged messages HiveMQ sends one subscriber at once. HiveMQ sends a batch of up to this
+     * many, then waits until every one of them is acknowledged before it sends more; its default, 50,
+     * would make ingest (which acknowledges only after each SQLite commit) commit 50 rows at a time. A
+     * batch of 1,000 is one store-writer transaction. The subscriber's own Receive Maximum still caps it.
+     */
+    public static final int INFLIGHT_WINDOW = 1_000;
+
     private final EmbeddedHiveMQ hivemq;
     private final int port;
 
@@ -57,6 +66,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .withStartPriority(1000)
                 .withExtensionMain(new BoxAccessControl(access, metrics))
                 .build();
+        // HiveMQ CE reads these from public static fields, with no configuration file option; JVM-wide,
+        // pinned with the HiveMQ version (EmbeddedBrokerWindowTest fails if they stop working).
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
+        InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = INFLIGHT_WINDOW;
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)

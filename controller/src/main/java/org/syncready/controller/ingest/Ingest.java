@@ -21,6 +21,7 @@ import org.syncready.protocol.CommandTypes;
 import org.syncready.protocol.Message;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.ProtocolException;
+import org.syncready.protocol.StatusMessage;
 import org.syncready.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,10 @@ public final class Ingest {
         }
         String channel = topic.substring(topic.indexOf('/', Topics.ROOT.length()) + 1);
         metrics.messageIn(channel);
-        metrics.ingestLag(receivedAt - agentMessage.ts());
+        if (!(agentMessage instanceof StatusMessage s && s.historical())) {
+            // A replayed status is late on purpose; it would drown the delivery lag this measures.
+            metrics.ingestLag(receivedAt - agentMessage.ts());
+        }
 
         if (agentMessage instanceof CommandResponse response) {
             commands.onResponse(response);

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +24,7 @@ public final class ControllerMetrics {
     private final DistributionSummary batchSize;
     private final Timer ingestLag;
     private final Timer storeLag;
+    private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public ControllerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -113,6 +116,10 @@ public final class ControllerMetrics {
 
     /** Messages acknowledged to the broker after their rows were committed, and acknowledgements a lost connection voided. */
     public void ingestAcknowledgements(Supplier<Number> sent, Supplier<Number> dropped) {
+        // A function counter holds its object weakly, and a method reference held by nobody else would be
+        // collected (the counter then reads NaN): this registry keeps them.
+        held.add(sent);
+        held.add(dropped);
         FunctionCounter.builder("syncready.ingest.acks.sent", sent, s -> s.get().doubleValue())
                 .description("Messages acknowledged to the broker after their rows were committed").register(registry);
         FunctionCounter.builder("syncready.ingest.acks.dropped", dropped, s -> s.get().doubleValue())
