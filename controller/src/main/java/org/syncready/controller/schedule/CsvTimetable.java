@@ -313,12 +313,14 @@ public final class CsvTimetable {
         for (Row row : rows) {
             List<LocalDate> on = row.date() != null ? List.of(row.date())
                     : dates.computeIfAbsent(row.weekday(), term::teachingDates);
+            // One source text per row, not per occurrence: a term's rows expand twentyfold.
+            String source = "line " + row.line();
             for (LocalDate d : on) {
                 drafts.add(new Occurrences.Tagged(new SessionDraft(row.lead(), row.remotes(), row.subject(),
                         row.teacher(), row.kind(),
                         d.atTime(row.start()).atZone(term.zone()).toInstant(),
                         d.atTime(row.end()).atZone(term.zone()).toInstant(),
-                        "line " + row.line()), row.line(), row.leadField(), row.remotesField()));
+                        source), row.line(), row.leadField(), row.remotesField()));
             }
         }
         return drafts;
