@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -29,7 +28,10 @@ import org.syncready.controller.schedule.TermStore;
  * bad row imports nothing unless {@code skipBadRows=true}; {@code dryRun=true} says what would change.
  */
 public final class TimetableRoutes implements RouteGroup {
-    /** A district's term timetable is tens of KB; a generous bound that still stops a runaway upload. */
+    /**
+     * A district's term timetable is tens of KB; a generous bound that still stops a runaway upload.
+     * The file is read in memory (a form upload too), never stored on disk.
+     */
     private static final long IMPORT_LIMIT = 4L * 1024 * 1024;
     private static final int SHOWN_CHANGES = 500;
 
@@ -53,7 +55,7 @@ public final class TimetableRoutes implements RouteGroup {
 
     @Override
     public void mountStreaming(Router router, ApiContext api) {
-        router.post("/api/v1/sessions/import").handler(BodyHandler.create().setBodyLimit(IMPORT_LIMIT));
+        router.post("/api/v1/sessions/import").handler(new RequestBody(IMPORT_LIMIT, true));
     }
 
     @Override
@@ -79,7 +81,7 @@ public final class TimetableRoutes implements RouteGroup {
     private void putTerm(RoutingContext ctx) {
         TermCalendar term;
         try {
-            term = TermCalendar.fromJson(api.json(), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            term = TermCalendar.fromJson(api.json(), ApiContext.bytes(ctx));
         } catch (TermCalendar.InvalidTermException e) {
             ObjectNode body = api.json().createObjectNode().put("error", "invalid").put("message", e.getMessage());
             ArrayNode problems = body.putArray("problems");
@@ -91,7 +93,7 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     private void importTimetable(RoutingContext ctx) {
-        byte[] content = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] content = ApiContext.bytes(ctx);
         if (content.length == 0) {
             throw ApiException.badRequest("the body must be the timetable file (CSV or iCalendar)");
         }
