@@ -215,11 +215,15 @@ public final class Controller implements AutoCloseable {
     }
 
     private void prune(HistoryStore history) {
-        long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
+        long now = System.currentTimeMillis();
         try {
-            int deleted = history.pruneStatusBefore(cutoff);
+            int deleted = history.pruneStatusBefore(now - config.rawRetentionHours() * 3_600_000L);
             if (deleted > 0) {
                 log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
+            }
+            int events = history.pruneEventsBefore(now - config.eventRetentionDays() * 86_400_000L);
+            if (events > 0) {
+                log.info("retention: deleted {} events older than {} days", events, config.eventRetentionDays());
             }
         } catch (java.sql.SQLException e) {
             log.warn("retention run failed: {}", e.getMessage());

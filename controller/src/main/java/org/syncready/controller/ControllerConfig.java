@@ -15,49 +15,61 @@ import java.time.ZoneId;
  * @param zone           the bureau's time zone; null means Asia/Shanghai
  * @param readinessRules readiness rules file; null means the packaged defaults
  * @param echoPort       the UDP echo service's port (0: a free one)
+ * @param eventRetentionDays how long presence and device-change events are kept
  */
 public record ControllerConfig(Path dataDir, String bindAddress, int httpPort, int mqttPort,
                                String brokerUri, String brokerUsername, String brokerPassword,
                                String ingestGroup, int rawRetentionHours, boolean demo, Path demoAgentJar,
-                               Path profilesDir, Clock clock, ZoneId zone, Path readinessRules, int echoPort) {
+                               Path profilesDir, Clock clock, ZoneId zone, Path readinessRules, int echoPort,
+                               int eventRetentionDays) {
 
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
     public static final int DEFAULT_ECHO_PORT = 7947;
+    /** A term and a half: enough to answer "how often did this camera fail this term". */
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
 
     public ControllerConfig {
         clock = clock == null ? Clock.systemUTC() : clock;
         zone = zone == null ? DEFAULT_ZONE : zone;
+        if (eventRetentionDays < 1) {
+            throw new IllegalArgumentException("eventRetentionDays must be >= 1, was " + eventRetentionDays);
+        }
     }
 
     /** Defaults for a controller with its data in {@code dataDir}: embedded broker, loopback, standard ports. */
     public static ControllerConfig defaults(Path dataDir) {
         return new ControllerConfig(dataDir, "127.0.0.1", 8080, 1883, null, null, null, null, 48, false, null,
-                null, null, null, null, DEFAULT_ECHO_PORT);
+                null, null, null, null, DEFAULT_ECHO_PORT, DEFAULT_EVENT_RETENTION_DAYS);
     }
 
     public ControllerConfig withPorts(int http, int mqtt) {
         return new ControllerConfig(dataDir, bindAddress, http, mqtt, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, echoPort);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, echoPort, eventRetentionDays);
     }
 
     public ControllerConfig withClock(Clock c) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, c, zone, readinessRules, echoPort);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, c, zone, readinessRules, echoPort, eventRetentionDays);
     }
 
     public ControllerConfig withProfilesDir(Path dir) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, dir, clock, zone, readinessRules, echoPort);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, dir, clock, zone, readinessRules, echoPort, eventRetentionDays);
     }
 
     public ControllerConfig withReadinessRules(Path rules) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, rules, echoPort);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, rules, echoPort, eventRetentionDays);
     }
 
     public ControllerConfig withEchoPort(int port) {
         return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, port);
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, port, eventRetentionDays);
+    }
+
+    public ControllerConfig withEventRetentionDays(int days) {
+        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
+                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, echoPort, days);
     }
 
     public boolean embeddedBroker() {

@@ -48,8 +48,12 @@ public final class ControllerMain implements Callable<Integer> {
     String ingestGroup;
 
     @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
-            description = "Hours raw status reports are kept; events are kept (default: ${DEFAULT-VALUE}).")
+            description = "Hours raw status reports are kept (default: ${DEFAULT-VALUE}).")
     int rawRetentionHours;
+
+    @Option(names = "--event-retention-days", defaultValue = "${env:SYNCREADY_EVENT_RETENTION_DAYS:-90}",
+            description = "Days presence and device-change events are kept (default: ${DEFAULT-VALUE}).")
+    int eventRetentionDays;
 
     @Option(names = "--demo", defaultValue = "${env:SYNCREADY_DEMO:-false}",
             description = "Create a sample bureau on first start and run 12 simulated boxes. 演示模式。")
@@ -83,6 +87,9 @@ public final class ControllerMain implements Callable<Integer> {
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
         }
+        if (eventRetentionDays < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--event-retention-days must be >= 1");
+        }
         java.time.ZoneId zone;
         try {
             zone = java.time.ZoneId.of(timeZone);
@@ -93,7 +100,7 @@ public final class ControllerMain implements Callable<Integer> {
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
                 brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort);
+                echoPort, eventRetentionDays);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

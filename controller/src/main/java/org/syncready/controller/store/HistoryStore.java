@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Reads of what the writer stored, and the retention of raw reports. Blocking: call from a worker. */
+/** Reads of what the writer stored, and the retention of raw reports and events. Blocking: call from a worker. */
 public final class HistoryStore {
 
     /** One stored status report; {@code json} is the payload exactly as the box sent it. */
@@ -77,6 +77,28 @@ public final class HistoryStore {
             }
             return out;
         }
+    }
+
+    /** Rows one retention transaction deletes at most, so the status writer never waits long behind it. */
+    static final int PRUNE_BATCH = 10_000;
+
+    /**
+     * Deletes events before {@code cutoff}, in batches of {@value #PRUNE_BATCH} rows per transaction.
+     * Returns rows deleted.
+     */
+    public int pruneEventsBefore(long cutoff) throws SQLException {
+        int total = 0;
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "DELETE FROM box_event WHERE id IN (SELECT id FROM box_event WHERE at < ? LIMIT " + PRUNE_BATCH + ")")) {
+            int deleted;
+            do {
+                ps.setLong(1, cutoff);
+                deleted = ps.executeUpdate();
+                total += deleted;
+            } while (deleted == PRUNE_BATCH);
+        }
+        return total;
     }
 
     /** Deletes raw reports received before {@code cutoff}; events and latest state stay. Returns rows deleted. */
