@@ -111,7 +111,7 @@ public final class Controller implements AutoCloseable {
 
     private void startParts() throws Exception {
         long started = System.nanoTime();
-        Path dataDir = config.dataDir().toAbsolutePath();
+        Path dataDir = DataFolder.prepare(config.dataDir());
         // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
