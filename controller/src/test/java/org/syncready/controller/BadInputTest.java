@@ -137,6 +137,30 @@ class BadInputTest {
         assertEquals(200, fixture.get("/health").status());
     }
 
+    @Test
+    void aHundredWrongPasswordConnectsWriteOneWarningLine() throws Exception {
+        fixture.registerBox("school-retry", "room-retry", "box-retry");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("org.syncready.controller.broker.BoxAccessControl");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            double before = fixture.controller.metrics().count("syncready.broker.auth.failures", "reason", "bad_credentials");
+            for (int i = 0; i < 100; i++) {
+                assertThrows(MqttException.class, () -> new RawBox(fixture.controller.brokerUri(), "box-retry", "stale-secret"));
+            }
+            assertEquals(before + 100, fixture.controller.metrics().count("syncready.broker.auth.failures", "reason", "bad_credentials"),
+                    "every refusal is counted");
+            java.util.List<String> warnings = lines.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN && e.getFormattedMessage().contains("box-retry"))
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(java.util.List.of("broker refused connection clientId=box-retry reason=bad_credentials"), warnings);
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
     @FunctionalInterface
     interface ThrowingConsumer<T> {
         void accept(T t) throws Exception;
