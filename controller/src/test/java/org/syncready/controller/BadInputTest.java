@@ -101,6 +101,32 @@ class BadInputTest {
     }
 
     @Test
+    void aKeyTwiceIsRejectedAsBadJson() throws Exception {
+        double before = rejected("bad_json");
+        // Read last-wins this would be seq 51 and a faulted camera, while the stored text said seq 50 and ok.
+        sandwich("box-twice", box -> box.publishRaw(Topics.of(box.boxId, Channel.STATUS),
+                new String(statusJson(box.boxId, 50, "ok"), StandardCharsets.UTF_8)
+                        .replace("\"seq\":50", "\"seq\":50,\"seq\":51").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(before + 1, rejected("bad_json"));
+    }
+
+    @Test
+    void aStatusWithNineHundredFiftyCamerasIsRejectedAndWritesNoEvents() throws Exception {
+        double before = rejected("invalid_field");
+        StringBuilder cameras = new StringBuilder();
+        for (int i = 0; i < 950; i++) {
+            cameras.append(i == 0 ? "" : ",").append("{\"id\":\"c").append(i).append("\",\"role\":\"other\",\"kind\":\"usb\",\"state\":\"fault\"}");
+        }
+        sandwich("box-many-cams", box -> box.publishRaw(Topics.of(box.boxId, Channel.STATUS),
+                new String(statusJson(box.boxId, 50, "ok"), StandardCharsets.UTF_8)
+                        .replaceFirst("\"cameras\":\\[[^\\]]*\\]", "\"cameras\":[" + cameras + "]").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(before + 1, rejected("invalid_field"));
+        ControllerFixture.Response events = fixture.get("/api/v1/boxes/box-many-cams/events");
+        assertEquals(200, events.status(), events.text());
+        assertTrue(events.body().path("items").size() < 20, "a handful of events, not one per camera: " + events.body().path("items").size());
+    }
+
+    @Test
     void payloadNamingAnotherBoxIsRejected() throws Exception {
         double before = rejected("box_mismatch");
         sandwich("box-liar", box -> box.publishRaw(Topics.of(box.boxId, Channel.STATUS), statusJson("box-someone-else", 60, "ok")));

@@ -57,10 +57,13 @@ class RequestBodyApiTest {
     @Test
     void jsonSentWithCurlsDefaultFormTypeIsJsonEvenWithAPercentSign() throws Exception {
         // curl -d '{...}' sends application/x-www-form-urlencoded; a '%' there once answered 500.
-        ControllerFixture.Response r = api.postBytes("/api/v1/schools", FORM,
-                "{\"id\":\"pct\",\"nameZh\":\"百分百小学\",\"nameEn\":\"100% Primary\"}".getBytes(StandardCharsets.UTF_8));
-        assertEquals(201, r.status(), r.text());
-        assertEquals("100% Primary", school("pct").path("nameEn").asText());
+        String[] names = {"100% Primary", "50%", "Grade 3 %zz", "a=b%&c=%E4"};
+        for (int i = 0; i < names.length; i++) {
+            ControllerFixture.Response r = api.postBytes("/api/v1/schools", FORM, ("{\"id\":\"pct-" + i
+                    + "\",\"nameZh\":\"百分百小学\",\"nameEn\":\"" + names[i] + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertEquals(201, r.status(), names[i] + ": " + r.text());
+            assertEquals(names[i], school("pct-" + i).path("nameEn").asText());
+        }
     }
 
     @Test
