@@ -63,10 +63,13 @@ public final class ReadinessRoutes implements RouteGroup {
 
     private void sessionReadiness(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
-        api.blocking(ctx, () -> new Object[] {checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())},
+        api.blocking(ctx, () -> new Object[] {checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id()),
+                        checks.lastCheck(s.id()).orElse(null)},
                 r -> {
                     ObjectNode out = sessionView.node(s);
+                    out.put("asOf", times.format(clock.instant()));
                     out.set("readiness", api.json().valueToTree(r[0]));
+                    out.set("lastCheck", api.json().valueToTree(r[2]));
                     out.set("incidents", api.json().valueToTree(r[1]));
                     return out;
                 });
@@ -100,7 +103,10 @@ public final class ReadinessRoutes implements RouteGroup {
                 .toList();
         // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
         api.blocking(ctx, () -> {
-            Map<String, SessionReadiness> known = new java.util.HashMap<>(store.latest(day.stream().map(SyncSession::id).toList()));
+            // The live verdicts first (never stale between T-30 and the end), then stored checks.
+            List<String> ids = day.stream().map(SyncSession::id).toList();
+            Map<String, SessionReadiness> known = new java.util.HashMap<>(checks.latestInMemory(ids));
+            store.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
             Instant now = clock.instant();
             // Today's live state says nothing about a session that is over: it stays UNKNOWN, "not checked".
             day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
@@ -108,7 +114,8 @@ public final class ReadinessRoutes implements RouteGroup {
             checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
             return known;
         }, latest -> {
-            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId());
+            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId())
+                    .put("asOf", times.format(clock.instant()));
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {
