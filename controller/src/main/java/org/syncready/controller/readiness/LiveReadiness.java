@@ -136,7 +136,7 @@ public final class LiveReadiness {
         boolean full = forceFull || overflow.getAndSet(false) || dataNow >= nextFullAt;
         Set<String> boxes = drainDirty();
         if (!full && boxes.isEmpty()) {
-            return lastSweep;
+            return new Sweep(false, 0, 0, System.nanoTime() - started);
         }
         Duration widest = Duration.ofMinutes(engine.rules().checks().widestMinutes());
         List<SyncSession> window = new ArrayList<>();
