@@ -235,7 +235,7 @@ public final class ReadinessEngine {
         microphones(status, needs, reasons);
         stream(ctx, role, status, needs, profile, reasons);
         observe(snap);
-        network(ctx, box.id(), status.network(), needs, profile, selftest, reasons);
+        network(ctx, box.id(), status, needs, profile, reasons);
         disk(ctx, status, needs, profile, reasons);
         drift.drift(box.id(), ctx.now()).ifPresent(d -> reasons.add(say.drift(d, ctx.now())));
         selftestFindings(ctx, role, snap, needs, selftest, reasons);
@@ -373,8 +373,9 @@ public final class ReadinessEngine {
 
     // ------------------------------------------------------------------ network
 
-    private void network(Ctx ctx, String boxId, NetworkStatus n, ReadinessRules.Needs needs, Optional<BoxProfile> profile,
-                         SelftestResult selftest, List<Reason> reasons) {
+    private void network(Ctx ctx, String boxId, StatusMessage status, ReadinessRules.Needs needs, Optional<BoxProfile> profile,
+                         List<Reason> reasons) {
+        NetworkStatus n = status.network();
         boolean asked = ctx.inWindow();
         int bitrate = profile.map(BoxProfile::bitrateKbps).orElse(rules.streamBitrateKbps());
         int needKbps = (int) Math.ceil(needs.upStreams() * bitrate * (1 + rules.uplinkMargin()));
@@ -383,8 +384,12 @@ public final class ReadinessEngine {
             return;
         }
         if (needKbps > 0) {
+            // Both times are the box's clock: the age is right even when that clock is off.
+            long uplinkAgeS = n.uplinkMeasuredAt() == null ? 0 : (status.ts() - n.uplinkMeasuredAt()) / 1000;
             if (n.uplinkKbps() == null) {
                 reasons.add(say.uplinkUnknown(needKbps, asked));
+            } else if (uplinkAgeS > rules.uplinkMaxAgeS()) {
+                reasons.add(say.uplinkTooOld(needKbps, n.uplinkKbps(), uplinkAgeS, asked));
             } else {
                 double up = n.uplinkKbps();
                 Severity sev = up < needKbps ? Severity.BLOCKING : up < needKbps * rules.uplinkHeadroom() ? Severity.WARNING : null;

@@ -32,6 +32,7 @@ public record ReadinessRules(
         @JsonProperty(required = true) double uplinkMargin,
         @JsonProperty(required = true) double uplinkHeadroom,
         @JsonProperty(required = true) double streamMinBitrateShare,
+        @JsonProperty(required = true) int uplinkMaxAgeS,
         @JsonProperty(required = true) int diskReserveMb,
         @JsonProperty(required = true) int statusMaxAgePeriods,
         @JsonProperty(required = true) Checks checks,
@@ -159,6 +160,7 @@ public record ReadinessRules(
         positive(name, "ntpOffsetMaxMs", ntpOffsetMaxMs);
         positive(name, "streamBitrateKbps", streamBitrateKbps);
         positive(name, "statusMaxAgePeriods", statusMaxAgePeriods);
+        positive(name, "uplinkMaxAgeS", uplinkMaxAgeS);
         if (uplinkMargin < 0) {
             throw new RulesException(name + ": field 'uplinkMargin' must be >= 0");
         }

@@ -223,6 +223,16 @@ final class ReasonSentences {
                 Map.of("figure", "uplinkKbps", "neededKbps", needKbps));
     }
 
+    Reason uplinkTooOld(int needKbps, int lastKbps, long ageS, boolean asked) {
+        long minutes = ageS / 60;
+        return new Reason(ReasonCode.NO_DATA, Severity.UNKNOWN, "uplinkKbps",
+                "Uplink figure too old: the last speed test (" + kbps(lastKbps) + ") ran " + minutes + " min ago; this session needs "
+                        + kbps(needKbps) + (asked ? "; a self-test asks for a fresh one." : "."),
+                "上行带宽数据过旧：最近一次测速（" + kbps(lastKbps) + "）在 " + minutes + " 分钟前，本节课需要上行 " + kbps(needKbps)
+                        + (asked ? "（已请求自检重新测速）。" : "。"),
+                Map.of("figure", "uplinkKbps", "neededKbps", needKbps, "uplinkKbps", lastKbps, "ageS", ageS));
+    }
+
     Reason linkDown() {
         return new Reason(ReasonCode.LOSS_HIGH, Severity.BLOCKING, null,
                 "The box's network link is down.", "主机网络链路断开。", Map.of("link", "down"));

@@ -85,6 +85,8 @@ final class FleetScene implements AutoCloseable {
         Double ntp = 5.0;
         Long diskFree = 100_000L;
         String link = "up";
+        /** How long before the status the uplink was measured (box clock); null: the status does not say. */
+        Long uplinkMeasuredAgoMs;
         StreamStatus stream = new StreamStatus(true, "rtmp://stream.example.org/live/room", 4100, 0L, null, true);
         final List<NetworkTarget> targets = new ArrayList<>(List.of(
                 new NetworkTarget("stream", "stream.example.org", 1935, true, 21.0, null)));
@@ -150,7 +152,8 @@ final class FleetScene implements AutoCloseable {
 
         StatusMessage build(String box, String boot, long seq, long ts) {
             return new StatusMessage(1, box, ts, boot, seq, 10, cameras, mics,
-                    new NetworkStatus(link, "eth0", rtt, jitter, loss, uplink, ntp, targets),
+                    new NetworkStatus(link, "eth0", rtt, jitter, loss, uplink, ntp, targets,
+                            uplinkMeasuredAgoMs == null ? null : ts - uplinkMeasuredAgoMs, null),
                     new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), stream);
         }
     }

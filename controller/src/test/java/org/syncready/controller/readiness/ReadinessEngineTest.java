@@ -215,6 +215,20 @@ class ReadinessEngineTest {
     }
 
     @Test
+    void anUplinkFigureTooOldForTheCheckIsUnknown() {
+        FleetScene.Status s = FleetScene.healthy();
+        s.uplinkMeasuredAgoMs = 45 * 60_000L; // speed tests postponed or failing for 45 minutes
+        scene.online("b-r1", s);
+        Reason old = reason(room(check(SessionKind.LIVE, "c-r1"), "c-r1"), ReasonCode.NO_DATA);
+        assertEquals(Severity.UNKNOWN, old.severity());
+        assertEquals(2700L, old.data().get("ageS"));
+        assertTrue(old.zh().startsWith("上行带宽数据过旧：最近一次测速（20.0 Mbit/s）在 45 分钟前"), old.zh());
+        s.uplinkMeasuredAgoMs = 10 * 60_000L;
+        scene.online("b-r1", s);
+        assertEquals(Verdict.READY, room(check(SessionKind.LIVE, "c-r1"), "c-r1").verdict(), "a postponed test keeps a usable figure");
+    }
+
+    @Test
     void theLeadIsJudgedOnPushingTheSessionsStream() {
         scene.online("b-lead", FleetScene.healthy().stream(new StreamStatus(false, "rtmp://stream.example.org/live/room", 0, 12L,
                 "encoder not running: no progress for 31 s", true)));
