@@ -59,6 +59,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Agent jar the demo runs (default: found next to this jar or in agent/target).")
     Path demoAgentJar;
 
+    @Option(names = "--allow-simulation", defaultValue = "${env:SYNCREADY_ALLOW_SIMULATION:-false}",
+            description = "Serve POST /api/v1/boxes/{id}/simulate (fault switches for simulated boxes) without --demo: "
+                    + "for tests, training and benchmarks, never production. 允许故障模拟（测试/培训用）。")
+    boolean allowSimulation;
+
     @Option(names = "--time-zone", defaultValue = "${env:SYNCREADY_TIME_ZONE:-Asia/Shanghai}",
             description = "The bureau's time zone: timetables, the day's board and reports (default: ${DEFAULT-VALUE}).")
     String timeZone;
@@ -93,7 +98,7 @@ public final class ControllerMain implements Callable<Integer> {
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
                 brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort);
+                echoPort, allowSimulation);
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -164,7 +164,7 @@ public final class MqttReporter {
                 sockets.resume();
                 hangEnded.countDown();
             }
-            log.info("{}: hang over; {}", boxId, connected && client.isConnected() ? "connection survived" : "reconnecting");
+            log.info("{}: hang over; reading and sending again (reconnecting if the broker dropped the connection)", boxId);
         });
     }
 
