@@ -233,7 +233,7 @@ public final class ReadinessEngine {
         }
         cameras(status, needs, reasons);
         microphones(status, needs, reasons);
-        stream(ctx, role, status, needs, profile, reasons);
+        stream(ctx, role, status, needs, profile, selftest, reasons);
         observe(snap);
         network(ctx, box.id(), status, needs, profile, reasons);
         disk(ctx, status, needs, profile, reasons);
@@ -306,7 +306,7 @@ public final class ReadinessEngine {
     // ------------------------------------------------------------------ the stream path
 
     private void stream(Ctx ctx, Role role, StatusMessage status, ReadinessRules.Needs needs, Optional<BoxProfile> profile,
-                        List<Reason> reasons) {
+                        SelftestResult selftest, List<Reason> reasons) {
         StreamStatus st = status.stream();
         StreamServer server = ctx.server();
         if (role == Role.LEAD) {
@@ -339,8 +339,10 @@ public final class ReadinessEngine {
         if (server != null) {
             NetworkTarget probed = target(status.network(), server);
             if (probed == null) {
-                // The controller sends the server with the self-test of the first check: before that it is only noted.
-                reasons.add(say.serverNotProbed(ctx.inWindow() ? Severity.UNKNOWN : Severity.INFO, server));
+                // The controller hands the server to the box with the self-test of the first check: until the box
+                // answered one, a server it does not probe is only noted.
+                boolean told = selftest.outcome() == SelftestOutcome.PASSED || selftest.outcome() == SelftestOutcome.FAILED;
+                reasons.add(say.serverNotProbed(ctx.inWindow() && told ? Severity.UNKNOWN : Severity.INFO, server));
             } else if (!probed.reachable()) {
                 reasons.add(say.serverUnreachable(false, server, probed.error(), false));
             }

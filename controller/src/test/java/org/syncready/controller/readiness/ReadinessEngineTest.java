@@ -259,14 +259,17 @@ class ReadinessEngineTest {
     void eachRemoteIsJudgedOnReachingTheServerItPullsFrom() {
         scene.online("b-r1", FleetScene.healthy().streamServer("stream.example.org", false));
         scene.online("b-r2", FleetScene.healthy().noTargets());
-        SessionReadiness r = check(SessionKind.LIVE, "c-r1", "c-r2", "c-r3");
+        SelftestResult answered = new SelftestResult(SelftestOutcome.PASSED, Instant.now().minusSeconds(5), List.of(), null);
+        assertEquals(Severity.INFO, reason(room(check(SessionKind.LIVE, "c-r2"), "c-r2"), ReasonCode.NO_DATA).severity(),
+                "not asked to probe the server yet: only noted");
+        SessionReadiness r = check(SessionKind.LIVE, Map.of("b-r2", answered), "c-r1", "c-r2", "c-r3");
         ClassroomReadiness r1 = room(r, "c-r1");
         assertEquals(Verdict.NOT_READY, r1.verdict());
         Reason unreachable = reason(r1, ReasonCode.STREAM_SERVER_UNREACHABLE);
         assertEquals("本教室主机无法连接直播服务器 stream.example.org:1935，收不到课程。", unreachable.zh());
         assertTrue(unreachable.en().contains("(connect timed out)"), unreachable.en());
         ClassroomReadiness r2 = room(r, "c-r2");
-        assertEquals(Verdict.UNKNOWN, r2.verdict(), "from T-30 on, a server the box never probed is unknown");
+        assertEquals(Verdict.UNKNOWN, r2.verdict(), "asked to probe the server and still not probing it: unknown");
         assertEquals("streamServer", reason(r2, ReasonCode.NO_DATA).device());
         assertEquals(Verdict.READY, room(r, "c-r3").verdict());
         assertEquals(Verdict.AT_RISK, r.verdict());
@@ -283,7 +286,10 @@ class ReadinessEngineTest {
         SyncSession s = session(SessionKind.LIVE, "c-r1");
         assertEquals(Optional.of(new StreamServer("live.county.edu.cn", 1935)), engine.streamServer(s));
         // The remote probes another server: whether it reaches this one is not known.
-        assertEquals("streamServer", reason(room(check(SessionKind.LIVE, "c-r1"), "c-r1"), ReasonCode.NO_DATA).device());
+        SelftestResult answered = new SelftestResult(SelftestOutcome.PASSED, Instant.now().minusSeconds(5), List.of(), null);
+        Reason notProbed = reason(room(check(SessionKind.LIVE, Map.of("b-r1", answered), "c-r1"), "c-r1"), ReasonCode.NO_DATA);
+        assertEquals("streamServer", notProbed.device());
+        assertEquals(Severity.UNKNOWN, notProbed.severity());
         scene.online("b-r1", FleetScene.healthy().streamServer("LIVE.county.edu.cn", true));
         assertEquals(Verdict.READY, room(check(SessionKind.LIVE, "c-r1"), "c-r1").verdict());
     }
