@@ -47,7 +47,9 @@ import org.syncready.protocol.StateMessage;
  * <p>And the live re-evaluation between T-30 and the end (issue 12), with every session in its window:
  * {@code liveFull} is the timed full pass ({@code checks.liveFullSweepS}); {@code liveCoalesced} is one
  * coalesced pass after {@value #DIRTY_PER_SWEEP} boxes reported — 10,000 boxes reporting every 10 s
- * make 500 dirty boxes per 500 ms — including marking them dirty and taking their network figures.
+ * make 500 dirty boxes per 500 ms — including applying their statuses to the live fleet, marking them
+ * dirty and taking their network figures. The boxes' data clock stands still at the statuses' time, so
+ * the fleet stays as fresh as a reporting one (nothing goes stale during the run).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,15 +74,20 @@ public class ReadinessSweepBenchmark {
     private Instant now;
     private LiveReadiness live;
     private int nextDirty;
+    private LiveFleet fleet;
+    private long ts;
+    private long seq = 4;
+    private boolean[] faulted;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("sweep-bench");
         db = Database.open(dir.resolve("bench.db"));
         FleetRegistry registry = FleetRegistry.load(db, "bench-secret");
-        LiveFleet fleet = new LiveFleet();
+        fleet = new LiveFleet();
         SplittableRandom random = new SplittableRandom(42);
-        long ts = System.currentTimeMillis();
+        ts = System.currentTimeMillis();
+        faulted = new boolean[CLASSROOMS];
         for (int s = 0; s < CLASSROOMS / 100; s++) {
             registry.addSchool("school-" + s, "学校" + s, "School " + s);
         }
@@ -92,7 +99,8 @@ public class ReadinessSweepBenchmark {
             String boot = "boot-" + i;
             fleet.apply(new StateMessage(1, box, ts, boot, 1, 1, StateMessage.Presence.ONLINE), "{}", false, ts);
             fleet.apply(StatusFactory.birth(box, boot, ts, 2, 10, null), "{}", false, ts);
-            fleet.apply(StatusFactory.status(box, boot, ts, 3, 10, random.nextDouble() < faultShare), "{}", false, ts);
+            faulted[i] = random.nextDouble() < faultShare;
+            fleet.apply(StatusFactory.status(box, boot, ts, 3, 10, faulted[i]), "{}", false, ts);
         }
         now = Instant.now();
         batch = new ArrayList<>(sessions);
@@ -116,12 +124,12 @@ public class ReadinessSweepBenchmark {
                     .replace("liveFullSweepS: 5", "liveFullSweepS: 86400"));
         }
         ReadinessRules rules = ReadinessRules.load(rulesFile);
-        engine = new ReadinessEngine(rules, registry, fleet, ConfigDriftSource.NONE, Clock.systemUTC(),
-                java.time.ZoneId.of("Asia/Shanghai"));
+        Clock data = Clock.fixed(Instant.ofEpochMilli(ts), java.time.ZoneOffset.UTC);
+        engine = new ReadinessEngine(rules, registry, fleet, ConfigDriftSource.NONE, data, java.time.ZoneId.of("Asia/Shanghai"));
         Clock schedule = Clock.fixed(now, java.time.ZoneOffset.UTC);
         live = new LiveReadiness(engine, (from, to) -> batch, box -> true,
                 (box, timeout, servers, keep) -> java.util.concurrent.CompletableFuture.completedFuture(SelftestResult.NO_ANSWER),
-                schedule, Clock.systemUTC(), r -> { });
+                schedule, data, r -> { });
         live.sweep(true);
     }
 
@@ -132,8 +140,12 @@ public class ReadinessSweepBenchmark {
 
     @Benchmark
     public LiveReadiness.Sweep liveCoalesced() {
+        seq++;
         for (int i = 0; i < DIRTY_PER_SWEEP; i++) {
-            live.touched("box-%05d".formatted(nextDirty));
+            String box = "box-%05d".formatted(nextDirty);
+            // What ingest does for each status: the live fleet takes it, then the live readiness is told.
+            fleet.apply(StatusFactory.status(box, "boot-" + nextDirty, ts, seq, 10, faulted[nextDirty]), "{}", false, ts);
+            live.touched(box);
             nextDirty = (nextDirty + 1) % CLASSROOMS;
         }
         return live.sweep();

@@ -10,12 +10,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps each box's profile in memory for the sweeps, loading it once from a slower source (the
  * rollout side answers on its own thread) and again when the box reports a configuration or after
- * {@code ttlMs}. One entry per registered box at most.
+ * about {@code ttlMs}. Each entry lives between half and one and a half times that, so a fleet loaded
+ * at once is not read again all at once. One entry per registered box at most.
  */
 public final class ProfileCache implements ProfileSource {
     private static final Logger log = LoggerFactory.getLogger(ProfileCache.class);
 
-    private record Entry(Optional<BoxProfile> profile, long loadedAt) {
+    private record Entry(Optional<BoxProfile> profile, long expiresAt) {
     }
 
     private final Function<String, Optional<BoxProfile>> loader;
@@ -33,12 +34,12 @@ public final class ProfileCache implements ProfileSource {
     public Optional<BoxProfile> profile(String boxId) {
         long now = clock.millis();
         Entry e = entries.get(boxId);
-        if (e != null && now - e.loadedAt() < ttlMs) {
+        if (e != null && now < e.expiresAt()) {
             return e.profile();
         }
         try {
             Optional<BoxProfile> loaded = loader.apply(boxId);
-            entries.put(boxId, new Entry(loaded, now));
+            entries.put(boxId, new Entry(loaded, now + ttlMs / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ttlMs + 1)));
             return loaded;
         } catch (RuntimeException ex) {
             // Judged with the default bitrate this time; the next sweep tries again.

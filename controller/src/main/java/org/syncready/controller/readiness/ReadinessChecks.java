@@ -62,6 +62,8 @@ public final class ReadinessChecks implements AutoCloseable {
     private final Map<String, Instant> lastInSession = new HashMap<>();
     /** Last in-session verdict stored per running session, to store only changes. Readiness thread only. */
     private final Map<String, SessionReadiness> lastRecordedInSession = new HashMap<>();
+    /** When memory was last pruned of old verdicts. Readiness thread only. */
+    private Instant lastPrune;
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
 
@@ -199,6 +201,14 @@ public final class ReadinessChecks implements AutoCloseable {
         due.forEach((trigger, batch) -> check(batch, trigger));
         inSession(now);
         done.values().removeIf(start -> start.plus(DONE_MEMORY).isBefore(now));
+        // Verdicts of sessions long over (or deleted) leave memory; the store keeps the checks.
+        if (lastPrune == null || !now.isBefore(lastPrune.plus(Duration.ofMinutes(10)))) {
+            lastPrune = now;
+            java.util.function.Predicate<String> gone = id -> sessions.get(id).map(s -> s.end().plus(DONE_MEMORY).isBefore(now))
+                    .orElse(true);
+            latest.keySet().removeIf(gone);
+            lastChecks.keySet().removeIf(gone);
+        }
     }
 
     /** Self-tests to every online box of the sessions, then one sweep when all have answered or timed out. */
