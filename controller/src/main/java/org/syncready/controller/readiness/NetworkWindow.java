@@ -2,8 +2,6 @@ package org.syncready.controller.readiness;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.syncready.protocol.NetworkStatus;
@@ -52,8 +50,15 @@ final class NetworkWindow {
     private static final class BoxWindow {
         final ArrayDeque<Sample> samples = new ArrayDeque<>();
         long lastReceivedAt = Long.MIN_VALUE;
-        final Map<String, Level> levels = new HashMap<>(4);
+        /** The medians of all samples, computed when one is added; valid while its oldest sample is young enough. */
+        Medians cached;
+        long cachedOldestAt;
+        /** By slot (session kind x figure); null until judged. */
+        final Level[] levels = new Level[SLOTS];
     }
+
+    /** Hysteresis slots per box: one per session kind and figure. */
+    static final int SLOTS = org.syncready.controller.schedule.SessionKind.values().length * Figure.values().length;
 
     private final int size;
     private final long maxAgeMs;
@@ -71,7 +76,10 @@ final class NetworkWindow {
         if (n == null) {
             return;
         }
-        BoxWindow w = boxes.computeIfAbsent(boxId, k -> new BoxWindow());
+        BoxWindow w = boxes.get(boxId);
+        if (w == null) {
+            w = boxes.computeIfAbsent(boxId, k -> new BoxWindow());
+        }
         synchronized (w) {
             if (receivedAt <= w.lastReceivedAt) {
                 return;
@@ -89,6 +97,7 @@ final class NetworkWindow {
             while (w.samples.size() > size) {
                 w.samples.removeFirst();
             }
+            w.cached = null;
         }
     }
 
@@ -98,6 +107,10 @@ final class NetworkWindow {
             return new Medians(null, null, null, 0);
         }
         synchronized (w) {
+            // Sweeps judge a box far more often than it reports: the medians change only with a sample or with age.
+            if (w.cached != null && now - w.cachedOldestAt <= maxAgeMs) {
+                return w.cached;
+            }
             double[] rtt = new double[w.samples.size()];
             double[] jitter = new double[rtt.length];
             double[] loss = new double[rtt.length];
@@ -120,7 +133,13 @@ final class NetworkWindow {
                     loss[nl++] = s.loss();
                 }
             }
-            return new Medians(lowMedian(rtt, nr), lowMedian(jitter, nj), lowMedian(loss, nl), count);
+            Medians m = new Medians(lowMedian(rtt, nr), lowMedian(jitter, nj), lowMedian(loss, nl), count);
+            Sample oldest = w.samples.peekFirst();
+            if (oldest != null && count == w.samples.size()) {
+                w.cached = m;
+                w.cachedOldestAt = oldest.at();
+            }
+            return m;
         }
     }
 
@@ -129,16 +148,20 @@ final class NetworkWindow {
      * only when the median is under {@code recoverAt} × the limit of the current level. Idempotent for
      * the same window, so a preview and a sweep judging the same box agree.
      */
-    Level level(String boxId, String kind, Figure figure, double median, double warnAt, double blockAt) {
-        BoxWindow w = boxes.computeIfAbsent(boxId, k -> new BoxWindow());
+    Level level(String boxId, org.syncready.controller.schedule.SessionKind kind, Figure figure, double median, double warnAt,
+                double blockAt) {
+        BoxWindow w = boxes.get(boxId);
+        if (w == null) {
+            w = boxes.computeIfAbsent(boxId, k -> new BoxWindow());
+        }
         synchronized (w) {
-            String key = kind + '|' + figure;
-            Level current = w.levels.getOrDefault(key, Level.NONE);
+            int slot = kind.ordinal() * Figure.values().length + figure.ordinal();
+            Level current = w.levels[slot] == null ? Level.NONE : w.levels[slot];
             Level enter = median > blockAt ? Level.BLOCKING : median > warnAt ? Level.WARNING : Level.NONE;
             Level stay = median > blockAt * recoverAt ? Level.BLOCKING : median > warnAt * recoverAt ? Level.WARNING : Level.NONE;
             Level kept = current.compareTo(stay) < 0 ? current : stay;
             Level next = enter.compareTo(kept) > 0 ? enter : kept;
-            w.levels.put(key, next);
+            w.levels[slot] = next;
             return next;
         }
     }

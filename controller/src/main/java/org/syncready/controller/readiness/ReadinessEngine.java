@@ -151,7 +151,11 @@ public final class ReadinessEngine {
 
     /** What one evaluation of one session knows. */
     private record Ctx(SyncSession session, Instant now, Map<String, SelftestResult> selftests, FleetIndex index,
-                       StreamServer server, boolean inWindow, long dataNow, ReadinessRules.Network limits) {
+                       StreamServer server, boolean inWindow, long dataNow, ReadinessRules.Network limits,
+                       ReadinessRules.Needs leadNeeds, ReadinessRules.Needs remoteNeeds) {
+        ReadinessRules.Needs needs(Role role) {
+            return role == Role.LEAD ? leadNeeds : remoteNeeds;
+        }
     }
 
     private SessionReadiness evaluate(SyncSession s, Instant now, String trigger, Map<String, SelftestResult> selftests,
@@ -160,7 +164,7 @@ public final class ReadinessEngine {
         boolean inWindow = !now.isBefore(s.start().minus(Duration.ofMinutes(rules.checks().widestMinutes())))
                 && now.isBefore(s.end());
         Ctx ctx = new Ctx(s, now, selftests, index, streamServer(s, index), inWindow, dataClock.millis(),
-                rules.network(s.kind()));
+                rules.network(s.kind()), rules.needs(s.kind(), Role.LEAD), rules.needs(s.kind(), Role.REMOTE));
         List<ClassroomReadiness> rooms = new ArrayList<>(s.remoteClassroomIds().size() + 1);
         rooms.add(classroom(ctx, s.leadClassroomId(), Role.LEAD));
         for (String remote : s.remoteClassroomIds()) {
@@ -224,7 +228,7 @@ public final class ReadinessEngine {
             reasons.add(say.selftestNoAnswer(statusAt));
         }
         StatusMessage status = snap.status();
-        ReadinessRules.Needs needs = rules.needs(ctx.session().kind(), role);
+        ReadinessRules.Needs needs = ctx.needs(role);
         Optional<BoxProfile> profile = profiles.profile(box.id());
         long ageMs = statusAt == null ? Long.MAX_VALUE : ctx.dataNow() - statusAt.toEpochMilli();
         long maxAgeMs = (long) rules.statusMaxAgePeriods() * Math.max(1, status.intervalS()) * 1000L;
@@ -407,7 +411,7 @@ public final class ReadinessEngine {
         Double loss = m.samples() > 0 ? m.lossPct() : n.lossPct();
         int samples = Math.max(1, m.samples());
         ReadinessRules.Network lim = ctx.limits();
-        String kind = ctx.session().kind().name();
+        org.syncready.controller.schedule.SessionKind kind = ctx.session().kind();
         if (rtt == null && loss == null) {
             reasons.add(say.echoUnknown(asked));
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.syncready.controller.readiness.NetworkWindow.Figure;
 import org.syncready.controller.readiness.NetworkWindow.Level;
+import org.syncready.controller.schedule.SessionKind;
 import org.syncready.protocol.NetworkStatus;
 
 class NetworkWindowTest {
@@ -43,13 +44,13 @@ class NetworkWindowTest {
 
     @Test
     void levelsRiseAtOnceAndFallOnlyWellUnderTheLimit() {
-        assertEquals(Level.WARNING, window.level("b", "LIVE", Figure.RTT, 160, 150, 400));
-        assertEquals(Level.WARNING, window.level("b", "LIVE", Figure.RTT, 130, 150, 400), "130 > 0.8 x 150");
-        assertEquals(Level.BLOCKING, window.level("b", "LIVE", Figure.RTT, 450, 150, 400));
-        assertEquals(Level.BLOCKING, window.level("b", "LIVE", Figure.RTT, 350, 150, 400), "350 > 0.8 x 400");
-        assertEquals(Level.WARNING, window.level("b", "LIVE", Figure.RTT, 300, 150, 400));
-        assertEquals(Level.NONE, window.level("b", "LIVE", Figure.RTT, 100, 150, 400));
-        assertEquals(Level.NONE, window.level("b", "LIVE", Figure.RTT, 140, 150, 400), "not raised again under the limit");
-        assertEquals(Level.NONE, window.level("b", "RECORDED", Figure.RTT, 300, 400, 1000), "each session kind has its own state");
+        assertEquals(Level.WARNING, window.level("b", SessionKind.LIVE, Figure.RTT, 160, 150, 400));
+        assertEquals(Level.WARNING, window.level("b", SessionKind.LIVE, Figure.RTT, 130, 150, 400), "130 > 0.8 x 150");
+        assertEquals(Level.BLOCKING, window.level("b", SessionKind.LIVE, Figure.RTT, 450, 150, 400));
+        assertEquals(Level.BLOCKING, window.level("b", SessionKind.LIVE, Figure.RTT, 350, 150, 400), "350 > 0.8 x 400");
+        assertEquals(Level.WARNING, window.level("b", SessionKind.LIVE, Figure.RTT, 300, 150, 400));
+        assertEquals(Level.NONE, window.level("b", SessionKind.LIVE, Figure.RTT, 100, 150, 400));
+        assertEquals(Level.NONE, window.level("b", SessionKind.LIVE, Figure.RTT, 140, 150, 400), "not raised again under the limit");
+        assertEquals(Level.NONE, window.level("b", SessionKind.RECORDED, Figure.RTT, 300, 400, 1000), "each session kind has its own state");
     }
 }
