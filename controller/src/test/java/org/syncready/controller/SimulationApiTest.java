@@ -44,7 +44,7 @@ class SimulationApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        allowed = new ControllerFixture(ControllerConfig.defaults(data).withPorts(0, 0).withEchoPort(0).withSimulationAllowed(true));
+        allowed = new ControllerFixture(ControllerConfig.builder(data).freePorts().allowSimulation(true).build());
         production = new ControllerFixture(otherData);
         String password = allowed.registerBox("sch", "room-1", "box-sim");
         passwordOfSilent = allowed.registerBox("sch", "room-2", "box-never");
@@ -113,6 +113,16 @@ class SimulationApiTest {
         assertEquals(400, device.status());
         assertTrue(device.text().contains("/cameras/cam-1"), device.text());
         assertEquals(sentBefore, box.requests.size(), "nothing reached the box");
+    }
+
+    @Test
+    void aBodySentAsCurlDashDSendsItIsReadAsJsonToo() throws Exception {
+        box.answer = request -> new Answer(true, CODEC.mapper().createObjectNode().set("faults", request.args()), null);
+        // curl -d labels its body application/x-www-form-urlencoded.
+        ControllerFixture.Response r = allowed.postBytes("/api/v1/boxes/box-sim/simulate", "application/x-www-form-urlencoded",
+                "{\"diskFreeMb\": 49}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, r.status(), r.text());
+        assertEquals(49, r.body().path("faults").path("diskFreeMb").asInt());
     }
 
     @Test

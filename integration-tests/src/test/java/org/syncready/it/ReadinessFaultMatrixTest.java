@@ -374,8 +374,8 @@ class ReadinessFaultMatrixTest {
     // ------------------------------------------------------------------ fleet and API
 
     private void startController() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, 0).withEchoPort(0).withClock(clock)
-                .withSimulationAllowed(true).withReadinessRules(rules()));
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().clock(clock).allowSimulation(true)
+                .readinessRules(rules()).build());
         post("/api/v1/schools", "{\"id\":\"lead-school\",\"nameZh\":\"县一小\",\"nameEn\":\"County No.1\"}");
         post("/api/v1/schools", "{\"id\":\"rural\",\"nameZh\":\"河西小学\",\"nameEn\":\"Hexi\"}");
     }

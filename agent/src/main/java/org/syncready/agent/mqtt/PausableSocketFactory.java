@@ -24,8 +24,8 @@ import javax.net.SocketFactory;
  */
 final class PausableSocketFactory extends SocketFactory {
     private final Object lock = new Object();
-    /** System.nanoTime() until which sockets are paused; 0 when running. Guarded by lock. */
-    private long pausedUntil;
+    /** System.nanoTime() until which sockets are paused; 0 when running. Written under lock. */
+    private volatile long pausedUntil;
     private final List<PausableSocket> closesPutOff = new ArrayList<>();
 
     /** Pauses every socket of this factory for {@code d} (or until {@link #resume()}). */
@@ -61,6 +61,9 @@ final class PausableSocketFactory extends SocketFactory {
 
     /** Blocks while paused. */
     private void awaitRunning() throws InterruptedIOException {
+        if (pausedUntil == 0) {
+            return; // the usual case: no lock on every read and write
+        }
         synchronized (lock) {
             while (pausedUntil != 0) {
                 long left = pausedUntil - System.nanoTime();

@@ -26,15 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * it asked for it, and its body (chunked or with a length) is counted, optionally at a limited rate
  * (a slow uplink).
  */
-final class TestSpeedtestSink implements AutoCloseable {
-    final AtomicInteger uploads = new AtomicInteger();
-    final AtomicInteger requests = new AtomicInteger();
+public final class TestSpeedtestSink implements AutoCloseable {
+    public final AtomicInteger uploads = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     /** Body bytes a refused request sent anyway (a client that did not wait for 100 Continue). */
     final AtomicLong bodyBytesOfRefused = new AtomicLong();
     /** 429 every request with this Retry-After (s) when > 0, as the controller does within its interval. */
     volatile int tooSoonRetryAfterS;
     /** Read the body at most this fast, bytes/s; 0 = as fast as it comes. */
-    volatile long readBytesPerSecond;
+    public volatile long readBytesPerSecond;
 
     private final ServerSocket server;
     private final String expected;
@@ -44,7 +44,7 @@ final class TestSpeedtestSink implements AutoCloseable {
         return t;
     });
 
-    TestSpeedtestSink(String boxId, String secret) throws IOException {
+    public TestSpeedtestSink(String boxId, String secret) throws IOException {
         server = new ServerSocket();
         // A small window, as on a real slow uplink: loopback would otherwise let the sender's kernel
         // buffer megabytes at once, and a slow reader would not slow the writer down.
@@ -63,7 +63,7 @@ final class TestSpeedtestSink implements AutoCloseable {
         });
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 

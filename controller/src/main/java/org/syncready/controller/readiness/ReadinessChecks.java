@@ -1,6 +1,5 @@
 package org.syncready.controller.readiness;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +44,7 @@ public final class ReadinessChecks implements AutoCloseable {
 
     private final ReadinessEngine engine;
     private final SessionStore sessions;
-    private final ReadinessStore store;
+    private final CheckStore store;
     private final LiveFleet fleet;
     private final SelftestSender selftests;
     private final Clock clock;
@@ -67,7 +66,7 @@ public final class ReadinessChecks implements AutoCloseable {
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
 
-    public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, ReadinessStore store, LiveFleet fleet,
+    public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, CheckStore store, LiveFleet fleet,
                            SelftestSender selftests, Clock clock) {
         this.engine = engine;
         this.sessions = sessions;
@@ -85,7 +84,7 @@ public final class ReadinessChecks implements AutoCloseable {
      * a controller restart the boxes need a few seconds to reconnect to an embedded broker, and a check
      * made before that would call every room UNKNOWN.
      */
-    public void start(Duration every, Duration grace) throws SQLException {
+    public void start(Duration every, Duration grace) {
         for (Incident i : store.openIncidents()) {
             open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
         }
@@ -118,7 +117,7 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     /** The freshest verdict of a session (live, active or in-class), from memory or the store. */
-    public Optional<SessionReadiness> latest(String sessionId) throws SQLException {
+    public Optional<SessionReadiness> latest(String sessionId) {
         SessionReadiness r = latest.get(sessionId);
         if (r != null) {
             return Optional.of(r);
@@ -139,7 +138,7 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     /** The last stored check of a session (T-30, T-5, on-demand, in-session), from memory or the store. */
-    public Optional<SessionReadiness> lastCheck(String sessionId) throws SQLException {
+    public Optional<SessionReadiness> lastCheck(String sessionId) {
         SessionReadiness r = lastChecks.get(sessionId);
         if (r != null) {
             return Optional.of(r);
@@ -171,12 +170,12 @@ public final class ReadinessChecks implements AutoCloseable {
     private void tickSafely() {
         try {
             runDue();
-        } catch (RuntimeException | SQLException e) {
+        } catch (RuntimeException e) {
             log.error("readiness pass failed: {}", e.toString(), e);
         }
     }
 
-    private void runDue() throws SQLException {
+    private void runDue() {
         Instant now = clock.instant();
         List<Integer> offsets = engine.rules().checks().beforeStartMinutes().stream().sorted().toList();
         int widest = offsets.get(offsets.size() - 1);
@@ -263,7 +262,7 @@ public final class ReadinessChecks implements AutoCloseable {
         lastChecks.put(r.sessionId(), r);
         try {
             store.saveCheck(r);
-        } catch (SQLException e) {
+        } catch (RuntimeException e) {
             log.warn("readiness check of session={} not stored: {}", r.sessionId(), e.getMessage());
         }
         if (r.verdict() != Verdict.READY) {
@@ -278,7 +277,7 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     /** Running sessions: a verdict every few seconds; problems open and close incidents. */
-    private void inSession(Instant now) throws SQLException {
+    private void inSession(Instant now) {
         Duration every = Duration.ofSeconds(engine.rules().checks().inSessionEveryS());
         List<SyncSession> running = new ArrayList<>();
         Set<String> runningIds = new HashSet<>();
@@ -314,7 +313,7 @@ public final class ReadinessChecks implements AutoCloseable {
         lastRecordedInSession.keySet().retainAll(runningIds);
     }
 
-    private void trackIncidents(SyncSession session, SessionReadiness r, Instant now) throws SQLException {
+    private void trackIncidents(SyncSession session, SessionReadiness r, Instant now) {
         if (session == null) {
             return;
         }
@@ -342,7 +341,7 @@ public final class ReadinessChecks implements AutoCloseable {
         }
     }
 
-    private void close(String key, Incident i, Instant at) throws SQLException {
+    private void close(String key, Incident i, Instant at) {
         store.closeIncident(i.id(), at);
         open.remove(key);
         log.info("incident closed session={} classroom={} box={} {} after {} s", i.sessionId(), i.classroomId(), i.boxId(),

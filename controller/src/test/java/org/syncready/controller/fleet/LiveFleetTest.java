@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.syncready.controller.store.StoreWrite;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
@@ -50,6 +49,22 @@ class LiveFleetTest {
     }
 
     @Test
+    void withinABootSeqNotTheBoxClockSaysWhichStatusIsNewest() {
+        fleet.apply(birth("A", 1), "{}", false, 1);
+        fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 2);
+        // The box clock is set back (NTP steps it): the next status has an older ts, and is still the newest.
+        StatusMessage later = status("A", 3, DeviceState.FAULT);
+        StatusMessage stepped = new StatusMessage(1, "b1", 500, "A", 3, 10, later.cameras(),
+                later.microphones(), later.network(), later.system(), null);
+        assertTrue(fleet.apply(stepped, "{}", false, 3).accepted());
+        assertEquals(DeviceState.FAULT, fleet.snapshot("b1").orElseThrow().status().cameras().get(0).state());
+        // A late message of the same boot (lower seq, a newer clock) does not replace it.
+        fleet.apply(status("A", 5, DeviceState.FAULT), "{}", false, 4);
+        assertTrue(fleet.apply(status("A", 4, DeviceState.OK), "{}", false, 5).accepted());
+        assertEquals(5, fleet.snapshot("b1").orElseThrow().status().seq());
+    }
+
+    @Test
     void statusWithoutBirthAsksForRebirthOnceInAWhile() {
         assertTrue(fleet.apply(status("A", 7, DeviceState.OK), "{}", false, 1_000).rebirth());
         assertFalse(fleet.apply(status("A", 8, DeviceState.OK), "{}", false, 2_000).rebirth(), "spaced by 30 s");
@@ -86,8 +101,8 @@ class LiveFleetTest {
         fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 0);
         fleet.apply(birth("A", 1), "{}", false, 0);
         fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 0);
-        List<StoreWrite> writes = fleet.apply(status("A", 3, DeviceState.FAULT), "{}", false, 1_000).writes();
-        assertTrue(writes.stream().anyMatch(w -> w instanceof StoreWrite.Event e && e.kind().equals("camera")
+        List<BoxRecord> writes = fleet.apply(status("A", 3, DeviceState.FAULT), "{}", false, 1_000).writes();
+        assertTrue(writes.stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("camera")
                 && e.detail().contains("ok -> fault")), writes.toString());
         assertTrue(fleet.checkStale(1_000 + 29_000).isEmpty(), "fresh within 3 periods of 10 s");
         assertEquals(1, fleet.checkStale(1_000 + 31_000).size());

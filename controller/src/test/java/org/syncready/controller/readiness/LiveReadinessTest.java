@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,10 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.TestClock;
 import org.syncready.controller.schedule.SessionKind;
 import org.syncready.controller.schedule.SyncSession;
@@ -29,8 +26,6 @@ import org.syncready.controller.schedule.SyncSession;
 class LiveReadinessTest {
     private static final Instant EIGHT = Instant.parse("2026-09-07T00:00:00Z"); // 08:00 Asia/Shanghai
 
-    @TempDir
-    Path dir;
     private FleetScene scene;
     private final TestClock clock = new TestClock(EIGHT.minus(Duration.ofMinutes(20)));
     private final TestClock dataClock = new TestClock(Instant.now());
@@ -42,7 +37,7 @@ class LiveReadinessTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        scene = new FleetScene(dir);
+        scene = new FleetScene();
         for (String box : List.of("b-lead", "b-r1", "b-r2", "b-r3")) {
             scene.online(box, FleetScene.healthy(), dataClock.millis());
         }
@@ -58,11 +53,6 @@ class LiveReadinessTest {
                 EIGHT.plus(Duration.ofMinutes(45)), "test"));
         schedule.add(new SyncSession("s-10", "c-r2", List.of("c-r3"), "语文", null, SessionKind.LIVE, EIGHT.plus(Duration.ofHours(2)),
                 EIGHT.plus(Duration.ofHours(2).plusMinutes(45)), "test"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        scene.close();
     }
 
     /** A status arrives: the fleet takes it, then ingest tells the live readiness. */

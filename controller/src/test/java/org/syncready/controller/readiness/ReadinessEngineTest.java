@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.schedule.SessionKind;
 import org.syncready.controller.schedule.SyncSession;
 import org.syncready.protocol.CameraKind;
@@ -36,8 +33,6 @@ class ReadinessEngineTest {
     private static final Instant START = Instant.parse("2026-09-07T00:00:00Z"); // 08:00 in Shanghai
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
     private FleetScene scene;
     private ConfigDriftSource drift = ConfigDriftSource.NONE;
     private final Map<String, BoxProfile> profiles = new HashMap<>();
@@ -45,16 +40,11 @@ class ReadinessEngineTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        scene = new FleetScene(dir);
+        scene = new FleetScene();
         for (String box : List.of("b-lead", "b-r1", "b-r2", "b-r3")) {
             scene.online(box, FleetScene.healthy());
         }
         engine = engine(Clock.systemUTC());
-    }
-
-    @AfterEach
-    void tearDown() {
-        scene.close();
     }
 
     private ReadinessEngine engine(Clock dataClock) {
