@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 @Command(name = "syncready-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
         description = "SyncReady controller: tracks recording boxes over MQTT and serves the HTTP API.%n"
                 + "SyncReady 控制器：通过 MQTT 跟踪录播主机并提供 HTTP API。",
-        footer = "Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090.")
+        footer = {"Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090.",
+                "First start: SYNCREADY_ADMIN_PASSWORD (environment only) is the password of the user 'admin'; without it a random"
+                        + " one is logged once and written to <data>/admin-password (mode 0600)."})
 public final class ControllerMain implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "${env:SYNCREADY_DATA:-syncready-data}",
@@ -19,8 +21,8 @@ public final class ControllerMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--bind", defaultValue = "${env:SYNCREADY_BIND:-127.0.0.1}",
-            description = "Address the HTTP API and the embedded broker listen on (default: ${DEFAULT-VALUE}; "
-                    + "the API has no login yet, so keep it on loopback).")
+            description = "Address the HTTP API and the embedded broker listen on (default: ${DEFAULT-VALUE}). "
+                    + "Plain HTTP carries passwords and tokens in clear text: keep it on loopback or a trusted network.")
     String bind;
 
     @Option(names = "--http-port", defaultValue = "${env:SYNCREADY_HTTP_PORT:-8080}", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -93,7 +95,7 @@ public final class ControllerMain implements Callable<Integer> {
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
         ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
                 brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort);
+                echoPort, adminPassword());
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -102,6 +104,15 @@ public final class ControllerMain implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The first start's admin password: only from the environment, never a flag, so it does not show in
+     * {@code ps} or the shell history.
+     */
+    private static String adminPassword() {
+        String p = System.getenv("SYNCREADY_ADMIN_PASSWORD");
+        return p == null || p.isEmpty() ? null : p;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

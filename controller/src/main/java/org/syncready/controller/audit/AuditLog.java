@@ -11,7 +11,10 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes and reads the audit table. Blocking JDBC: call it off the event loop. */
+/**
+ * Writes and reads the audit table, which is append-only (SQLite triggers refuse UPDATE and DELETE).
+ * Blocking JDBC: call it off the event loop.
+ */
 public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private final DataSource db;
@@ -22,37 +25,70 @@ public final class AuditLog {
         this.clock = clock;
     }
 
-    /** Records an action; a store failure is logged (with the entry), never thrown at the action it audits. */
-    public void record(String actor, String action, String target, String detail, String result) {
+    /**
+     * Records an action; a store failure is logged (without the detail), never thrown at the action it
+     * audits. The detail goes only to the table: it may name configuration, never to the log.
+     */
+    public void record(Actor who, String action, String target, String detail, String result) {
         long at = clock.millis();
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO audit(at, actor, action, target, detail, result) VALUES (?,?,?,?,?,?)")) {
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO audit(at, actor, source, action, target, detail, result) VALUES (?,?,?,?,?,?,?)")) {
             ps.setLong(1, at);
-            ps.setString(2, actor);
-            ps.setString(3, action);
-            ps.setString(4, target);
-            ps.setString(5, detail);
-            ps.setString(6, result);
+            ps.setString(2, who.name());
+            ps.setString(3, who.source());
+            ps.setString(4, action);
+            ps.setString(5, target);
+            ps.setString(6, detail);
+            ps.setString(7, result);
             ps.executeUpdate();
         } catch (SQLException e) {
-            log.error("audit entry not stored: actor={} action={} target={} result={}: {}", actor, action, target, result, e.getMessage());
+            log.error("audit entry not stored: actor={} action={} target={} result={}: {}", who, action, target, result, e.getMessage());
         }
-        log.info("audit actor={} action={} target={} result={}", actor, action, target, result);
+        log.info("audit actor={} action={} target={} result={}", who, action, target, result);
     }
 
-    /** The newest entries first, at most {@code limit}, optionally only since {@code sinceMs} and of one action prefix. */
-    public List<AuditEntry> list(int limit, Long sinceMs, String actionPrefix) throws SQLException {
-        String sql = "SELECT id, at, actor, action, target, detail, result FROM audit WHERE at >= ? AND action LIKE ? "
-                + "ORDER BY id DESC LIMIT ?";
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, sinceMs == null ? 0 : sinceMs);
-            ps.setString(2, (actionPrefix == null ? "" : actionPrefix.replace("%", "")) + "%");
-            ps.setInt(3, limit);
+    /** The newest entries first that match {@code q}. */
+    public List<AuditEntry> list(AuditQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id, at, actor, source, action, target, detail, result FROM audit WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.sinceMs() != null) {
+            sql.append(" AND at >= ?");
+            args.add(q.sinceMs());
+        }
+        if (q.untilMs() != null) {
+            sql.append(" AND at < ?");
+            args.add(q.untilMs());
+        }
+        if (q.actor() != null) {
+            sql.append(" AND actor = ?");
+            args.add(q.actor());
+        }
+        if (q.actionPrefix() != null) {
+            // The prefix's own wildcards are taken literally: "rollout." lists rollout.start, rollout.pause, ...
+            sql.append(" AND substr(action, 1, ?) = ?");
+            args.add(q.actionPrefix().length());
+            args.add(q.actionPrefix());
+        }
+        if (q.target() != null) {
+            sql.append(" AND instr(target, ?) > 0");
+            args.add(q.target());
+        }
+        if (q.source() != null) {
+            sql.append(" AND source = ?");
+            args.add(q.source());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(q.limit());
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
             List<AuditEntry> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7)));
+                            rs.getString(6), rs.getString(7), rs.getString(8)));
                 }
             }
             return out;

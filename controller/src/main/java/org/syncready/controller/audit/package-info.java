@@ -1,2 +1,5 @@
-/** The audit log: who did what to which boxes, when, and how it ended (rollouts, forced pushes). */
+/**
+ * The audit log: who (the authenticated user, or the controller itself) did what, from where, when,
+ * to what, and how it ended. Append-only.
+ */
 package org.syncready.controller.audit;

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.Classroom;
@@ -198,13 +199,14 @@ public final class Rollouts implements AutoCloseable {
     }
 
     /** Starts a rollout; its first wave is sent at once. */
-    public RolloutView start(RolloutRequest request, JsonNode requestJson, String actor) throws Exception {
+    public RolloutView start(RolloutRequest request, JsonNode requestJson, Actor who) throws Exception {
+        String actor = who.name();
         return call(() -> {
             RolloutPlan plan;
             try {
                 plan = plan(request);
             } catch (RolloutException e) {
-                audit.record(actor, "rollout.start", request.target() == null ? "?" : request.target().describe(),
+                audit.record(who, "rollout.start", request.target() == null ? "?" : request.target().describe(),
                         auditDetail(requestJson), "refused: " + e.getMessage());
                 throw e;
             }
@@ -262,10 +264,10 @@ public final class Rollouts implements AutoCloseable {
             }
             boxProfiles.putAll(newProfiles);
             runs.put(run.id, run);
-            audit.record(actor, "rollout.start", run.id + ": " + request.target().describe(),
+            audit.record(who, "rollout.start", run.id + ": " + request.target().describe(),
                     auditDetail(requestJson), "ok: " + run.boxes.size() + " boxes in " + run.waveSizes.size() + " waves");
             if (request.force()) {
-                audit.record(actor, "rollout.force", run.id + ": " + request.target().describe(),
+                audit.record(who, "rollout.force", run.id + ": " + request.target().describe(),
                         "class-time guard overridden", "ok");
             }
             log.info("rollout {} started by {}: {} boxes, waves {}, target {}", run.id, actor, run.boxes.size(), run.waveSizes,
@@ -290,7 +292,8 @@ public final class Rollouts implements AutoCloseable {
     }
 
     /** pause | resume | abort | rollback. */
-    public RolloutView act(String id, String action, String actor) throws Exception {
+    public RolloutView act(String id, String action, Actor who) throws Exception {
+        String actor = who.name();
         return call(() -> {
             Run run = runs.get(id);
             if (run == null) {
@@ -326,7 +329,7 @@ public final class Rollouts implements AutoCloseable {
                 }
                 default -> throw RolloutException.notFound("no action '" + action + "'; use pause, resume, abort or rollback");
             }
-            audit.record(actor, "rollout." + action, run.id + ": " + run.request.target().describe(),
+            audit.record(who, "rollout." + action, run.id + ": " + run.request.target().describe(),
                     "from " + before.label(), result);
             if (run.state == RolloutState.RUNNING) {
                 thread.execute(this::tickSafely);
@@ -595,7 +598,7 @@ public final class Rollouts implements AutoCloseable {
                     + run.request.strategy().failureThreshold() + ")";
             boolean abort = run.request.strategy().abortOnFailure();
             setState(run, abort ? RolloutState.ABORTED : RolloutState.PAUSED, why);
-            audit.record("system", abort ? "rollout.abort" : "rollout.pause", run.id + ": " + run.request.target().describe(), why, "ok");
+            audit.record(Actor.SYSTEM, abort ? "rollout.abort" : "rollout.pause", run.id + ": " + run.request.target().describe(), why, "ok");
             log.warn("rollout {} {}: {}", run.id, abort ? "aborted" : "paused", why);
             return;
         }
@@ -612,12 +615,12 @@ public final class Rollouts implements AutoCloseable {
             String why = "wave " + (run.wave + 1) + ": " + applied + " of " + wave.size() + " boxes applied, "
                     + needed + " needed to go on";
             setState(run, RolloutState.PAUSED, why);
-            audit.record("system", "rollout.pause", run.id + ": " + run.request.target().describe(), why, "ok");
+            audit.record(Actor.SYSTEM, "rollout.pause", run.id + ": " + run.request.target().describe(), why, "ok");
             return;
         }
         if (run.wave + 1 >= run.waveSizes.size()) {
             setState(run, RolloutState.COMPLETED, null);
-            audit.record("system", "rollout.complete", run.id + ": " + run.request.target().describe(),
+            audit.record(Actor.SYSTEM, "rollout.complete", run.id + ": " + run.request.target().describe(),
                     applied + " boxes in the last wave applied", "ok");
             log.info("rollout {} completed", run.id);
             return;

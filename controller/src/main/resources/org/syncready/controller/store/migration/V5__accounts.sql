@@ -42,3 +42,15 @@ CREATE TABLE web_session (
     remote_address TEXT
 );
 CREATE INDEX web_session_user ON web_session(username);
+
+-- The audit log says from where (the client's address) and cannot be changed once written.
+ALTER TABLE audit ADD COLUMN source TEXT;
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
