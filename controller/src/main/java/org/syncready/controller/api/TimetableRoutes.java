@@ -90,6 +90,7 @@ public final class TimetableRoutes implements RouteGroup {
             api.send(ctx, 400, body);
             return;
         }
+        ApiContext.auditTarget(ctx, "term " + term.id());
         api.blocking(ctx, () -> terms.put(term), replaced -> term.toJson(api.json()), 200);
     }
 
