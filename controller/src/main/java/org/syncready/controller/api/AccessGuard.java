@@ -302,11 +302,12 @@ final class AccessGuard {
 
     static boolean loopback(RoutingContext ctx) {
         SocketAddress a = ctx.request().remoteAddress();
-        if (a == null || a.hostAddress() == null || a.hostAddress().isEmpty()) {
-            return false;
-        }
-        String host = a.hostAddress();
-        if (!host.matches("[0-9a-fA-F:.%]+")) {
+        return a != null && loopbackAddress(a.hostAddress());
+    }
+
+    /** True for 127.0.0.0/8 and ::1 (and their IPv4-mapped forms); false for anything else, names included. */
+    static boolean loopbackAddress(String host) {
+        if (host == null || host.isEmpty() || !host.matches("[0-9a-fA-F:.%]+")) {
             return false;
         }
         try {

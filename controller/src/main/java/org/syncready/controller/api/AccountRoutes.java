@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.time.Duration;
@@ -200,10 +201,15 @@ public final class AccountRoutes implements RouteGroup {
         if (origin == null) {
             return true;
         }
-        String host = ctx.request().getHeader("Host");
+        HostAndPort self = ctx.request().authority();
         try {
             URI o = URI.create(origin);
-            return host != null && o.getRawAuthority() != null && o.getRawAuthority().equalsIgnoreCase(host);
+            if (self == null || o.getHost() == null) {
+                return false;
+            }
+            int port = o.getPort() >= 0 ? o.getPort() : "https".equalsIgnoreCase(o.getScheme()) ? 443 : 80;
+            int selfPort = self.port() >= 0 ? self.port() : ctx.request().isSSL() ? 443 : 80;
+            return o.getHost().equalsIgnoreCase(self.host()) && port == selfPort;
         } catch (IllegalArgumentException e) {
             return false;
         }
