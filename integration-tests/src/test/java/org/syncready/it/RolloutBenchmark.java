@@ -70,6 +70,7 @@ class RolloutBenchmark {
         ObjectMapper json = new ObjectMapper();
         MessageCodec codec = new MessageCodec();
         try (Controller controller = Controller.start(ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withEchoPort(0))) {
+            String bearer = "Bearer " + controller.accounts().createToken("admin", "rollout benchmark", null, "admin").secret();
             controller.registry().addSchool("bench", "压测学校", "Bench School");
             List<BoxRegistration> regs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -94,7 +95,7 @@ class RolloutBenchmark {
                 String profile = waves.startsWith("[1") ? "generic-recorder-b/classroom-1080p" : "generic-recorder-b/classroom-720p";
                 String body = "{\"profile\":\"" + profile + "\",\"target\":{\"schools\":[\"bench\"]},\"strategy\":{\"waves\":" + waves + "}}";
                 long start = System.nanoTime();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + "/api/v1/rollouts"))
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + "/api/v1/rollouts")).header("Authorization", bearer)
                         .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 long accepted = System.nanoTime();
@@ -104,7 +105,7 @@ class RolloutBenchmark {
                 do {
                     Thread.sleep(100);
                     state = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
-                            + "/api/v1/rollouts/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                            + "/api/v1/rollouts/" + id)).header("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString()).body());
                 } while (state.path("state").asText().equals("running") && System.nanoTime() - start < 600_000_000_000L);
                 long done = System.nanoTime();
                 assertEquals("completed", state.path("state").asText(), state.path("counts").toString());
