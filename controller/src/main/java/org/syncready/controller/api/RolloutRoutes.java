@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.audit.Actor;
+import org.syncready.controller.audit.SecretMask;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.rollout.RolloutException;
 import org.syncready.controller.rollout.RolloutPlan;

@@ -27,10 +27,15 @@ public final class AuditLog {
 
     /**
      * Records an action; a store failure is logged (without the detail), never thrown at the action it
-     * audits. The detail goes only to the table: it may name configuration, never to the log.
+     * audits. The detail goes only to the table, never to the log. URLs in target, detail and result
+     * lose their user info and query first ({@link SecretMask}): whatever a caller passes, credentials
+     * in them are not kept.
      */
     public void record(Actor who, String action, String target, String detail, String result) {
         long at = clock.millis();
+        target = SecretMask.maskText(target);
+        detail = SecretMask.maskText(detail);
+        result = SecretMask.maskText(result);
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "INSERT INTO audit(at, actor, source, action, target, detail, result) VALUES (?,?,?,?,?,?,?)")) {

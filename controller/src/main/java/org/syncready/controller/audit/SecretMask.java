@@ -1,4 +1,4 @@
-package org.syncready.controller.api;
+package org.syncready.controller.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,14 +10,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks credentials in JSON the API answers or audits: configuration bodies and overrides (camera
- * RTSP URLs with a user and password, stream push URLs with a key in the query), diffs of them, and
- * request bodies. In every string that is a URL, the user info and the query become {@code ***}
- * (the rule PROTOCOL.md sets for {@code stream.target}); every field whose name says password,
- * secret, token or credential becomes {@code ***}.
+ * Masks credentials in what the API answers and what the audit log keeps: configuration bodies and
+ * overrides (camera RTSP URLs with a user and password, stream push URLs with a key in the query),
+ * diffs of them, request bodies, and URLs inside free text (error messages). In every URL the user
+ * info and the query become {@code ***} (the rule PROTOCOL.md sets for {@code stream.target}); every
+ * JSON field whose name says password, secret, token or credential becomes {@code ***}.
  */
-final class SecretMask {
-    static final String MASK = "***";
+public final class SecretMask {
+    public static final String MASK = "***";
+    /** A URL inside free text: up to whitespace, a quote or an angle bracket. */
+    private static final Pattern URL_IN_TEXT = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\\s\"'<>]+");
     private static final Pattern URL = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]{0,31}://)([^?#]*)(\\?[^#]*)?(#.*)?", Pattern.DOTALL);
     private static final Pattern SECRET_FIELD = Pattern.compile("(?i).*(password|passwd|secret|token|credential|apikey|api_key).*");
 
@@ -25,7 +27,7 @@ final class SecretMask {
     }
 
     /** A copy of {@code node} with every secret masked; {@code node} itself is not changed. */
-    static JsonNode mask(JsonNode node) {
+    public static JsonNode mask(JsonNode node) {
         if (node == null) {
             return null;
         }
@@ -35,7 +37,7 @@ final class SecretMask {
     }
 
     /** True when masking would change {@code node}. */
-    static boolean hasSecrets(JsonNode node) {
+    public static boolean hasSecrets(JsonNode node) {
         return node != null && !mask(node).equals(node);
     }
 
@@ -70,7 +72,7 @@ final class SecretMask {
      * not a URL is returned as it is. Everything between {@code ://} and the last {@code @} before the
      * query counts as user info, so a password with a {@code /} in it is masked whole.
      */
-    static String maskUrl(String text) {
+    public static String maskUrl(String text) {
         Matcher m = URL.matcher(text);
         if (!m.matches()) {
             return text;
@@ -85,6 +87,20 @@ final class SecretMask {
         if (m.group(4) != null) {
             out.append('#').append(MASK);
         }
+        return out.toString();
+    }
+
+    /** {@code text} with every URL in it masked (see {@link #maskUrl}); null stays null. */
+    public static String maskText(String text) {
+        if (text == null || !text.contains("://")) {
+            return text;
+        }
+        Matcher m = URL_IN_TEXT.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(maskUrl(m.group())));
+        }
+        m.appendTail(out);
         return out.toString();
     }
 }
