@@ -44,7 +44,7 @@ class SimulatorProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(dir).withPorts(0, 0).withEchoPort(0));
+        controller = Controller.start(ControllerConfig.builder(dir).freePorts().build());
         token = controller.accounts().createToken("admin", "simulator test", null, "admin").secret();
     }
 

@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 @Command(name = "syncready-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
         description = "SyncReady controller: tracks recording boxes over MQTT and serves the HTTP API.%n"
                 + "SyncReady 控制器：通过 MQTT 跟踪录播主机并提供 HTTP API。",
-        footer = {"Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090.",
-                "First start: SYNCREADY_ADMIN_PASSWORD (environment only) is the password of the user 'admin'; without it a random"
-                        + " one is logged once and written to <data>/admin-password (mode 0600)."})
+        footer = {"Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090,",
+                "or as a key of the --config file, e.g. httpPort: 9090 (/etc/syncready/controller.yaml in the Debian package).",
+                "First start: SYNCREADY_ADMIN_PASSWORD (environment only) is the password of the user 'admin'; without it a random",
+                "one is logged once and written to <data>/admin-password (mode 0600)."})
 public final class ControllerMain implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "${env:SYNCREADY_DATA:-syncready-data}",
@@ -73,8 +74,12 @@ public final class ControllerMain implements Callable<Integer> {
                     + "default: the catalogue packaged in this jar.")
     Path profiles;
 
+    @Option(names = ControllerConfigFile.OPTION, paramLabel = "FILE", defaultValue = "${env:SYNCREADY_CONFIG}",
+            description = "YAML file with a key per option (httpPort, rawRetentionHours, ...); flags and SYNCREADY_* variables override it.")
+    Path configFile;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ControllerMain()).execute(args));
+        System.exit(ControllerConfigFile.execute(new CommandLine(new ControllerMain()), args));
     }
 
     @Override
@@ -93,9 +98,18 @@ public final class ControllerMain implements Callable<Integer> {
                     + "' (use a region id such as Asia/Shanghai)");
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
-        ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort, adminPassword());
+        ControllerConfig config;
+        try {
+            config = ControllerConfig.builder(data).bindAddress(bind)
+                    .httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+                    .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                    .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
+                    .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
+                    .adminPassword(adminPassword())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -254,7 +254,7 @@ class AuthenticationApiTest {
     @Test
     void theFirstStartCreatesAdminWithARandomPasswordInAnOwnerOnlyFile() throws Exception {
         Path fresh = data.resolve("fresh");
-        try (Controller c = Controller.start(ControllerConfig.defaults(fresh).withPorts(0, 0).withEchoPort(0))) {
+        try (Controller c = Controller.start(ControllerConfig.builder(fresh).freePorts().build())) {
             Path file = fresh.resolve("admin-password");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
             String password = Files.readString(file).strip();

@@ -28,16 +28,16 @@ final class ControllerFixture implements AutoCloseable {
     private final Client admin;
 
     ControllerFixture(Path dataDir) throws Exception {
-        this(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0));
+        this(ControllerConfig.builder(dataDir).freePorts().build());
     }
 
     /** With a clock the test moves (rollout timeouts, windows, guards). */
     ControllerFixture(Path dataDir, java.time.Clock clock) throws Exception {
-        this(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0).withClock(clock));
+        this(ControllerConfig.builder(dataDir).freePorts().clock(clock).build());
     }
 
     ControllerFixture(ControllerConfig config) throws Exception {
-        controller = Controller.start(config.adminPassword() == null ? config.withAdminPassword(ADMIN_PASSWORD) : config);
+        controller = Controller.start(config.adminPassword() == null ? config.toBuilder().adminPassword(ADMIN_PASSWORD).build() : config);
         adminToken = controller.accounts().createToken("admin", "test fixture", null, "admin").secret();
         admin = new Client(adminToken);
     }

@@ -11,9 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.audit.Actor;
-import org.syncready.controller.fleet.RegistryException;
 import org.syncready.controller.refusal.Refusal;
-import org.syncready.controller.schedule.ScheduleException;
 
 /**
  * What every route group shares: JSON in and out, query parameters, the error shape
@@ -141,27 +139,13 @@ final class ApiContext {
 
     /** Answers a failure from a worker: domain refusals with their status, anything else as a 500 (logged). */
     void failWith(RoutingContext ctx, Throwable cause) {
-        if (cause instanceof RegistryException e) {
-            fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
-        } else if (cause instanceof ScheduleException e) {
-            fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
-        } else if (cause instanceof Refusal r) {
+        if (cause instanceof Refusal r) {
             fail(ctx, ApiException.of(r, json));
         } else if (cause instanceof ApiException e) {
             fail(ctx, e);
         } else {
             ctx.fail(cause);
         }
-    }
-
-    /** HTTP status for a domain error code. */
-    static int status(String code) {
-        return switch (code) {
-            case "conflict" -> 409;
-            case "not_found" -> 404;
-            case "unprocessable" -> 422;
-            default -> 400;
-        };
     }
 
     void send(RoutingContext ctx, int status, JsonNode body) {

@@ -7,22 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.SecretMask;
 import org.syncready.controller.fleet.FleetRegistry;
-import org.syncready.controller.rollout.RolloutException;
+import org.syncready.controller.refusal.Refusal;
 import org.syncready.controller.rollout.RolloutPlan;
 import org.syncready.controller.rollout.RolloutRequest;
 import org.syncready.controller.rollout.RolloutView;
 import org.syncready.controller.rollout.Rollouts;
 import org.syncready.firmware.Profile;
-import org.syncready.firmware.ProfileProblem;
 
 /**
  * Configuration profiles, each box's desired and reported configuration, and rollouts:
@@ -97,7 +98,7 @@ public final class RolloutRoutes implements RouteGroup {
     private void boxConfig(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         boolean clear = seesSecrets(ApiContext.principal(ctx));
-        api.blocking(ctx, guarded(() -> rollouts.boxConfig(id).orElseThrow(() -> ApiException.notFound("no box '" + id + "'"))),
+        api.blocking(ctx, () -> rollouts.boxConfig(id).orElseThrow(() -> ApiException.notFound("no box '" + id + "'")),
                 node -> clear ? node : SecretMask.mask(node));
     }
 
@@ -109,7 +110,7 @@ public final class RolloutRoutes implements RouteGroup {
             throw ApiException.badRequest("query parameter 'profile' is required, e.g. ?profile=generic-recorder-a/standard-1080p");
         }
         boolean clear = seesSecrets(ApiContext.principal(ctx));
-        api.blocking(ctx, guarded(() -> rollouts.preview(id, profile)), b -> clear ? api.json().valueToTree(b)
+        api.blocking(ctx, () -> rollouts.preview(id, profile), b -> clear ? api.json().valueToTree(b)
                 : SecretMask.mask(api.json().valueToTree(b)));
     }
 
@@ -118,7 +119,7 @@ public final class RolloutRoutes implements RouteGroup {
         Actor actor = ApiContext.actor(ctx);
         Principal caller = ApiContext.principal(ctx);
         boolean dryRun = "true".equals(param(ctx, "dryRun")) || body.path("dryRun").asBoolean(false);
-        api.blocking(ctx, guarded(() -> {
+        api.blocking(ctx, () -> {
             RolloutRequest request = RolloutRequest.parse(body);
             if (caller.role().scoped()) {
                 checkTargetInSchools(request.target(), caller);
@@ -126,17 +127,17 @@ public final class RolloutRoutes implements RouteGroup {
             if (dryRun) {
                 return plan(rollouts.dryRun(request));
             }
-            return api.json().valueToTree(rollouts.start(request, body, actor));
-        }), node -> node, dryRun ? 200 : 201);
+            return api.json().<JsonNode>valueToTree(rollouts.start(request, body, actor));
+        }, node -> node, dryRun ? 200 : 201);
     }
 
     private void list(RoutingContext ctx) {
         int limit = limit(ctx);
         Principal caller = ApiContext.principal(ctx);
         // The newest `limit` the caller may see: a scoped caller sees rollouts that touched their schools.
-        api.blocking(ctx, guarded(() -> caller.role().scoped()
+        api.blocking(ctx, () -> caller.role().scoped()
                 ? rollouts.list(Integer.MAX_VALUE).stream().filter(v -> caller.seesAny(schools(v))).limit(limit).toList()
-                : rollouts.list(limit)), views -> {
+                : rollouts.list(limit), views -> {
             ArrayNode out = api.json().createArrayNode();
             views.forEach(v -> {
                 ObjectNode n = api.json().valueToTree(v);
@@ -149,14 +150,14 @@ public final class RolloutRoutes implements RouteGroup {
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        api.blocking(ctx, guarded(() -> rollouts.get(id).orElseThrow(() -> ApiException.notFound("no rollout '" + id + "'"))),
+        api.blocking(ctx, () -> rollouts.get(id).orElseThrow(() -> ApiException.notFound("no rollout '" + id + "'")),
                 v -> api.json().valueToTree(v));
     }
 
     private void act(RoutingContext ctx, String action) {
         String id = ctx.pathParam("id");
         Actor actor = ApiContext.actor(ctx);
-        api.blocking(ctx, guarded(() -> rollouts.act(id, action, actor)), v -> api.json().valueToTree(v));
+        api.blocking(ctx, () -> rollouts.act(id, action, actor), v -> api.json().valueToTree(v));
     }
 
     /**
@@ -171,24 +172,21 @@ public final class RolloutRoutes implements RouteGroup {
             throw new ApiException(403, "forbidden", "a " + caller.role() + "'s rollout must name its schools, classrooms or boxes"
                     + " (target.all and a model alone reach every school) / 请指定学校、教室或主机");
         }
-        ArrayNode problems = api.json().createArrayNode();
+        List<Refusal.Problem> problems = new ArrayList<>();
         check(problems, "/target/schools/", "school", t.schools(), s -> registry.school(s).map(x -> s), caller);
         check(problems, "/target/classrooms/", "classroom", t.classrooms(), registry::schoolOfClassroom, caller);
         check(problems, "/target/boxes/", "box", t.boxes(), registry::schoolOf, caller);
         if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder();
-            problems.forEach(p -> message.append(message.length() == 0 ? "" : "; ").append("request ")
-                    .append(p.path("field").asText()).append(": ").append(p.path("message").asText()));
-            throw new ApiException(400, "invalid", message.toString(), problems);
+            throw Refusal.of(Refusal.Kind.INVALID, problems);
         }
     }
 
-    private static void check(ArrayNode problems, String pointer, String kind, List<String> ids,
-                              java.util.function.Function<String, java.util.Optional<String>> schoolOf, Principal caller) {
+    private static void check(List<Refusal.Problem> problems, String pointer, String kind, List<String> ids,
+                              Function<String, Optional<String>> schoolOf, Principal caller) {
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             if (!caller.sees(schoolOf.apply(id).orElse(null))) {
-                problems.addObject().put("where", "request").put("field", pointer + i).put("message", "no " + kind + " '" + id + "'");
+                problems.add(new Refusal.Problem("request", pointer + i, "no " + kind + " '" + id + "'"));
             }
         }
     }
@@ -206,24 +204,5 @@ public final class RolloutRoutes implements RouteGroup {
             boxes.add(n);
         }
         return out;
-    }
-
-    /** Rollout refusals become 400/404/409 answers listing every problem with its field. */
-    private <T> Callable<T> guarded(Callable<T> work) {
-        return () -> {
-            try {
-                return work.call();
-            } catch (RolloutException e) {
-                ArrayNode problems = api.json().createArrayNode();
-                for (ProfileProblem p : e.problems()) {
-                    problems.addObject().put("where", p.where()).put("field", p.pointer()).put("message", p.message());
-                }
-                throw switch (e.kind()) {
-                    case INVALID -> new ApiException(400, "invalid", e.getMessage(), problems);
-                    case NOT_FOUND -> new ApiException(404, "not_found", e.getMessage(), problems);
-                    case CONFLICT -> new ApiException(409, "conflict", e.getMessage(), problems);
-                };
-            }
-        };
     }
 }

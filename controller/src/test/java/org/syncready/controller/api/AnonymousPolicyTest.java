@@ -22,6 +22,7 @@ import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.SqlAccountStore;
+import org.syncready.controller.store.SqlAuditStore;
 
 /**
  * The policy a later route for enrollment by code uses: anonymous, rate-limited per source; and the
@@ -34,7 +35,7 @@ class AnonymousPolicyTest {
     private HttpApiVerticle server(Database db, RouteGroup group) {
         Accounts accounts = new Accounts(new SqlAccountStore(db), Clock.systemUTC(), id -> false, Accounts.Settings.DEFAULT);
         return new HttpApiVerticle("127.0.0.1", 0, new ControllerMetrics(), new ObjectMapper(), accounts,
-                new AuditLog(db.pool(), Clock.systemUTC()), List.of(group));
+                new AuditLog(new SqlAuditStore(db), Clock.systemUTC()), List.of(group));
     }
 
     @Test
