@@ -1,18 +1,14 @@
 package org.syncready.controller.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 import org.syncready.controller.account.AccountStore;
 import org.syncready.controller.account.ApiToken;
 import org.syncready.controller.account.Role;
@@ -26,28 +22,18 @@ public final class SqlAccountStore implements AccountStore {
     private static final String TOKEN_COLUMNS = "id, username, name, hint, created_at, created_by, expires_at, revoked_at, revoked_by, last_used_at";
     private static final String SESSION_COLUMNS = "id_hash, username, csrf_token, created_at, expires_at, last_seen_at, remote_address";
 
-    private final DataSource pool;
+    private final Jdbc jdbc;
 
     public SqlAccountStore(Database database) {
-        this.pool = database.pool();
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
+        this.jdbc = new Jdbc(database);
     }
 
     // ------------------------------------------------------------------ users
 
     @Override
     public Optional<Credentials> user(String username) {
-        return with("read user", c -> {
-            List<Credentials> found = list(c, "SELECT " + USER_COLUMNS + " FROM app_user WHERE username = ?",
+        return jdbc.withConnection("read user", c -> {
+            List<Credentials> found = Jdbc.list(c, "SELECT " + USER_COLUMNS + " FROM app_user WHERE username = ?",
                     rs -> new Credentials(user(rs, schools(c, rs.getString(1))), rs.getString(7)), username);
             return found.stream().findFirst();
         });
@@ -55,26 +41,26 @@ public final class SqlAccountStore implements AccountStore {
 
     @Override
     public List<User> users() {
-        return with("list users", c -> {
+        return jdbc.withConnection("list users", c -> {
             Map<String, Set<String>> schools = new LinkedHashMap<>();
-            for (String[] row : list(c, "SELECT username, school_id FROM user_school", rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            for (String[] row : Jdbc.list(c, "SELECT username, school_id FROM user_school", rs -> new String[] {rs.getString(1), rs.getString(2)})) {
                 schools.computeIfAbsent(row[0], k -> new HashSet<>()).add(row[1]);
             }
-            return list(c, "SELECT " + USER_COLUMNS + " FROM app_user ORDER BY username",
+            return Jdbc.list(c, "SELECT " + USER_COLUMNS + " FROM app_user ORDER BY username",
                     rs -> user(rs, schools.getOrDefault(rs.getString(1), Set.of())));
         });
     }
 
     @Override
     public int userCount() {
-        return with("count users", c -> list(c, "SELECT count(*) FROM app_user", rs -> rs.getInt(1)).get(0));
+        return jdbc.first("SELECT count(*) FROM app_user", rs -> rs.getInt(1)).orElse(0);
     }
 
     @Override
     public boolean insertUser(User user, String passwordHash) {
-        return inTransaction("insert user", c -> {
+        return jdbc.inTransaction("insert user", c -> {
             try {
-                update(c, "INSERT INTO app_user(username, role, password_hash, display_name, created_at, password_changed_at, disabled)"
+                Jdbc.update(c, "INSERT INTO app_user(username, role, password_hash, display_name, created_at, password_changed_at, disabled)"
                                 + " VALUES (?,?,?,?,?,?,?)", user.username(), user.role().label(), passwordHash, user.displayName(),
                         user.createdAt(), user.passwordChangedAt(), user.disabled() ? 1 : 0);
             } catch (SQLException e) {
@@ -90,13 +76,13 @@ public final class SqlAccountStore implements AccountStore {
 
     @Override
     public boolean updateUser(User user) {
-        return inTransaction("update user", c -> {
-            int n = update(c, "UPDATE app_user SET role = ?, display_name = ?, disabled = ? WHERE username = ?",
+        return jdbc.inTransaction("update user", c -> {
+            int n = Jdbc.update(c, "UPDATE app_user SET role = ?, display_name = ?, disabled = ? WHERE username = ?",
                     user.role().label(), user.displayName(), user.disabled() ? 1 : 0, user.username());
             if (n == 0) {
                 return false;
             }
-            update(c, "DELETE FROM user_school WHERE username = ?", user.username());
+            Jdbc.update(c, "DELETE FROM user_school WHERE username = ?", user.username());
             putSchools(c, user);
             return true;
         });
@@ -104,90 +90,88 @@ public final class SqlAccountStore implements AccountStore {
 
     @Override
     public void setPasswordHash(String username, String passwordHash, long changedAt) {
-        with("set password", c -> update(c, "UPDATE app_user SET password_hash = ?, password_changed_at = ? WHERE username = ?",
-                passwordHash, changedAt, username));
+        jdbc.update("UPDATE app_user SET password_hash = ?, password_changed_at = ? WHERE username = ?",
+                passwordHash, changedAt, username);
     }
 
     // ------------------------------------------------------------------ tokens
 
     @Override
     public void insertToken(ApiToken t, String secretHash) {
-        with("insert token", c -> update(c, "INSERT INTO api_token(id, username, name, secret_hash, hint, created_at, created_by,"
+        jdbc.update("INSERT INTO api_token(id, username, name, secret_hash, hint, created_at, created_by,"
                         + " expires_at) VALUES (?,?,?,?,?,?,?,?)", t.id(), t.username(), t.name(), secretHash, t.hint(),
-                t.createdAt(), t.createdBy(), t.expiresAt()));
+                t.createdAt(), t.createdBy(), t.expiresAt());
     }
 
     @Override
     public Optional<ApiToken> tokenBySecretHash(String secretHash) {
-        return with("read token", c -> list(c, "SELECT " + TOKEN_COLUMNS + " FROM api_token WHERE secret_hash = ?",
-                SqlAccountStore::token, secretHash).stream().findFirst());
+        return jdbc.first("SELECT " + TOKEN_COLUMNS + " FROM api_token WHERE secret_hash = ?", SqlAccountStore::token, secretHash);
     }
 
     @Override
     public Optional<ApiToken> token(String id) {
-        return with("read token", c -> list(c, "SELECT " + TOKEN_COLUMNS + " FROM api_token WHERE id = ?",
-                SqlAccountStore::token, id).stream().findFirst());
+        return jdbc.first("SELECT " + TOKEN_COLUMNS + " FROM api_token WHERE id = ?", SqlAccountStore::token, id);
     }
 
     @Override
     public List<ApiToken> tokens(String username) {
-        return with("list tokens", c -> username == null
-                ? list(c, "SELECT " + TOKEN_COLUMNS + " FROM api_token ORDER BY created_at DESC, id", SqlAccountStore::token)
-                : list(c, "SELECT " + TOKEN_COLUMNS + " FROM api_token WHERE username = ? ORDER BY created_at DESC, id",
-                SqlAccountStore::token, username));
+        return username == null
+                ? jdbc.list("SELECT " + TOKEN_COLUMNS + " FROM api_token ORDER BY created_at DESC, id", SqlAccountStore::token)
+                : jdbc.list("SELECT " + TOKEN_COLUMNS + " FROM api_token WHERE username = ? ORDER BY created_at DESC, id",
+                SqlAccountStore::token, username);
     }
 
     @Override
     public boolean revokeToken(String id, long at, String by) {
-        return with("revoke token", c -> update(c, "UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
-                at, by, id) > 0);
+        return jdbc.update("UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+                at, by, id) > 0;
     }
 
     @Override
     public void touchToken(String id, long at) {
-        with("touch token", c -> update(c, "UPDATE api_token SET last_used_at = ? WHERE id = ?", at, id));
+        jdbc.update("UPDATE api_token SET last_used_at = ? WHERE id = ?", at, id);
     }
 
     // ------------------------------------------------------------------ sessions
 
     @Override
     public void insertSession(WebSession s) {
-        with("insert session", c -> update(c, "INSERT INTO web_session(" + SESSION_COLUMNS + ") VALUES (?,?,?,?,?,?,?)",
-                s.idHash(), s.username(), s.csrfToken(), s.createdAt(), s.expiresAt(), s.lastSeenAt(), s.remoteAddress()));
+        jdbc.update("INSERT INTO web_session(" + SESSION_COLUMNS + ") VALUES (?,?,?,?,?,?,?)",
+                s.idHash(), s.username(), s.csrfToken(), s.createdAt(), s.expiresAt(), s.lastSeenAt(), s.remoteAddress());
     }
 
     @Override
     public Optional<WebSession> session(String idHash) {
-        return with("read session", c -> list(c, "SELECT " + SESSION_COLUMNS + " FROM web_session WHERE id_hash = ?",
+        return jdbc.first("SELECT " + SESSION_COLUMNS + " FROM web_session WHERE id_hash = ?",
                 rs -> new WebSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                        rs.getString(7)), idHash).stream().findFirst());
+                        rs.getString(7)), idHash);
     }
 
     @Override
     public void touchSession(String idHash, long at) {
-        with("touch session", c -> update(c, "UPDATE web_session SET last_seen_at = ? WHERE id_hash = ?", at, idHash));
+        jdbc.update("UPDATE web_session SET last_seen_at = ? WHERE id_hash = ?", at, idHash);
     }
 
     @Override
     public void deleteSession(String idHash) {
-        with("delete session", c -> update(c, "DELETE FROM web_session WHERE id_hash = ?", idHash));
+        jdbc.update("DELETE FROM web_session WHERE id_hash = ?", idHash);
     }
 
     @Override
     public int deleteSessions(String username, String keepIdHash) {
-        return with("delete sessions", c -> update(c, "DELETE FROM web_session WHERE username = ? AND id_hash IS NOT ?",
-                username, keepIdHash));
+        return jdbc.update("DELETE FROM web_session WHERE username = ? AND id_hash IS NOT ?",
+                username, keepIdHash);
     }
 
     @Override
     public int trimSessions(String username, int keep) {
-        return with("trim sessions", c -> update(c, "DELETE FROM web_session WHERE username = ? AND id_hash NOT IN"
-                + " (SELECT id_hash FROM web_session WHERE username = ? ORDER BY created_at DESC LIMIT ?)", username, username, keep));
+        return jdbc.update("DELETE FROM web_session WHERE username = ? AND id_hash NOT IN"
+                + " (SELECT id_hash FROM web_session WHERE username = ? ORDER BY created_at DESC LIMIT ?)", username, username, keep);
     }
 
     @Override
     public int pruneSessions(long now, long idleSince) {
-        return with("prune sessions", c -> update(c, "DELETE FROM web_session WHERE expires_at <= ? OR last_seen_at <= ?", now, idleSince));
+        return jdbc.update("DELETE FROM web_session WHERE expires_at <= ? OR last_seen_at <= ?", now, idleSince);
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -199,75 +183,16 @@ public final class SqlAccountStore implements AccountStore {
 
     private static ApiToken token(ResultSet rs) throws SQLException {
         return new ApiToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
-                rs.getLong(7), nullableLong(rs, 8), rs.getString(9), nullableLong(rs, 10));
+                rs.getLong(7), Jdbc.nullableLong(rs, 8), rs.getString(9), Jdbc.nullableLong(rs, 10));
     }
 
     private static Set<String> schools(Connection c, String username) throws SQLException {
-        return new HashSet<>(list(c, "SELECT school_id FROM user_school WHERE username = ?", rs -> rs.getString(1), username));
+        return new HashSet<>(Jdbc.list(c, "SELECT school_id FROM user_school WHERE username = ?", rs -> rs.getString(1), username));
     }
 
     private static void putSchools(Connection c, User user) throws SQLException {
         for (String school : user.schools()) {
-            update(c, "INSERT INTO user_school(username, school_id) VALUES (?,?)", user.username(), school);
+            Jdbc.update(c, "INSERT INTO user_school(username, school_id) VALUES (?,?)", user.username(), school);
         }
-    }
-
-    private <T> T with(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        return with(what, c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
-    }
-
-    private static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
-                return out;
-            }
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == null) {
-                ps.setNull(i + 1, Types.NULL);
-            } else {
-                ps.setObject(i + 1, values[i]);
-            }
-        }
-    }
-
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
     }
 }
