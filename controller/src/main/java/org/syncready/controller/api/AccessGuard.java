@@ -248,41 +248,42 @@ final class AccessGuard {
         String result = status < 400 ? "ok " + status
                 : "refused " + status + (error == null ? "" : " " + error.code + ": " + error.getMessage());
         String target = ctx.get(AUDIT_TARGET);
-        String detail = ctx.get(AUDIT_DETAIL);
         String t = target != null ? target : ctx.request().path();
-        String d = detail != null ? detail : detail(ctx);
+        String given = ctx.get(AUDIT_DETAIL);
+        String query = ctx.request().query();
+        String type = ctx.request().getHeader("content-type");
+        io.vertx.core.buffer.Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        // Parsing and masking the body is the worker's job, like the write.
         api.vertx().executeBlocking(() -> {
-            audit.record(actor, action, t, d, result);
+            audit.record(actor, action, t, given != null ? given : detail(query, type, body), result);
             return null;
         }, false);
     }
 
     /** The request as audited: its query and its JSON body with secrets masked; for other bodies, their type and size. */
-    private String detail(RoutingContext ctx) {
+    private String detail(String query, String type, io.vertx.core.buffer.Buffer body) {
         StringBuilder s = new StringBuilder();
-        String query = ctx.request().query();
         if (query != null && !query.isEmpty()) {
             s.append('?').append(query);
         }
-        if (ctx.body() != null && ctx.body().length() > 0) {
-            String type = ctx.request().getHeader("content-type");
-            JsonNode body = null;
+        if (body != null && body.length() > 0) {
+            JsonNode json = null;
             // The API reads JSON whatever the content type says (curl -d sends a form type): so does the audit.
-            String text = ctx.body().length() <= 65_536 ? ctx.body().asString() : "";
+            String text = body.length() <= 65_536 ? body.toString(java.nio.charset.StandardCharsets.UTF_8) : "";
             if (text.stripLeading().startsWith("{") || text.stripLeading().startsWith("[")) {
                 try {
-                    body = api.json().readTree(text);
+                    json = api.json().readTree(text);
                 } catch (Exception e) {
-                    body = null;
+                    json = null;
                 }
             }
             if (s.length() > 0) {
                 s.append(' ');
             }
-            if (body != null && body.isContainerNode()) {
-                s.append(SecretMask.mask(body));
+            if (json != null && json.isContainerNode()) {
+                s.append(SecretMask.mask(json));
             } else {
-                s.append(type == null ? "body" : type).append(", ").append(ctx.body().length()).append(" bytes");
+                s.append(type == null ? "body" : type).append(", ").append(body.length()).append(" bytes");
             }
         }
         return s.length() == 0 ? null : s.length() > MAX_DETAIL ? s.substring(0, MAX_DETAIL) + "…" : s.toString();
