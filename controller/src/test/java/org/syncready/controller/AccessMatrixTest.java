@@ -86,7 +86,8 @@ class AccessMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ControllerFixture(data);
+        // Simulation allowed, as in the demo: the simulate route's policy is what is checked here.
+        f = new ControllerFixture(ControllerConfig.builder(data).freePorts().allowSimulation(true).build());
         for (String[] s : new String[][] {{OWN_SCHOOL, "a"}, {OTHER_SCHOOL, "b"}}) {
             f.registerBox(s[0], s[1] + "1", "box-" + s[1] + "1");
             assertEquals(201, f.post("/api/v1/classrooms", "{\"id\":\"" + s[1] + "2\",\"schoolId\":\"" + s[0]
@@ -229,6 +230,10 @@ class AccessMatrixTest {
                     + rollout(v, action.equals("resume")) + "/" + action), scoped(200, 404, Role.ADMIN, Role.TECHNICIAN),
                     "rollout." + action));
         }
+        // Fault simulation (demo): a command to the box, for admins and the box's technicians. The matrix's boxes are
+        // offline, so an allowed call ends in 409 (after the policy let it through, before a command is sent and audited).
+        c.add(new Case("POST", "/api/v1/boxes/:id/simulate", (r, v) -> Call.json("POST", "/api/v1/boxes/" + box(v) + "/simulate",
+                "{\"rttMs\":250}"), scoped(409, 404, Role.ADMIN, Role.TECHNICIAN), null));
         // Audit: admin and bureau.
         c.add(new Case("GET", "/api/v1/audit", (r, v) -> Call.of("GET", "/api/v1/audit?limit=5"), roles(200, Role.ADMIN, Role.BUREAU), null));
         // The speed test is for boxes (HTTP Basic boxId:secret): no user token opens it.
