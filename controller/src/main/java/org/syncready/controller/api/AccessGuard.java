@@ -233,7 +233,7 @@ final class AccessGuard {
     private static boolean csrfMatches(RoutingContext ctx, String expected) {
         String sent = ctx.request().getHeader(CSRF_HEADER);
         if (sent == null) {
-            sent = ctx.request().getFormAttribute(CSRF_FIELD);
+            sent = RequestBody.form(ctx).get(CSRF_FIELD);
         }
         return sent != null && expected != null
                 && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
@@ -252,7 +252,7 @@ final class AccessGuard {
         String given = ctx.get(AUDIT_DETAIL);
         String query = ctx.request().query();
         String type = ctx.request().getHeader("content-type");
-        io.vertx.core.buffer.Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(RequestBody.bytes(ctx));
         // Parsing and masking the body is the worker's job, like the write.
         api.vertx().executeBlocking(() -> {
             audit.record(actor, action, t, given != null ? given : detail(query, type, body), result);

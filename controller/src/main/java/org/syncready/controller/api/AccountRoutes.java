@@ -95,8 +95,9 @@ public final class AccountRoutes implements RouteGroup {
         String username;
         String password;
         if (form) {
-            username = ctx.request().getFormAttribute("username");
-            password = ctx.request().getFormAttribute("password");
+            java.util.Map<String, String> fields = RequestBody.form(ctx);
+            username = fields.get("username");
+            password = fields.get("password");
         } else {
             JsonNode body = api.body(ctx);
             username = body.path("username").isTextual() ? body.get("username").asText() : null;
@@ -189,10 +190,10 @@ public final class AccountRoutes implements RouteGroup {
                 .setSameSite(CookieSameSite.STRICT).setSecure(ctx.request().isSSL()).setMaxAge(maxAgeSeconds);
     }
 
+    /** A post of the HTML form (the JSON API answers JSON; a form gets pages and redirects). */
     private static boolean isForm(RoutingContext ctx) {
         String type = ctx.request().getHeader("content-type");
-        return type != null && (type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")
-                || type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data"));
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     /** A browser says where a form was posted from; a login posted from another site's page is refused. */

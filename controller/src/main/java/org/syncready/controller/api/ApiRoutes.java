@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The only way a route group mounts a route: each one with its {@link Policy}, whose check runs
@@ -44,11 +43,6 @@ public final class ApiRoutes {
         }
         Route route = router.route(method, path).putMetadata(POLICY, policy);
         route.handler(guard.handler(policy));
-        if (handlers[0] instanceof BodyHandler) {
-            // Vert.x runs a body handler only first on its route: the upload continues on a twin route
-            // right after this one, which only this one's ctx.next() reaches (same method and path).
-            route = router.route(method, path).putMetadata(POLICY, policy);
-        }
         for (Handler<RoutingContext> h : handlers) {
             route.handler(h);
         }

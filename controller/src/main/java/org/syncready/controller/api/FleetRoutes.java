@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.Box;
@@ -28,7 +27,7 @@ import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.StatusMessage;
 import org.syncready.protocol.Topics;
 
-/** {@code /health}, schools, classrooms, boxes with their live state, history and events. */
+/** Schools, classrooms, boxes with their live state, history and events. */
 public final class FleetRoutes implements RouteGroup {
     private static final long HOUR_MS = 3_600_000;
 
@@ -46,17 +45,13 @@ public final class FleetRoutes implements RouteGroup {
     private final LiveFleet fleet;
     private final BoxHistory history;
     private final BrokerInfo broker;
-    private final Supplier<Boolean> mqttConnected;
-    private final long startedAt = System.currentTimeMillis();
     private ApiContext api;
 
-    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BrokerInfo broker,
-                       Supplier<Boolean> mqttConnected) {
+    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BrokerInfo broker) {
         this.registry = registry;
         this.fleet = fleet;
         this.history = history;
         this.broker = broker;
-        this.mqttConnected = mqttConnected;
     }
 
     @Override
@@ -64,7 +59,6 @@ public final class FleetRoutes implements RouteGroup {
         this.api = api;
         SchoolsOf schoolFilter = Scopes.school(registry, Scopes.query("school"));
         SchoolsOf boxInPath = Scopes.box(registry, Scopes.path("id"));
-        routes.get("/health", Policy.open("load balancers and monitoring; counts only"), this::health);
         routes.get("/api/v1/schools", Policy.anyRole(), this::listSchools);
         routes.post("/api/v1/schools", Policy.roles(Role.ADMIN).audited("school.create"), this::addSchool);
         routes.get("/api/v1/classrooms", Policy.anyRole().inAnySchoolOf(schoolFilter), this::listClassrooms);
@@ -76,17 +70,6 @@ public final class FleetRoutes implements RouteGroup {
         routes.get("/api/v1/boxes/:id", Policy.anyRole().inAnySchoolOf(boxInPath), this::getBox);
         routes.get("/api/v1/boxes/:id/history", Policy.anyRole().inAnySchoolOf(boxInPath), this::history);
         routes.get("/api/v1/boxes/:id/events", Policy.anyRole().inAnySchoolOf(boxInPath), this::events);
-    }
-
-    private void health(RoutingContext ctx) {
-        boolean mqtt = mqttConnected.get();
-        ObjectNode body = api.json().createObjectNode()
-                .put("status", mqtt ? "ok" : "degraded")
-                .put("mqtt", mqtt ? "connected" : "disconnected")
-                .put("uptimeS", (System.currentTimeMillis() - startedAt) / 1000)
-                .put("boxesRegistered", registry.boxes().size())
-                .put("boxesOnline", fleet.count(Presence.ONLINE));
-        api.send(ctx, mqtt ? 200 : 503, body);
     }
 
     private void listSchools(RoutingContext ctx) {
@@ -161,6 +144,8 @@ public final class FleetRoutes implements RouteGroup {
             node.put("statusReceivedAt", Instant.ofEpochMilli(snap.statusReceivedAt()).toString());
         }
         node.putObject("counters").put("duplicates", snap.duplicates()).put("missedMessages", snap.missedMessages());
+        // The box's clock minus the controller's as its live messages showed; beyond a minute it is CLOCK_SKEW.
+        node.put("clockOffsetMs", snap.clockOffsetMs()).put("clockSkewed", snap.clockSkewed());
         api.send(ctx, 200, node);
     }
 

@@ -105,11 +105,12 @@ final class Scopes {
     }
 
     private static JsonNode bodyJson(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        byte[] body = RequestBody.bytes(ctx);
+        if (body.length == 0) {
             return JSON.missingNode();
         }
         try {
-            JsonNode n = JSON.readTree(ctx.body().asString());
+            JsonNode n = JSON.readTree(body);
             return n == null ? JSON.missingNode() : n;
         } catch (Exception e) {
             return JSON.missingNode();

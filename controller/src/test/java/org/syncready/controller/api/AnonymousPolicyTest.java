@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.account.Accounts;
 import org.syncready.controller.audit.AuditLog;
+import org.syncready.controller.health.Health;
+import org.syncready.controller.health.UncaughtFailures;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.SqlAccountStore;
@@ -34,7 +36,9 @@ class AnonymousPolicyTest {
 
     private HttpApiVerticle server(Database db, RouteGroup group) {
         Accounts accounts = new Accounts(new SqlAccountStore(db), Clock.systemUTC(), id -> false, Accounts.Settings.DEFAULT);
-        return new HttpApiVerticle("127.0.0.1", 0, new ControllerMetrics(), new ObjectMapper(), accounts,
+        ControllerMetrics metrics = new ControllerMetrics();
+        Health health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT, metrics, new UncaughtFailures(metrics));
+        return new HttpApiVerticle("127.0.0.1", 0, metrics, health, new ObjectMapper(), accounts,
                 new AuditLog(new SqlAuditStore(db), Clock.systemUTC()), List.of(group));
     }
 
