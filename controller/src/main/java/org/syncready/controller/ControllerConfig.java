@@ -35,6 +35,7 @@ public final class ControllerConfig {
     private final Clock clock;
     private final ZoneId zone;
     private final Path readinessRules;
+    private final String adminPassword;
     private final boolean allowSimulation;
     private final int eventRetentionDays;
     private final long minFreeDiskMb;
@@ -56,6 +57,7 @@ public final class ControllerConfig {
         this.clock = b.clock;
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
+        this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
         this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
@@ -76,7 +78,7 @@ public final class ControllerConfig {
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
-                .minFreeDiskMb(minFreeDiskMb);
+                .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -159,6 +161,15 @@ public final class ControllerConfig {
     }
 
     /**
+     * The password the first start gives the user {@code admin} ({@code SYNCREADY_ADMIN_PASSWORD}); null:
+     * a random one, logged once and written to {@code admin-password} in the data folder. Used only
+     * while the database has no user.
+     */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /**
      * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
      * docs/SIMULATION.md); the demo always serves it.
      */
@@ -185,6 +196,14 @@ public final class ControllerConfig {
         return brokerUri == null;
     }
 
+    /** Without the passwords: a configuration may be logged. */
+    @Override
+    public String toString() {
+        return "ControllerConfig[data=" + dataDir + ", bind=" + bindAddress + ", http=" + httpPort + ", mqtt=" + mqttPort
+                + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
+                + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
+    }
+
     /** Sets options one by one; {@link #build()} checks them. */
     public static final class Builder {
         private final Path dataDir;
@@ -203,6 +222,7 @@ public final class ControllerConfig {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
+        private String adminPassword;
         private boolean allowSimulation;
         private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
@@ -305,6 +325,12 @@ public final class ControllerConfig {
 
         public Builder readinessRules(Path v) {
             readinessRules = v;
+            return this;
+        }
+
+        /** The first start's {@code admin} password; null: a random one (see {@link ControllerConfig#adminPassword()}). */
+        public Builder adminPassword(String v) {
+            adminPassword = v == null || v.isEmpty() ? null : v;
             return this;
         }
 
