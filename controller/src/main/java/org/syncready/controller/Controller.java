@@ -255,7 +255,7 @@ public final class Controller implements AutoCloseable {
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
         if (config.simulationAllowed()) {
-            log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
+            log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, accounts, audit, routes);
