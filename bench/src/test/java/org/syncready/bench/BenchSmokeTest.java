@@ -72,6 +72,13 @@ class BenchSmokeTest {
     }
 
     @Test
+    void readinessSweepQuickTimesEveryPass() throws Exception {
+        List<org.syncready.bench.micro.SweepCpuTime.Figures> f = org.syncready.bench.micro.SweepCpuTime.run(200, List.of(0.1), 3, 5);
+        assertEquals(3, f.size());
+        f.forEach(x -> assertTrue(x.cpuMedianMs() > 0 && x.wallMedianMs() > 0, x.toString()));
+    }
+
+    @Test
     void agentFootprintQuickRunsTheRealAgent() throws Exception {
         Path jar = Path.of("..", "agent", "target", "syncready-agent.jar");
         Assumptions.assumeTrue(Files.isRegularFile(jar), "agent jar not built (module run alone)");
