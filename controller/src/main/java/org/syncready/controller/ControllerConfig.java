@@ -16,6 +16,8 @@ public final class ControllerConfig {
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final int DEFAULT_ECHO_PORT = 7947;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
+    public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
 
     private final Path dataDir;
     private final String bindAddress;
@@ -34,6 +36,8 @@ public final class ControllerConfig {
     private final ZoneId zone;
     private final Path readinessRules;
     private final boolean allowSimulation;
+    private final int eventRetentionDays;
+    private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -53,6 +57,8 @@ public final class ControllerConfig {
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
         this.allowSimulation = b.allowSimulation;
+        this.eventRetentionDays = b.eventRetentionDays;
+        this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
     /**
@@ -69,7 +75,8 @@ public final class ControllerConfig {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation);
+                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .minFreeDiskMb(minFreeDiskMb);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -159,6 +166,16 @@ public final class ControllerConfig {
         return allowSimulation;
     }
 
+    /** Below this much free space (MB) on the data folder's disk, {@code /health} answers 503. */
+    public long minFreeDiskMb() {
+        return minFreeDiskMb;
+    }
+
+    /** How long device and presence events are kept (days). */
+    public int eventRetentionDays() {
+        return eventRetentionDays;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -187,6 +204,8 @@ public final class ControllerConfig {
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
         private boolean allowSimulation;
+        private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
+        private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -263,6 +282,19 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder minFreeDiskMb(long v) {
+            minFreeDiskMb = v;
+            return this;
+        }
+
+        public Builder eventRetentionDays(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("eventRetentionDays must be >= 1, was " + v);
+            }
+            eventRetentionDays = v;
             return this;
         }
 

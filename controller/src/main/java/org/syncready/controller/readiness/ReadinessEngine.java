@@ -240,6 +240,7 @@ public final class ReadinessEngine {
         stream(ctx, role, status, needs, profile, selftest, reasons);
         observe(snap);
         network(ctx, box.id(), status, needs, profile, reasons);
+        clock(snap, reasons);
         disk(ctx, status, needs, profile, reasons);
         drift.drift(box.id(), ctx.now()).ifPresent(d -> reasons.add(say.drift(d, ctx.now())));
         selftestFindings(ctx, role, snap, needs, selftest, reasons);
@@ -439,6 +440,19 @@ public final class ReadinessEngine {
         } else if (Math.abs(n.ntpOffsetMs()) > rules.ntpOffsetMaxMs()) {
             reasons.add(say.clockSkew(n.ntpOffsetMs(), rules.ntpOffsetMaxMs()));
         }
+    }
+
+    /**
+     * A box whose timestamps are far from the controller's clock has a wrong clock even when it reports
+     * no NTP offset (no NTP server configured, or the box believes a bad one): it replaces the "not
+     * measured" note.
+     */
+    private void clock(BoxSnapshot snap, List<Reason> reasons) {
+        if (!snap.clockSkewed() || reasons.stream().anyMatch(r -> r.code() == ReasonCode.CLOCK_SKEW)) {
+            return;
+        }
+        reasons.removeIf(r -> r.code() == ReasonCode.NO_DATA && "ntpOffsetMs".equals(r.device()));
+        reasons.add(say.clockFromTimestamps(snap.clockOffsetMs()));
     }
 
     private static Severity severity(NetworkWindow.Level level) {

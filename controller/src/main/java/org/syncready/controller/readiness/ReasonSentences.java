@@ -274,6 +274,15 @@ final class ReasonSentences {
                 Map.of("ntpOffsetMs", offsetMs));
     }
 
+    /** The box's timestamps are far from the controller's clock (PROTOCOL.md §5.5), with or without an NTP figure. */
+    Reason clockFromTimestamps(long offsetMs) {
+        long s = Math.abs(offsetMs) / 1000;
+        boolean ahead = offsetMs > 0;
+        return new Reason(ReasonCode.CLOCK_SKEW, Severity.WARNING, null,
+                "Box clock is " + s + " s " + (ahead ? "ahead of" : "behind") + " the controller's.",
+                "主机时钟比控制器" + (ahead ? "快 " : "慢 ") + s + " 秒。", Map.of("clockOffsetMs", offsetMs));
+    }
+
     Reason clockUnknown() {
         return new Reason(ReasonCode.NO_DATA, Severity.INFO, "ntpOffsetMs",
                 "Box clock offset not measured (no NTP figure).", "主机时钟偏差未测得（无 NTP 测量结果）。",

@@ -52,11 +52,16 @@ final class FleetScene {
     }
 
     void online(String box, Status status, long receivedAt) {
+        online(box, status, receivedAt, receivedAt);
+    }
+
+    /** As {@link #online(String, Status, long)}, the box's messages stamped {@code boxTs} by its own clock. */
+    void online(String box, Status status, long receivedAt, long boxTs) {
         String boot = "boot-" + box;
-        fleet.apply(new StateMessage(1, box, receivedAt, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
-        fleet.apply(new BirthMessage(1, box, receivedAt, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
+        fleet.apply(new StateMessage(1, box, boxTs, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
+        fleet.apply(new BirthMessage(1, box, boxTs, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
         // The box's clock only moves forward, even when a test backdates when the controller received it.
-        lastTs = Math.max(lastTs + 1, receivedAt);
+        lastTs = Math.max(lastTs + 1, boxTs);
         fleet.apply(status.build(box, boot, seq++, lastTs), "{}", false, receivedAt);
     }
 
