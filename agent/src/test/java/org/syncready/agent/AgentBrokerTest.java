@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.agent.command.CommandHandler;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.AgentConfigBuilder;
 import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraStatus;
@@ -338,14 +339,14 @@ class AgentBrokerTest {
 
     // ---- helpers ----
 
-    private Agent start(String boxId, Consumer<AgentConfig.Builder> tweak) {
+    private Agent start(String boxId, Consumer<AgentConfigBuilder> tweak) {
         return start(boxId, tweak, code -> {
             throw new AssertionError("unexpected exit " + code);
         });
     }
 
-    private Agent start(String boxId, Consumer<AgentConfig.Builder> tweak, IntConsumer exitHook) {
-        AgentConfig.Builder b = AgentConfig.builder(boxId, broker.uri(), "secret").dataDir(dir)
+    private Agent start(String boxId, Consumer<AgentConfigBuilder> tweak, IntConsumer exitHook) {
+        AgentConfigBuilder b = AgentConfig.builder(boxId, broker.uri(), "secret").dataDir(dir)
                 .target("broker", "127.0.0.1", broker.port);
         tweak.accept(b);
         Agent agent = Agent.start(b.build(), exitHook);
