@@ -31,7 +31,11 @@ import org.syncready.protocol.StatusMessage;
 import org.syncready.protocol.StreamStatus;
 
 /**
- * Judges sessions against the rules from what the controller knows now: the registry, each box's
+ * (Over 500 lines on purpose: the rules for one classroom — status age, stream path, network window,
+ * disk, drift and the self-test's findings — read best as one top-down pass; devices live in
+ * {@link DeviceRules}, sentences in {@link ReasonSentences}.)
+ *
+ * <p>Judges sessions against the rules from what the controller knows now: the registry, each box's
  * latest status (and its recent network figures), its profile, config drift and the boxes' latest
  * self-test answers. Computation over in-memory state; safe to call from any thread, never touches
  * the store.
@@ -57,6 +61,7 @@ public final class ReadinessEngine {
     private final Clock dataClock;
     private final ReasonSentences say;
     private final NetworkWindow window;
+    private final DeviceRules devices;
 
     /**
      * @param dataClock real time, for the age of statuses (which arrive in real time even when the
@@ -72,6 +77,7 @@ public final class ReadinessEngine {
         this.profiles = profiles;
         this.dataClock = dataClock;
         this.say = new ReasonSentences(zone);
+        this.devices = new DeviceRules(say);
         this.window = new NetworkWindow(rules.networkWindow());
     }
 
@@ -235,8 +241,8 @@ public final class ReadinessEngine {
         if (snap.stale() || ageMs > maxAgeMs) {
             reasons.add(say.stale(ctx.inWindow() ? Severity.BLOCKING : Severity.WARNING, ageMs / 1000, status.intervalS()));
         }
-        cameras(status, needs, reasons);
-        microphones(status, needs, reasons);
+        devices.cameras(status, needs, reasons);
+        devices.microphones(status, needs, reasons);
         stream(ctx, role, status, needs, profile, selftest, reasons);
         observe(snap);
         network(ctx, box.id(), status, needs, profile, reasons);
@@ -246,66 +252,6 @@ public final class ReadinessEngine {
         selftestFindings(ctx, role, snap, needs, selftest, reasons);
         return new ClassroomReadiness(classroomId, schoolId, role, box.id(), classroomVerdict(reasons), reasons, statusAt,
                 selftest.outcome(), selftest.answeredAt());
-    }
-
-    // ------------------------------------------------------------------ devices
-
-    private void cameras(StatusMessage status, ReadinessRules.Needs needs, List<Reason> reasons) {
-        Map<CameraRole, Boolean> roleWorks = new HashMap<>();
-        for (CameraStatus c : status.cameras()) {
-            roleWorks.merge(c.role(), works(c), Boolean::logicalOr);
-        }
-        for (CameraRole role : needs.cameraRoles()) {
-            if (!roleWorks.containsKey(role)) {
-                reasons.add(say.cameraRoleMissing(role));
-            }
-        }
-        for (CameraStatus c : status.cameras()) {
-            if (works(c)) {
-                continue;
-            }
-            boolean required = needs.cameraRoles().contains(c.role()) && !roleWorks.getOrDefault(c.role(), false);
-            Severity severity = required && c.state() != DeviceState.DEGRADED ? Severity.BLOCKING : Severity.WARNING;
-            ReasonCode code = c.state() == DeviceState.ABSENT ? ReasonCode.CAMERA_ABSENT : ReasonCode.CAMERA_FAULT;
-            reasons.add(say.camera(code, severity, c.id(), c.role(), problem(c), c.error(), c.fps(), c.bitrateKbps(),
-                    c.state().toString(), false));
-        }
-    }
-
-    private static CameraProblem problem(CameraStatus c) {
-        if (c.state() == DeviceState.ABSENT) {
-            return CameraProblem.ABSENT;
-        }
-        if (Boolean.TRUE.equals(c.frozen())) {
-            return CameraProblem.FROZEN;
-        }
-        if (Boolean.TRUE.equals(c.black())) {
-            return CameraProblem.BLACK;
-        }
-        return c.state() == DeviceState.DEGRADED ? CameraProblem.DEGRADED : CameraProblem.FAULT;
-    }
-
-    private static boolean works(CameraStatus c) {
-        return c.state() == DeviceState.OK && !Boolean.TRUE.equals(c.frozen()) && !Boolean.TRUE.equals(c.black());
-    }
-
-    private void microphones(StatusMessage status, ReadinessRules.Needs needs, List<Reason> reasons) {
-        if (needs.microphones() && status.microphones().isEmpty()) {
-            reasons.add(say.noMicrophone());
-        }
-        Severity silent = needs.microphones() ? Severity.BLOCKING : Severity.WARNING;
-        for (MicrophoneStatus m : status.microphones()) {
-            if (m.state() == DeviceState.ABSENT) {
-                reasons.add(say.microphone(silent, m.id(), m.role(), MicProblem.ABSENT, null, m.error(), false));
-            } else if (m.state() == DeviceState.FAULT) {
-                MicProblem p = m.levelDbfs() != null && m.levelDbfs() < -60 ? MicProblem.SILENT : MicProblem.FAULT;
-                reasons.add(say.microphone(silent, m.id(), m.role(), p, m.levelDbfs(), m.error(), false));
-            } else if (m.muted()) {
-                reasons.add(say.microphone(silent, m.id(), m.role(), MicProblem.MUTED, m.levelDbfs(), null, false));
-            } else if (m.clipping()) {
-                reasons.add(say.clipping(m.id(), m.role(), m.peakDbfs()));
-            }
-        }
     }
 
     // ------------------------------------------------------------------ the stream path
@@ -546,7 +492,7 @@ public final class ReadinessEngine {
             return null;
         }
         CameraRole role = now != null ? now.role() : null;
-        boolean otherWorks = status.cameras().stream().anyMatch(c -> !c.id().equals(f.id()) && c.role() == role && works(c));
+        boolean otherWorks = status.cameras().stream().anyMatch(c -> !c.id().equals(f.id()) && c.role() == role && DeviceRules.works(c));
         boolean required = role != null && needs.cameraRoles().contains(role) && !otherWorks;
         CameraProblem problem = "absent".equals(f.state()) ? CameraProblem.ABSENT
                 : f.check().path("frozen").asBoolean(false) || deep.path("frozen").asBoolean(false) ? CameraProblem.FROZEN
