@@ -54,6 +54,9 @@ import org.syncready.protocol.StatusMessage;
 /**
  * One running agent: probes in rounds, reports over MQTT, answers commands.
  *
+ * <p>(Just over 500 lines on purpose: it is the agent's wiring — probes, reporter, applier, commands,
+ * simulation hooks — in one place a reader follows top-down; each part lives in its own package.)
+ *
  * <p>Threads: {@code work-<boxId>} runs probe rounds and commands one at a time; {@code mqtt-<boxId>}
  * owns the connection (see {@link MqttReporter}); each probe has its own thread (see
  * {@link org.syncready.agent.probe.ProbeRunner}). A round that sees a significant change (a device's
