@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * folder. Its output goes to {@code controller.log} in the data folder.
  */
 final class ControllerProcess implements AutoCloseable {
+    private static final String ADMIN_PASSWORD = "it-admin-Pw-2026";
+    private static final String BASIC = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dataDir;
     private final int httpPort;
@@ -43,8 +47,11 @@ final class ControllerProcess implements AutoCloseable {
                 "org.syncready.controller.ControllerMain", "--data", dataDir.toAbsolutePath().toString(),
                 "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort), "--mqtt-port", String.valueOf(mqttPort),
                 "--echo-port", "0", "--min-free-disk-mb", "0"));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("controller.log").toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("controller.log").toFile()));
+        // The first start creates the admin account with this password; the API calls below log in with it.
+        builder.environment().put("SYNCREADY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -94,8 +101,8 @@ final class ControllerProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", BASIC)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode getJson(String path) throws IOException, InterruptedException {
@@ -108,7 +115,7 @@ final class ControllerProcess implements AutoCloseable {
 
     JsonNode post(String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .header("content-type", "application/json").timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json").header("Authorization", BASIC).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IOException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
