@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.syncready.controller.api.AuditRoutes;
+import org.syncready.controller.api.BoxConnectInfo;
+import org.syncready.controller.tls.TlsIdentity;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
@@ -98,6 +100,7 @@ public final class Controller implements AutoCloseable {
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private String brokerUri;
+    private TlsIdentity tls;
 
     private Controller(ControllerConfig config) {
         this.config = config;
@@ -129,10 +132,16 @@ public final class Controller implements AutoCloseable {
         fleet = new LiveFleet();
         fleet.restore(history.latest(), codec);
 
+        tls = config.tlsCert() != null ? TlsIdentity.fromFiles(config.tlsCert(), config.tlsKey(), config.tlsCa())
+                : TlsIdentity.loadOrCreate(dataDir.resolve("tls"), config.tlsHostnames(), Clock.systemUTC());
+        log.info("TLS certificate from {} for {}; boxes pin {}", tls.origin(), TlsIdentity.subjectAltNames(tls.certificate()),
+                tls.caFingerprint() == null ? "nothing (system trust store)" : "the CA with SHA-256 fingerprint " + tls.caFingerprint());
         if (config.embeddedBroker()) {
+            warnIfPlainOnNetwork("MQTT", config.mqttBind(), config.plainMqttBind(), config.mqttPort());
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
-                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000), registry, metrics);
-            brokerUri = "tcp://" + config.bindAddress() + ":" + broker.port();
+                    new EmbeddedBroker.Settings(config.plainMqttBind(), config.mqttPort(), 200_000,
+                            new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics);
+            brokerUri = "tcp://" + reachable(config.plainMqttBind()) + ":" + broker.port();
         } else {
             brokerUri = config.brokerUri();
         }
@@ -171,20 +180,27 @@ public final class Controller implements AutoCloseable {
                 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
 
-        echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
+        echo = EchoResponder.start(config.mqttBind(), config.echoPort(), registry::echoKey, metrics,
                 EchoResponder.Limits.DEFAULT);
 
         vertx = Vertx.vertx();
+        warnIfPlainOnNetwork("HTTP", config.httpBind(), config.plainHttpBind(), config.httpPort());
+        // Picked now rather than by the server: registration and enrollment answers name it.
+        int httpsPort = config.httpsPort() == 0 ? freePort(config.httpBind()) : config.httpsPort();
+        BoxConnectInfo connect = new BoxConnectInfo(config.embeddedBroker() ? null : config.brokerUri(),
+                broker == null ? -1 : broker.tlsPort(), httpsPort, echo.port(), tls.caPem(), tls.caFingerprint(),
+                rollouts.publicKeysToPin());
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin()), mqtt::isConnected),
+                new FleetRoutes(registry, fleet, history, connect, mqtt::isConnected),
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts),
                 new AuditRoutes(audit),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
+        api = new HttpApiVerticle(new HttpApiVerticle.Endpoint(config.plainHttpBind(), config.httpPort()),
+                new HttpApiVerticle.TlsEndpoint(config.httpBind(), httpsPort, tls.chainPem(), tls.keyPem()), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
@@ -196,8 +212,31 @@ public final class Controller implements AutoCloseable {
             }
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
-        log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
-                config.bindAddress(), api.actualPort(), brokerUri, echo.port(), dataDir);
+        log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
+                config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
+                broker == null ? "" : " mqtts " + config.mqttBind() + ":" + broker.tlsPort(), echo.port(), dataDir);
+    }
+
+    /** Plain listeners belong on loopback; on the network they carry passwords in clear text. */
+    private static void warnIfPlainOnNetwork(String what, String configured, String plainBind, int port) {
+        if (!ControllerConfig.isLoopback(plainBind)) {
+            log.warn("plain {} listens on {}:{}, off loopback (--allow-plain-on-network): passwords and configurations "
+                    + "cross the network in clear text; use it only on a network you trust", what, plainBind, port);
+        } else if (!plainBind.equals(configured)) {
+            log.info("plain {} stays on {} (port {}); {} is for TLS only (--allow-plain-on-network opens plain {} there too)",
+                    what, plainBind, port, configured, what);
+        }
+    }
+
+    /** An address a client on this machine can connect to for a listener bound to {@code bind}. */
+    private static String reachable(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? ControllerConfig.LOOPBACK : bind;
+    }
+
+    private static int freePort(String bind) throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
@@ -241,8 +280,24 @@ public final class Controller implements AutoCloseable {
         return echo.port();
     }
 
+    /** The plain MQTT URI on this machine (the controller's own client). */
     public String brokerUri() {
         return brokerUri;
+    }
+
+    /** The embedded broker's MQTT-over-TLS port; -1 with an external broker. */
+    public int mqttsPort() {
+        return broker == null ? -1 : broker.tlsPort();
+    }
+
+    /** The HTTPS port. */
+    public int httpsPort() {
+        return api.actualTlsPort();
+    }
+
+    /** The certificate the TLS listeners present and the CA boxes pin. */
+    public TlsIdentity tls() {
+        return tls;
     }
 
     public ControllerMetrics metrics() {
