@@ -47,7 +47,10 @@ import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
+import org.syncready.controller.rollout.BoxDirectory;
 import org.syncready.controller.rollout.ConfigSigner;
+import org.syncready.controller.rollout.DesiredPublisher;
+import org.syncready.controller.rollout.LiveBoxes;
 import org.syncready.controller.rollout.Rollouts;
 import org.syncready.controller.netcheck.EchoResponder;
 import org.syncready.controller.store.Database;
@@ -55,6 +58,7 @@ import org.syncready.controller.store.SqlAuditStore;
 import org.syncready.controller.store.SqlFleetStore;
 import org.syncready.controller.store.SqlHistoryStore;
 import org.syncready.controller.store.SqlReadinessStore;
+import org.syncready.controller.store.SqlRolloutStore;
 import org.syncready.controller.store.SqlScheduleStore;
 import org.syncready.controller.store.StatusWriter;
 import org.syncready.controller.store.StoreException;
@@ -157,7 +161,8 @@ public final class Controller implements AutoCloseable {
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
-        rollouts = new Rollouts(registry, catalogue, signer, database.pool(), audit, mqtt, codec, config.clock(), CONFIG_DRIFT_GRACE);
+        rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
+                DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
         ingest.onConfigMessages(rollouts::onMessage);
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

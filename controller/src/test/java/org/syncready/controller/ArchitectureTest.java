@@ -17,12 +17,6 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String ROOT = "org.syncready.controller";
     private static final String STORE = ROOT + ".store";
-    /**
-     * Until the rollout split (issue 10 item 2) moves the rollout package's SQL into store/SqlRolloutStore,
-     * rollout still uses JDBC and the wiring hands it a DataSource. Once that has landed, this test fails
-     * and asks for these two entries to be deleted.
-     */
-    private static final Set<String> JDBC_UNTIL_ROLLOUT_SPLIT = Set.of(ROOT + ".rollout", ROOT);
 
     private static PackageGraph graph;
 
@@ -44,12 +38,7 @@ class ArchitectureTest {
         assertTrue(jdbc.contains(STORE), "the store speaks JDBC: " + jdbc);
         Set<String> elsewhere = new TreeSet<>(jdbc);
         elsewhere.remove(STORE);
-        Set<String> stillExempt = new TreeSet<>(JDBC_UNTIL_ROLLOUT_SPLIT);
-        stillExempt.retainAll(elsewhere);
-        elsewhere.removeAll(JDBC_UNTIL_ROLLOUT_SPLIT);
         assertEquals(Set.of(), elsewhere, "packages other than store using java.sql / javax.sql");
-        assertEquals(JDBC_UNTIL_ROLLOUT_SPLIT, stillExempt,
-                "the rollout split has landed: delete the packages no longer listed from JDBC_UNTIL_ROLLOUT_SPLIT");
     }
 
     @Test
