@@ -10,8 +10,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
+import org.syncready.protocol.TlsTrust;
 
 /**
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
@@ -84,6 +86,22 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         return new Builder(this);
     }
 
+    /**
+     * Whom this box trusts over TLS, for the broker ({@code ssl://}) and the controller's HTTPS alike:
+     * the CA in {@code broker.caFile}, else the system trust store. A caFile that cannot be read is a
+     * {@link ConfigException}.
+     */
+    public SSLContext controllerTrust() {
+        if (broker.caFile() == null) {
+            return TlsTrust.system();
+        }
+        try {
+            return TlsTrust.pinnedFile(broker.caFile());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("broker.caFile", e.getMessage());
+        }
+    }
+
     /** The username to log in with, which is the box id unless configured otherwise. */
     public String username() {
         return broker.username() == null ? boxId : broker.username();
@@ -99,12 +117,14 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
     }
 
     /**
-     * @param uri        {@code tcp://host:port}
+     * @param uri        {@code ssl://host:port} (MQTT over TLS) or {@code tcp://host:port} (plain: loopback, the demo)
      * @param username   null means the box id
      * @param password   the box's secret (already read from {@code passwordFile} when that was configured)
      * @param keepAliveS MQTT keep-alive
+     * @param caFile     the controller's CA certificate (PEM) pinned at enrollment, for {@code ssl://} and
+     *                   {@code https://}; null: the system trust store
      */
-    public record Broker(String uri, String username, String password, int keepAliveS) {
+    public record Broker(String uri, String username, String password, int keepAliveS, Path caFile) {
         public Broker {
             if (uri == null || uri.isBlank()) {
                 throw ConfigException.missing("broker.uri");
@@ -117,24 +137,39 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
                 throw new ConfigException("broker.password", "is missing: set broker.password or broker.passwordFile");
             }
             ConfigException.range("broker.keepAliveS", keepAliveS, 5, 3600);
+            if (caFile != null && uri.startsWith("tcp:")) {
+                throw new ConfigException("broker.caFile", "is set but broker.uri is plain tcp://: use ssl://host:8883");
+            }
+        }
+
+        public Broker(String uri, String username, String password, int keepAliveS) {
+            this(uri, username, password, keepAliveS, null);
+        }
+
+        /** True for {@code ssl://}: the connection is TLS, checked against {@link #caFile()} or the system trust store. */
+        public boolean tls() {
+            return uri.startsWith("ssl:");
         }
 
         private static void checkUri(String uri) {
             try {
                 URI parsed = new URI(uri);
-                if (!"tcp".equals(parsed.getScheme()) || parsed.getHost() == null || parsed.getPort() < 1
-                        || (parsed.getPath() != null && !parsed.getPath().isEmpty())) {
-                    throw new ConfigException("broker.uri", "must look like tcp://host:port, was '" + uri + "'");
+                if (!("tcp".equals(parsed.getScheme()) || "ssl".equals(parsed.getScheme())) || parsed.getHost() == null
+                        || parsed.getPort() < 1 || (parsed.getPath() != null && !parsed.getPath().isEmpty())) {
+                    throw new ConfigException("broker.uri", "must look like ssl://host:8883 (or tcp://host:port on loopback), was '"
+                            + uri + "'");
                 }
             } catch (URISyntaxException e) {
-                throw new ConfigException("broker.uri", "must look like tcp://host:port, was '" + uri + "'");
+                throw new ConfigException("broker.uri", "must look like ssl://host:8883 (or tcp://host:port on loopback), was '"
+                        + uri + "'");
             }
         }
 
         /** Never prints the password: configs end up in logs. */
         @Override
         public String toString() {
-            return "Broker[uri=" + uri + ", username=" + username + ", password=***, keepAliveS=" + keepAliveS + "]";
+            return "Broker[uri=" + uri + ", username=" + username + ", password=***, keepAliveS=" + keepAliveS
+                    + ", caFile=" + caFile + "]";
         }
     }
 
@@ -300,10 +335,10 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             try {
                 URI u = new URI(url);
                 if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                    throw new ConfigException("controller.url", "must look like http://host:port, was '" + url + "'");
+                    throw new ConfigException("controller.url", "must look like https://host:8443 (or http://host:port on loopback), was '" + url + "'");
                 }
             } catch (URISyntaxException e) {
-                throw new ConfigException("controller.url", "must look like http://host:port, was '" + url + "'");
+                throw new ConfigException("controller.url", "must look like https://host:8443 (or http://host:port on loopback), was '" + url + "'");
             }
             ConfigException.range("controller.echoPort", echoPort, 1, 65535);
             ConfigException.range("controller.echoIntervalS", echoIntervalS, 10, 3600);
@@ -418,6 +453,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private String username;
         private String password;
         private int keepAliveS = 30;
+        private Path caFile;
         private String model = "SR-SIM";
         private String firmwareVersion = "sim-1.0";
         private int statusIntervalS = 10;
@@ -450,6 +486,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             username = c.broker.username();
             password = c.broker.password();
             keepAliveS = c.broker.keepAliveS();
+            caFile = c.broker.caFile();
             model = c.model;
             firmwareVersion = c.firmwareVersion;
             statusIntervalS = c.statusIntervalS;
@@ -493,6 +530,12 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
 
         public Builder keepAliveS(int v) {
             keepAliveS = v;
+            return this;
+        }
+
+        /** The controller's CA (PEM) the box pins for {@code ssl://} and {@code https://}. */
+        public Builder caFile(Path v) {
+            caFile = v;
             return this;
         }
 
@@ -601,7 +644,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         }
 
         public AgentConfig build() {
-            return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
+            return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS, caFile), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
                     new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks, configApply,

@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.protocol.NoDelaySocketFactory;
+import org.syncready.protocol.TlsTrust;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandRequest;
@@ -83,6 +84,8 @@ public final class MqttReporter {
     private volatile Consumer<ConfigDesired> desired = d -> { };
     private final MessageCodec codec;
     private final MqttAsyncClient client;
+    /** For {@code ssl://}: whom the box trusts; null for plain MQTT. */
+    private final javax.net.ssl.SSLContext trust;
     private final ScheduledExecutorService io;
     private final Backoff backoff;
     private final AtomicLong seq = new AtomicLong();
@@ -104,6 +107,7 @@ public final class MqttReporter {
         this.codec = codec;
         this.content = content;
         this.commands = commands;
+        this.trust = config.broker().tls() ? config.controllerTrust() : null;
         this.backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.3, new Random());
         this.io = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-" + boxId);
@@ -252,7 +256,13 @@ public final class MqttReporter {
         options.setConnectionTimeout(10);
         options.setUserName(config.username());
         options.setPassword(config.broker().password().getBytes(StandardCharsets.UTF_8));
-        options.setSocketFactory(new NoDelaySocketFactory());
+        if (config.broker().tls()) {
+            // Checked against the CA pinned at enrollment (or the system trust store), host name included.
+            options.setSocketFactory(TlsTrust.noDelay(trust));
+            options.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            options.setSocketFactory(new NoDelaySocketFactory());
+        }
         // The Will carries this attempt's conn: a Will from an older connection, fired late by the
         // broker, must not hide the "online" of a newer one.
         options.setWill(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, c));
@@ -573,6 +583,10 @@ public final class MqttReporter {
     static String describe(Throwable e) {
         if (e == null) {
             return "unknown reason";
+        }
+        String tls = TlsTrust.explain(e);
+        if (tls != null) {
+            return "TLS: " + tls;
         }
         StringBuilder s = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         if (e instanceof MqttException m) {
