@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.Optional;
 import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.BoxConnectInfo;
+import org.syncready.controller.api.EnrollmentRoutes;
+import org.syncready.controller.enroll.EnrollmentCodes;
+import org.syncready.controller.store.SqlEnrollmentStore;
 import org.syncready.controller.tls.TlsIdentity;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
@@ -146,6 +149,14 @@ public final class Controller implements AutoCloseable {
                     new EmbeddedBroker.Settings(config.plainMqttBind(), config.mqttPort(), 200_000,
                             new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics);
             brokerUri = "tcp://" + reachable(config.plainMqttBind()) + ":" + broker.port();
+            // A rotated or revoked box is cut off at once, not at its next reconnect.
+            registry.onCredentialsWithdrawn(boxId -> broker.disconnect(boxId).whenComplete((closed, error) -> {
+                if (error != null) {
+                    log.warn("box={}: could not close its broker connection: {}", boxId, error.toString());
+                } else if (Boolean.TRUE.equals(closed)) {
+                    log.info("box={}: broker connection closed (credentials withdrawn)", boxId);
+                }
+            }));
         } else {
             brokerUri = config.brokerUri();
         }
@@ -195,6 +206,8 @@ public final class Controller implements AutoCloseable {
         BoxConnectInfo connect = new BoxConnectInfo(config.embeddedBroker() ? null : config.brokerUri(),
                 broker == null ? -1 : broker.tlsPort(), httpsPort, echo.port(), tls.caPem(), tls.caFingerprint(),
                 rollouts.publicKeysToPin());
+        EnrollmentCodes enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
+                EnrollmentCodes.loadOrCreateKey(dataDir.resolve("keys")), config.clock(), EnrollmentCodes.Limits.DEFAULT);
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
                 new FleetRoutes(registry, fleet, history, connect, mqtt::isConnected),
@@ -203,6 +216,7 @@ public final class Controller implements AutoCloseable {
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts),
                 new AuditRoutes(audit),
+                new EnrollmentRoutes(enrollment, registry, audit, connect),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
         api = new HttpApiVerticle(new HttpApiVerticle.Endpoint(config.plainHttpBind(), config.httpPort()),
                 new HttpApiVerticle.TlsEndpoint(config.httpBind(), httpsPort, tls.chainPem(), tls.keyPem()), metrics, apiJson, routes);
