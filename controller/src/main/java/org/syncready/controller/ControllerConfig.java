@@ -23,6 +23,7 @@ public final class ControllerConfig {
     /** Where the plain listeners stay when the configured address is on the network and plain is not allowed there. */
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
+    public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
 
     private final Path dataDir;
     private final String mqttBind;
@@ -49,6 +50,7 @@ public final class ControllerConfig {
     private final ZoneId zone;
     private final Path readinessRules;
     private final boolean allowSimulation;
+    private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -76,6 +78,7 @@ public final class ControllerConfig {
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
         this.allowSimulation = b.allowSimulation;
+        this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
     /**
@@ -94,7 +97,8 @@ public final class ControllerConfig {
                 .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation);
+                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .minFreeDiskMb(minFreeDiskMb);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -250,6 +254,11 @@ public final class ControllerConfig {
         return allowSimulation;
     }
 
+    /** Below this much free space (MB) on the data folder's disk, {@code /health} answers 503. */
+    public long minFreeDiskMb() {
+        return minFreeDiskMb;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -286,6 +295,7 @@ public final class ControllerConfig {
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
         private boolean allowSimulation;
+        private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -403,6 +413,11 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder minFreeDiskMb(long v) {
+            minFreeDiskMb = v;
             return this;
         }
 
