@@ -14,12 +14,19 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.syncready.controller.account.Accounts;
+import org.syncready.controller.account.AdminBootstrap;
+import org.syncready.controller.api.AccountRoutes;
 import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.BoxConnectInfo;
 import org.syncready.controller.api.EnrollmentRoutes;
 import org.syncready.controller.enroll.EnrollmentCodes;
 import org.syncready.controller.store.SqlEnrollmentStore;
 import org.syncready.controller.tls.TlsIdentity;
+import org.syncready.controller.api.RouteEntry;
+import org.syncready.controller.audit.Actor;
+import org.syncready.controller.demo.DemoAccounts;
+import org.syncready.controller.store.SqlAccountStore;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
@@ -32,8 +39,12 @@ import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
 import org.syncready.controller.readiness.ReadinessRules;
-import org.syncready.controller.readiness.SelftestOutcome;
+import org.syncready.controller.readiness.BoxProfile;
+import org.syncready.controller.readiness.ProfileCache;
+import org.syncready.controller.readiness.SelftestResult;
 import org.syncready.controller.readiness.SelftestSender;
+import org.syncready.controller.readiness.StreamServer;
+import java.time.Instant;
 import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
@@ -94,6 +105,8 @@ public final class Controller implements AutoCloseable {
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     /** How long a box may run something other than its desired configuration before it counts as drift. */
     private static final Duration CONFIG_DRIFT_GRACE = Duration.ofMinutes(10);
+    /** Profiles are read again when a box reports a configuration, and at least this often. */
+    private static final Duration PROFILE_TTL = Duration.ofMinutes(10);
     /** No new configuration this close before a session (nor during one). */
     private static final Duration CLASS_GUARD = Duration.ofMinutes(15);
 
@@ -122,8 +135,11 @@ public final class Controller implements AutoCloseable {
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private Health health;
+    private ProfileCache profiles;
     private String brokerUri;
     private TlsIdentity tls;
+    private EnrollmentCodes enrollment;
+    private Accounts accounts;
 
     private Controller(ControllerConfig config) {
         this.config = config;
@@ -142,7 +158,7 @@ public final class Controller implements AutoCloseable {
 
     private void startParts() throws Exception {
         long started = System.nanoTime();
-        Path dataDir = config.dataDir().toAbsolutePath();
+        Path dataDir = DataFolder.prepare(config.dataDir());
         // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
@@ -193,17 +209,26 @@ public final class Controller implements AutoCloseable {
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
+        accounts = new Accounts(new SqlAccountStore(database), config.clock(), id -> registry.school(id).isPresent(),
+                Accounts.Settings.DEFAULT);
+        AdminBootstrap.run(accounts, config.adminPassword(), dataDir);
         rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
-        ingest.onConfigMessages(rollouts::onMessage);
+        ingest.onConfigMessages(message -> {
+            rollouts.onMessage(message);
+            profiles.invalidate(message.boxId());
+        });
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         startReadiness(apiJson);
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), ingest::onMessage,
-                new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
+        // Every ingested message marks its box for the live readiness sweep (cheap: a set insert).
+        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), (topic, message, acknowledge) -> {
+            ingest.onMessage(topic, message, acknowledge);
+            readiness.touched(org.syncready.protocol.Topics.boxIdOrNull(topic));
+        }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -222,6 +247,7 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
                         () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: web sessions", this::pruneSessions), 10, 10, TimeUnit.MINUTES);
 
         health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
                 metrics, failures)
@@ -244,7 +270,7 @@ public final class Controller implements AutoCloseable {
         BoxConnectInfo connect = new BoxConnectInfo(config.embeddedBroker() ? null : config.brokerUri(),
                 broker == null ? -1 : broker.tlsPort(), httpsPort, echo.port(), tls.caPem(), tls.caFingerprint(),
                 rollouts.publicKeysToPin());
-        EnrollmentCodes enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
+        enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
                 EnrollmentCodes.loadOrCreateKey(dataDir.resolve("keys")), config.clock(), EnrollmentCodes.Limits.DEFAULT);
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
@@ -252,27 +278,29 @@ public final class Controller implements AutoCloseable {
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
-                new RolloutRoutes(rollouts),
+                new RolloutRoutes(rollouts, registry),
                 new AuditRoutes(audit),
-                new EnrollmentRoutes(enrollment, registry, audit, connect),
+                new AccountRoutes(accounts, audit, metrics),
+                new EnrollmentRoutes(enrollment, registry, connect),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
         if (config.simulationAllowed()) {
-            log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
+            log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
         api = new HttpApiVerticle(new HttpApiVerticle.Endpoint(config.plainHttpBind(), config.httpPort()),
                 new HttpApiVerticle.TlsEndpoint(config.httpBind(), httpsPort, tls.chainPem(), tls.keyPem()), metrics, health,
-                apiJson, routes);
+                apiJson, accounts, audit, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
             demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar(), rollouts.publicKeysToPin());
             if (demoFleet.seeded()) {
                 for (com.fasterxml.jackson.databind.JsonNode request : DemoFleet.initialRollouts(codec.mapper())) {
-                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, "demo");
+                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, Actor.system("demo"));
                 }
             }
+            DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
         log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
@@ -310,16 +338,26 @@ public final class Controller implements AutoCloseable {
         sessions = SessionStore.load(schedule, id -> registry.classroom(id).isPresent());
         terms = TermStore.load(schedule, json);
         readinessStore = new SqlReadinessStore(database, json);
+        profiles = new ProfileCache(this::desiredProfile, Clock.systemUTC(), PROFILE_TTL.toMillis());
         ConfigDriftSource drift = (boxId, now) -> rollouts.drift(boxId, now)
-                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.since()));
-        engine = new ReadinessEngine(rules, registry, fleet, drift, Clock.systemUTC(), config.zone());
-        SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
-                .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
-                        : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
-                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
+                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.reportedResult(),
+                        d.reportedResult() == null || d.detail() == null || !d.detail().contains(": ") ? null
+                                : d.detail().substring(d.detail().indexOf(": ") + 2), d.since()));
+        engine = new ReadinessEngine(rules, registry, fleet, drift, profiles, Clock.systemUTC(), config.zone());
+        SelftestSender selftests = (boxId, timeout, servers, keep) -> commands.send(boxId, CommandTypes.SELFTEST,
+                        selftestArgs(json, servers, keep), timeout)
+                .handle((answer, error) -> error != null ? SelftestResult.NO_ANSWER
+                        : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()));
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
+    }
+
+    private void pruneSessions() {
+        int ended = accounts.pruneSessions();
+        if (ended > 0) {
+            log.info("housekeeping: deleted {} ended web sessions", ended);
+        }
     }
 
     /**
@@ -341,12 +379,37 @@ public final class Controller implements AutoCloseable {
         return id;
     }
 
+    /** The profile each box should run, from its desired configuration, for the uplink and disk it needs. */
+    private Optional<BoxProfile> desiredProfile(String boxId) {
+        return rollouts.boxConfig(boxId).map(c -> c.path("desired")).filter(d -> d.isObject())
+                .flatMap(d -> BoxProfile.fromBody(d.path("profile").asText(null),
+                        d.path("version").isIntegralNumber() ? d.path("version").asLong() : null, d.path("body")));
+    }
+
+    /** Protocol 6.2: the stream servers the box probes in the self-test and keeps probing until the session ends. */
+    private static com.fasterxml.jackson.databind.JsonNode selftestArgs(ObjectMapper json, List<StreamServer> servers, Duration keep) {
+        if (servers.isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode targets = args.putArray("targets");
+        for (StreamServer s : servers) {
+            targets.addObject().put("name", "stream").put("host", s.host()).put("port", s.port());
+        }
+        args.put("targetsKeepS", Math.min(SessionStore.MAX_DURATION.toSeconds(), Math.max(0, keep.toSeconds())));
+        return args;
+    }
+
     private void prune(SqlHistoryStore history) {
-        long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
+        long now = System.currentTimeMillis();
         try {
-            int deleted = history.pruneStatusBefore(cutoff);
+            int deleted = history.pruneStatusBefore(now - config.rawRetentionHours() * 3_600_000L);
             if (deleted > 0) {
                 log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
+            }
+            int events = history.pruneEventsBefore(now - config.eventRetentionDays() * 86_400_000L);
+            if (events > 0) {
+                log.info("retention: deleted {} events older than {} days", events, config.eventRetentionDays());
             }
         } catch (StoreException e) {
             log.warn("retention run failed: {}", e.getMessage());
@@ -375,6 +438,11 @@ public final class Controller implements AutoCloseable {
     /** The HTTPS port. */
     public int httpsPort() {
         return api.actualTlsPort();
+    }
+
+    /** Enrollment codes: made, listed, revoked and redeemed (the API's routes use the same). */
+    public EnrollmentCodes enrollment() {
+        return enrollment;
     }
 
     /** The certificate the TLS listeners present and the CA boxes pin. */
@@ -413,6 +481,16 @@ public final class Controller implements AutoCloseable {
 
     public ReadinessEngine readinessEngine() {
         return engine;
+    }
+
+    /** Users, tokens and sessions (tests and benchmarks create their tokens here). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The HTTP API's route table, each route with its policy. */
+    public List<RouteEntry> routeTable() {
+        return api.routeTable();
     }
 
     /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */

@@ -56,12 +56,15 @@ class TlsEnrollmentEndToEndTest {
     private final ListAppender<ILoggingEvent> reporterLog = new ListAppender<>();
     private final Logger reporterLogger = (Logger) LoggerFactory.getLogger(MqttReporter.class);
     private Controller controller;
+    private String bearer;
 
     @BeforeEach
     void start() throws Exception {
         reporterLog.start();
         reporterLogger.addAppender(reporterLog);
         controller = Controller.start(ControllerConfig.builder(dir.resolve("controller")).freePorts().build());
+        // The technician's side goes through the API as the first admin, with a token.
+        bearer = "Bearer " + controller.accounts().createToken("admin", "tls test", null, "admin").secret();
         post("/api/v1/schools", "{\"id\":\"hexi\",\"nameZh\":\"河西小学\",\"nameEn\":\"Hexi\"}");
         post("/api/v1/classrooms", "{\"id\":\"hexi-g3\",\"schoolId\":\"hexi\",\"nameZh\":\"三年级\",\"nameEn\":\"Grade 3\"}");
     }
@@ -144,7 +147,8 @@ class TlsEnrollmentEndToEndTest {
         assertTrue(controller.fleet().snapshot("box-tls-2").map(s -> s.presence() != Presence.ONLINE).orElse(true));
 
         // Revoking the first box cuts it off at once.
-        HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(api("/api/v1/boxes/box-tls-1")).DELETE().build(),
+        HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(api("/api/v1/boxes/box-tls-1"))
+                        .header("Authorization", bearer).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, revoked.statusCode(), revoked.body());
         await().atMost(Duration.ofSeconds(10)).until(() -> !agent.connected());
@@ -160,7 +164,8 @@ class TlsEnrollmentEndToEndTest {
     }
 
     private JsonNode post(String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api(path)).header("content-type", "application/json")
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api(path)).header("Authorization", bearer)
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());

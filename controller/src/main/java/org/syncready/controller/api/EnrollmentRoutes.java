@@ -5,11 +5,11 @@ import static org.syncready.controller.api.ApiContext.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
-import org.syncready.controller.audit.AuditLog;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.enroll.EnrollmentCode;
 import org.syncready.controller.enroll.EnrollmentCodes;
 import org.syncready.controller.fleet.Box;
@@ -22,43 +22,53 @@ import org.syncready.protocol.Topics;
  * A box's credentials from birth to end: enrollment codes for a classroom, a box redeeming one,
  * rotating a box's MQTT secret and revoking a box.
  *
- * <p>Who may reach each route (the policy each declares once accounts land, see docs/API.md):
+ * <p>Who may reach each route (each declares its {@link Policy}):
  * <ul>
  *   <li>codes (create, list, revoke): admin, and technician or school IT of the classroom's school;</li>
- *   <li>{@code POST /api/v1/enroll}: anyone (a box has no account yet), rate-limited per source address
- *       and overall by {@link EnrollmentCodes.Limits};</li>
+ *   <li>{@code POST /api/v1/enroll}: anyone (a box has no account yet), at most {@link #ENROLL_REQUESTS}
+ *       per source address, and failures further limited per source and overall by
+ *       {@link EnrollmentCodes.Limits};</li>
  *   <li>rotate and revoke: admin, and technician of the box's school.</li>
  * </ul>
  * Every state change is audited: codes and redemptions by {@link EnrollmentCodes}, rotation and
- * revocation here.
+ * revocation by the policy.
  */
 public final class EnrollmentRoutes implements RouteGroup {
+    /**
+     * Requests (any outcome) one address may send to {@code /api/v1/enroll}: a coarse cap in front of
+     * {@link EnrollmentCodes.Limits}, which counts failures. Roomy enough for a technician enrolling a
+     * school's boxes from behind one NAT address.
+     */
+    static final Policy.RateLimit ENROLL_REQUESTS = new Policy.RateLimit(60, 20);
+
     private final EnrollmentCodes codes;
     private final FleetRegistry registry;
-    private final AuditLog audit;
     private final BoxConnectInfo connect;
     private ApiContext api;
 
-    public EnrollmentRoutes(EnrollmentCodes codes, FleetRegistry registry, AuditLog audit, BoxConnectInfo connect) {
+    public EnrollmentRoutes(EnrollmentCodes codes, FleetRegistry registry, BoxConnectInfo connect) {
         this.codes = codes;
         this.registry = registry;
-        this.audit = audit;
         this.connect = connect;
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        // Policy: admin; technician, school-it of the classroom's school. Audited by EnrollmentCodes.
-        router.post("/api/v1/classrooms/:id/enrollment-codes").handler(this::createCode);
-        router.get("/api/v1/classrooms/:id/enrollment-codes").handler(this::listCodes);
-        // Policy: admin; technician, school-it of the code's classroom's school. Audited by EnrollmentCodes.
-        router.delete("/api/v1/enrollment-codes/:id").handler(this::revokeCode);
-        // Policy: anonymous, rate-limited per source and overall (EnrollmentCodes.Limits). Audited by EnrollmentCodes.
-        router.post("/api/v1/enroll").handler(this::enroll);
-        // Policy: admin; technician of the box's school. Audited here.
-        router.post("/api/v1/boxes/:id/credentials").handler(this::rotate);
-        router.delete("/api/v1/boxes/:id").handler(this::revokeBox);
+        SchoolsOf classroomInPath = Scopes.classroom(registry, Scopes.path("id"));
+        SchoolsOf boxInPath = Scopes.box(registry, Scopes.path("id"));
+        routes.post("/api/v1/classrooms/:id/enrollment-codes", Policy.roles(Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT)
+                .inEverySchoolOf(classroomInPath).auditedElsewhere("EnrollmentCodes: enrollment.code.create"), this::createCode);
+        routes.get("/api/v1/classrooms/:id/enrollment-codes", Policy.roles(Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT)
+                .inAnySchoolOf(classroomInPath), this::listCodes);
+        routes.delete("/api/v1/classrooms/:id/enrollment-codes/:code", Policy.roles(Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT)
+                .inEverySchoolOf(classroomInPath).auditedElsewhere("EnrollmentCodes: enrollment.code.revoke"), this::revokeCode);
+        routes.post("/api/v1/enroll", Policy.anonymous(ENROLL_REQUESTS, "a box redeeming its enrollment code: it has no account yet")
+                .auditedElsewhere("EnrollmentCodes: enrollment.redeem, with the box's address"), this::enroll);
+        routes.post("/api/v1/boxes/:id/credentials", Policy.roles(Role.ADMIN, Role.TECHNICIAN).inEverySchoolOf(boxInPath)
+                .audited("box.credentials.rotate"), this::rotate);
+        routes.delete("/api/v1/boxes/:id", Policy.roles(Role.ADMIN, Role.TECHNICIAN).inEverySchoolOf(boxInPath)
+                .audited("box.revoke"), this::revokeBox);
     }
 
     private void createCode(RoutingContext ctx) {
@@ -72,7 +82,7 @@ public final class EnrollmentRoutes implements RouteGroup {
             }
             ttl = Duration.ofMinutes(Math.round(hours.asDouble() * 60));
         }
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         String host = BoxConnectInfo.requestHost(ctx);
         Duration validFor = ttl;
         api.blocking(ctx, () -> codes.create(classroom, validFor, actor), issued -> {
@@ -99,9 +109,10 @@ public final class EnrollmentRoutes implements RouteGroup {
     }
 
     private void revokeCode(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
-        String actor = api.actor(ctx);
-        api.blocking(ctx, () -> codes.revoke(id, actor), c -> codeNode(c, System.currentTimeMillis()));
+        String classroom = ctx.pathParam("id");
+        String id = ctx.pathParam("code");
+        Actor actor = ApiContext.actor(ctx);
+        api.blocking(ctx, () -> codes.revoke(classroom, id, actor), c -> codeNode(c, System.currentTimeMillis()));
     }
 
     private void enroll(RoutingContext ctx) {
@@ -109,7 +120,7 @@ public final class EnrollmentRoutes implements RouteGroup {
         String code = text(body, "code");
         String boxId = optionalText(body, "boxId");
         String model = optionalText(body, "model");
-        String source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+        String source = AccessGuard.source(ctx);
         String host = BoxConnectInfo.requestHost(ctx);
         api.vertx().executeBlocking(() -> codes.redeem(code, boxId, model, source), false).onComplete(result -> {
             if (result.succeeded()) {
@@ -141,13 +152,9 @@ public final class EnrollmentRoutes implements RouteGroup {
 
     private void rotate(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String actor = api.actor(ctx);
+        ApiContext.auditTarget(ctx, "box " + id + " school " + registry.schoolOf(id).orElse("?"));
         String host = BoxConnectInfo.requestHost(ctx);
-        api.blocking(ctx, () -> {
-            BoxRegistration r = registry.rotateSecret(id);
-            audit.record(actor, "box.credentials.rotate", "box " + id + " school " + registry.schoolOf(id).orElse("?"), null, "ok");
-            return r;
-        }, r -> {
+        api.blocking(ctx, () -> registry.rotateSecret(id), r -> {
             ObjectNode out = api.json().createObjectNode().put("boxId", r.box().id());
             out.putObject("mqtt").put("uri", connect.mqttUri(host)).put("clientId", r.box().id()).put("username", r.box().id())
                     .put("password", r.secret());
@@ -159,13 +166,8 @@ public final class EnrollmentRoutes implements RouteGroup {
 
     private void revokeBox(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String actor = api.actor(ctx);
-        api.blocking(ctx, () -> {
-            String school = registry.schoolOf(id).orElse("?");
-            Box box = registry.revokeBox(id);
-            audit.record(actor, "box.revoke", "box " + id + " school " + school, null, "ok");
-            return box;
-        }, box -> api.json().createObjectNode().put("boxId", box.id()).put("classroomId", box.classroomId())
+        ApiContext.auditTarget(ctx, "box " + id + " school " + registry.schoolOf(id).orElse("?"));
+        api.blocking(ctx, () -> registry.revokeBox(id), box -> api.json().createObjectNode().put("boxId", box.id()).put("classroomId", box.classroomId())
                 .put("revoked", true)
                 .put("note", "The box was disconnected and its credentials no longer work. / 主机已断开，其凭据已失效。"));
     }

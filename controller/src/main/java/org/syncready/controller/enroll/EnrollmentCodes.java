@@ -18,6 +18,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.fleet.BoxRegistration;
 import org.syncready.controller.fleet.FleetRegistry;
@@ -129,7 +130,7 @@ public final class EnrollmentCodes {
     }
 
     /** Makes a code for {@code classroomId}, valid for {@code ttl} ({@link #MIN_TTL}..{@link #MAX_TTL}). */
-    public Issued create(String classroomId, Duration ttl, String actor) {
+    public Issued create(String classroomId, Duration ttl, Actor actor) {
         if (registry.classroom(classroomId).isEmpty()) {
             throw Refusal.notFound("no classroom '" + classroomId + "'");
         }
@@ -139,7 +140,7 @@ public final class EnrollmentCodes {
         }
         long now = clock.millis();
         String text = newCode();
-        EnrollmentCode code = new EnrollmentCode("ec-" + randomId(), classroomId, actor, now, now + ttl.toMillis(),
+        EnrollmentCode code = new EnrollmentCode("ec-" + randomId(), classroomId, actor.name(), now, now + ttl.toMillis(),
                 null, null, null);
         store.add(new EnrollmentStore.StoredCode(code, hash(text)));
         audit.record(actor, "enrollment.code.create", "classroom " + classroomId + " school "
@@ -160,9 +161,10 @@ public final class EnrollmentCodes {
         return store.get(id);
     }
 
-    /** Revokes an unused code. */
-    public EnrollmentCode revoke(String id, String actor) {
-        EnrollmentCode code = store.get(id).orElseThrow(() -> Refusal.notFound("no enrollment code '" + id + "'"));
+    /** Revokes an unused code of {@code classroomId}. */
+    public EnrollmentCode revoke(String classroomId, String id, Actor actor) {
+        EnrollmentCode code = store.get(id).filter(c -> c.classroomId().equals(classroomId))
+                .orElseThrow(() -> Refusal.notFound("no enrollment code '" + id + "' in classroom '" + classroomId + "'"));
         long now = clock.millis();
         if (!store.revoke(id, now)) {
             throw Refusal.conflict("enrollment code '" + id + "' is " + code.state(now).label() + ", not pending");
@@ -223,13 +225,13 @@ public final class EnrollmentCodes {
             throw refused(code, source, "used", "this enrollment code was already used: ask for a new one / "
                     + "该注册码已被使用：请申请新的注册码");
         }
-        audit.record("enrollment from " + source, "enrollment.redeem", "box " + boxId + " in classroom " + code.classroomId()
+        audit.record(new Actor("enrollment", source), "enrollment.redeem", "box " + boxId + " in classroom " + code.classroomId()
                 + " school " + registry.schoolOfClassroom(code.classroomId()).orElse("?"), "code " + code.id(), "ok");
         return new Enrolled(registration, store.get(code.id()).orElse(code));
     }
 
     private Refusal refused(EnrollmentCode code, String source, String why, String message) {
-        audit.record("enrollment from " + source, "enrollment.redeem", "classroom " + code.classroomId(), "code " + code.id(),
+        audit.record(new Actor("enrollment", source), "enrollment.redeem", "classroom " + code.classroomId(), "code " + code.id(),
                 "refused: " + why);
         return Refusal.of(Refusal.Kind.FORBIDDEN, message);
     }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.TestClock;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.AuditEntry;
 import org.syncready.controller.audit.AuditLog;
+import org.syncready.controller.audit.AuditQuery;
 import org.syncready.controller.audit.InMemoryAuditStore;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.InMemoryFleetStore;
@@ -47,7 +49,7 @@ class EnrollmentCodesTest {
 
     @Test
     void aCodeIsShownOnceKeptAsAKeyedHashAndEnrollsOneBox() {
-        EnrollmentCodes.Issued issued = codes.create("hexi-g3", EnrollmentCodes.DEFAULT_TTL, "tech-li");
+        EnrollmentCodes.Issued issued = codes.create("hexi-g3", EnrollmentCodes.DEFAULT_TTL, new Actor("tech-li", "10.0.0.1"));
         assertTrue(issued.text().matches("[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}"), issued.text());
         assertEquals(clock.millis() + Duration.ofHours(24).toMillis(), issued.code().expiresAt());
         String stored = store.createdSince(0).get(0).codeHash();
@@ -67,17 +69,17 @@ class EnrollmentCodesTest {
         assertTrue(again.getMessage().contains("already used") && again.getMessage().contains("已被使用"), again.getMessage());
         assertTrue(registry.box("box-8").isEmpty());
 
-        List<String> audited = auditStore.list(10, null, "enrollment").stream().map(e -> e.action() + " " + e.result()).toList();
+        List<String> audited = auditStore.list(new AuditQuery(10, null, null, null, "enrollment", null, null)).stream().map(e -> e.action() + " " + e.result()).toList();
         assertEquals(List.of("enrollment.redeem refused: used", "enrollment.redeem ok", "enrollment.code.create ok"), audited);
-        AuditEntry redeem = auditStore.list(10, null, "enrollment.redeem").get(1);
-        assertTrue(redeem.actor().contains("10.1.1.5") && redeem.target().contains("box-7"), redeem.toString());
+        AuditEntry redeem = auditStore.list(new AuditQuery(10, null, null, null, "enrollment.redeem", null, null)).get(1);
+        assertTrue("10.1.1.5".equals(redeem.source()) && redeem.target().contains("box-7"), redeem.toString());
     }
 
     @Test
     void expiredRevokedAndWrongCodesAreRefusedInBothLanguages() {
-        EnrollmentCodes.Issued expiring = codes.create("hexi-g3", Duration.ofMinutes(30), "tech-li");
-        EnrollmentCodes.Issued revoked = codes.create("hexi-g3", Duration.ofHours(1), "tech-li");
-        codes.revoke(revoked.code().id(), "it-wang");
+        EnrollmentCodes.Issued expiring = codes.create("hexi-g3", Duration.ofMinutes(30), new Actor("tech-li", "10.0.0.1"));
+        EnrollmentCodes.Issued revoked = codes.create("hexi-g3", Duration.ofHours(1), new Actor("tech-li", "10.0.0.1"));
+        codes.revoke("hexi-g3", revoked.code().id(), new Actor("it-wang", "10.0.0.1"));
         clock.advance(Duration.ofMinutes(31));
 
         Refusal expired = assertThrows(Refusal.class, () -> codes.redeem(expiring.text(), null, "m", "10.1.1.5"));
@@ -90,10 +92,10 @@ class EnrollmentCodesTest {
         assertThrows(Refusal.class, () -> codes.redeem("not a code at all", null, "m", "10.1.1.6"));
         assertTrue(registry.boxes().isEmpty(), "nothing registered by a refused code");
 
-        Refusal twice = assertThrows(Refusal.class, () -> codes.revoke(revoked.code().id(), "it-wang"));
+        Refusal twice = assertThrows(Refusal.class, () -> codes.revoke("hexi-g3", revoked.code().id(), new Actor("it-wang", "10.0.0.1")));
         assertEquals(Refusal.Kind.CONFLICT, twice.kind());
-        assertEquals(Refusal.Kind.NOT_FOUND, assertThrows(Refusal.class, () -> codes.create("nowhere", Duration.ofHours(1), "x")).kind());
-        assertEquals(Refusal.Kind.INVALID, assertThrows(Refusal.class, () -> codes.create("hexi-g3", Duration.ofDays(8), "x")).kind());
+        assertEquals(Refusal.Kind.NOT_FOUND, assertThrows(Refusal.class, () -> codes.create("nowhere", Duration.ofHours(1), new Actor("x", "10.0.0.1"))).kind());
+        assertEquals(Refusal.Kind.INVALID, assertThrows(Refusal.class, () -> codes.create("hexi-g3", Duration.ofDays(8), new Actor("x", "10.0.0.1"))).kind());
         assertEquals(Set.of(EnrollmentCode.State.REVOKED, EnrollmentCode.State.EXPIRED),
                 Set.copyOf(codes.list("hexi-g3").stream().map(c -> c.state(clock.millis())).toList()));
     }
@@ -108,12 +110,12 @@ class EnrollmentCodesTest {
         assertTrue(throttled.retryAfterSeconds() >= 1 && throttled.retryAfterSeconds() <= 12, "" + throttled.retryAfterSeconds());
         assertTrue(throttled.getMessage().contains("注册尝试过多"));
         // Even a right code waits: the limit comes before the code is looked at.
-        EnrollmentCodes.Issued good = codes.create("hexi-g3", Duration.ofHours(1), "tech");
+        EnrollmentCodes.Issued good = codes.create("hexi-g3", Duration.ofHours(1), new Actor("tech", "10.0.0.1"));
         assertThrows(EnrollmentCodes.Throttled.class, () -> codes.redeem(good.text(), null, "m", "10.9.9.9"));
 
         // Another address is not slowed by the first one's guesses, and its successes give their tokens back.
         for (int i = 0; i < 8; i++) {
-            EnrollmentCodes.Issued c = codes.create("hexi-g3", Duration.ofHours(1), "tech");
+            EnrollmentCodes.Issued c = codes.create("hexi-g3", Duration.ofHours(1), new Actor("tech", "10.0.0.1"));
             codes.redeem(c.text(), "box-" + i, "m", "10.1.1.5");
         }
         // The global bucket: 30 failures from many addresses, then everyone waits.
@@ -127,7 +129,7 @@ class EnrollmentCodesTest {
     @Test
     void aBoxIdIsMadeUpWhenNoneIsAskedAndATakenOneIsAConflictThatKeepsTheCode() {
         registry.registerBox("box-taken", "hexi-g3", "m");
-        EnrollmentCodes.Issued issued = codes.create("hexi-g3", Duration.ofHours(1), "tech");
+        EnrollmentCodes.Issued issued = codes.create("hexi-g3", Duration.ofHours(1), new Actor("tech", "10.0.0.1"));
         assertEquals(Refusal.Kind.CONFLICT, assertThrows(Refusal.class,
                 () -> codes.redeem(issued.text(), "box-taken", "m", "10.1.1.5")).kind());
         String made = codes.redeem(issued.text(), null, null, "10.1.1.5").registration().box().id();
@@ -136,7 +138,7 @@ class EnrollmentCodesTest {
 
         Set<String> texts = new HashSet<>();
         for (int i = 0; i < 200; i++) {
-            texts.add(codes.create("hexi-g3", Duration.ofHours(1), "tech").text());
+            texts.add(codes.create("hexi-g3", Duration.ofHours(1), new Actor("tech", "10.0.0.1")).text());
         }
         assertEquals(200, texts.size(), "codes are random");
     }
