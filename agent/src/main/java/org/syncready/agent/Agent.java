@@ -83,6 +83,8 @@ public final class Agent {
     private volatile Snapshot latest;
     /** The significant part of the latest status built for publishing; a round that differs publishes at once. */
     private volatile Snapshot.Significant reported;
+    /** What the log last said about the status (work thread only). */
+    private final StatusChangeLog changeLog = new StatusChangeLog();
     private volatile List<DeviceInfo> announcedDevices;
     /** The deep camera checks the latest selftest started, for its report. */
     private volatile Map<String, FfmpegDeepCheck.Result> selftestDeepChecks = Map.of();
@@ -229,9 +231,12 @@ public final class Agent {
         try {
             latest = probes.run();
             Snapshot.Significant now = latest.significant();
+            String change = changeLog.describe(now, System.currentTimeMillis());
+            if (change != null) {
+                log.info("{}: {}", boxId, change);
+            }
             Snapshot.Significant before = reported;
             if (before != null && !now.equals(before)) {
-                log.info("{}: {}", boxId, describeChange(before, now));
                 reporter.publishStatus();
             }
             List<DeviceInfo> devices = devices(latest);
@@ -244,28 +249,6 @@ public final class Agent {
         } catch (RuntimeException e) {
             log.error("{}: probe round failed", boxId, e);
         }
-    }
-
-    private static String describeChange(Snapshot.Significant before, Snapshot.Significant now) {
-        List<String> changes = new ArrayList<>();
-        for (String d : now.devices()) {
-            if (!before.devices().contains(d)) {
-                changes.add(d);
-            }
-        }
-        if (!now.link().equals(before.link())) {
-            changes.add("link " + now.link());
-        }
-        if (!now.unreachableTargets().equals(before.unreachableTargets())) {
-            changes.add("unreachable targets " + now.unreachableTargets());
-        }
-        if (now.stream() != null && !now.stream().equals(before.stream())) {
-            changes.add("stream pushing " + now.stream());
-        }
-        if (!now.failingProbes().equals(before.failingProbes())) {
-            changes.add("failing probes " + now.failingProbes());
-        }
-        return "status changed: " + String.join("; ", changes);
     }
 
     private void onCommand(IncomingCommand command) {

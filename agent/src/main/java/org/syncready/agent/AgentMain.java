@@ -21,7 +21,26 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "syncready-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Reports a classroom recording box's cameras, microphones, network and system to the SyncReady controller over MQTT 5.")
+        description = {"Reports a classroom recording box's cameras, microphones, network and system to the SyncReady controller over MQTT 5.",
+                "同步课堂录播主机代理：通过 MQTT 5 向 SyncReady 控制器报告摄像头、麦克风、网络和系统状态。", ""},
+        footer = {"",
+                "Configuration: every field of agent.yaml is commented in the shipped file (/etc/syncready/agent.yaml in the",
+                "Debian package, agent.example.yaml in the source); the flags above override it. Without cameras or",
+                "microphones in it, the agent reports the V4L2 cameras and ALSA capture devices it finds.",
+                "",
+                "Exit codes:",
+                "  143 stopped by SIGTERM (130 by SIGINT), cleanly: offline state published, then DISCONNECT",
+                "  2   bad configuration or command line: the message names the file and field (not restarted)",
+                "  75  restart requested by the controller (restart-agent command; systemd starts it again)",
+                "",
+                "Files (Debian package):",
+                "  /etc/syncready/agent.yaml        configuration (mode 0640 root:syncready: it holds the box secret)",
+                "  /etc/default/syncready-agent     JAVA_OPTS and MALLOC_ARENA_MAX (small-footprint JVM flags)",
+                "  /var/lib/syncready               state: outbox, last good configuration",
+                "",
+                "Environment: JAVA_OPTS, JAVA_HOME and MALLOC_ARENA_MAX are read by /usr/bin/syncready-agent.",
+                "Logs: one line per event on standard output, with the box id (journalctl -u syncready-agent).",
+                "See also: syncready-agent(1), docs/PROBES.md, protocols/PROTOCOL.md."})
 public final class AgentMain implements Callable<Integer> {
     static final int CONFIG_ERROR = 2;
 
@@ -90,7 +109,7 @@ public final class AgentMain implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Runnable stop;
         if (fleet != null) {
-            Fleet running = Fleet.start(configs);
+            SimulatedFleet running = SimulatedFleet.start(configs);
             stop = running::stop;
         } else {
             Agent running = Agent.start(configs.get(0));

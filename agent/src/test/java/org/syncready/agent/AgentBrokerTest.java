@@ -254,7 +254,7 @@ class AgentBrokerTest {
         for (String box : List.of("fleet-a", "fleet-b", "fleet-c")) {
             configs.add(AgentConfig.builder(box, broker.uri(), "secret").dataDir(dir).build());
         }
-        Fleet fleet = Fleet.start(configs);
+        SimulatedFleet fleet = SimulatedFleet.start(configs);
         try {
             await().atMost(WAIT).until(() -> fleet.agents().stream().allMatch(Agent::connected));
             assertEquals(List.of("fleet-a", "fleet-b", "fleet-c"), fleet.agents().stream().map(Agent::boxId).toList());

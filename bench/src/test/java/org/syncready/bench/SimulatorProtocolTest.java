@@ -43,7 +43,7 @@ class SimulatorProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(dir).withPorts(0, 0).withEchoPort(0));
+        controller = Controller.start(ControllerConfig.builder(dir).freePorts().build());
     }
 
     @AfterAll

@@ -21,11 +21,11 @@ import org.syncready.controller.api.RolloutRoutes;
 import org.syncready.controller.api.SessionRoutes;
 import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
+import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
 import org.syncready.controller.readiness.ReadinessRules;
-import org.syncready.controller.readiness.ReadinessStore;
 import org.syncready.controller.readiness.SelftestOutcome;
 import org.syncready.controller.readiness.SelftestSender;
 import org.syncready.controller.schedule.SessionStore;
@@ -45,12 +45,21 @@ import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
+import org.syncready.controller.rollout.BoxDirectory;
 import org.syncready.controller.rollout.ConfigSigner;
+import org.syncready.controller.rollout.DesiredPublisher;
+import org.syncready.controller.rollout.LiveBoxes;
 import org.syncready.controller.rollout.Rollouts;
 import org.syncready.controller.netcheck.EchoResponder;
 import org.syncready.controller.store.Database;
-import org.syncready.controller.store.HistoryStore;
+import org.syncready.controller.store.SqlAuditStore;
+import org.syncready.controller.store.SqlFleetStore;
+import org.syncready.controller.store.SqlHistoryStore;
+import org.syncready.controller.store.SqlReadinessStore;
+import org.syncready.controller.store.SqlRolloutStore;
+import org.syncready.controller.store.SqlScheduleStore;
 import org.syncready.controller.store.StatusWriter;
+import org.syncready.controller.store.StoreException;
 import org.syncready.firmware.ProfileCatalogue;
 import org.syncready.protocol.MessageCodec;
 import org.slf4j.Logger;
@@ -89,7 +98,7 @@ public final class Controller implements AutoCloseable {
     private DemoFleet demoFleet;
     private SessionStore sessions;
     private TermStore terms;
-    private ReadinessStore readinessStore;
+    private CheckStore readinessStore;
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private String brokerUri;
@@ -117,10 +126,10 @@ public final class Controller implements AutoCloseable {
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
         ConfigSigner signer = ConfigSigner.loadOrCreate(dataDir.resolve("keys"));
         database = Database.open(dataDir.resolve("syncready.db"));
-        HistoryStore history = new HistoryStore(database);
+        SqlHistoryStore history = new SqlHistoryStore(database);
 
         String controllerSecret = config.embeddedBroker() ? BoxSecrets.newSecret() : config.brokerPassword();
-        registry = FleetRegistry.load(database, controllerSecret == null ? BoxSecrets.newSecret() : controllerSecret);
+        registry = FleetRegistry.load(new SqlFleetStore(database), controllerSecret == null ? BoxSecrets.newSecret() : controllerSecret);
         fleet = new LiveFleet();
         fleet.restore(history.latest(), codec);
 
@@ -142,8 +151,9 @@ public final class Controller implements AutoCloseable {
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
-        AuditLog audit = new AuditLog(database.pool(), config.clock());
-        rollouts = new Rollouts(registry, catalogue, signer, database.pool(), audit, mqtt, codec, config.clock(), CONFIG_DRIFT_GRACE);
+        AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
+        rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
+                DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
         ingest.onConfigMessages(rollouts::onMessage);
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -199,9 +209,10 @@ public final class Controller implements AutoCloseable {
     private void startReadiness(ObjectMapper json) throws Exception {
         ReadinessRules rules = config.readinessRules() == null ? ReadinessRules.defaults()
                 : ReadinessRules.load(config.readinessRules());
-        sessions = SessionStore.load(database.pool(), id -> registry.classroom(id).isPresent());
-        terms = TermStore.load(database.pool(), json);
-        readinessStore = new ReadinessStore(database.pool(), json);
+        SqlScheduleStore schedule = new SqlScheduleStore(database);
+        sessions = SessionStore.load(schedule, id -> registry.classroom(id).isPresent());
+        terms = TermStore.load(schedule, json);
+        readinessStore = new SqlReadinessStore(database, json);
         ConfigDriftSource drift = (boxId, now) -> rollouts.drift(boxId, now)
                 .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.since()));
         engine = new ReadinessEngine(rules, registry, fleet, drift, Clock.systemUTC(), config.zone());
@@ -214,14 +225,14 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }
 
-    private void prune(HistoryStore history) {
+    private void prune(SqlHistoryStore history) {
         long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
         try {
             int deleted = history.pruneStatusBefore(cutoff);
             if (deleted > 0) {
                 log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
             }
-        } catch (java.sql.SQLException e) {
+        } catch (StoreException e) {
             log.warn("retention run failed: {}", e.getMessage());
         }
     }

@@ -3,64 +3,267 @@ package org.syncready.controller;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Objects;
 
 /**
- * Everything the controller is started with. {@code brokerUri} null means the embedded broker;
- * port 0 means "pick a free one" (and log it).
- *
- * @param profilesDir    the configuration catalogue folder ({@code profiles/} and {@code schemas/}); null
- *                       means the catalogue packaged in the controller jar
- * @param clock          where the schedule, readiness checks, rollouts, guards and drift read the time
- *                       (tests move it); null means the system clock
- * @param zone           the bureau's time zone; null means Asia/Shanghai
- * @param readinessRules readiness rules file; null means the packaged defaults
- * @param echoPort       the UDP echo service's port (0: a free one)
+ * Everything the controller is started with, checked when built. Build it with
+ * {@link #builder(Path)}: every option has a default, so a caller names only what it changes
+ * (ControllerMain from the command line, tests with {@link Builder#freePorts()} and a clock).
  */
-public record ControllerConfig(Path dataDir, String bindAddress, int httpPort, int mqttPort,
-                               String brokerUri, String brokerUsername, String brokerPassword,
-                               String ingestGroup, int rawRetentionHours, boolean demo, Path demoAgentJar,
-                               Path profilesDir, Clock clock, ZoneId zone, Path readinessRules, int echoPort) {
-
+public final class ControllerConfig {
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_MQTT_PORT = 1883;
     public static final int DEFAULT_ECHO_PORT = 7947;
+    public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
 
-    public ControllerConfig {
-        clock = clock == null ? Clock.systemUTC() : clock;
-        zone = zone == null ? DEFAULT_ZONE : zone;
+    private final Path dataDir;
+    private final String bindAddress;
+    private final int httpPort;
+    private final int mqttPort;
+    private final int echoPort;
+    private final String brokerUri;
+    private final String brokerUsername;
+    private final String brokerPassword;
+    private final String ingestGroup;
+    private final int rawRetentionHours;
+    private final boolean demo;
+    private final Path demoAgentJar;
+    private final Path profilesDir;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final Path readinessRules;
+
+    private ControllerConfig(Builder b) {
+        this.dataDir = b.dataDir;
+        this.bindAddress = b.bindAddress;
+        this.httpPort = b.httpPort;
+        this.mqttPort = b.mqttPort;
+        this.echoPort = b.echoPort;
+        this.brokerUri = b.brokerUri;
+        this.brokerUsername = b.brokerUsername;
+        this.brokerPassword = b.brokerPassword;
+        this.ingestGroup = b.ingestGroup;
+        this.rawRetentionHours = b.rawRetentionHours;
+        this.demo = b.demo;
+        this.demoAgentJar = b.demoAgentJar;
+        this.profilesDir = b.profilesDir;
+        this.clock = b.clock;
+        this.zone = b.zone;
+        this.readinessRules = b.readinessRules;
     }
 
-    /** Defaults for a controller with its data in {@code dataDir}: embedded broker, loopback, standard ports. */
-    public static ControllerConfig defaults(Path dataDir) {
-        return new ControllerConfig(dataDir, "127.0.0.1", 8080, 1883, null, null, null, null, 48, false, null,
-                null, null, null, null, DEFAULT_ECHO_PORT);
+    /**
+     * A controller with its data in {@code dataDir} and every default: embedded broker, loopback,
+     * HTTP 8080, MQTT 1883, UDP echo 7947, raw reports kept 48 h, the packaged catalogue and rules,
+     * the system clock, Asia/Shanghai.
+     */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
     }
 
-    public ControllerConfig withPorts(int http, int mqtt) {
-        return new ControllerConfig(dataDir, bindAddress, http, mqtt, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, echoPort);
+    /** A builder that starts from this config, to change an option or two. */
+    public Builder toBuilder() {
+        return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+                .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
+                .clock(clock).zone(zone).readinessRules(readinessRules);
     }
 
-    public ControllerConfig withClock(Clock c) {
-        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, c, zone, readinessRules, echoPort);
+    /** SQLite file, broker files, signing keys, demo fleet. */
+    public Path dataDir() {
+        return dataDir;
     }
 
-    public ControllerConfig withProfilesDir(Path dir) {
-        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, dir, clock, zone, readinessRules, echoPort);
+    /** Address the HTTP API, the embedded broker and the echo service listen on. */
+    public String bindAddress() {
+        return bindAddress;
     }
 
-    public ControllerConfig withReadinessRules(Path rules) {
-        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, rules, echoPort);
+    /** 0: a free one, logged. */
+    public int httpPort() {
+        return httpPort;
     }
 
-    public ControllerConfig withEchoPort(int port) {
-        return new ControllerConfig(dataDir, bindAddress, httpPort, mqttPort, brokerUri, brokerUsername, brokerPassword,
-                ingestGroup, rawRetentionHours, demo, demoAgentJar, profilesDir, clock, zone, readinessRules, port);
+    /** The embedded broker's port; 0: a free one, logged. */
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    /** The UDP echo service's port; 0: a free one, logged. */
+    public int echoPort() {
+        return echoPort;
+    }
+
+    /** The external broker ({@code tcp://host:port}); null means the embedded one. */
+    public String brokerUri() {
+        return brokerUri;
+    }
+
+    /** User name at the external broker; null: the controller's own. */
+    public String brokerUsername() {
+        return brokerUsername;
+    }
+
+    /** Password at the external broker; null: none. */
+    public String brokerPassword() {
+        return brokerPassword;
+    }
+
+    /** MQTT 5 shared-subscription group several controller nodes share ingest through; null: none. */
+    public String ingestGroup() {
+        return ingestGroup;
+    }
+
+    public int rawRetentionHours() {
+        return rawRetentionHours;
+    }
+
+    /** Seed a sample bureau on first start and run the simulated demo fleet. */
+    public boolean demo() {
+        return demo;
+    }
+
+    /** The agent jar the demo fleet runs; null: found next to the controller jar or in agent/target. */
+    public Path demoAgentJar() {
+        return demoAgentJar;
+    }
+
+    /** The configuration catalogue folder ({@code profiles/} and {@code schemas/}); null: the packaged catalogue. */
+    public Path profilesDir() {
+        return profilesDir;
+    }
+
+    /** Where the schedule, readiness checks, rollouts, guards and drift read the time (tests move it). */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The bureau's time zone: timetables, the day's board, reports. */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** Readiness rules file; null: the packaged defaults. */
+    public Path readinessRules() {
+        return readinessRules;
     }
 
     public boolean embeddedBroker() {
         return brokerUri == null;
+    }
+
+    /** Sets options one by one; {@link #build()} checks them. */
+    public static final class Builder {
+        private final Path dataDir;
+        private String bindAddress = "127.0.0.1";
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private int mqttPort = DEFAULT_MQTT_PORT;
+        private int echoPort = DEFAULT_ECHO_PORT;
+        private String brokerUri;
+        private String brokerUsername;
+        private String brokerPassword;
+        private String ingestGroup;
+        private int rawRetentionHours = DEFAULT_RAW_RETENTION_HOURS;
+        private boolean demo;
+        private Path demoAgentJar;
+        private Path profilesDir;
+        private Clock clock = Clock.systemUTC();
+        private ZoneId zone = DEFAULT_ZONE;
+        private Path readinessRules;
+
+        private Builder(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        }
+
+        public Builder bindAddress(String v) {
+            bindAddress = Objects.requireNonNull(v, "bindAddress");
+            return this;
+        }
+
+        public Builder httpPort(int v) {
+            httpPort = port(v, "httpPort");
+            return this;
+        }
+
+        public Builder mqttPort(int v) {
+            mqttPort = port(v, "mqttPort");
+            return this;
+        }
+
+        public Builder echoPort(int v) {
+            echoPort = port(v, "echoPort");
+            return this;
+        }
+
+        /** HTTP, MQTT and UDP echo on free ports (tests, several controllers on one machine). */
+        public Builder freePorts() {
+            return httpPort(0).mqttPort(0).echoPort(0);
+        }
+
+        /**
+         * An external broker instead of the embedded one; {@code uri} null keeps the embedded broker.
+         * {@code username} and {@code password} may be null.
+         */
+        public Builder externalBroker(String uri, String username, String password) {
+            brokerUri = uri;
+            brokerUsername = username;
+            brokerPassword = password;
+            return this;
+        }
+
+        public Builder ingestGroup(String v) {
+            ingestGroup = v;
+            return this;
+        }
+
+        public Builder rawRetentionHours(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("rawRetentionHours must be >= 1, was " + v);
+            }
+            rawRetentionHours = v;
+            return this;
+        }
+
+        public Builder demo(boolean v) {
+            demo = v;
+            return this;
+        }
+
+        public Builder demoAgentJar(Path v) {
+            demoAgentJar = v;
+            return this;
+        }
+
+        public Builder profilesDir(Path v) {
+            profilesDir = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        public Builder zone(ZoneId v) {
+            zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder readinessRules(Path v) {
+            readinessRules = v;
+            return this;
+        }
+
+        public ControllerConfig build() {
+            return new ControllerConfig(this);
+        }
+
+        private static int port(int v, String name) {
+            if (v < 0 || v > 65_535) {
+                throw new IllegalArgumentException(name + " must be 0..65535, was " + v);
+            }
+            return v;
+        }
     }
 }

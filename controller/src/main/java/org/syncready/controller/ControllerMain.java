@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "syncready-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
         description = "SyncReady controller: tracks recording boxes over MQTT and serves the HTTP API.%n"
                 + "SyncReady 控制器：通过 MQTT 跟踪录播主机并提供 HTTP API。",
-        footer = "Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090.")
+        footer = {"Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090,",
+                "or as a key of the --config file, e.g. httpPort: 9090 (/etc/syncready/controller.yaml in the Debian package)."})
 public final class ControllerMain implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "${env:SYNCREADY_DATA:-syncready-data}",
@@ -71,8 +72,12 @@ public final class ControllerMain implements Callable<Integer> {
                     + "default: the catalogue packaged in this jar.")
     Path profiles;
 
+    @Option(names = ControllerConfigFile.OPTION, paramLabel = "FILE", defaultValue = "${env:SYNCREADY_CONFIG}",
+            description = "YAML file with a key per option (httpPort, rawRetentionHours, ...); flags and SYNCREADY_* variables override it.")
+    Path configFile;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ControllerMain()).execute(args));
+        System.exit(ControllerConfigFile.execute(new CommandLine(new ControllerMain()), args));
     }
 
     @Override
@@ -91,9 +96,17 @@ public final class ControllerMain implements Callable<Integer> {
                     + "' (use a region id such as Asia/Shanghai)");
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
-        ControllerConfig config = new ControllerConfig(data, bind, httpPort, mqttPort, brokerUri, brokerUsername,
-                brokerPassword, ingestGroup, rawRetentionHours, demo, demoAgentJar, profiles, null, zone, readinessRules,
-                echoPort);
+        ControllerConfig config;
+        try {
+            config = ControllerConfig.builder(data).bindAddress(bind)
+                    .httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+                    .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                    .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
+                    .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         Controller controller = Controller.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -16,12 +16,12 @@ final class ControllerFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ControllerFixture(Path dataDir) throws Exception {
-        this(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0));
+        this(ControllerConfig.builder(dataDir).freePorts().build());
     }
 
     /** With a clock the test moves (rollout timeouts, windows, guards). */
     ControllerFixture(Path dataDir, java.time.Clock clock) throws Exception {
-        this(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0).withClock(clock));
+        this(ControllerConfig.builder(dataDir).freePorts().clock(clock).build());
     }
 
     ControllerFixture(ControllerConfig config) throws Exception {

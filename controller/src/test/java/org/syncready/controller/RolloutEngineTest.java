@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.rollout.RolloutTicks;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.MessageCodec;
@@ -25,7 +22,7 @@ class RolloutEngineTest {
     Path data;
 
     /** 2026-03-02 10:00 in Beijing. */
-    private final MovingClock clock = new MovingClock(Instant.parse("2026-03-02T02:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-02T02:00:00Z"));
 
     @Test
     void aBoxThatNeverReportsTimesOutPausesTheRolloutAndAResumeSurvivesARestart() throws Exception {
@@ -37,8 +34,8 @@ class RolloutEngineTest {
                     + "\"strategy\":{\"waves\":[1,\"100%\"],\"boxTimeoutS\":120}}").body().path("id").asText();
             await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("sent"));
             clock.advance(Duration.ofSeconds(119));
-            Thread.sleep(1500); // ticks run; not yet
-            assertEquals("sent", box(f, id, 0).path("state").asText());
+            RolloutTicks.tick(f.controller.rollouts());
+            assertEquals("sent", box(f, id, 0).path("state").asText(), "not yet");
             clock.advance(Duration.ofSeconds(2));
             await().atMost(Duration.ofSeconds(10)).until(() -> f.get("/api/v1/rollouts/" + id).body().path("state").asText().equals("paused"));
             JsonNode r = f.get("/api/v1/rollouts/" + id).body();
@@ -51,7 +48,7 @@ class RolloutEngineTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 1).path("state").asText().equals("sent"));
         }
         try (ControllerFixture f = new ControllerFixture(data, clock)) {
-            Thread.sleep(1500);
+            RolloutTicks.tick(f.controller.rollouts());
             JsonNode r = f.get("/api/v1/rollouts/" + id).body();
             assertEquals("running", r.path("state").asText(), "a restart does not count the forgiven failure again: " + r);
             assertEquals(2, r.path("wave").asInt());
@@ -67,7 +64,7 @@ class RolloutEngineTest {
             // 10:00 in Beijing; the window opens at 18:00.
             id = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\"]},"
                     + "\"strategy\":{\"window\":{\"from\":\"18:00\",\"to\":\"07:00\",\"zone\":\"Asia/Shanghai\"}}}").body().path("id").asText();
-            Thread.sleep(1500);
+            RolloutTicks.tick(f.controller.rollouts());
             assertEquals("pending", box(f, id, 0).path("state").asText(), "outside the window");
             clock.advance(Duration.ofHours(8).plusMinutes(1));
             await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("sent"));
@@ -90,34 +87,22 @@ class RolloutEngineTest {
         }
     }
 
-    private static JsonNode box(ControllerFixture f, String rollout, int i) throws Exception {
-        return f.get("/api/v1/rollouts/" + rollout).body().path("boxes").get(i);
+    @Test
+    void aSentBoxOfAnAbortedRolloutTimesOutInsteadOfStayingSentForever() throws Exception {
+        try (ControllerFixture f = new ControllerFixture(data, clock)) {
+            f.registerBox("s1", "c1", "box-1");
+            String id = f.post("/api/v1/rollouts", "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"box-1\"]},"
+                    + "\"strategy\":{\"boxTimeoutS\":60}}").body().path("id").asText();
+            await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("sent"));
+            assertEquals("aborted", f.post("/api/v1/rollouts/" + id + "/abort", "{}").body().path("state").asText());
+            clock.advance(Duration.ofSeconds(61));
+            await().atMost(Duration.ofSeconds(10)).until(() -> box(f, id, 0).path("state").asText().equals("timed_out"));
+            assertEquals("no report within 60 s", box(f, id, 0).path("error").asText(), "a box never heard from");
+            assertEquals("aborted", f.get("/api/v1/rollouts/" + id).body().path("state").asText());
+        }
     }
 
-    static final class MovingClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MovingClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+    private static JsonNode box(ControllerFixture f, String rollout, int i) throws Exception {
+        return f.get("/api/v1/rollouts/" + rollout).body().path("boxes").get(i);
     }
 }

@@ -49,6 +49,31 @@ class SyncReadyCliTest {
     }
 
     @Test
+    void everyCommandAnswersHelpWithExitZero() {
+        for (String[] args : new String[][] {{"--help"}, {"rollout", "--help"}, {"rollout", "start", "--help"},
+                {"rollout", "status", "-h"}, {"config", "--help"}, {"config", "validate", "--help"}, {"rollout", "abort", "--help"}}) {
+            Run r = cli(args);
+            assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.err());
+            assertTrue(r.out().startsWith("Usage: syncready"), String.join(" ", args) + "\n" + r.out());
+        }
+        assertTrue(cli("rollout", "start", "--help").out().contains("--profile"));
+        Run bare = cli("rollout");
+        assertEquals(2, bare.code(), "a group without its subcommand is a usage error");
+        assertTrue(bare.err().contains("start") && bare.err().contains("status"), bare.err());
+    }
+
+    @Test
+    void versionIsTheProjectVersion() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<parent>.*?<version>([^<]+)</version>", java.util.regex.Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(m.find());
+        Run v = cli("--version");
+        assertEquals(0, v.code());
+        assertEquals("syncready " + m.group(1), v.out().strip());
+        assertEquals("syncready " + m.group(1), cli("rollout", "--version").out().strip());
+    }
+
+    @Test
     void drivesARolloutOverTheApi() throws Exception {
         try (ControllerFixture f = new ControllerFixture(data)) {
             f.registerBox("s1", "c1", "box-1");

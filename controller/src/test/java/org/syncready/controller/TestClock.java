@@ -5,26 +5,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock a test sets and moves, shared by every thread that reads it. */
+/**
+ * The one clock tests set and move (controller tests, integration tests through the test jar), shared
+ * by every thread that reads it: the controller's readiness, rollout and API threads see each move at once.
+ */
 public final class TestClock extends Clock {
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
 
     public TestClock(Instant start) {
-        this.now = start;
+        this.now = new AtomicReference<>(start);
     }
 
     public void set(Instant at) {
-        now = at;
+        now.set(at);
     }
 
     public void advance(Duration by) {
-        now = now.plus(by);
+        now.updateAndGet(t -> t.plus(by));
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 
     @Override

@@ -26,20 +26,29 @@ public final class ProfileSchemas {
     public static final String CLASSPATH_DIR = "syncready/firmware-configs/schemas/";
     public static final String BASE_SCHEMA = "profile-base.schema.json";
 
-    // A misspelt keyword in a schema would otherwise constrain nothing and let bad profiles through.
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-            builder -> builder.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
-                    .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
-                    .build()));
+    /**
+     * Every packaged schema's {@code $id} is this plus its file name, so that validators in other
+     * languages resolve the {@code $ref}s between them; here those ids map to the schemas' folder.
+     */
+    public static final String SCHEMA_ID_BASE = "https://syncready.invalid/schema/firmware-configs/";
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .pathType(PathType.JSON_POINTER)
             .build();
 
     private final Path folder;
+    private final JsonSchemaFactory factory;
     private final Map<String, JsonSchema> compiled = new ConcurrentHashMap<>();
 
     private ProfileSchemas(Path folder) {
         this.folder = folder;
+        // The ids resolve to this catalogue's own schemas (the folder's, or the packaged ones), never to the network.
+        String local = folder != null ? folder.toUri().toString() : "classpath:" + CLASSPATH_DIR;
+        // A misspelt keyword in a schema would otherwise constrain nothing and let bad profiles through.
+        this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+                builder -> builder.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                                .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
+                                .build())
+                        .schemaMappers(m -> m.mapPrefix(SCHEMA_ID_BASE, local.endsWith("/") ? local : local + "/")));
     }
 
     /** The schemas packaged in the firmware-configs jar. */
@@ -70,7 +79,7 @@ public final class ProfileSchemas {
         if (!knows(model)) {
             return List.of(new ProfileProblem(where, "/model", "no schema for box model '" + model + "'"));
         }
-        JsonSchema schema = compiled.computeIfAbsent(model, m -> FACTORY.getSchema(SchemaLocation.of(
+        JsonSchema schema = compiled.computeIfAbsent(model, m -> factory.getSchema(SchemaLocation.of(
                 folder != null ? folder.resolve(m + ".schema.json").toUri().toString()
                         : "classpath:" + CLASSPATH_DIR + m + ".schema.json"), CONFIG));
         return schema.validate(body).stream()

@@ -59,7 +59,8 @@ class ProfilesValidateTest {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                     .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
-                    .build()));
+                    .build())
+                    .schemaMappers(m -> m.mapPrefix(ProfileSchemas.SCHEMA_ID_BASE, "classpath:" + ProfileSchemas.CLASSPATH_DIR)));
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .pathType(PathType.JSON_POINTER)
             .build();

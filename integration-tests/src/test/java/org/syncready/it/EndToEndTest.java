@@ -56,7 +56,7 @@ class EndToEndTest {
     @Test
     void agentsReportThroughTheControllerAndSurviveItsRestart() throws Exception {
         int mqttPort = freePort();
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, mqttPort).withEchoPort(0));
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().mqttPort(mqttPort).build());
         String[] boxes = {"box-lead-1", "box-remote-1", "box-remote-2"};
         List<String> passwords = new ArrayList<>();
         post("/api/v1/schools", "{\"id\":\"lead\",\"nameZh\":\"县一小\",\"nameEn\":\"County No.1\"}");
@@ -116,7 +116,7 @@ class EndToEndTest {
 
         // Restart the controller on the same data folder and broker port.
         controller.close();
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, mqttPort).withEchoPort(0));
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().mqttPort(mqttPort).build());
         JsonNode fleet = get("/api/v1/boxes");
         assertEquals(3, fleet.size(), "registry survives a restart");
         assertTrue(get("/api/v1/boxes/box-lead-1/history").path("items").size() >= historyBefore, "history survives a restart");

@@ -59,8 +59,8 @@ class ReadinessScenarioTest {
 
     @Test
     void aMorningFromT30ToClass() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, 0).withEchoPort(0).withClock(clock)
-                .withReadinessRules(rulesWithSelftestTimeout(3)));
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().clock(clock)
+                .readinessRules(rulesWithSelftestTimeout(3)).build());
         post("/api/v1/schools", "{\"id\":\"county-1\",\"nameZh\":\"县一小\",\"nameEn\":\"County No.1\"}");
         post("/api/v1/schools", "{\"id\":\"hexi\",\"nameZh\":\"河西小学\",\"nameEn\":\"Hexi\"}");
         Map<String, String> passwords = new LinkedHashMap<>();

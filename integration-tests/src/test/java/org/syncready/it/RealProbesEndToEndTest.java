@@ -44,7 +44,7 @@ class RealProbesEndToEndTest {
 
     @Test
     void selftestMeasuresEchoAndUplinkAgainstTheController() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, 0).withEchoPort(0));
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().build());
         controller.registry().addSchool("s1", "一小", "School 1");
         controller.registry().addClassroom("c1", "s1", "教室", "Room");
         BoxRegistration reg = controller.registry().registerBox("box-real", "c1", "generic-recorder-a");
@@ -81,7 +81,7 @@ class RealProbesEndToEndTest {
 
     @Test
     void aBoxWithTheWrongSecretGetsNoEchoAndNoSpeedTest() throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(data).withPorts(0, 0).withEchoPort(0));
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().build());
         controller.registry().addSchool("s1", "一小", "School 1");
         controller.registry().addClassroom("c1", "s1", "教室", "Room");
         controller.registry().registerBox("box-x", "c1", "generic-recorder-a");

@@ -32,6 +32,7 @@ import org.syncready.agent.config.AgentConfig;
 import org.syncready.controller.Controller;
 import org.syncready.controller.ControllerConfig;
 import org.syncready.controller.TestClock;
+import org.syncready.controller.rollout.RolloutTicks;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.ConfigSigning;
@@ -118,7 +119,7 @@ class RolloutEndToEndTest {
         }
         assertNull(agents.get(boxes.get(0)).configVersion(), "the canary is back on its previous configuration");
         assertEquals(10, agents.get(boxes.get(0)).config().statusIntervalS());
-        Thread.sleep(1500); // a few ticks: a paused rollout sends nothing more
+        RolloutTicks.tick(controller.rollouts()); // a paused rollout sends nothing more
         assertEquals("pending", state(get("/api/v1/rollouts/" + id), boxes.get(1)));
 
         JsonNode drift = get("/api/v1/boxes/" + boxes.get(0) + "/config").path("drift");
@@ -211,7 +212,79 @@ class RolloutEndToEndTest {
         assertEquals(1L, agents.get(inClass).configVersion());
     }
 
+    @Test
+    void aControllerRestoredFromAnOlderBackupNumbersAboveTheVersionTheBoxRunsInsteadOfWaitingForever() throws Exception {
+        start(null);
+        String box = fleet("sch01", 1, null).get(0);
+        awaitRollout(post("/api/v1/rollouts", rollout("generic-recorder-b/classroom-720p", "\"boxes\":[\"" + box + "\"]",
+                "\"waves\":[\"100%\"]"), 201).path("id").asText(), "completed");
+        assertEquals(1L, agents.get(box).configVersion());
+
+        // The backup: the controller's data folder while the box ran version 1.
+        Path live = data.resolve("controller");
+        controller.close();
+        controller = null;
+        copyTree(live, data.resolve("backup"));
+        restartController(live, box);
+        for (String profile : List.of("generic-recorder-b/classroom-1080p", "generic-recorder-b/classroom-720p")) {
+            awaitRollout(post("/api/v1/rollouts", rollout(profile, "\"boxes\":[\"" + box + "\"]", "\"waves\":[\"100%\"]"), 201)
+                    .path("id").asText(), "completed");
+        }
+        assertEquals(3L, agents.get(box).configVersion());
+
+        // Restored from the backup, the controller knows version 1 only; the box (not reconnected yet) runs 3.
+        controller.close();
+        controller = null;
+        agents.remove(box).stop();
+        startController(data.resolve("backup"));
+        String id = post("/api/v1/rollouts", rollout("generic-recorder-b/classroom-1080p", "\"boxes\":[\"" + box + "\"]",
+                "\"waves\":[\"100%\"]"), 201).path("id").asText();
+        await().atMost(WAIT).until(() -> state(get("/api/v1/rollouts/" + id), box).equals("sent"));
+        restartAgent(box);
+
+        JsonNode done = awaitRollout(id, "completed");
+        assertEquals("applied", state(done, box), done.toString());
+        assertEquals(4, done.path("boxes").get(0).path("version").asInt(), "numbered above the box's 3, learnt from its birth");
+        assertEquals(4L, agents.get(box).configVersion());
+        JsonNode config = get("/api/v1/boxes/" + box + "/config");
+        assertEquals(4, config.path("runningVersion").asInt(), config.toString());
+        assertTrue(config.path("drift").isNull(), config.toString());
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private void startController(Path dataDir) throws Exception {
+        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0).withClock(clock));
+        controller.rollouts().useGuard((b, now) -> Optional.ofNullable(inClassUntil.get(b)).filter(now::isBefore));
+    }
+
+    /** The controller on {@code dataDir} again (a new broker port), and the box's agent reconnected to it. */
+    private void restartController(Path dataDir, String box) throws Exception {
+        agents.remove(box).stop();
+        controller = null;
+        startController(dataDir);
+        restartAgent(box);
+    }
+
+    /** The box's agent started again with its own data folder, on the current controller's broker. */
+    private void restartAgent(String box) {
+        configs.put(box, configs.get(box).toBuilder().brokerUri(controller.brokerUri()).build());
+        startAgent(box, false, keys);
+        await().atMost(WAIT).until(() -> agents.get(box).connected());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
 
     private void start(Path catalogue) throws Exception {
         start(catalogue, false);
@@ -219,11 +292,9 @@ class RolloutEndToEndTest {
 
     /** {@code realSchedule}: the controller's own schedule guards rollouts; else the test's map does. */
     private void start(Path catalogue, boolean realSchedule) throws Exception {
-        ControllerConfig config = ControllerConfig.defaults(data.resolve("controller")).withPorts(0, 0).withEchoPort(0).withClock(clock);
-        if (catalogue != null) {
-            config = config.withProfilesDir(catalogue);
-        }
-        controller = Controller.start(config);
+        // A null catalogue is the packaged one.
+        controller = Controller.start(ControllerConfig.builder(data.resolve("controller")).freePorts().clock(clock)
+                .profilesDir(catalogue).build());
         if (!realSchedule) {
             controller.rollouts().useGuard((box, now) -> Optional.ofNullable(inClassUntil.get(box)).filter(now::isBefore));
         }

@@ -16,6 +16,12 @@ public final class Topics {
         return new BoxTopic(boxId, channel).name();
     }
 
+    /** The prefix of one box's topics, e.g. {@code syncready/v1/box/b1/}: what a registration answer tells the box. */
+    public static String boxRoot(String boxId) {
+        Check.boxId(boxId);
+        return ROOT + boxId + "/";
+    }
+
     /** The filter that covers one box's whole tree, e.g. for an ACL. */
     public static String boxTree(String boxId) {
         Check.boxId(boxId);

@@ -62,7 +62,9 @@ import org.junit.jupiter.api.TestFactory;
  * field in the document, or a field added to a record but not to its schema, would pass everything.
  */
 class ProtocolDocumentTest {
-    private static final String SCHEMA_DIR = "org/syncready/protocol/schema/";
+    static final String SCHEMA_DIR = "org/syncready/protocol/schema/";
+    /** Every protocol schema's {@code $id} is this plus its file name (PROTOCOL.md, JSON Schemas). */
+    static final String SCHEMA_ID_BASE = "https://syncready.invalid/schema/protocol/v1/";
     private static final String COMMON = "common.schema.json";
     private static final String CONTROLLER_STATE_SCHEMA = "controller-state.schema.json";
     private static final Pattern MARKER = Pattern.compile("<!-- example: ([A-Za-z0-9-]+\\.schema\\.json) -->");
@@ -75,10 +77,13 @@ class ProtocolDocumentTest {
             .build();
     // Unknown keywords are refused so that a typo such as "minimun" fails here instead of silently
     // constraining nothing.
+    // The schemas' $ids (SCHEMA_ID_BASE + file) are where their relative $refs resolve: mapped to the
+    // classpath copies, never fetched.
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                     .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
-                    .build()));
+                    .build())
+                    .schemaMappers(m -> m.mapPrefix(ProtocolDocumentTest.SCHEMA_ID_BASE, "classpath:" + ProtocolDocumentTest.SCHEMA_DIR)));
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             .pathType(PathType.JSON_POINTER)
             .build();
@@ -572,7 +577,7 @@ class ProtocolDocumentTest {
                 .orElseThrow(() -> new AssertionError("no example for " + schemaFile));
     }
 
-    private static List<Example> examples() {
+    static List<Example> examples() {
         List<String> lines;
         try {
             lines = Files.readAllLines(protocolDocument(), StandardCharsets.UTF_8);
@@ -613,7 +618,7 @@ class ProtocolDocumentTest {
         }
     }
 
-    private static Set<String> schemaFiles() throws IOException {
+    static Set<String> schemaFiles() throws IOException {
         try (Stream<Path> files = Files.list(schemaDir())) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".schema.json"))
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -621,7 +626,7 @@ class ProtocolDocumentTest {
     }
 
     /** The schemas as the classpath has them, which is how the agent and the controller load them. */
-    private static Path schemaDir() {
+    static Path schemaDir() {
         var url = ProtocolDocumentTest.class.getClassLoader().getResource(SCHEMA_DIR);
         assertTrue(url != null && url.getProtocol().equals("file"), "schema folder not on the classpath as a folder: " + url);
         try {

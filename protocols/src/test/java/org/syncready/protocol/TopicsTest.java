@@ -14,6 +14,8 @@ class TopicsTest {
             assertEquals(new BoxTopic("classroom_7-box", channel), Topics.parse(topic));
         }
         assertEquals("syncready/v1/box/b1/config/desired", Topics.of("b1", Channel.CONFIG_DESIRED));
+        assertEquals("syncready/v1/box/b1/", Topics.boxRoot("b1"));
+        assertEquals(Topics.boxRoot("b1") + Channel.STATUS.suffix(), Topics.of("b1", Channel.STATUS));
     }
 
     @Test
@@ -23,6 +25,7 @@ class TopicsTest {
         assertThrows(ProtocolException.class, () -> Topics.parse("syncready/v1/box/b1/status/extra"));
         assertThrows(ProtocolException.class, () -> Topics.parse("syncready/v1/box/" + "x".repeat(65) + "/status"));
         assertThrows(IllegalArgumentException.class, () -> Topics.of("bad/id", Channel.STATUS));
+        assertThrows(IllegalArgumentException.class, () -> Topics.boxRoot("bad/id"));
     }
 
     @Test

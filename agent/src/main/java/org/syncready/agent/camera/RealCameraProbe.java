@@ -44,6 +44,11 @@ import org.syncready.protocol.DeviceState;
  * Each camera has at most one check of each kind in flight, so the executors' queues never hold more
  * than one task per camera. Session checks are I/O and run up to 4 at once; deep checks decode video
  * and run at most 2 at once, so a small box keeps CPU for recording.
+ *
+ * <p>Why this file is over 500 lines: it holds each camera's check state (what is in flight, the last
+ * results, the first wait) and the one place that folds the sysfs view and both kinds of check into a
+ * camera's state. The protocols themselves already live apart ({@link RtspClient}, {@link OnvifClient},
+ * {@link FfmpegDeepCheck}, {@link V4l2Devices}).
  */
 public final class RealCameraProbe implements CameraProbe, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RealCameraProbe.class);

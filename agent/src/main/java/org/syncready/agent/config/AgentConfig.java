@@ -17,6 +17,10 @@ import org.syncready.protocol.CameraRole;
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
  * from agent.yaml with {@link ConfigLoader}, or build it in code with {@link #builder(String, String, String)}.
  *
+ * <p>Why this file is over 500 lines: it is agent.yaml's whole schema in one place, one nested record
+ * per section, each checking its own values, plus the {@link Builder} the tests and the demo use.
+ * Spread over files, the one contract an operator edits would have to be read in twenty places.
+ *
  * @param boxId           the box's id, also its MQTT client id
  * @param broker          where and how to connect
  * @param model           box model, reported in the birth

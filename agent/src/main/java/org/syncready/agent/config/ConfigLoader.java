@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -17,9 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -52,7 +49,7 @@ public final class ConfigLoader {
         }
         applyOverrides(root, overrides);
         try {
-            return read(new Fields(root, ""), baseDir);
+            return read(new YamlFields(root, ""), baseDir);
         } catch (ConfigException e) {
             throw e.in(overridden(e.field(), overrides) ? COMMAND_LINE : source);
         }
@@ -76,7 +73,7 @@ public final class ConfigLoader {
         List<AgentConfig> agents = new ArrayList<>();
         Set<String> boxIds = new HashSet<>();
         try {
-            Fields fleet = new Fields(root, "");
+            YamlFields fleet = new YamlFields(root, "");
             fleet.allow("defaults", "agents");
             ObjectNode defaults = fleet.has("defaults") ? fleet.object("defaults").node.deepCopy()
                     : JsonNodeFactory.instance.objectNode();
@@ -84,7 +81,7 @@ public final class ConfigLoader {
             if (!defaults.has("probes")) {
                 defaults.putObject("probes").put("mode", "simulated");
             }
-            List<Fields> entries = fleet.objects("agents");
+            List<YamlFields> entries = fleet.objects("agents");
             if (entries.isEmpty()) {
                 throw new ConfigException("agents", "must list at least one agent");
             }
@@ -94,7 +91,7 @@ public final class ConfigLoader {
                 String at = "agents[" + i + "]";
                 AgentConfig config;
                 try {
-                    config = read(new Fields(merged, ""), baseDir);
+                    config = read(new YamlFields(merged, ""), baseDir);
                 } catch (ConfigException e) {
                     throw overridden(e.field(), overrides) ? e.in(COMMAND_LINE) : e.under(at);
                 }
@@ -180,7 +177,7 @@ public final class ConfigLoader {
         return base;
     }
 
-    private static AgentConfig read(Fields f, Path baseDir) {
+    private static AgentConfig read(YamlFields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
                 "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks",
                 "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream");
@@ -195,7 +192,7 @@ public final class ConfigLoader {
         String dataDir = f.text("dataDir");
         AgentConfig.Probes probes = null;
         if (f.has("probes")) {
-            Fields p = f.object("probes");
+            YamlFields p = f.object("probes");
             p.allow("mode");
             probes = new AgentConfig.Probes(p.choice("mode", AgentConfig.ProbeMode.class, AgentConfig.ProbeMode.REAL));
         }
@@ -213,13 +210,13 @@ public final class ConfigLoader {
                 f.has("stream") ? readStream(f.object("stream"), baseDir) : null);
     }
 
-    private static AgentConfig.Microphones readMicrophones(Fields m, Path baseDir) {
+    private static AgentConfig.Microphones readMicrophones(YamlFields m, Path baseDir) {
         m.allow("windowMs", "silenceFloorDbfs", "clippingShare", "alsaRoot", "devices");
         AgentConfig.Microphones d = AgentConfig.Microphones.DEFAULT;
         List<AgentConfig.AudioInput> devices = new ArrayList<>();
-        List<Fields> entries = m.objects("devices");
+        List<YamlFields> entries = m.objects("devices");
         for (int i = 0; i < entries.size(); i++) {
-            Fields e = entries.get(i);
+            YamlFields e = entries.get(i);
             e.allow("id", "role", "device");
             devices.add(indexed("microphones.devices", i,
                     () -> new AgentConfig.AudioInput(e.text("id"), e.text("role"), e.text("device"))));
@@ -230,27 +227,27 @@ public final class ConfigLoader {
                 alsaRoot == null ? null : baseDir.resolve(alsaRoot), devices);
     }
 
-    private static AgentConfig.ControllerLink readController(Fields c) {
+    private static AgentConfig.ControllerLink readController(YamlFields c) {
         c.allow("url", "echoHost", "echoPort", "echoIntervalS", "echoCount", "echoSpacingMs", "uplinkIntervalS", "uplinkBytes");
         return new AgentConfig.ControllerLink(c.text("url"), c.text("echoHost"), c.integer("echoPort", 7947),
                 c.integer("echoIntervalS", 60), c.integer("echoCount", 50), c.integer("echoSpacingMs", 20),
                 c.integer("uplinkIntervalS", 900), c.integer("uplinkBytes", 1024 * 1024));
     }
 
-    private static AgentConfig.Ntp readNtp(Fields n) {
+    private static AgentConfig.Ntp readNtp(YamlFields n) {
         n.allow("server", "port", "intervalS", "timeoutMs");
         return new AgentConfig.Ntp(n.text("server"), n.integer("port", 123), n.integer("intervalS", 600),
                 n.integer("timeoutMs", 1000));
     }
 
-    private static AgentConfig.Stream readStream(Fields s, Path baseDir) {
+    private static AgentConfig.Stream readStream(YamlFields s, Path baseDir) {
         s.allow("encoder", "target", "progressFile", "staleAfterS");
         String progress = s.text("progressFile");
         return new AgentConfig.Stream(s.choice("encoder", AgentConfig.Encoder.class, AgentConfig.Encoder.FFMPEG),
                 s.text("target"), progress == null ? null : baseDir.resolve(progress), s.integer("staleAfterS", 10));
     }
 
-    private static AgentConfig.Broker readBroker(Fields b, Path baseDir) {
+    private static AgentConfig.Broker readBroker(YamlFields b, Path baseDir) {
         b.allow("uri", "username", "password", "passwordFile", "keepAliveS");
         String uri = b.text("uri");
         if (uri == null) {
@@ -276,12 +273,12 @@ public final class ConfigLoader {
         return new AgentConfig.Broker(uri, b.text("username"), password, b.integer("keepAliveS", 30));
     }
 
-    private static AgentConfig.Network readNetwork(Fields n) {
+    private static AgentConfig.Network readNetwork(YamlFields n) {
         n.allow("iface", "targets");
         List<AgentConfig.Target> targets = new ArrayList<>();
-        List<Fields> entries = n.has("targets") ? n.objects("targets") : List.of();
+        List<YamlFields> entries = n.has("targets") ? n.objects("targets") : List.of();
         for (int i = 0; i < entries.size(); i++) {
-            Fields t = entries.get(i);
+            YamlFields t = entries.get(i);
             t.allow("name", "host", "port");
             if (!t.has("port")) {
                 throw ConfigException.missing(t.path + "port");
@@ -292,14 +289,14 @@ public final class ConfigLoader {
         return new AgentConfig.Network(n.text("iface"), targets);
     }
 
-    private static AgentConfig.Simulation readSimulation(Fields s) {
+    private static AgentConfig.Simulation readSimulation(YamlFields s) {
         s.allow("cameras", "microphones", "flakyMicrophone");
         List<AgentConfig.Camera> cameras = null;
         if (s.has("cameras")) {
             cameras = new ArrayList<>();
-            List<Fields> entries = s.objects("cameras");
+            List<YamlFields> entries = s.objects("cameras");
             for (int i = 0; i < entries.size(); i++) {
-                Fields c = entries.get(i);
+                YamlFields c = entries.get(i);
                 c.allow("id", "role", "kind");
                 CameraRole role = c.choice("role", CameraRole.class, null);
                 CameraKind kind = c.choice("kind", CameraKind.class, null);
@@ -309,27 +306,27 @@ public final class ConfigLoader {
         List<AgentConfig.Microphone> microphones = null;
         if (s.has("microphones")) {
             microphones = new ArrayList<>();
-            List<Fields> entries = s.objects("microphones");
+            List<YamlFields> entries = s.objects("microphones");
             for (int i = 0; i < entries.size(); i++) {
-                Fields m = entries.get(i);
+                YamlFields m = entries.get(i);
                 m.allow("id", "role");
                 microphones.add(indexed("simulation.microphones", i, () -> new AgentConfig.Microphone(m.text("id"), m.text("role"))));
             }
         }
         AgentConfig.FlakyMicrophone flaky = null;
         if (s.has("flakyMicrophone")) {
-            Fields fm = s.object("flakyMicrophone");
+            YamlFields fm = s.object("flakyMicrophone");
             fm.allow("id", "periodS");
             flaky = new AgentConfig.FlakyMicrophone(fm.text("id"), fm.integer("periodS", 30));
         }
         return new AgentConfig.Simulation(cameras, microphones, flaky);
     }
 
-    private static List<CameraSource> readCameras(Fields f, Path baseDir) {
+    private static List<CameraSource> readCameras(YamlFields f, Path baseDir) {
         List<CameraSource> cameras = new ArrayList<>();
-        List<Fields> entries = f.objects("cameras");
+        List<YamlFields> entries = f.objects("cameras");
         for (int i = 0; i < entries.size(); i++) {
-            Fields c = entries.get(i);
+            YamlFields c = entries.get(i);
             c.allow("id", "role", "kind", "device", "url", "username", "password", "passwordFile", "onvif",
                     "minFps", "minBitrateKbps", "checkIntervalS", "measureS", "deepCheckIntervalS");
             CameraRole role = c.choice("role", CameraRole.class, null);
@@ -344,7 +341,7 @@ public final class ConfigLoader {
         return cameras;
     }
 
-    private static CameraChecks readCameraChecks(Fields c) {
+    private static CameraChecks readCameraChecks(YamlFields c) {
         c.allow("ffmpeg", "deepWindowS", "timeoutMs", "freezeNoiseDb");
         return new CameraChecks(c.text("ffmpeg"), c.integer("deepWindowS", CameraChecks.DEFAULT.deepWindowS()),
                 c.integer("timeoutMs", CameraChecks.DEFAULT.timeoutMs()),
@@ -352,7 +349,7 @@ public final class ConfigLoader {
     }
 
     /** A password given inline or in a file (relative to the config's folder), never both. */
-    private static String secret(Fields f, String inline, String fileField, Path baseDir) {
+    private static String secret(YamlFields f, String inline, String fileField, Path baseDir) {
         String value = f.text(inline);
         String file = f.text(fileField);
         if (value != null && file != null) {
@@ -393,162 +390,5 @@ public final class ConfigLoader {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** One YAML mapping and its dotted path, with typed reads that fail naming the field. */
-    private static final class Fields {
-        final ObjectNode node;
-        final String path;
-
-        Fields(JsonNode node, String path) {
-            if (!(node instanceof ObjectNode o)) {
-                throw new ConfigException(path.isEmpty() ? null : path.substring(0, path.length() - 1),
-                        "must be a mapping of fields (key: value), was " + describe(node));
-            }
-            this.node = o;
-            this.path = path;
-        }
-
-        void allow(String... known) {
-            Set<String> names = new LinkedHashSet<>(List.of(known));
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!names.contains(name)) {
-                    throw new ConfigException(path + name, "is not a known field; known here: " + String.join(", ", names));
-                }
-            }
-        }
-
-        boolean has(String name) {
-            JsonNode v = node.get(name);
-            return v != null && !v.isNull();
-        }
-
-        private JsonNode get(String name) {
-            JsonNode v = node.get(name);
-            return v == null ? MissingNode.getInstance() : v;
-        }
-
-        String text(String name) {
-            JsonNode v = get(name);
-            if (v.isMissingNode() || v.isNull()) {
-                return null;
-            }
-            if (v.isTextual()) {
-                return v.textValue();
-            }
-            if (v.isIntegralNumber() || v.isBoolean()) {
-                return v.asText();
-            }
-            if (v.isNumber()) {
-                throw new ConfigException(path + name, "must be text; put it in quotes (\"" + v.asText() + "\" may not be what you wrote)");
-            }
-            throw new ConfigException(path + name, "must be text, was " + describe(v));
-        }
-
-        int integer(String name, int fallback) {
-            JsonNode v = get(name);
-            if (v.isMissingNode() || v.isNull()) {
-                return fallback;
-            }
-            if (v.isIntegralNumber() && v.canConvertToInt()) {
-                return v.intValue();
-            }
-            if (v.isTextual() && v.textValue().strip().matches("-?\\d{1,9}")) {
-                return Integer.parseInt(v.textValue().strip());
-            }
-            throw new ConfigException(path + name, "must be a whole number, was " + describe(v));
-        }
-
-        double number(String name, double fallback) {
-            JsonNode v = get(name);
-            if (v.isMissingNode() || v.isNull()) {
-                return fallback;
-            }
-            if (v.isNumber()) {
-                return v.doubleValue();
-            }
-            if (v.isTextual()) {
-                try {
-                    return Double.parseDouble(v.textValue().strip());
-                } catch (NumberFormatException e) {
-                    // Reported below.
-                }
-            }
-            throw new ConfigException(path + name, "must be a number, was " + describe(v));
-        }
-
-        /** A list of texts; a single text is a list of one. */
-        List<String> texts(String name) {
-            JsonNode v = get(name);
-            if (v.isMissingNode() || v.isNull()) {
-                return List.of();
-            }
-            if (v.isTextual()) {
-                return List.of(v.textValue());
-            }
-            if (!v.isArray()) {
-                throw new ConfigException(path + name, "must be a list of texts, was " + describe(v));
-            }
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                if (!v.get(i).isTextual()) {
-                    throw new ConfigException(path + name + "[" + i + "]", "must be text, was " + describe(v.get(i)));
-                }
-                out.add(v.get(i).textValue());
-            }
-            return out;
-        }
-
-        <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
-            String value = text(name);
-            if (value == null) {
-                return fallback;
-            }
-            List<String> allowed = new ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                String label = e.toString().toLowerCase(Locale.ROOT);
-                allowed.add(label);
-                if (label.equals(value.toLowerCase(Locale.ROOT))) {
-                    return e;
-                }
-            }
-            throw new ConfigException(path + name, "must be one of " + String.join("|", allowed) + ", was '" + value + "'");
-        }
-
-        Fields object(String name) {
-            return new Fields(get(name), path + name + ".");
-        }
-
-        List<Fields> objects(String name) {
-            JsonNode v = get(name);
-            if (v.isMissingNode() || v.isNull()) {
-                return List.of();
-            }
-            if (!v.isArray()) {
-                throw new ConfigException(path + name, "must be a list (lines starting with '- '), was " + describe(v));
-            }
-            List<Fields> out = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                out.add(new Fields(v.get(i), path + name + "[" + i + "]."));
-            }
-            return out;
-        }
-
-        private static String describe(JsonNode v) {
-            if (v == null || v.isMissingNode() || v.isNull()) {
-                return "empty";
-            }
-            if (v.isObject()) {
-                return "a mapping";
-            }
-            if (v.isArray()) {
-                return "a list";
-            }
-            if (v.isTextual()) {
-                return "'" + v.textValue() + "'";
-            }
-            return v.asText();
-        }
     }
 }

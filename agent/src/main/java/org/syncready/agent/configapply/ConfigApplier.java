@@ -30,10 +30,13 @@ import org.syncready.protocol.ProtocolException;
  * thread, so a configuration is never applied in the middle of a probe round or another apply.
  *
  * <p>Versions: {@code running} is the applied version (0 for agent.yaml alone); {@code handled} the
- * highest version acted on after it verified (applied, rolled back, or refused by the schema). A
- * handled version is never tried again, since the retained document comes back on every reconnect;
- * a document that fails the box, hash or signature check does not count, so a forged high version
- * cannot lock out the controller's next real one.
+ * highest version acted on after it verified (applied, rolled back, or refused by the schema), kept
+ * with its document's sha256. A handled version is never tried again: the retained copy of that same
+ * document comes back on every reconnect and is ignored without a word, but any other document that
+ * is not newer (a controller whose database was restored from an older backup numbers from there) is
+ * reported {@code rejected} with both versions, so the controller can number above them instead of
+ * waiting forever. A document that fails the box, hash or signature check does not count, so a forged
+ * high version cannot lock out the controller's next real one.
  */
 public final class ConfigApplier {
     private static final Logger log = LoggerFactory.getLogger(ConfigApplier.class);
@@ -52,6 +55,10 @@ public final class ConfigApplier {
     private final ConfigTarget target;
     private ConfigDesired running;
     private long handled;
+    /** The sha256 of the handled version's document; null when unknown (a handled file written before it was kept). */
+    private String handledSha;
+    /** The last stale document reported, so a retained one coming back on every reconnect is logged once. */
+    private String staleLogged;
 
     public ConfigApplier(AgentConfig config, MessageCodec codec, ConfigTarget target) {
         this.config = config;
@@ -68,7 +75,15 @@ public final class ConfigApplier {
         }
         this.keys = List.copyOf(pinned);
         this.running = loadRunning();
-        this.handled = Math.max(readHandled(), running == null ? 0 : running.version());
+        String[] stored = readHandled();
+        long storedVersion = stored.length > 0 ? parse(stored[0]) : 0;
+        if (running != null && running.version() >= storedVersion) {
+            this.handled = running.version();
+            this.handledSha = running.version() == storedVersion && stored.length > 1 ? stored[1] : running.sha256();
+        } else {
+            this.handled = storedVersion;
+            this.handledSha = stored.length > 1 ? stored[1] : null;
+        }
     }
 
     /** The configuration applied before this start, which the agent runs from the start; empty for none. */
@@ -117,8 +132,22 @@ public final class ConfigApplier {
             return;
         }
         if (version <= handled) {
-            // The retained document of a version already applied, rolled back or refused: nothing new.
-            log.debug("{}: config version {} already handled (latest handled {})", boxId, version, handled);
+            if (version == handled && (handledSha == null || handledSha.equals(doc.sha256()))) {
+                // The retained document of the version last applied, rolled back or refused: nothing new.
+                log.debug("{}: config version {} already handled", boxId, version);
+                return;
+            }
+            String why = "version " + version + " is not newer than " + handled + ", the last version this box acted on (it runs "
+                    + (running == null ? "none" : running.version()) + ")" + (version == handled ? " with another document" : "")
+                    + ": send a higher version";
+            String key = version + " " + doc.sha256();
+            if (key.equals(staleLogged)) {
+                log.debug("{}: config version {} rejected again: {}", boxId, version, why);
+            } else {
+                staleLogged = key;
+                log.warn("{}: config version {} rejected: {}", boxId, version, why);
+            }
+            target.report(version, Result.REJECTED, why);
             return;
         }
         if (!ConfigSigning.sha256(doc.body()).equals(doc.sha256())) {
@@ -156,7 +185,7 @@ public final class ConfigApplier {
             files.install(codec.encode(doc));
         } catch (IOException e) {
             // Nothing changed yet: the running configuration stays, and so does its file.
-            markHandled(doc.version());
+            markHandled(doc);
             log.warn("{}: config version {} not written: {}", boxId, doc.version(), e.getMessage());
             target.report(doc.version(), Result.REJECTED, "cannot write the configuration: " + e.getMessage());
             return;
@@ -166,7 +195,7 @@ public final class ConfigApplier {
             target.reconfigure(doc.body(), doc.version());
             failure = check(baseline, doc.body());
         }
-        markHandled(doc.version());
+        markHandled(doc);
         if (failure.isEmpty()) {
             running = doc;
             log.info("{}: config version {} ({}) applied", boxId, doc.version(), doc.profile());
@@ -227,30 +256,44 @@ public final class ConfigApplier {
 
     private void reject(ConfigDesired doc, String why, boolean verified) {
         if (verified) {
-            markHandled(doc.version());
+            markHandled(doc);
         }
         log.warn("{}: config version {} rejected: {}", boxId, doc.version(), why);
         target.report(doc.version(), Result.REJECTED, why);
     }
 
-    private void markHandled(long version) {
-        handled = Math.max(handled, version);
+    /** Records {@code doc} as the last version acted on: {@code handled} holds "version sha256". */
+    private void markHandled(ConfigDesired doc) {
+        if (doc.version() < handled) {
+            return;
+        }
+        handled = doc.version();
+        handledSha = doc.sha256();
         try {
             Files.createDirectories(files.current().getParent());
             Path tmp = files.current().resolveSibling("handled.tmp");
-            Files.writeString(tmp, Long.toString(handled));
+            Files.writeString(tmp, handled + " " + handledSha);
             Files.move(tmp, files.current().resolveSibling("handled"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            log.warn("{}: cannot record handled config version {}: {}", boxId, version, e.getMessage());
+            log.warn("{}: cannot record handled config version {}: {}", boxId, doc.version(), e.getMessage());
         }
     }
 
-    private long readHandled() {
+    /** The handled file's words: version, then (since it is kept) the document's sha256; empty when there is none. */
+    private String[] readHandled() {
         try {
             Path f = files.current().resolveSibling("handled");
-            return Files.isRegularFile(f) ? Long.parseLong(Files.readString(f).strip()) : 0;
-        } catch (IOException | NumberFormatException e) {
+            return Files.isRegularFile(f) ? Files.readString(f).strip().split("\\s+") : new String[0];
+        } catch (IOException e) {
+            return new String[0];
+        }
+    }
+
+    private static long parse(String version) {
+        try {
+            return Long.parseLong(version);
+        } catch (NumberFormatException e) {
             return 0;
         }
     }

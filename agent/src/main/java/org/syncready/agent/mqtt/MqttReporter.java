@@ -62,6 +62,11 @@ import org.syncready.protocol.Topics;
  * writer of {@code seq}, so seq follows publish order. Paho's callbacks only hand work to that
  * thread: they run on Paho's callback thread, which also delivers the acks that free the publish
  * window, so blocking there would deadlock.
+ *
+ * <p>Why this file is over 500 lines: connecting, the publish window and the receive side all share
+ * the state that only the {@code mqtt-<boxId>} thread may touch (seq, conn, window, connected); kept
+ * in one class, that thread rule is visible in one place. Backoff and the messages' content already
+ * live apart ({@link Backoff}, {@link ReportContent}).
  */
 public final class MqttReporter {
     private static final Logger log = LoggerFactory.getLogger(MqttReporter.class);

@@ -143,8 +143,8 @@ class CameraConfigTest {
     }
 
     @Test
-    void theExampleConfigDescribesRealCameras() {
-        AgentConfig c = ConfigLoader.load(Path.of("agent.example.yaml"));
+    void theExampleConfigsPlaceholdersDescribeRealCameras() throws Exception {
+        AgentConfig c = ConfigLoader.load(ExampleConfigs.withPlaceholdersUncommented(dir));
         List<CameraKind> kinds = c.cameras().stream().map(CameraSource::kind).toList();
         assertTrue(kinds.containsAll(List.of(CameraKind.USB, CameraKind.RTSP, CameraKind.ONVIF)), kinds.toString());
     }

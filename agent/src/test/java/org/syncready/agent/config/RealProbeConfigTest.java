@@ -77,13 +77,14 @@ class RealProbeConfigTest {
     }
 
     @Test
-    void theShippedExampleConfiguresEveryRealProbe() {
-        AgentConfig c = ConfigLoader.load(Path.of("agent.example.yaml"));
+    void theShippedExampleConfiguresEveryRealProbeOnceItsPlaceholdersAreSet() throws Exception {
+        AgentConfig c = ConfigLoader.load(ExampleConfigs.withPlaceholdersUncommented(dir));
         assertEquals("http://127.0.0.1:8080", c.controller().url());
         assertEquals(7947, c.controller().echoPort());
-        assertEquals("ntp.aliyun.com", c.ntp().server());
+        assertEquals("ntp.district.edu.cn", c.ntp().server());
         assertEquals(Path.of("/run/syncready/encoder.progress"), c.stream().progressFile());
-        assertEquals(1, c.microphones().devices().size());
+        assertEquals(2, c.microphones().devices().size());
+        assertEquals(List.of("controller", "stream-server"), c.probeTargets().stream().map(AgentConfig.Target::name).toList());
     }
 
     private void assertError(String yaml, String expected) throws Exception {

@@ -126,7 +126,39 @@ class ConfigApplierTest {
 
         applier.onDesired(signed("box-1", 2, ptz, key));
         assertEquals(2, box.reports.size(), "a rolled-back version is not retried on reconnect");
-        assertEquals(1L, new ConfigApplier(config, codec, new FakeBox()).runningVersion());
+        FakeBox restarted = new FakeBox();
+        ConfigApplier again = new ConfigApplier(config, codec, restarted);
+        assertEquals(1L, again.runningVersion());
+        again.onDesired(signed("box-1", 2, ptz, key));
+        assertEquals(List.of(), restarted.reports, "nor after a restart: the handled document is remembered");
+    }
+
+    @Test
+    void aDocumentNotNewerThanTheLastOneActedOnIsRejectedSayingWhyNotIgnored() {
+        ConfigApplier applier = new ConfigApplier(config, codec, box);
+        applier.onDesired(signed("box-1", 3, body, key));
+        applier.onDesired(signed("box-1", 3, body, key));
+        assertEquals(List.of("3 applied null"), box.reports, "the retained copy of the running document: nothing to say");
+
+        // A controller restored from an older backup numbers from where its database was.
+        ObjectNode other = body.deepCopy();
+        ((ObjectNode) other.get("video")).put("bitrateKbps", 3500);
+        applier.onDesired(signed("box-1", 1, other, key));
+        applier.onDesired(signed("box-1", 3, other, key));
+        assertEquals("1 rejected version 1 is not newer than 3, the last version this box acted on (it runs 3): send a higher version",
+                box.reports.get(1));
+        assertEquals("3 rejected version 3 is not newer than 3, the last version this box acted on (it runs 3) with another document: "
+                + "send a higher version", box.reports.get(2));
+        assertEquals(body, box.running, "still running version 3");
+
+        // The same refusal after a restart, and the controller's next version above it applies.
+        FakeBox restarted = new FakeBox();
+        ConfigApplier again = new ConfigApplier(config, codec, restarted);
+        again.onDesired(signed("box-1", 3, body, key));
+        again.onDesired(signed("box-1", 2, other, key));
+        again.onDesired(signed("box-1", 4, other, key));
+        assertEquals(List.of("2 rejected version 2 is not newer than 3, the last version this box acted on (it runs 3): "
+                + "send a higher version", "4 applied null"), restarted.reports);
     }
 
     @Test

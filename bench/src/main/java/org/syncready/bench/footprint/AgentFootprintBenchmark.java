@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.syncready.bench.scale.ControllerProcess;
 import org.syncready.bench.scale.ProcessStats;
-import org.syncready.bench.ScratchFolder;
+import org.syncready.bench.scratch.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.slf4j.Logger;

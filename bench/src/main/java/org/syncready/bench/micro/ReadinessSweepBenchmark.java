@@ -35,6 +35,7 @@ import org.syncready.controller.readiness.SessionReadiness;
 import org.syncready.controller.schedule.SessionKind;
 import org.syncready.controller.schedule.SyncSession;
 import org.syncready.controller.store.Database;
+import org.syncready.controller.store.SqlFleetStore;
 import org.syncready.protocol.StateMessage;
 
 /**
@@ -67,7 +68,7 @@ public class ReadinessSweepBenchmark {
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("sweep-bench");
         db = Database.open(dir.resolve("bench.db"));
-        FleetRegistry registry = FleetRegistry.load(db, "bench-secret");
+        FleetRegistry registry = FleetRegistry.load(new SqlFleetStore(db), "bench-secret");
         LiveFleet fleet = new LiveFleet();
         SplittableRandom random = new SplittableRandom(42);
         long ts = System.currentTimeMillis();

@@ -3,7 +3,7 @@ package org.syncready.bench.scale;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.syncready.bench.ScratchFolder;
+import org.syncready.bench.scratch.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
 import org.syncready.bench.sim.FleetSimulator;

@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.syncready.controller.fleet.RegistryException;
 import org.syncready.controller.refusal.Refusal;
-import org.syncready.controller.schedule.ScheduleException;
 
 /**
  * What every route group shares: JSON in and out, query parameters, the error shape
@@ -120,10 +118,6 @@ final class ApiContext {
                 } catch (RuntimeException e) {
                     ctx.fail(e);
                 }
-            } else if (result.cause() instanceof RegistryException e) {
-                fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
-            } else if (result.cause() instanceof ScheduleException e) {
-                fail(ctx, new ApiException(status(e.code()), e.code(), e.getMessage()));
             } else if (result.cause() instanceof Refusal r) {
                 fail(ctx, ApiException.of(r, json));
             } else if (result.cause() instanceof ApiException e) {
@@ -132,16 +126,6 @@ final class ApiContext {
                 ctx.fail(result.cause());
             }
         });
-    }
-
-    /** HTTP status for a domain error code. */
-    static int status(String code) {
-        return switch (code) {
-            case "conflict" -> 409;
-            case "not_found" -> 404;
-            case "unprocessable" -> 422;
-            default -> 400;
-        };
     }
 
     void send(RoutingContext ctx, int status, JsonNode body) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import org.syncready.controller.fleet.Box;
+import org.syncready.controller.fleet.BoxHistory;
 import org.syncready.controller.fleet.BoxRegistration;
 import org.syncready.controller.fleet.BoxSnapshot;
 import org.syncready.controller.fleet.Classroom;
@@ -20,11 +21,11 @@ import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.fleet.School;
-import org.syncready.controller.store.HistoryStore;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.StatusMessage;
+import org.syncready.protocol.Topics;
 
 /** {@code /health}, schools, classrooms, boxes with their live state, history and events. */
 public final class FleetRoutes implements RouteGroup {
@@ -42,13 +43,13 @@ public final class FleetRoutes implements RouteGroup {
 
     private final FleetRegistry registry;
     private final LiveFleet fleet;
-    private final HistoryStore history;
+    private final BoxHistory history;
     private final BrokerInfo broker;
     private final Supplier<Boolean> mqttConnected;
     private final long startedAt = System.currentTimeMillis();
     private ApiContext api;
 
-    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, HistoryStore history, BrokerInfo broker,
+    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BrokerInfo broker,
                        Supplier<Boolean> mqttConnected) {
         this.registry = registry;
         this.fleet = fleet;
@@ -158,7 +159,7 @@ public final class FleetRoutes implements RouteGroup {
                     .put("from", Instant.ofEpochMilli(range.from()).toString())
                     .put("to", Instant.ofEpochMilli(range.to()).toString());
             ArrayNode items = out.putArray("items");
-            for (HistoryStore.StatusRecord r : rows) {
+            for (BoxHistory.StatusRecord r : rows) {
                 ObjectNode item = items.addObject().put("receivedAt", Instant.ofEpochMilli(r.receivedAt()).toString())
                         .put("ts", r.ts()).put("bootId", r.bootId()).put("seq", r.seq());
                 item.set("status", api.readTree(r.json()));
@@ -175,7 +176,7 @@ public final class FleetRoutes implements RouteGroup {
         api.blocking(ctx, () -> history.events(box.id(), range.from(), range.to(), limit), rows -> {
             ObjectNode out = api.json().createObjectNode().put("boxId", box.id());
             ArrayNode items = out.putArray("items");
-            for (HistoryStore.EventRecord e : rows) {
+            for (BoxHistory.EventRecord e : rows) {
                 items.addObject().put("at", Instant.ofEpochMilli(e.at()).toString()).put("kind", e.kind()).put("detail", e.detail());
             }
             return out;
@@ -205,7 +206,7 @@ public final class FleetRoutes implements RouteGroup {
                             .put("clientId", r.box().id())
                             .put("username", r.box().id())
                             .put("password", r.secret())
-                            .put("topicRoot", "syncready/v1/box/" + r.box().id() + "/")
+                            .put("topicRoot", Topics.boxRoot(r.box().id()))
                             .put("note", "The password is shown only once. / 密码只显示这一次，请妥善保存。");
                     ObjectNode config = out.putObject("config")
                             .put("publicKey", broker.configKeys().isEmpty() ? null : broker.configKeys().get(0))

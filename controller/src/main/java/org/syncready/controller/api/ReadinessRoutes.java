@@ -17,10 +17,10 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.Incident;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessReport;
-import org.syncready.controller.readiness.ReadinessStore;
 import org.syncready.controller.readiness.SessionReadiness;
 import org.syncready.controller.readiness.Verdict;
 import org.syncready.controller.schedule.SessionStore;
@@ -33,14 +33,14 @@ public final class ReadinessRoutes implements RouteGroup {
     private final SessionStore sessions;
     private final FleetRegistry registry;
     private final ReadinessChecks checks;
-    private final ReadinessStore store;
+    private final CheckStore store;
     private final ReadinessReport report;
     private final SessionRoutes sessionView;
     private final ZonedTimes times;
     private final Clock clock;
     private ApiContext api;
 
-    public ReadinessRoutes(SessionStore sessions, FleetRegistry registry, ReadinessChecks checks, ReadinessStore store,
+    public ReadinessRoutes(SessionStore sessions, FleetRegistry registry, ReadinessChecks checks, CheckStore store,
                            SessionRoutes sessionView, java.time.ZoneId zone, Clock clock) {
         this.sessions = sessions;
         this.registry = registry;
@@ -61,13 +61,17 @@ public final class ReadinessRoutes implements RouteGroup {
         router.get("/api/v1/reports/readiness").handler(this::report);
     }
 
+    /** A session's latest verdict (or a preview when it was never checked) with its incidents. */
+    private record SessionView(SessionReadiness readiness, List<Incident> incidents) {
+    }
+
     private void sessionReadiness(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
-        api.blocking(ctx, () -> new Object[] {checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())},
-                r -> {
+        api.blocking(ctx, () -> new SessionView(checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())),
+                v -> {
                     ObjectNode out = sessionView.node(s);
-                    out.set("readiness", api.json().valueToTree(r[0]));
-                    out.set("incidents", api.json().valueToTree(r[1]));
+                    out.set("readiness", api.json().valueToTree(v.readiness()));
+                    out.set("incidents", api.json().valueToTree(v.incidents()));
                     return out;
                 });
     }

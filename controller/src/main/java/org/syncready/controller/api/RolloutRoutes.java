@@ -8,13 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.Callable;
-import org.syncready.controller.rollout.RolloutException;
 import org.syncready.controller.rollout.RolloutPlan;
 import org.syncready.controller.rollout.RolloutRequest;
 import org.syncready.controller.rollout.Rollouts;
 import org.syncready.firmware.Profile;
-import org.syncready.firmware.ProfileProblem;
 
 /**
  * Configuration profiles, each box's desired and reported configuration, and rollouts:
@@ -62,8 +59,7 @@ public final class RolloutRoutes implements RouteGroup {
 
     private void boxConfig(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        api.blocking(ctx, guarded(() -> rollouts.boxConfig(id).orElseThrow(() -> ApiException.notFound("no box '" + id + "'"))),
-                node -> node);
+        api.blocking(ctx, () -> rollouts.boxConfig(id).orElseThrow(() -> ApiException.notFound("no box '" + id + "'")), node -> node);
     }
 
     /** What the box would get with {@code profile} and its stored overrides, and what that changes. */
@@ -73,25 +69,25 @@ public final class RolloutRoutes implements RouteGroup {
         if (profile == null) {
             throw ApiException.badRequest("query parameter 'profile' is required, e.g. ?profile=generic-recorder-a/standard-1080p");
         }
-        api.blocking(ctx, guarded(() -> rollouts.preview(id, profile)), b -> api.json().valueToTree(b));
+        api.blocking(ctx, () -> rollouts.preview(id, profile), b -> api.json().valueToTree(b));
     }
 
     private void start(RoutingContext ctx) {
         JsonNode body = api.body(ctx);
         String actor = api.actor(ctx);
         boolean dryRun = "true".equals(param(ctx, "dryRun")) || body.path("dryRun").asBoolean(false);
-        api.blocking(ctx, guarded(() -> {
+        api.blocking(ctx, () -> {
             RolloutRequest request = RolloutRequest.parse(body);
             if (dryRun) {
                 return plan(rollouts.dryRun(request));
             }
-            return api.json().valueToTree(rollouts.start(request, body, actor));
-        }), node -> node, dryRun ? 200 : 201);
+            return api.json().<JsonNode>valueToTree(rollouts.start(request, body, actor));
+        }, node -> node, dryRun ? 200 : 201);
     }
 
     private void list(RoutingContext ctx) {
         int limit = limit(ctx);
-        api.blocking(ctx, guarded(() -> rollouts.list(limit)), views -> {
+        api.blocking(ctx, () -> rollouts.list(limit), views -> {
             ArrayNode out = api.json().createArrayNode();
             views.forEach(v -> {
                 ObjectNode n = api.json().valueToTree(v);
@@ -104,14 +100,14 @@ public final class RolloutRoutes implements RouteGroup {
 
     private void get(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        api.blocking(ctx, guarded(() -> rollouts.get(id).orElseThrow(() -> ApiException.notFound("no rollout '" + id + "'"))),
+        api.blocking(ctx, () -> rollouts.get(id).orElseThrow(() -> ApiException.notFound("no rollout '" + id + "'")),
                 v -> api.json().valueToTree(v));
     }
 
     private void act(RoutingContext ctx, String action) {
         String id = ctx.pathParam("id");
         String actor = api.actor(ctx);
-        api.blocking(ctx, guarded(() -> rollouts.act(id, action, actor)), v -> api.json().valueToTree(v));
+        api.blocking(ctx, () -> rollouts.act(id, action, actor), v -> api.json().valueToTree(v));
     }
 
     private JsonNode plan(RolloutPlan plan) {
@@ -127,24 +123,5 @@ public final class RolloutRoutes implements RouteGroup {
             boxes.add(n);
         }
         return out;
-    }
-
-    /** Rollout refusals become 400/404/409 answers listing every problem with its field. */
-    private <T> Callable<T> guarded(Callable<T> work) {
-        return () -> {
-            try {
-                return work.call();
-            } catch (RolloutException e) {
-                ArrayNode problems = api.json().createArrayNode();
-                for (ProfileProblem p : e.problems()) {
-                    problems.addObject().put("where", p.where()).put("field", p.pointer()).put("message", p.message());
-                }
-                throw switch (e.kind()) {
-                    case INVALID -> new ApiException(400, "invalid", e.getMessage(), problems);
-                    case NOT_FOUND -> new ApiException(404, "not_found", e.getMessage(), problems);
-                    case CONFLICT -> new ApiException(409, "conflict", e.getMessage(), problems);
-                };
-            }
-        };
     }
 }

@@ -35,7 +35,9 @@ import picocli.CommandLine.Parameters;
  * 4 the controller could not be reached or failed; 5 {@code rollout status} of a rollout that was
  * aborted or rolled back, or has failed boxes.
  */
+// scope INHERIT: every subcommand gets --help and --version too ("syncready rollout start --help").
 @Command(name = "syncready", mixinStandardHelpOptions = true, versionProvider = SyncReadyCli.Version.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = {"SyncReady technician tool: check configuration profiles and run rollouts.",
                 "SyncReady 运维工具：检查配置模板，执行分批配置下发。"},
         subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class},
@@ -434,8 +436,25 @@ public final class SyncReadyCli {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = SyncReadyCli.class.getPackage().getImplementationVersion();
-            return new String[] {"syncready " + (v == null ? "dev" : v)};
+            return new String[] {"syncready " + version()};
         }
+    }
+
+    /** The project version the build wrote into version.properties ("dev" only if that file is missing). */
+    public static String version() {
+        try (java.io.InputStream in = SyncReadyCli.class.getResourceAsStream("/org/syncready/controller/version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // Fall through to the manifest.
+        }
+        String v = SyncReadyCli.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

@@ -1,11 +1,9 @@
 package org.syncready.controller.demo;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.syncready.controller.fleet.BoxRegistration;
 import org.syncready.controller.fleet.FleetRegistry;
-import org.syncready.controller.fleet.RegistryException;
 
 /** The sample bureau: a county with one strong lead school and three rural remote schools. */
 final class DemoBureau {
@@ -43,7 +41,7 @@ final class DemoBureau {
     }
 
     /** Registers the schools, three classrooms each and one box per classroom; returns the boxes' credentials. */
-    static List<BoxRegistration> seed(FleetRegistry registry) throws RegistryException, SQLException {
+    static List<BoxRegistration> seed(FleetRegistry registry) {
         List<BoxRegistration> boxes = new ArrayList<>();
         for (SchoolSeed s : SCHOOLS) {
             registry.addSchool(s.id(), s.nameZh(), s.nameEn());

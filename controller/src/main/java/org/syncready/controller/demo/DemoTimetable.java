@@ -1,6 +1,5 @@
 package org.syncready.controller.demo;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -8,7 +7,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.syncready.controller.schedule.ImportPlan;
-import org.syncready.controller.schedule.ScheduleException;
 import org.syncready.controller.schedule.SessionDraft;
 import org.syncready.controller.schedule.SessionKind;
 import org.syncready.controller.schedule.SessionStore;
@@ -31,7 +29,7 @@ public final class DemoTimetable {
     private DemoTimetable() {
     }
 
-    public static void schedule(SessionStore sessions, Clock clock, ZoneId zone) throws ScheduleException, SQLException {
+    public static void schedule(SessionStore sessions, Clock clock, ZoneId zone) {
         LocalDate today = LocalDate.now(clock.withZone(zone));
         List<SessionDraft> drafts = new ArrayList<>();
         for (LocalDate day : List.of(today, today.plusDays(1))) {

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.syncready.controller.store.StoreWrite;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraStatus;
@@ -52,7 +51,7 @@ final class BoxLive {
     }
 
     synchronized LiveFleet.Applied apply(AgentMessage message, String json, boolean retained, long now) {
-        List<StoreWrite> writes = new ArrayList<>(2);
+        List<BoxRecord> writes = new ArrayList<>(2);
         lastSeen = lastSeen == null ? now : Math.max(lastSeen, now);
         if (message instanceof StateMessage state) {
             return applyState(state, now, writes);
@@ -78,7 +77,7 @@ final class BoxLive {
         boolean rebirth = false;
         if (message instanceof BirthMessage b) {
             birth = b;
-            writes.add(new StoreWrite.Birth(boxId, now, b.bootId(), json));
+            writes.add(new BoxRecord.Birth(boxId, now, b.bootId(), json));
         } else {
             boolean birthUnknown = birth == null || !birth.bootId().equals(message.bootId());
             rebirth = !retained && (missedNow > 0 || birthUnknown) && wantRebirth(now);
@@ -89,10 +88,10 @@ final class BoxLive {
                     statusReceivedAt = now;
                     if (stale) {
                         stale = false;
-                        writes.add(new StoreWrite.Event(boxId, now, "status", "fresh status again"));
+                        writes.add(new BoxRecord.Event(boxId, now, "status", "fresh status again"));
                     }
                 }
-                writes.add(new StoreWrite.Status(boxId, now, s.ts(), s.bootId(), s.seq(), json));
+                writes.add(new BoxRecord.Status(boxId, now, s.ts(), s.bootId(), s.seq(), json));
             }
         }
         if (presence != Presence.ONLINE && !retained) {
@@ -102,7 +101,7 @@ final class BoxLive {
         return new LiveFleet.Applied(true, rebirth, missedNow, writes);
     }
 
-    private LiveFleet.Applied applyState(StateMessage state, long now, List<StoreWrite> writes) {
+    private LiveFleet.Applied applyState(StateMessage state, long now, List<BoxRecord> writes) {
         boolean newer;
         if (state.bootId().equals(presenceBootId)) {
             newer = state.conn() > presenceConn
@@ -122,7 +121,7 @@ final class BoxLive {
         return new LiveFleet.Applied(true, false, 0, writes);
     }
 
-    private void setPresence(Presence next, long now, List<StoreWrite> writes, String why) {
+    private void setPresence(Presence next, long now, List<BoxRecord> writes, String why) {
         if (presence == next) {
             return;
         }
@@ -130,8 +129,8 @@ final class BoxLive {
         if (next == Presence.OFFLINE) {
             stale = false;
         }
-        writes.add(new StoreWrite.Presence(boxId, now, next == Presence.ONLINE));
-        writes.add(new StoreWrite.Event(boxId, now, next.label(), why));
+        writes.add(new BoxRecord.Presence(boxId, now, next == Presence.ONLINE));
+        writes.add(new BoxRecord.Event(boxId, now, next.label(), why));
     }
 
     private boolean wantRebirth(long now) {
@@ -143,7 +142,7 @@ final class BoxLive {
     }
 
     /** Marks the box stale when it is online but silent for three periods; returns the event to store, if any. */
-    synchronized StoreWrite checkStale(long now) {
+    synchronized BoxRecord checkStale(long now) {
         if (presence != Presence.ONLINE || stale) {
             return null;
         }
@@ -151,7 +150,7 @@ final class BoxLive {
         long since = statusReceivedAt != null ? statusReceivedAt : lastSeen != null ? lastSeen : now;
         if (now - since > (long) STALE_PERIODS * period * 1000L) {
             stale = true;
-            return new StoreWrite.Event(boxId, now, "status", "STALE_STATUS: no status for " + (now - since) / 1000 + " s");
+            return new BoxRecord.Event(boxId, now, "status", "STALE_STATUS: no status for " + (now - since) / 1000 + " s");
         }
         return null;
     }
@@ -169,7 +168,7 @@ final class BoxLive {
         return stale;
     }
 
-    private void recordDeviceChanges(StatusMessage before, StatusMessage after, long now, List<StoreWrite> writes) {
+    private void recordDeviceChanges(StatusMessage before, StatusMessage after, long now, List<BoxRecord> writes) {
         Map<String, CameraStatus> oldCameras = new HashMap<>();
         Map<String, MicrophoneStatus> oldMics = new HashMap<>();
         if (before != null) {
@@ -179,28 +178,28 @@ final class BoxLive {
         for (CameraStatus c : after.cameras()) {
             CameraStatus old = oldCameras.remove(c.id());
             if (old == null ? before != null : old.state() != c.state() || !Objects.equals(old.error(), c.error())) {
-                writes.add(new StoreWrite.Event(boxId, now, "camera", c.id() + " " + (old == null ? "new" : old.state())
+                writes.add(new BoxRecord.Event(boxId, now, "camera", c.id() + " " + (old == null ? "new" : old.state())
                         + " -> " + c.state() + (c.error() != null ? ": " + c.error() : "")));
             }
         }
-        oldCameras.keySet().forEach(id -> writes.add(new StoreWrite.Event(boxId, now, "camera", id + " no longer reported")));
+        oldCameras.keySet().forEach(id -> writes.add(new BoxRecord.Event(boxId, now, "camera", id + " no longer reported")));
         for (MicrophoneStatus m : after.microphones()) {
             MicrophoneStatus old = oldMics.remove(m.id());
             if (old == null ? before != null
                     : old.state() != m.state() || old.muted() != m.muted() || old.clipping() != m.clipping()) {
-                writes.add(new StoreWrite.Event(boxId, now, "microphone", m.id() + " " + (old == null ? "new" : old.state())
+                writes.add(new BoxRecord.Event(boxId, now, "microphone", m.id() + " " + (old == null ? "new" : old.state())
                         + " -> " + m.state() + (m.muted() ? " (silent)" : "") + (m.clipping() ? " (clipping)" : "")
                         + (m.error() != null ? ": " + m.error() : "")));
             }
         }
-        oldMics.keySet().forEach(id -> writes.add(new StoreWrite.Event(boxId, now, "microphone", id + " no longer reported")));
+        oldMics.keySet().forEach(id -> writes.add(new BoxRecord.Event(boxId, now, "microphone", id + " no longer reported")));
         if (before != null && !Objects.equals(before.network().link(), after.network().link())) {
-            writes.add(new StoreWrite.Event(boxId, now, "network", "link " + before.network().link() + " -> " + after.network().link()));
+            writes.add(new BoxRecord.Event(boxId, now, "network", "link " + before.network().link() + " -> " + after.network().link()));
         }
         boolean wasPushing = before != null && before.stream() != null && before.stream().pushing();
         boolean pushing = after.stream() != null && after.stream().pushing();
         if (before != null && wasPushing != pushing) {
-            writes.add(new StoreWrite.Event(boxId, now, "stream", pushing ? "pushing" : "stopped"));
+            writes.add(new BoxRecord.Event(boxId, now, "stream", pushing ? "pushing" : "stopped"));
         }
     }
 }

@@ -1,128 +1,106 @@
 package org.syncready.controller.fleet;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.syncready.controller.broker.BrokerAccess;
 import org.syncready.controller.broker.BrokerPrincipal;
-import org.syncready.controller.store.Database;
+import org.syncready.controller.refusal.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Schools, classrooms and boxes, with each box's MQTT secret (as a hash). Reads come from memory
- * (the broker checks credentials on every CONNECT); writes go to SQLite first, so what the API
- * confirmed survives a restart. Writing methods block: call them from a worker thread.
+ * (the broker checks credentials on every CONNECT); writes go to the {@link FleetStore} first, so what
+ * the API confirmed survives a restart. Writing methods block: call them from a worker thread; a
+ * request they cannot carry out is refused with a {@link Refusal} (invalid, not found, conflict).
  */
 public final class FleetRegistry implements BrokerAccess {
     private static final Logger log = LoggerFactory.getLogger(FleetRegistry.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Client ids of this prefix belong to controller nodes; no box may take one. */
     public static final String CONTROLLER_CLIENT_PREFIX = "syncready-controller";
-    /** SQLite's primary result code for a violated key or constraint. */
-    private static final int SQLITE_CONSTRAINT = 19;
 
-    private final DataSource pool;
+    private final FleetStore store;
     private final Map<String, School> schools = new ConcurrentHashMap<>();
     private final Map<String, Classroom> classrooms = new ConcurrentHashMap<>();
     private final Map<String, Box> boxes = new ConcurrentHashMap<>();
     private final Map<String, String> secretHashes = new ConcurrentHashMap<>();
     private final String controllerSecretHash;
 
-    private FleetRegistry(DataSource pool, String controllerSecret) {
-        this.pool = pool;
+    private FleetRegistry(FleetStore store, String controllerSecret) {
+        this.store = store;
         this.controllerSecretHash = BoxSecrets.hash(controllerSecret);
     }
 
     /** Loads the registry; {@code controllerSecret} is what this controller's own MQTT clients log in with. */
-    public static FleetRegistry load(Database database, String controllerSecret) throws SQLException {
-        FleetRegistry registry = new FleetRegistry(database.pool(), controllerSecret);
-        try (Connection c = database.pool().getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, name_zh, name_en FROM school");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    registry.schools.put(rs.getString(1), new School(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, school_id, name_zh, name_en FROM classroom");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    registry.classrooms.put(rs.getString(1),
-                            new Classroom(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, classroom_id, model, secret_hash, created_at FROM box");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    registry.boxes.put(rs.getString(1), new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)));
-                    registry.secretHashes.put(rs.getString(1), rs.getString(4));
-                }
-            }
+    public static FleetRegistry load(FleetStore store, String controllerSecret) {
+        FleetRegistry registry = new FleetRegistry(store, controllerSecret);
+        FleetStore.Registered stored = store.load();
+        stored.schools().forEach(s -> registry.schools.put(s.id(), s));
+        stored.classrooms().forEach(c -> registry.classrooms.put(c.id(), c));
+        for (FleetStore.StoredBox b : stored.boxes()) {
+            registry.boxes.put(b.box().id(), b.box());
+            registry.secretHashes.put(b.box().id(), b.secretHash());
         }
         log.info("fleet registry loaded: {} schools, {} classrooms, {} boxes",
                 registry.schools.size(), registry.classrooms.size(), registry.boxes.size());
         return registry;
     }
 
-    public School addSchool(String id, String nameZh, String nameEn) throws RegistryException, SQLException {
+    public School addSchool(String id, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
         if (schools.containsKey(id)) {
-            throw new RegistryException("conflict", "school '" + id + "' already exists");
+            throw Refusal.conflict("school '" + id + "' already exists");
         }
-        execute("INSERT INTO school(id, name_zh, name_en, created_at) VALUES (?,?,?,?)", id, nameZh, nameEn, System.currentTimeMillis());
         School school = new School(id, nameZh, nameEn);
+        stored(store.addSchool(school, System.currentTimeMillis()), id);
         schools.put(id, school);
         log.info("school registered school={}", id);
         return school;
     }
 
-    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) throws RegistryException, SQLException {
+    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
         if (!schools.containsKey(schoolId)) {
-            throw new RegistryException("not_found", "no school '" + schoolId + "'");
+            throw Refusal.notFound("no school '" + schoolId + "'");
         }
         if (classrooms.containsKey(id)) {
-            throw new RegistryException("conflict", "classroom '" + id + "' already exists");
+            throw Refusal.conflict("classroom '" + id + "' already exists");
         }
-        execute("INSERT INTO classroom(id, school_id, name_zh, name_en, created_at) VALUES (?,?,?,?,?)",
-                id, schoolId, nameZh, nameEn, System.currentTimeMillis());
         Classroom classroom = new Classroom(id, schoolId, nameZh, nameEn);
+        stored(store.addClassroom(classroom, System.currentTimeMillis()), id);
         classrooms.put(id, classroom);
         log.info("classroom registered school={} classroom={}", schoolId, id);
         return classroom;
     }
 
     /** Registers a box and returns its secret; the secret is not kept and cannot be shown again. */
-    public BoxRegistration registerBox(String id, String classroomId, String model) throws RegistryException, SQLException {
+    public BoxRegistration registerBox(String id, String classroomId, String model) {
         checkId(id, "id");
         if (id.startsWith(CONTROLLER_CLIENT_PREFIX)) {
-            throw new RegistryException("invalid", "box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
+            throw Refusal.invalid("box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
         }
         checkName(model, "model");
         if (!classrooms.containsKey(classroomId)) {
-            throw new RegistryException("not_found", "no classroom '" + classroomId + "'");
+            throw Refusal.notFound("no classroom '" + classroomId + "'");
         }
         if (boxes.containsKey(id)) {
-            throw new RegistryException("conflict", "box '" + id + "' already exists");
+            throw Refusal.conflict("box '" + id + "' already exists");
         }
         String secret = BoxSecrets.newSecret();
         String hash = BoxSecrets.hash(secret);
         long now = System.currentTimeMillis();
-        execute("INSERT INTO box(id, classroom_id, model, secret_hash, created_at) VALUES (?,?,?,?,?)", id, classroomId, model, hash, now);
         Box box = new Box(id, classroomId, model, now);
+        stored(store.addBox(new FleetStore.StoredBox(box, hash)), id);
         secretHashes.put(id, hash);
         boxes.put(id, box);
         log.info("box registered box={} classroom={} school={}", id, classroomId, classrooms.get(classroomId).schoolId());
@@ -198,32 +176,24 @@ public final class FleetRegistry implements BrokerAccess {
     }
 
     /**
-     * Inserts one row. The in-memory check before each call gives the clear message; the table's key
-     * is what actually decides when two requests (or two controller nodes) race for the same id.
+     * The in-memory check before each add gives the clear message; the store's key is what actually
+     * decides when two requests (or two controller nodes) race for the same id.
      */
-    private void execute(String sql, Object... args) throws SQLException, RegistryException {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (e.getErrorCode() == SQLITE_CONSTRAINT) {
-                throw new RegistryException("conflict", "'" + args[0] + "' already exists");
-            }
-            throw e;
+    private static void stored(boolean added, String id) {
+        if (!added) {
+            throw Refusal.conflict("'" + id + "' already exists");
         }
     }
 
-    private static void checkId(String id, String field) throws RegistryException {
+    private static void checkId(String id, String field) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new RegistryException("invalid", "field '" + field + "' must match [A-Za-z0-9_-]{1,64}");
+            throw Refusal.invalid("field '" + field + "' must match [A-Za-z0-9_-]{1,64}");
         }
     }
 
-    private static void checkName(String name, String field) throws RegistryException {
+    private static void checkName(String name, String field) {
         if (name == null || name.isBlank() || name.getBytes(StandardCharsets.UTF_8).length > 200) {
-            throw new RegistryException("invalid", "field '" + field + "' is required (1..200 bytes)");
+            throw Refusal.invalid("field '" + field + "' is required (1..200 bytes)");
         }
     }
 }

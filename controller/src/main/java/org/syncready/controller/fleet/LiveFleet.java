@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.syncready.controller.store.HistoryStore;
-import org.syncready.controller.store.StoreWrite;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.MessageCodec;
@@ -26,14 +24,14 @@ public final class LiveFleet {
      * The outcome of one message: whether it was new, whether the box should be asked for a rebirth,
      * how many of its messages went missing before it, and the rows to store.
      */
-    public record Applied(boolean accepted, boolean rebirth, long missed, List<StoreWrite> writes) {
+    public record Applied(boolean accepted, boolean rebirth, long missed, List<BoxRecord> writes) {
     }
 
     private final Map<String, BoxLive> boxes = new ConcurrentHashMap<>();
 
     /** Restores last-seen, birth and status from the store after a restart; every box starts offline. */
-    public void restore(List<HistoryStore.LatestRecord> latest, MessageCodec codec) {
-        for (HistoryStore.LatestRecord r : latest) {
+    public void restore(List<BoxHistory.LatestRecord> latest, MessageCodec codec) {
+        for (BoxHistory.LatestRecord r : latest) {
             try {
                 BirthMessage birth = r.birthJson() == null ? null : codec.decode(BirthMessage.class, r.birthJson().getBytes());
                 StatusMessage status = r.statusJson() == null ? null : codec.decode(StatusMessage.class, r.statusJson().getBytes());
@@ -50,10 +48,10 @@ public final class LiveFleet {
     }
 
     /** Flags boxes that are online but silent for three periods; returns the events to store. */
-    public List<StoreWrite> checkStale(long now) {
-        List<StoreWrite> events = new ArrayList<>();
+    public List<BoxRecord> checkStale(long now) {
+        List<BoxRecord> events = new ArrayList<>();
         for (BoxLive box : boxes.values()) {
-            StoreWrite event = box.checkStale(now);
+            BoxRecord event = box.checkStale(now);
             if (event != null) {
                 events.add(event);
             }

@@ -7,11 +7,10 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.syncready.controller.command.BoxCommands;
+import org.syncready.controller.fleet.BoxRecord;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.metrics.ControllerMetrics;
-import org.syncready.controller.store.StatusWriter;
-import org.syncready.controller.store.StoreWrite;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.ConfigReported;
@@ -37,13 +36,13 @@ public final class Ingest {
     private final MessageCodec codec;
     private final FleetRegistry registry;
     private final LiveFleet fleet;
-    private final StatusWriter writer;
+    private final RecordSink writer;
     private final BoxCommands commands;
     private final ControllerMetrics metrics;
     private final RefusalLog refusals = new RefusalLog(20_000);
     private volatile Consumer<AgentMessage> configListener = m -> { };
 
-    public Ingest(MessageCodec codec, FleetRegistry registry, LiveFleet fleet, StatusWriter writer,
+    public Ingest(MessageCodec codec, FleetRegistry registry, LiveFleet fleet, RecordSink writer,
                   BoxCommands commands, ControllerMetrics metrics) {
         this.codec = codec;
         this.registry = registry;
@@ -118,9 +117,9 @@ public final class Ingest {
     }
 
     /** Hands rows to the writer; used for ingest's rows and for stale-status events. */
-    public void store(List<StoreWrite> writes) {
+    public void store(List<BoxRecord> writes) {
         try {
-            for (StoreWrite w : writes) {
+            for (BoxRecord w : writes) {
                 writer.put(w);
             }
         } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package org.syncready.controller.readiness;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,7 @@ public final class ReadinessChecks implements AutoCloseable {
 
     private final ReadinessEngine engine;
     private final SessionStore sessions;
-    private final ReadinessStore store;
+    private final CheckStore store;
     private final LiveFleet fleet;
     private final SelftestSender selftests;
     private final Clock clock;
@@ -55,7 +54,7 @@ public final class ReadinessChecks implements AutoCloseable {
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
 
-    public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, ReadinessStore store, LiveFleet fleet,
+    public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, CheckStore store, LiveFleet fleet,
                            SelftestSender selftests, Clock clock) {
         this.engine = engine;
         this.sessions = sessions;
@@ -70,7 +69,7 @@ public final class ReadinessChecks implements AutoCloseable {
      * a controller restart the boxes need a few seconds to reconnect to an embedded broker, and a check
      * made before that would call every room UNKNOWN.
      */
-    public void start(Duration every, Duration grace) throws SQLException {
+    public void start(Duration every, Duration grace) {
         for (Incident i : store.openIncidents()) {
             open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
         }
@@ -78,7 +77,7 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     /** The latest verdict of a session, from memory or the store. */
-    public Optional<SessionReadiness> latest(String sessionId) throws SQLException {
+    public Optional<SessionReadiness> latest(String sessionId) {
         SessionReadiness r = latest.get(sessionId);
         if (r != null) {
             return Optional.of(r);
@@ -110,12 +109,12 @@ public final class ReadinessChecks implements AutoCloseable {
     private void tickSafely() {
         try {
             runDue();
-        } catch (RuntimeException | SQLException e) {
+        } catch (RuntimeException e) {
             log.error("readiness pass failed: {}", e.toString(), e);
         }
     }
 
-    private void runDue() throws SQLException {
+    private void runDue() {
         Instant now = clock.instant();
         List<Integer> offsets = engine.rules().checks().beforeStartMinutes().stream().sorted().toList();
         int widest = offsets.get(offsets.size() - 1);
@@ -176,7 +175,7 @@ public final class ReadinessChecks implements AutoCloseable {
         latest.put(r.sessionId(), r);
         try {
             store.saveCheck(r);
-        } catch (SQLException e) {
+        } catch (RuntimeException e) {
             log.warn("readiness check of session={} not stored: {}", r.sessionId(), e.getMessage());
         }
         if (r.verdict() != Verdict.READY) {
@@ -191,7 +190,7 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     /** Running sessions: a verdict every few seconds; problems open and close incidents. */
-    private void inSession(Instant now) throws SQLException {
+    private void inSession(Instant now) {
         Duration every = Duration.ofSeconds(engine.rules().checks().inSessionEveryS());
         List<SyncSession> running = new ArrayList<>();
         Set<String> runningIds = new HashSet<>();
@@ -226,7 +225,7 @@ public final class ReadinessChecks implements AutoCloseable {
         lastInSession.keySet().retainAll(runningIds);
     }
 
-    private void trackIncidents(SyncSession session, SessionReadiness r, Instant now) throws SQLException {
+    private void trackIncidents(SyncSession session, SessionReadiness r, Instant now) {
         if (session == null) {
             return;
         }
@@ -254,7 +253,7 @@ public final class ReadinessChecks implements AutoCloseable {
         }
     }
 
-    private void close(String key, Incident i, Instant at) throws SQLException {
+    private void close(String key, Incident i, Instant at) {
         store.closeIncident(i.id(), at);
         open.remove(key);
         log.info("incident closed session={} classroom={} box={} {} after {} s", i.sessionId(), i.classroomId(), i.boxId(),

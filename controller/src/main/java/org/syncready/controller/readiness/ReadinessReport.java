@@ -1,6 +1,5 @@
 package org.syncready.controller.readiness;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,15 +28,15 @@ public final class ReadinessReport {
     }
 
     private final SessionStore sessions;
-    private final ReadinessStore store;
+    private final CheckStore store;
 
-    public ReadinessReport(SessionStore sessions, ReadinessStore store) {
+    public ReadinessReport(SessionStore sessions, CheckStore store) {
         this.sessions = sessions;
         this.store = store;
     }
 
     /** Sessions starting in [from, to), grouped; {@code schoolOf} maps a classroom to its school. */
-    public List<Row> build(Instant from, Instant to, GroupBy groupBy, Function<String, String> schoolOf) throws SQLException {
+    public List<Row> build(Instant from, Instant to, GroupBy groupBy, Function<String, String> schoolOf) {
         List<SyncSession> inRange = sessions.overlapping(from, to).stream()
                 .filter(s -> !s.start().isBefore(from) && s.start().isBefore(to)).toList();
         Map<String, Instant> starts = new HashMap<>();

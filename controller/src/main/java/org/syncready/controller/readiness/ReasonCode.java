@@ -1,8 +1,9 @@
 package org.syncready.controller.readiness;
 
 /**
- * Why a classroom is not simply READY. The first thirteen are the contract in DESIGN.md; the last
- * three say what the controller could not find out rather than what is broken.
+ * Why a classroom is not simply READY (each explained in docs/READINESS.md). The first thirteen are
+ * the original contract of the API; the last three say what the controller could not find out rather
+ * than what is broken.
  */
 public enum ReasonCode {
     BOX_OFFLINE, CAMERA_FAULT, CAMERA_ABSENT, MIC_SILENT, MIC_CLIPPING, UPLINK_LOW, RTT_HIGH, LOSS_HIGH,

@@ -27,4 +27,9 @@ public enum BoxState {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The state of a {@link #label()}. */
+    public static BoxState of(String label) {
+        return valueOf(label.toUpperCase(Locale.ROOT));
+    }
 }

@@ -93,8 +93,12 @@ public record RolloutRequest(String profile, Map<String, JsonNode> schoolOverrid
         }
     }
 
-    /** Parses and checks a request body; every problem is reported at once, each with its pointer. */
-    public static RolloutRequest parse(JsonNode body) throws RolloutException {
+    /**
+     * Parses and checks a request body; every problem is reported at once, each with its pointer.
+     *
+     * @throws org.syncready.controller.refusal.Refusal {@code INVALID}, listing every problem
+     */
+    public static RolloutRequest parse(JsonNode body) {
         List<ProfileProblem> problems = new ArrayList<>();
         unknown(body, "", FIELDS, problems);
         String profile = null;
@@ -135,7 +139,7 @@ public record RolloutRequest(String profile, Map<String, JsonNode> schoolOverrid
             }
         }
         if (!problems.isEmpty()) {
-            throw new RolloutException(RolloutException.Kind.INVALID, problems);
+            throw RolloutRefusal.invalid(problems);
         }
         return new RolloutRequest(profile, schools, boxes, target, strategy, force, note);
     }

@@ -14,7 +14,8 @@ public enum RolloutState {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static RolloutState of(String label) {
+    /** The state of a {@link #label()}. */
+    public static RolloutState of(String label) {
         return valueOf(label.toUpperCase(Locale.ROOT));
     }
 }

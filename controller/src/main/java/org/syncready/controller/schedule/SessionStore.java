@@ -3,15 +3,10 @@ package org.syncready.controller.schedule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,14 +17,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
+import org.syncready.controller.refusal.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sync sessions in SQLite, with every session also held in memory ordered by start: the readiness
- * sweep and the rollout class-time guard ask "what runs around now" many times a minute and must not
- * wait on the database. Writes go to the database first, then to memory, under one lock.
+ * Sync sessions, kept in a {@link ScheduleStore} and every one also held in memory ordered by start:
+ * the readiness sweep and the rollout class-time guard ask "what runs around now" many times a minute
+ * and must not wait on the database. Writes go to the store first, then to memory, under one lock.
  */
 public final class SessionStore {
     private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
@@ -39,42 +34,22 @@ public final class SessionStore {
             Comparator.comparing(SyncSession::start).thenComparing(SyncSession::id);
     private static final int MAX_TEXT = 200;
 
-    private final DataSource pool;
+    private final ScheduleStore store;
     private final Predicate<String> classroomExists;
     private final Map<String, SyncSession> byId = new ConcurrentHashMap<>();
     private final NavigableSet<SyncSession> byStart = new ConcurrentSkipListSet<>(BY_START);
 
-    private SessionStore(DataSource pool, Predicate<String> classroomExists) {
-        this.pool = pool;
+    private SessionStore(ScheduleStore store, Predicate<String> classroomExists) {
+        this.store = store;
         this.classroomExists = classroomExists;
     }
 
     /** Loads every stored session. {@code classroomExists} is how new sessions' classrooms are checked. */
-    public static SessionStore load(DataSource pool, Predicate<String> classroomExists) throws SQLException {
-        SessionStore store = new SessionStore(pool, classroomExists);
-        Map<String, List<String>> remotes = new HashMap<>();
-        try (Connection c = pool.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT session_id, classroom_id FROM session_remote ORDER BY session_id, position");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    remotes.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, lead_classroom_id, subject, teacher, kind, start_at, end_at, source FROM sync_session");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    SyncSession s = new SyncSession(rs.getString(1), rs.getString(2),
-                            remotes.getOrDefault(rs.getString(1), List.of()), rs.getString(3), rs.getString(4),
-                            SessionKind.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)),
-                            Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
-                    store.remember(s);
-                }
-            }
-        }
-        log.info("schedule loaded: {} sessions", store.byId.size());
-        return store;
+    public static SessionStore load(ScheduleStore store, Predicate<String> classroomExists) {
+        SessionStore sessions = new SessionStore(store, classroomExists);
+        store.sessions().forEach(sessions::remember);
+        log.info("schedule loaded: {} sessions", sessions.byId.size());
+        return sessions;
     }
 
     public Optional<SyncSession> get(String id) {
@@ -125,57 +100,46 @@ public final class SessionStore {
         return Optional.ofNullable(until);
     }
 
-    public synchronized SyncSession create(SessionDraft draft) throws ScheduleException, SQLException {
+    public synchronized SyncSession create(SessionDraft draft) {
         validate(draft);
         if (findByKey(draft.leadClassroomId(), draft.start()).isPresent()) {
-            throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
+            throw Refusal.conflict("classroom '" + draft.leadClassroomId()
                     + "' already leads a session starting at " + draft.start());
         }
         checkOverlap(draft, null);
         SyncSession s = toSession(idFor(draft.leadClassroomId(), draft.start()), draft);
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            insert(c, s);
-            c.commit();
-        }
+        store.saveSessions(List.of(s), List.of());
         remember(s);
         log.info("session created session={} lead={} start={}", s.id(), s.leadClassroomId(), s.start());
         return s;
     }
 
-    public synchronized SyncSession update(String id, SessionDraft draft) throws ScheduleException, SQLException {
+    public synchronized SyncSession update(String id, SessionDraft draft) {
         SyncSession before = byId.get(id);
         if (before == null) {
-            throw new ScheduleException("not_found", "no session '" + id + "'");
+            throw Refusal.notFound("no session '" + id + "'");
         }
         validate(draft);
         Optional<SyncSession> clash = findByKey(draft.leadClassroomId(), draft.start());
         if (clash.isPresent() && !clash.get().id().equals(id)) {
-            throw new ScheduleException("conflict", "classroom '" + draft.leadClassroomId()
+            throw Refusal.conflict("classroom '" + draft.leadClassroomId()
                     + "' already leads session '" + clash.get().id() + "' starting at " + draft.start());
         }
         checkOverlap(draft, id);
         SyncSession after = toSession(id, draft);
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            delete(c, id);
-            insert(c, after);
-            c.commit();
-        }
+        store.saveSessions(List.of(), List.of(after));
         forget(before);
         remember(after);
         log.info("session updated session={} lead={} start={}", id, after.leadClassroomId(), after.start());
         return after;
     }
 
-    public synchronized void delete(String id) throws ScheduleException, SQLException {
+    public synchronized void delete(String id) {
         SyncSession s = byId.get(id);
         if (s == null) {
-            throw new ScheduleException("not_found", "no session '" + id + "'");
+            throw Refusal.notFound("no session '" + id + "'");
         }
-        try (Connection c = pool.getConnection()) {
-            delete(c, id);
-        }
+        store.deleteSession(id);
         forget(s);
         log.info("session deleted session={} lead={} start={}", id, s.leadClassroomId(), s.start());
     }
@@ -184,7 +148,7 @@ public final class SessionStore {
      * What importing {@code drafts} would change, matching on (lead classroom, start). Every draft is
      * validated first; any invalid one fails the whole plan with a message naming its source.
      */
-    public ImportPlan plan(List<SessionDraft> drafts) throws ScheduleException {
+    public ImportPlan plan(List<SessionDraft> drafts) {
         List<SessionDraft> create = new ArrayList<>();
         List<ImportPlan.Update> update = new ArrayList<>();
         int unchanged = 0;
@@ -192,17 +156,17 @@ public final class SessionStore {
         for (SessionDraft d : drafts) {
             try {
                 validate(d);
-            } catch (ScheduleException e) {
-                throw from(d, e.code(), e.getMessage());
+            } catch (Refusal e) {
+                throw from(d, e);
             }
             if (!seen.add(d.leadClassroomId() + "@" + d.start().toEpochMilli())) {
-                throw from(d, "invalid", "classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start());
+                throw from(d, Refusal.invalid("classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start()));
             }
             Optional<SyncSession> existing = findByKey(d.leadClassroomId(), d.start());
             try {
                 checkOverlap(d, existing.map(SyncSession::id).orElse(null));
-            } catch (ScheduleException e) {
-                throw from(d, e.code(), e.getMessage());
+            } catch (Refusal e) {
+                throw from(d, e);
             }
             if (existing.isEmpty()) {
                 create.add(d);
@@ -216,29 +180,16 @@ public final class SessionStore {
     }
 
     /** Carries out a plan in one transaction: all of it or nothing. */
-    public synchronized List<SyncSession> apply(ImportPlan plan) throws SQLException {
+    public synchronized List<SyncSession> apply(ImportPlan plan) {
         List<SyncSession> created = new ArrayList<>();
         List<SyncSession> updated = new ArrayList<>();
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                for (SessionDraft d : plan.create()) {
-                    SyncSession s = toSession(idFor(d.leadClassroomId(), d.start()), d);
-                    insert(c, s);
-                    created.add(s);
-                }
-                for (ImportPlan.Update u : plan.update()) {
-                    SyncSession s = toSession(u.before().id(), u.after());
-                    delete(c, s.id());
-                    insert(c, s);
-                    updated.add(s);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        for (SessionDraft d : plan.create()) {
+            created.add(toSession(idFor(d.leadClassroomId(), d.start()), d));
         }
+        for (ImportPlan.Update u : plan.update()) {
+            updated.add(toSession(u.before().id(), u.after()));
+        }
+        store.saveSessions(created, updated);
         plan.update().forEach(u -> forget(u.before()));
         created.forEach(this::remember);
         updated.forEach(this::remember);
@@ -249,54 +200,54 @@ public final class SessionStore {
     }
 
     /** A refusal of one draft of a plan, prefixed with where the draft came from ("line 7: ..."). */
-    private static ScheduleException from(SessionDraft d, String code, String message) {
-        return new ScheduleException(code, (d.source() == null ? "" : d.source() + ": ") + message);
+    private static Refusal from(SessionDraft d, Refusal refusal) {
+        return Refusal.of(refusal.kind(), (d.source() == null ? "" : d.source() + ": ") + refusal.getMessage());
     }
 
-    private void validate(SessionDraft d) throws ScheduleException {
+    private void validate(SessionDraft d) {
         if (d.leadClassroomId() == null || d.leadClassroomId().isBlank()) {
-            throw new ScheduleException("invalid", "field 'leadClassroomId' is required");
+            throw Refusal.invalid("field 'leadClassroomId' is required");
         }
         if (!classroomExists.test(d.leadClassroomId())) {
-            throw new ScheduleException("invalid", "field 'leadClassroomId': no classroom '" + d.leadClassroomId() + "'");
+            throw Refusal.invalid("field 'leadClassroomId': no classroom '" + d.leadClassroomId() + "'");
         }
         Set<String> remotes = new HashSet<>();
         for (String r : d.remoteClassroomIds()) {
             if (!classroomExists.test(r)) {
-                throw new ScheduleException("invalid", "field 'remoteClassroomIds': no classroom '" + r + "'");
+                throw Refusal.invalid("field 'remoteClassroomIds': no classroom '" + r + "'");
             }
             if (r.equals(d.leadClassroomId())) {
-                throw new ScheduleException("invalid", "field 'remoteClassroomIds': '" + r + "' is the lead classroom");
+                throw Refusal.invalid("field 'remoteClassroomIds': '" + r + "' is the lead classroom");
             }
             if (!remotes.add(r)) {
-                throw new ScheduleException("invalid", "field 'remoteClassroomIds': '" + r + "' is listed twice");
+                throw Refusal.invalid("field 'remoteClassroomIds': '" + r + "' is listed twice");
             }
         }
         if (d.remoteClassroomIds().isEmpty()) {
-            throw new ScheduleException("invalid", "field 'remoteClassroomIds': a sync session needs at least one remote classroom");
+            throw Refusal.invalid("field 'remoteClassroomIds': a sync session needs at least one remote classroom");
         }
         if (d.subject() == null || d.subject().isBlank() || d.subject().length() > MAX_TEXT) {
-            throw new ScheduleException("invalid", "field 'subject' is required (1.." + MAX_TEXT + " characters)");
+            throw Refusal.invalid("field 'subject' is required (1.." + MAX_TEXT + " characters)");
         }
         if (d.teacher() != null && d.teacher().length() > MAX_TEXT) {
-            throw new ScheduleException("invalid", "field 'teacher' is longer than " + MAX_TEXT + " characters");
+            throw Refusal.invalid("field 'teacher' is longer than " + MAX_TEXT + " characters");
         }
         if (d.kind() == null) {
-            throw new ScheduleException("invalid", "field 'kind' must be live, recorded or embedded");
+            throw Refusal.invalid("field 'kind' must be live, recorded or embedded");
         }
         if (d.start() == null || d.end() == null) {
-            throw new ScheduleException("invalid", "fields 'start' and 'end' are required");
+            throw Refusal.invalid("fields 'start' and 'end' are required");
         }
         if (!d.end().isAfter(d.start())) {
-            throw new ScheduleException("invalid", "field 'end' must be after 'start'");
+            throw Refusal.invalid("field 'end' must be after 'start'");
         }
         if (Duration.between(d.start(), d.end()).compareTo(MAX_DURATION) > 0) {
-            throw new ScheduleException("invalid", "field 'end': a session may last at most " + MAX_DURATION.toHours() + " h");
+            throw Refusal.invalid("field 'end': a session may last at most " + MAX_DURATION.toHours() + " h");
         }
     }
 
     /** A classroom cannot be in two sessions at once (it has one box and one room). */
-    private void checkOverlap(SessionDraft d, String ignoreId) throws ScheduleException {
+    private void checkOverlap(SessionDraft d, String ignoreId) {
         Set<String> rooms = new HashSet<>(d.remoteClassroomIds());
         rooms.add(d.leadClassroomId());
         for (SyncSession other : overlapping(d.start(), d.end())) {
@@ -305,7 +256,7 @@ public final class SessionStore {
             }
             for (String room : other.classroomIds()) {
                 if (rooms.contains(room)) {
-                    throw new ScheduleException("conflict", "classroom '" + room + "' is already in session '"
+                    throw Refusal.conflict("classroom '" + room + "' is already in session '"
                             + other.id() + "' (" + other.start() + " - " + other.end() + ")");
                 }
             }
@@ -353,43 +304,5 @@ public final class SessionStore {
     private void forget(SyncSession s) {
         byId.remove(s.id());
         byStart.remove(s);
-    }
-
-    private static void insert(Connection c, SyncSession s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_session(id, lead_classroom_id, subject, teacher,"
-                + " kind, start_at, end_at, source, updated_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, s.id());
-            ps.setString(2, s.leadClassroomId());
-            ps.setString(3, s.subject());
-            ps.setString(4, s.teacher());
-            ps.setString(5, s.kind().name());
-            ps.setLong(6, s.start().toEpochMilli());
-            ps.setLong(7, s.end().toEpochMilli());
-            ps.setString(8, s.source());
-            ps.setLong(9, System.currentTimeMillis());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO session_remote(session_id, classroom_id, position) VALUES (?,?,?)")) {
-            int i = 0;
-            for (String r : s.remoteClassroomIds()) {
-                ps.setString(1, s.id());
-                ps.setString(2, r);
-                ps.setInt(3, i++);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void delete(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM session_remote WHERE session_id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_session WHERE id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
     }
 }

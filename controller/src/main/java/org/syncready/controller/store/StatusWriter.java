@@ -11,6 +11,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.syncready.controller.fleet.BoxRecord;
+import org.syncready.controller.ingest.RecordSink;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * instead of the controller dropping rows. When the disk fails, the batch is retried with backoff
  * and kept; nothing is thrown away.
  */
-public final class StatusWriter implements AutoCloseable {
+public final class StatusWriter implements RecordSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
     private static final String INSERT_STATUS = "INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES (?,?,?,?,?,?)";
@@ -45,7 +47,7 @@ public final class StatusWriter implements AutoCloseable {
 
     private final Database database;
     private final ControllerMetrics metrics;
-    private final BlockingQueue<StoreWrite> queue;
+    private final BlockingQueue<BoxRecord> queue;
     private final int maxBatch;
     private final long lingerNanos;
     private final Thread thread;
@@ -73,7 +75,8 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     /** Queues a row; blocks while the queue is full (back-pressure, see the class comment). */
-    public void put(StoreWrite write) throws InterruptedException {
+    @Override
+    public void put(BoxRecord write) throws InterruptedException {
         if (!running) {
             throw new IllegalStateException("store writer is closed");
         }
@@ -90,10 +93,10 @@ public final class StatusWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<StoreWrite> batch = new ArrayList<>(maxBatch);
+        List<BoxRecord> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                StoreWrite first = queue.poll(200, TimeUnit.MILLISECONDS);
+                BoxRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -114,7 +117,7 @@ public final class StatusWriter implements AutoCloseable {
      * wait a writer that keeps up commits almost every row alone (median batch 1 row at 8,000
      * statuses/s), and each transaction rewrites the same index and box_latest pages for one row.
      */
-    private void gather(List<StoreWrite> batch) {
+    private void gather(List<BoxRecord> batch) {
         long until = System.nanoTime() + lingerNanos;
         while (batch.size() < maxBatch && running) {
             queue.drainTo(batch, maxBatch - batch.size());
@@ -124,7 +127,7 @@ public final class StatusWriter implements AutoCloseable {
             }
             try {
                 // In slices, so that close() is not kept waiting for a long linger.
-                StoreWrite next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+                BoxRecord next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
                 if (next != null) {
                     batch.add(next);
                 }
@@ -136,7 +139,7 @@ public final class StatusWriter implements AutoCloseable {
         }
     }
 
-    private void writeUntilDone(List<StoreWrite> batch) {
+    private void writeUntilDone(List<BoxRecord> batch) {
         long backoffMs = 100;
         boolean failing = false;
         while (true) {
@@ -168,7 +171,7 @@ public final class StatusWriter implements AutoCloseable {
         }
     }
 
-    private void write(List<StoreWrite> batch) throws SQLException {
+    private void write(List<BoxRecord> batch) throws SQLException {
         if (connection == null) {
             connection = database.openWriterConnection();
         }
@@ -181,10 +184,10 @@ public final class StatusWriter implements AutoCloseable {
             // A burst (a box replaying its outbox, a whole fleet reconnecting) brings several statuses of one
             // box per batch; box_latest needs only the newest, and rewriting its ~1.5 KB JSON for each was
             // a large share of the writer's work. The upsert's WHERE keeps the newest anyway, so the result is the same.
-            Map<String, StoreWrite.Status> newestStatus = new HashMap<>();
-            for (StoreWrite w : batch) {
+            Map<String, BoxRecord.Status> newestStatus = new HashMap<>();
+            for (BoxRecord w : batch) {
                 oldest = Math.min(oldest, w.receivedAt());
-                if (w instanceof StoreWrite.Status s) {
+                if (w instanceof BoxRecord.Status s) {
                         status.setString(1, s.boxId());
                         status.setString(2, s.bootId());
                         status.setLong(3, s.seq());
@@ -193,18 +196,18 @@ public final class StatusWriter implements AutoCloseable {
                         status.setString(6, s.json());
                         status.addBatch();
                         newestStatus.merge(s.boxId(), s, (older, newer) -> newer.receivedAt() >= older.receivedAt() ? newer : older);
-                } else if (w instanceof StoreWrite.Birth b) {
+                } else if (w instanceof BoxRecord.Birth b) {
                         latestBirth.setString(1, b.boxId());
                         latestBirth.setLong(2, b.receivedAt());
                         latestBirth.setString(3, b.bootId());
                         latestBirth.setString(4, b.json());
                         latestBirth.addBatch();
-                } else if (w instanceof StoreWrite.Presence p) {
+                } else if (w instanceof BoxRecord.Presence p) {
                         latestPresence.setString(1, p.boxId());
                         latestPresence.setLong(2, p.receivedAt());
                         latestPresence.setInt(3, p.online() ? 1 : 0);
                         latestPresence.addBatch();
-                } else if (w instanceof StoreWrite.Event e) {
+                } else if (w instanceof BoxRecord.Event e) {
                         event.setString(1, e.boxId());
                         event.setLong(2, e.receivedAt());
                         event.setString(3, e.kind());
@@ -212,7 +215,7 @@ public final class StatusWriter implements AutoCloseable {
                         event.addBatch();
                 }
             }
-            for (StoreWrite.Status s : newestStatus.values()) {
+            for (BoxRecord.Status s : newestStatus.values()) {
                 latestStatus.setString(1, s.boxId());
                 latestStatus.setLong(2, s.receivedAt());
                 latestStatus.setString(3, s.bootId());

@@ -1,7 +1,16 @@
 /**
- * Persistence on SQLite in WAL mode: {@link org.syncready.controller.store.Database} (file, Flyway
- * migrations, connection pool), {@link org.syncready.controller.store.StatusWriter} (the single
- * writer that batches ingest rows into transactions) and {@link org.syncready.controller.store.HistoryStore}
- * (status history, events, latest state, retention). Nothing here may run on a Vert.x event loop.
+ * Persistence on SQLite in WAL mode, and the only package that speaks JDBC. The domain packages own
+ * small interfaces in their own terms, and each is implemented here by one class per area:
+ * {@link org.syncready.controller.store.SqlFleetStore} ({@code fleet.FleetStore}),
+ * {@link org.syncready.controller.store.SqlHistoryStore} ({@code fleet.BoxHistory}: status history,
+ * events, latest state, retention), {@link org.syncready.controller.store.SqlScheduleStore}
+ * ({@code schedule.ScheduleStore}), {@link org.syncready.controller.store.SqlReadinessStore}
+ * ({@code readiness.CheckStore}), {@link org.syncready.controller.store.SqlAuditStore}
+ * ({@code audit.AuditStore}), and {@link org.syncready.controller.store.StatusWriter}
+ * ({@code ingest.RecordSink}: the single writer that batches ingest's records into transactions).
+ * {@link org.syncready.controller.store.Database} is the file, its Flyway migrations and the
+ * connection pool. A failure is thrown as the unchecked {@link org.syncready.controller.store.StoreException}.
+ * Dependencies point one way: this package knows the domain packages, they never know it; a
+ * PostgreSQL store would be one more package like this one. Nothing here may run on a Vert.x event loop.
  */
 package org.syncready.controller.store;

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.refusal.Refusal;
 import org.syncready.controller.store.Database;
+import org.syncready.controller.store.SqlFleetStore;
 
 class FleetRegistryTest {
     @TempDir
@@ -17,15 +19,15 @@ class FleetRegistryTest {
     @Test
     void anIdTakenBehindTheCachesBackIsAConflictNotAnError() throws Exception {
         try (Database db = Database.open(data.resolve("fleet.db"))) {
-            FleetRegistry first = FleetRegistry.load(db, "controller-secret");
-            FleetRegistry second = FleetRegistry.load(db, "controller-secret");
+            FleetRegistry first = FleetRegistry.load(new SqlFleetStore(db), "controller-secret");
+            FleetRegistry second = FleetRegistry.load(new SqlFleetStore(db), "controller-secret");
             first.addSchool("hexi", "河西", "Hexi");
             first.addClassroom("hexi-g3", "hexi", "三年级", "Grade 3");
             first.registerBox("box-1", "hexi-g3", "m");
 
             // The second registry's memory has not seen these ids; the store's keys must still refuse them.
-            RegistryException school = assertThrows(RegistryException.class, () -> second.addSchool("hexi", "河西", "Hexi"));
-            assertEquals("conflict", school.code());
+            Refusal school = assertThrows(Refusal.class, () -> second.addSchool("hexi", "河西", "Hexi"));
+            assertEquals("conflict", school.kind().code());
             assertTrue(second.schools().isEmpty(), "a refused insert leaves the cache unchanged");
         }
     }
@@ -33,7 +35,7 @@ class FleetRegistryTest {
     @Test
     void boxesLogInOnlyAsThemselvesAndTheControllerWithItsSecret() throws Exception {
         try (Database db = Database.open(data.resolve("fleet.db"))) {
-            FleetRegistry registry = FleetRegistry.load(db, "controller-secret");
+            FleetRegistry registry = FleetRegistry.load(new SqlFleetStore(db), "controller-secret");
             registry.addSchool("s", "学校", "S");
             registry.addClassroom("c", "s", "教室", "C");
             String secret = registry.registerBox("box-1", "c", "m").secret();
@@ -47,7 +49,7 @@ class FleetRegistryTest {
             assertTrue(registry.authenticate("box-1", "syncready-controller", "controller-secret".getBytes()).isEmpty(),
                     "the controller login needs a controller client id");
             // Restart: the hash, not the secret, was stored, and still verifies.
-            FleetRegistry reloaded = FleetRegistry.load(db, "other");
+            FleetRegistry reloaded = FleetRegistry.load(new SqlFleetStore(db), "other");
             assertTrue(reloaded.authenticate("box-1", "box-1", pw).isPresent());
         }
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.syncready.controller.store.StoreWrite;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
@@ -86,8 +85,8 @@ class LiveFleetTest {
         fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 0);
         fleet.apply(birth("A", 1), "{}", false, 0);
         fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 0);
-        List<StoreWrite> writes = fleet.apply(status("A", 3, DeviceState.FAULT), "{}", false, 1_000).writes();
-        assertTrue(writes.stream().anyMatch(w -> w instanceof StoreWrite.Event e && e.kind().equals("camera")
+        List<BoxRecord> writes = fleet.apply(status("A", 3, DeviceState.FAULT), "{}", false, 1_000).writes();
+        assertTrue(writes.stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("camera")
                 && e.detail().contains("ok -> fault")), writes.toString());
         assertTrue(fleet.checkStale(1_000 + 29_000).isEmpty(), "fresh within 3 periods of 10 s");
         assertEquals(1, fleet.checkStale(1_000 + 31_000).size());

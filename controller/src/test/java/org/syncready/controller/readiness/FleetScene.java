@@ -1,11 +1,10 @@
 package org.syncready.controller.readiness;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.fleet.InMemoryFleetStore;
 import org.syncready.controller.fleet.LiveFleet;
-import org.syncready.controller.store.Database;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
@@ -19,17 +18,16 @@ import org.syncready.protocol.SystemStatus;
 
 /**
  * A small bureau for readiness tests: a lead classroom and three remote ones with a box each (the
- * fourth remote has none), and statuses built field by field and fed to a real {@link LiveFleet}.
+ * fourth remote has none), and statuses built field by field and fed to a real {@link LiveFleet}. The
+ * registry keeps its rows in memory: readiness needs no database.
  */
-final class FleetScene implements AutoCloseable {
-    final Database db;
+final class FleetScene {
     final FleetRegistry registry;
     final LiveFleet fleet = new LiveFleet();
     private long seq = 1;
 
-    FleetScene(Path dir) throws Exception {
-        db = Database.open(dir.resolve("scene.db"));
-        registry = FleetRegistry.load(db, "controller-secret");
+    FleetScene() throws Exception {
+        registry = FleetRegistry.load(new InMemoryFleetStore(), "controller-secret");
         registry.addSchool("lead-school", "实验小学", "Lead School");
         registry.addSchool("rural", "乡村小学", "Rural School");
         registry.addClassroom("c-lead", "lead-school", "一年级", "Grade 1");
@@ -60,11 +58,6 @@ final class FleetScene implements AutoCloseable {
     void offline(String box) {
         long now = System.currentTimeMillis();
         fleet.apply(new StateMessage(1, box, now, "boot-" + box, seq++, 1, StateMessage.Presence.OFFLINE), "{}", false, now);
-    }
-
-    @Override
-    public void close() {
-        db.close();
     }
 
     static final class Status {

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,22 +18,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.TestClock;
+import org.syncready.controller.schedule.InMemoryScheduleStore;
 import org.syncready.controller.schedule.SessionDraft;
 import org.syncready.controller.schedule.SessionKind;
 import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.SyncSession;
 
-/** The check timetable on a test clock: T-30, T-5, in class, incidents and the report, without MQTT. */
+/** The check timetable on a test clock: T-30, T-5, in class, incidents and the report, without MQTT or a database. */
 class ReadinessChecksTest {
     private static final Instant EIGHT = Instant.parse("2026-09-07T00:00:00Z"); // 08:00 Asia/Shanghai
 
-    @TempDir
-    Path dir;
     private FleetScene scene;
     private SessionStore sessions;
-    private ReadinessStore store;
+    private InMemoryCheckStore store;
     private ReadinessChecks checks;
     private final TestClock clock = new TestClock(EIGHT.minus(Duration.ofHours(1)));
     private final Set<String> silentBoxes = ConcurrentHashMap.newKeySet();
@@ -45,13 +39,12 @@ class ReadinessChecksTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        scene = new FleetScene(dir);
+        scene = new FleetScene();
         for (String box : List.of("b-lead", "b-r1", "b-r2", "b-r3")) {
             scene.online(box, FleetScene.healthy());
         }
-        sessions = SessionStore.load(scene.db.pool(), id -> scene.registry.classroom(id).isPresent());
-        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        store = new ReadinessStore(scene.db.pool(), json);
+        sessions = SessionStore.load(new InMemoryScheduleStore(), id -> scene.registry.classroom(id).isPresent());
+        store = new InMemoryCheckStore();
         ReadinessEngine engine = new ReadinessEngine(ReadinessRules.defaults(), scene.registry, scene.fleet,
                 ConfigDriftSource.NONE, Clock.systemUTC(), ZoneId.of("Asia/Shanghai"));
         SelftestSender selftest = (box, timeout) -> {
@@ -64,7 +57,6 @@ class ReadinessChecksTest {
     @AfterEach
     void tearDown() {
         checks.close();
-        scene.close();
     }
 
     private void at(String hhmm) throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,10 +13,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.schedule.SessionKind;
 import org.syncready.controller.schedule.SyncSession;
 import org.syncready.protocol.CameraRole;
@@ -26,22 +23,15 @@ import org.syncready.protocol.DeviceState;
 class ReadinessEngineTest {
     private static final Instant START = Instant.parse("2026-09-07T00:00:00Z"); // 08:00 in Shanghai
 
-    @TempDir
-    Path dir;
     private FleetScene scene;
     private ConfigDriftSource drift = ConfigDriftSource.NONE;
 
     @BeforeEach
     void setUp() throws Exception {
-        scene = new FleetScene(dir);
+        scene = new FleetScene();
         for (String box : List.of("b-lead", "b-r1", "b-r2", "b-r3")) {
             scene.online(box, FleetScene.healthy());
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        scene.close();
     }
 
     private ReadinessEngine engine(Clock dataClock) {

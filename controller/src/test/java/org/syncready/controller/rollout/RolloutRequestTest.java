@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.syncready.controller.refusal.Refusal;
 
 class RolloutRequestTest {
     private final ObjectMapper json = new ObjectMapper();
@@ -17,9 +18,9 @@ class RolloutRequestTest {
     @Test
     void defaultsAreACanaryThenTenPercentThenTheRestPausingAtTheFirstFailure() throws Exception {
         RolloutRequest r = RolloutRequest.parse(json.readTree("{\"profile\":\"m/p\",\"target\":{\"all\":true}}"));
-        assertEquals(List.of(1, 10, 89), Rollouts.waves(r.strategy().waves(), 100));
-        assertEquals(List.of(1, 1, 8), Rollouts.waves(r.strategy().waves(), 10));
-        assertEquals(List.of(1), Rollouts.waves(r.strategy().waves(), 1));
+        assertEquals(List.of(1, 10, 89), RolloutPlanner.waves(r.strategy().waves(), 100));
+        assertEquals(List.of(1, 1, 8), RolloutPlanner.waves(r.strategy().waves(), 10));
+        assertEquals(List.of(1), RolloutPlanner.waves(r.strategy().waves(), 1));
         assertEquals(1, r.strategy().failureThreshold().of(1000));
         assertEquals(100, r.strategy().successThreshold().of(100));
         assertFalse(r.strategy().abortOnFailure());
@@ -30,8 +31,8 @@ class RolloutRequestTest {
     void percentagesRoundUpAndTheLastWaveTakesTheRest() throws Exception {
         RolloutRequest r = RolloutRequest.parse(json.readTree("{\"profile\":\"m/p\",\"target\":{\"schools\":[\"s\"]},"
                 + "\"strategy\":{\"waves\":[2,\"25%\",5],\"failureThreshold\":\"5%\",\"onFailure\":\"abort\",\"boxTimeoutS\":90}}"));
-        assertEquals(List.of(2, 3, 5), Rollouts.waves(r.strategy().waves(), 10));
-        assertEquals(List.of(2, 250, 748), Rollouts.waves(r.strategy().waves(), 1000));
+        assertEquals(List.of(2, 3, 5), RolloutPlanner.waves(r.strategy().waves(), 10));
+        assertEquals(List.of(2, 250, 748), RolloutPlanner.waves(r.strategy().waves(), 1000));
         assertEquals(50, r.strategy().failureThreshold().of(1000));
         assertEquals(1, r.strategy().failureThreshold().of(3));
         assertTrue(r.strategy().abortOnFailure());
@@ -49,14 +50,14 @@ class RolloutRequestTest {
 
     @Test
     void everyProblemIsReportedWithItsPointer() {
-        RolloutException e = assertThrows(RolloutException.class, () -> RolloutRequest.parse(json.readTree(
+        Refusal e = assertThrows(Refusal.class, () -> RolloutRequest.parse(json.readTree(
                 "{\"profile\":\"No Such\",\"target\":{\"boxes\":\"b1\"},\"force\":\"yes\",\"overrides\":{\"schools\":{\"s\":[]}},"
                         + "\"strategy\":{\"boxTimeoutS\":0,\"window\":{\"from\":\"25:00\",\"to\":\"06:00\",\"zone\":\"Mars/Base\"}}}")));
-        List<String> fields = e.problems().stream().map(p -> p.pointer()).toList();
+        List<String> fields = e.problems().stream().map(Refusal.Problem::field).toList();
         for (String f : List.of("/profile", "/target/boxes", "/force", "/overrides/schools/s", "/strategy/boxTimeoutS",
                 "/strategy/window/from", "/strategy/window/zone")) {
             assertTrue(fields.contains(f), f + " in " + fields);
         }
-        assertEquals(RolloutException.Kind.INVALID, e.kind());
+        assertEquals(Refusal.Kind.INVALID, e.kind());
     }
 }

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.refusal.Refusal;
 import org.syncready.controller.store.Database;
+import org.syncready.controller.store.SqlScheduleStore;
 
 class SessionStoreTest {
     private static final Set<String> ROOMS = Set.of("lead", "r1", "r2", "r3", "lead2");
@@ -26,14 +28,14 @@ class SessionStoreTest {
     @Test
     void storesFindsByTimeAndSurvivesARestart() throws Exception {
         try (Database db = Database.open(dir.resolve("s.db"))) {
-            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            SessionStore store = SessionStore.load(new SqlScheduleStore(db), ROOMS::contains);
             SyncSession math = store.create(draft("lead", T8, 45, "数学", "r1", "r2"));
             store.create(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"));
             assertEquals(List.of(math), store.overlapping(T8.plusSeconds(600), T8.plusSeconds(700)));
             assertEquals(2, store.overlapping(T8, T8.plusSeconds(7200)).size());
             assertEquals(1, store.ofClassroom("r2", T8, T8.plusSeconds(7200)).size());
 
-            SessionStore reloaded = SessionStore.load(db.pool(), ROOMS::contains);
+            SessionStore reloaded = SessionStore.load(new SqlScheduleStore(db), ROOMS::contains);
             assertEquals(math, reloaded.get(math.id()).orElseThrow());
             assertEquals(List.of("r1", "r2"), reloaded.get(math.id()).orElseThrow().remoteClassroomIds(), "remote order kept");
         }
@@ -41,39 +43,35 @@ class SessionStoreTest {
 
     @Test
     void refusesBadSessionsNamingTheField() throws Exception {
-        try (Database db = Database.open(dir.resolve("s.db"))) {
-            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
-            assertEquals("invalid", assertThrows(ScheduleException.class, () -> store.create(draft("nowhere", T8, 45, "数学", "r1"))).code());
-            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "数学", "lead")))
-                    .getMessage().contains("'remoteClassroomIds'"));
-            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "数学")))
-                    .getMessage().contains("at least one remote"));
-            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 0, "数学", "r1")))
-                    .getMessage().contains("'end'"));
-            assertTrue(assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, " ", "r1")))
-                    .getMessage().contains("'subject'"));
-            assertEquals(0, store.size(), "nothing stored");
-        }
+        SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
+        assertEquals("invalid", assertThrows(Refusal.class, () -> store.create(draft("nowhere", T8, 45, "数学", "r1"))).kind().code());
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, "数学", "lead")))
+                .getMessage().contains("'remoteClassroomIds'"));
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, "数学")))
+                .getMessage().contains("at least one remote"));
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 0, "数学", "r1")))
+                .getMessage().contains("'end'"));
+        assertTrue(assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, " ", "r1")))
+                .getMessage().contains("'subject'"));
+        assertEquals(0, store.size(), "nothing stored");
     }
 
     @Test
     void aClassroomCannotBeInTwoSessionsAtOnce() throws Exception {
-        try (Database db = Database.open(dir.resolve("s.db"))) {
-            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
-            store.create(draft("lead", T8, 45, "数学", "r1"));
-            ScheduleException same = assertThrows(ScheduleException.class, () -> store.create(draft("lead", T8, 45, "语文", "r2")));
-            assertEquals("conflict", same.code());
-            ScheduleException remoteBusy = assertThrows(ScheduleException.class,
-                    () -> store.create(draft("lead2", T8.plusSeconds(600), 45, "英语", "r1")));
-            assertTrue(remoteBusy.getMessage().contains("'r1'"), remoteBusy.getMessage());
-            store.create(draft("lead2", T8.plusSeconds(45 * 60), 45, "英语", "r1")); // back to back is fine
-        }
+        SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
+        store.create(draft("lead", T8, 45, "数学", "r1"));
+        Refusal same = assertThrows(Refusal.class, () -> store.create(draft("lead", T8, 45, "语文", "r2")));
+        assertEquals("conflict", same.kind().code());
+        Refusal remoteBusy = assertThrows(Refusal.class,
+                () -> store.create(draft("lead2", T8.plusSeconds(600), 45, "英语", "r1")));
+        assertTrue(remoteBusy.getMessage().contains("'r1'"), remoteBusy.getMessage());
+        store.create(draft("lead2", T8.plusSeconds(45 * 60), 45, "英语", "r1")); // back to back is fine
     }
 
     @Test
     void reimportingTheSameTimetableChangesNothingAndAChangedRowUpdatesInPlace() throws Exception {
         try (Database db = Database.open(dir.resolve("s.db"))) {
-            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
+            SessionStore store = SessionStore.load(new SqlScheduleStore(db), ROOMS::contains);
             List<SessionDraft> week = List.of(draft("lead", T8, 45, "数学", "r1"), draft("lead", T8.plusSeconds(3600), 45, "语文", "r2"));
             ImportPlan first = store.plan(week);
             assertEquals(2, first.create().size());
@@ -96,30 +94,26 @@ class SessionStoreTest {
 
     @Test
     void aPlanWithABadDraftNamesItsSourceAndAppliesNothing() throws Exception {
-        try (Database db = Database.open(dir.resolve("s.db"))) {
-            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
-            SessionDraft bad = new SessionDraft("lead", List.of("r9"), "数学", null, SessionKind.LIVE, T8, T8.plusSeconds(2700), "line 7");
-            ScheduleException e = assertThrows(ScheduleException.class, () -> store.plan(List.of(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"), bad)));
-            assertTrue(e.getMessage().startsWith("line 7: "), e.getMessage());
-            assertEquals(0, store.size());
-        }
+        SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
+        SessionDraft bad = new SessionDraft("lead", List.of("r9"), "数学", null, SessionKind.LIVE, T8, T8.plusSeconds(2700), "line 7");
+        Refusal e = assertThrows(Refusal.class, () -> store.plan(List.of(draft("lead", T8.plusSeconds(3600), 45, "语文", "r1"), bad)));
+        assertTrue(e.getMessage().startsWith("line 7: "), e.getMessage());
+        assertEquals(0, store.size());
     }
 
     @Test
     void aClassroomIsBusyInClassAndInTheGuardBeforeItAcrossBackToBackSessions() throws Exception {
-        try (Database db = Database.open(dir.resolve("s.db"))) {
-            SessionStore store = SessionStore.load(db.pool(), ROOMS::contains);
-            java.time.Duration guard = java.time.Duration.ofMinutes(15);
-            store.create(draft("lead", T8, 45, "数学", "r1"));
-            store.create(draft("lead", T8.plusSeconds(55 * 60), 45, "语文", "r2")); // 10 min break: chained
-            store.create(draft("lead", T8.plusSeconds(180 * 60), 45, "英语", "r2")); // 1 h 35 min later: not
+        SessionStore store = SessionStore.load(new InMemoryScheduleStore(), ROOMS::contains);
+        java.time.Duration guard = java.time.Duration.ofMinutes(15);
+        store.create(draft("lead", T8, 45, "数学", "r1"));
+        store.create(draft("lead", T8.plusSeconds(55 * 60), 45, "语文", "r2")); // 10 min break: chained
+        store.create(draft("lead", T8.plusSeconds(180 * 60), 45, "英语", "r2")); // 1 h 35 min later: not
 
-            assertEquals(java.util.Optional.empty(), store.busyUntil("lead", T8.minusSeconds(20 * 60), guard));
-            assertEquals(java.util.Optional.of(T8.plusSeconds(100 * 60)), store.busyUntil("lead", T8.minusSeconds(10 * 60), guard),
-                    "10 min before class: busy until the end of the second, back-to-back session");
-            assertEquals(java.util.Optional.of(T8.plusSeconds(45 * 60)), store.busyUntil("r1", T8.plusSeconds(60), guard));
-            assertEquals(java.util.Optional.empty(), store.busyUntil("r1", T8.plusSeconds(45 * 60), guard), "free at the end");
-            assertEquals(java.util.Optional.empty(), store.busyUntil("r3", T8, guard));
-        }
+        assertEquals(java.util.Optional.empty(), store.busyUntil("lead", T8.minusSeconds(20 * 60), guard));
+        assertEquals(java.util.Optional.of(T8.plusSeconds(100 * 60)), store.busyUntil("lead", T8.minusSeconds(10 * 60), guard),
+                "10 min before class: busy until the end of the second, back-to-back session");
+        assertEquals(java.util.Optional.of(T8.plusSeconds(45 * 60)), store.busyUntil("r1", T8.plusSeconds(60), guard));
+        assertEquals(java.util.Optional.empty(), store.busyUntil("r1", T8.plusSeconds(45 * 60), guard), "free at the end");
+        assertEquals(java.util.Optional.empty(), store.busyUntil("r3", T8, guard));
     }
 }

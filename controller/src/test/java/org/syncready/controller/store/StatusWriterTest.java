@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.fleet.BoxRecord;
 import org.syncready.controller.metrics.ControllerMetrics;
 
 class StatusWriterTest {
@@ -26,10 +27,10 @@ class StatusWriterTest {
         Path file = dir.resolve("store.db");
         try (Database db = Database.open(file)) {
             writeOneBatch(db,
-                    new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{\"seq\":1}"),
-                    new StoreWrite.Status("box-1", 1_001, 900, "boot-a", 1, "{\"seq\":1}"),
-                    new StoreWrite.Status("box-1", 2_000, 1_900, "boot-a", 2, "{\"seq\":2}"),
-                    new StoreWrite.Status("box-1", 3_000, 2_900, "boot-b", 1, "{\"seq\":1,\"boot\":\"b\"}"));
+                    new BoxRecord.Status("box-1", 1_000, 900, "boot-a", 1, "{\"seq\":1}"),
+                    new BoxRecord.Status("box-1", 1_001, 900, "boot-a", 1, "{\"seq\":1}"),
+                    new BoxRecord.Status("box-1", 2_000, 1_900, "boot-a", 2, "{\"seq\":2}"),
+                    new BoxRecord.Status("box-1", 3_000, 2_900, "boot-b", 1, "{\"seq\":1,\"boot\":\"b\"}"));
             assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
             assertEquals(1, count(file, "SELECT count(*) FROM box_status WHERE box_id='box-1' AND boot_id='boot-a' AND seq=1"));
             assertEquals("{\"seq\":1,\"boot\":\"b\"}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
@@ -41,16 +42,16 @@ class StatusWriterTest {
         Path file = dir.resolve("store.db");
         try (Database db = Database.open(file)) {
             writeOneBatch(db,
-                    new StoreWrite.Status("box-1", 5_000, 4_900, "boot-a", 5, "{\"seq\":5}"),
-                    new StoreWrite.Status("box-2", 4_500, 4_400, "boot-z", 1, "{\"box\":2}"),
-                    new StoreWrite.Status("box-1", 4_000, 3_900, "boot-a", 4, "{\"seq\":4}"));
+                    new BoxRecord.Status("box-1", 5_000, 4_900, "boot-a", 5, "{\"seq\":5}"),
+                    new BoxRecord.Status("box-2", 4_500, 4_400, "boot-z", 1, "{\"box\":2}"),
+                    new BoxRecord.Status("box-1", 4_000, 3_900, "boot-a", 4, "{\"seq\":4}"));
             assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
             assertEquals(5_000, count(file, "SELECT status_at FROM box_latest WHERE box_id='box-1'"));
             assertEquals("{\"box\":2}", text(file, "SELECT status FROM box_latest WHERE box_id='box-2'"));
             assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
 
             // A later batch with an older status (a late redelivery) does not overwrite the newer one.
-            writeOneBatch(db, new StoreWrite.Status("box-1", 3_000, 2_900, "boot-a", 3, "{\"seq\":3}"));
+            writeOneBatch(db, new BoxRecord.Status("box-1", 3_000, 2_900, "boot-a", 3, "{\"seq\":3}"));
             assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
         }
     }
@@ -62,10 +63,10 @@ class StatusWriterTest {
         try (Database db = Database.open(file)) {
             StatusWriter writer = new StatusWriter(db, metrics, 100, 10, 2_000);
             writer.start();
-            writer.put(new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
+            writer.put(new BoxRecord.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
             // The second row comes well after the writer took the first, but within its linger time.
             await().pollDelay(200, TimeUnit.MILLISECONDS).atMost(1, TimeUnit.SECONDS).until(() -> true);
-            writer.put(new StoreWrite.Status("box-1", 1_100, 1_000, "boot-a", 2, "{}"));
+            writer.put(new BoxRecord.Status("box-1", 1_100, 1_000, "boot-a", 2, "{}"));
             await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == 2);
             writer.close();
         }
@@ -82,7 +83,7 @@ class StatusWriterTest {
         try (Database db = Database.open(file)) {
             StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10, 60_000);
             writer.start();
-            writer.put(new StoreWrite.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
+            writer.put(new BoxRecord.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
             await().atMost(5, TimeUnit.SECONDS).until(() -> writer.depth() == 0);
             writer.close();
             assertEquals(1, writer.written());
@@ -122,9 +123,9 @@ class StatusWriterTest {
      * Writes {@code statuses} with a new writer. They are queued before it starts, so they land in one batch
      * (box_latest is written once per box and batch).
      */
-    private static void writeOneBatch(Database db, StoreWrite.Status... statuses) throws InterruptedException {
+    private static void writeOneBatch(Database db, BoxRecord.Status... statuses) throws InterruptedException {
         StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10);
-        for (StoreWrite.Status s : statuses) {
+        for (BoxRecord.Status s : statuses) {
             writer.put(s);
         }
         writer.start();

@@ -1,4 +1,4 @@
-package org.syncready.bench;
+package org.syncready.bench.scratch;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -14,19 +14,19 @@ import org.syncready.agent.config.AgentConfig;
  * connection, boot id and fault switchboard. A restart-agent command restarts that one agent in
  * place (new boot id) instead of exiting the JVM.
  */
-public final class Fleet {
-    private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+public final class SimulatedFleet {
+    private static final Logger log = LoggerFactory.getLogger(SimulatedFleet.class);
 
     private final List<String> order = new ArrayList<>();
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
-    private Fleet() {
+    private SimulatedFleet() {
     }
 
     /** Starts one agent per config, in order; returns without waiting for their connections. */
-    public static Fleet start(List<AgentConfig> configs) {
-        Fleet fleet = new Fleet();
+    public static SimulatedFleet start(List<AgentConfig> configs) {
+        SimulatedFleet fleet = new SimulatedFleet();
         for (AgentConfig config : configs) {
             fleet.order.add(config.boxId());
             fleet.launch(config);

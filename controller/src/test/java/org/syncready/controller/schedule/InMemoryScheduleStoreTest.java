@@ -1,0 +1,8 @@
+package org.syncready.controller.schedule;
+
+class InMemoryScheduleStoreTest extends ScheduleStoreContract {
+    @Override
+    protected ScheduleStore newStore() {
+        return new InMemoryScheduleStore();
+    }
+}
