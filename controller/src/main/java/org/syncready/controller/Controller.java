@@ -14,6 +14,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.syncready.controller.alert.AckTokens;
+import org.syncready.controller.alert.AlertLinks;
+import org.syncready.controller.alert.Alerts;
+import org.syncready.controller.alert.SecretSeal;
+import org.syncready.controller.api.AlertRoutes;
 import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
@@ -52,6 +57,7 @@ import org.syncready.controller.rollout.LiveBoxes;
 import org.syncready.controller.rollout.Rollouts;
 import org.syncready.controller.netcheck.EchoResponder;
 import org.syncready.controller.store.Database;
+import org.syncready.controller.store.SqlAlertStore;
 import org.syncready.controller.store.SqlAuditStore;
 import org.syncready.controller.store.SqlFleetStore;
 import org.syncready.controller.store.SqlHistoryStore;
@@ -101,6 +107,7 @@ public final class Controller implements AutoCloseable {
     private CheckStore readinessStore;
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
+    private Alerts alerts;
     private String brokerUri;
 
     private Controller(ControllerConfig config) {
@@ -157,7 +164,7 @@ public final class Controller implements AutoCloseable {
         ingest.onConfigMessages(rollouts::onMessage);
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        startReadiness(apiJson);
+        startReadiness(apiJson, dataDir);
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
@@ -188,6 +195,7 @@ public final class Controller implements AutoCloseable {
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts),
                 new AuditRoutes(audit),
+                new AlertRoutes(alerts, audit),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -200,13 +208,15 @@ public final class Controller implements AutoCloseable {
                 }
             }
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
+            // The demo's bureau channel: a signed webhook to the controller's own inbox (GET /api/v1/alerts/inbox).
+            alerts.ensureDemoInbox("http://" + loopbackOr(config.bindAddress()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
         }
         log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.bindAddress(), api.actualPort(), brokerUri, echo.port(), dataDir);
     }
 
-    /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
-    private void startReadiness(ObjectMapper json) throws Exception {
+    /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT; alerts listen. */
+    private void startReadiness(ObjectMapper json, Path dataDir) throws Exception {
         ReadinessRules rules = config.readinessRules() == null ? ReadinessRules.defaults()
                 : ReadinessRules.load(config.readinessRules());
         SqlScheduleStore schedule = new SqlScheduleStore(database);
@@ -221,8 +231,33 @@ public final class Controller implements AutoCloseable {
                         : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
                         ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
+        startAlerts(json, dataDir, rules);
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
+    }
+
+    /**
+     * Alerts, before the first check can run: they hear every T-30/T-5 check, incident and stopped
+     * rollout. Channel secrets and acknowledge links use keys of their own in {@code <data>/keys/}.
+     */
+    private void startAlerts(ObjectMapper json, Path dataDir, ReadinessRules rules) throws java.io.IOException {
+        Path keys = dataDir.resolve("keys");
+        SecretSeal seal = SecretSeal.loadOrCreate(keys);
+        AckTokens tokens = AckTokens.loadOrCreate(keys, config.clock());
+        AlertLinks links = new AlertLinks(() -> config.publicUrl() != null ? config.publicUrl()
+                : "http://" + loopbackOr(config.bindAddress()) + ":" + (api == null ? config.httpPort() : api.actualPort()), tokens);
+        int lastCheck = rules.checks().beforeStartMinutes().stream().mapToInt(Integer::intValue).min().orElse(5);
+        alerts = new Alerts(Alerts.Settings.defaults("T-" + lastCheck), new SqlAlertStore(database), seal, links,
+                new Alerts.Sources(registry, sessions, fleet, s -> Optional.of(readiness.preview(s)), Clock.systemUTC()),
+                metrics, config.clock(), config.zone(), json);
+        alerts.start();
+        readiness.useListener(alerts);
+        rollouts.useListener(alerts);
+    }
+
+    /** An address to reach this host's listener at: the bind address, or loopback when it binds every address. */
+    private static String loopbackOr(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
     private void prune(SqlHistoryStore history) {
@@ -278,6 +313,11 @@ public final class Controller implements AutoCloseable {
         return engine;
     }
 
+    /** Alerts: channels, problems, notices, delivery. */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */
     public Rollouts rollouts() {
         return rollouts;
@@ -306,6 +346,9 @@ public final class Controller implements AutoCloseable {
         }
         if (rollouts != null) {
             rollouts.close();
+        }
+        if (alerts != null) {
+            alerts.close();
         }
         if (mqtt != null) {
             mqtt.close();

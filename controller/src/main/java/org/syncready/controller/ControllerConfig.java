@@ -33,6 +33,7 @@ public final class ControllerConfig {
     private final Clock clock;
     private final ZoneId zone;
     private final Path readinessRules;
+    private final String publicUrl;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -51,6 +52,7 @@ public final class ControllerConfig {
         this.clock = b.clock;
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
+        this.publicUrl = b.publicUrl;
     }
 
     /**
@@ -67,7 +69,7 @@ public final class ControllerConfig {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules);
+                .clock(clock).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -149,6 +151,15 @@ public final class ControllerConfig {
         return readinessRules;
     }
 
+    /**
+     * The address people reach the controller at, for links in alert messages (the session, the
+     * acknowledge link), e.g. {@code https://syncready.bureau.example.cn}; null: {@code http://}
+     * the bind address and the HTTP port.
+     */
+    public String publicUrl() {
+        return publicUrl;
+    }
+
     public boolean embeddedBroker() {
         return brokerUri == null;
     }
@@ -171,6 +182,7 @@ public final class ControllerConfig {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
+        private String publicUrl;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -252,6 +264,26 @@ public final class ControllerConfig {
 
         public Builder readinessRules(Path v) {
             readinessRules = v;
+            return this;
+        }
+
+        /** An http(s) URL without query; null: derived from the bind address and HTTP port. */
+        public Builder publicUrl(String v) {
+            if (v != null && !v.isBlank()) {
+                java.net.URI u;
+                try {
+                    u = new java.net.URI(v.strip());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException("publicUrl is not a URL: " + e.getMessage());
+                }
+                if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getRawQuery() != null) {
+                    throw new IllegalArgumentException("publicUrl must be an http(s) URL with a host and no query, e.g."
+                            + " https://syncready.bureau.example.cn, was " + v);
+                }
+                publicUrl = v.strip();
+            } else {
+                publicUrl = null;
+            }
             return this;
         }
 

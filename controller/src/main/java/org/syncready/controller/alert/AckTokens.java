@@ -24,6 +24,11 @@ public final class AckTokens {
     private final byte[] key;
     private final Clock clock;
 
+    /** With the key in {@code keysDir/alert-links.key}, created (owner-only) on first start. */
+    public static AckTokens loadOrCreate(java.nio.file.Path keysDir, Clock clock) throws java.io.IOException {
+        return new AckTokens(KeyFile.loadOrCreate(keysDir.resolve("alert-links.key"), 32), clock);
+    }
+
     public AckTokens(byte[] key, Clock clock) {
         this.key = key.clone();
         this.clock = clock;

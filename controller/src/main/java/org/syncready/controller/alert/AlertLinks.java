@@ -6,28 +6,30 @@ package org.syncready.controller.alert;
  * change when the console page exists.
  */
 public final class AlertLinks {
-    private final String publicUrl;
+    private final java.util.function.Supplier<String> base;
     private final AckTokens tokens;
 
-    public AlertLinks(String publicUrl, AckTokens tokens) {
-        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    /** {@code publicUrl} is asked each time: the HTTP port is known only once the server listens. */
+    public AlertLinks(java.util.function.Supplier<String> publicUrl, AckTokens tokens) {
+        this.base = publicUrl;
         this.tokens = tokens;
     }
 
     public String publicUrl() {
-        return publicUrl;
+        String u = base.get();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 
     String session(String sessionId) {
-        return publicUrl + "/api/v1/sessions/" + sessionId + "/readiness";
+        return publicUrl() + "/api/v1/sessions/" + sessionId + "/readiness";
     }
 
     /** A signed, expiring link that acknowledges the notice's problems (after a confirmation page). */
     String ack(long noticeId) {
-        return publicUrl + "/api/v1/alerts/ack/" + tokens.issue(noticeId);
+        return publicUrl() + "/api/v1/alerts/ack/" + tokens.issue(noticeId);
     }
 
-    AckTokens tokens() {
+    public AckTokens tokens() {
         return tokens;
     }
 }

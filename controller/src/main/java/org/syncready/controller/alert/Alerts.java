@@ -865,6 +865,26 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
         });
     }
 
+    /** What a signed acknowledge link names, for its confirmation page. */
+    public record AckPage(AlertStore.NoticeRecord record, boolean expired) {
+    }
+
+    /** The notice behind an acknowledge link; not found when the link was not made here or was changed. */
+    public AckPage ackPage(String token) {
+        AckTokens.Claim claim = links.tokens().check(token).orElseThrow(() -> Refusal.notFound("this link is not valid"));
+        AlertStore.NoticeRecord r = store.notice(claim.noticeId()).orElseThrow(() -> Refusal.notFound("this link is not valid"));
+        return new AckPage(r, links.tokens().expired(claim));
+    }
+
+    /** Acknowledges through a link from a message: refused once the link has expired. */
+    public AckResult acknowledgeByLink(String token, String by) {
+        AckPage page = ackPage(token);
+        if (page.expired()) {
+            throw Refusal.of(Refusal.Kind.FORBIDDEN, "this link has expired; acknowledge in the console");
+        }
+        return acknowledge(page.record().notice().id(), by, "link");
+    }
+
     // ------------------------------------------------------------------ quiet hours and maintenance (API)
 
     public List<QuietHours> quietHours() {

@@ -14,8 +14,11 @@ public enum ChannelKind {
     WECOM(20, 20, 0, 4_096),
     /** Feishu/Lark custom bot (自定义机器人): 100/min and 5/s; request body at most 20 KB. */
     FEISHU(100, 100, 5, 20_000),
-    /** A generic HTTPS endpoint of the bureau's own, signed with HMAC-SHA256 (docs/ALERTS.md). */
-    WEBHOOK(120, 6_000, 0, 256_000),
+    /**
+     * A generic HTTPS endpoint of the bureau's own, signed with HMAC-SHA256 (docs/ALERTS.md); bodies
+     * up to 60,000 bytes, so a receiver with the common 64 KiB request limit takes every digest.
+     */
+    WEBHOOK(120, 6_000, 0, 60_000),
     /** E-mail over SMTP (STARTTLS or SMTPS, with login). */
     EMAIL(30, 600, 0, 2_000_000);
 

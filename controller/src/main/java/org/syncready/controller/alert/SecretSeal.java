@@ -19,6 +19,11 @@ public final class SecretSeal {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;
 
+    /** With the key in {@code keysDir/alert-secrets.key}, created (owner-only) on first start. */
+    public static SecretSeal loadOrCreate(java.nio.file.Path keysDir) throws java.io.IOException {
+        return new SecretSeal(KeyFile.loadOrCreate(keysDir.resolve("alert-secrets.key"), 32));
+    }
+
     public SecretSeal(byte[] key) {
         if (key.length != 32) {
             throw new IllegalArgumentException("an AES-256 key is 32 bytes");

@@ -53,6 +53,7 @@ public final class ReadinessChecks implements AutoCloseable {
     private final Map<String, Instant> lastInSession = new HashMap<>();
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
+    private volatile ReadinessListener listener = ReadinessListener.NONE;
 
     public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, CheckStore store, LiveFleet fleet,
                            SelftestSender selftests, Clock clock) {
@@ -74,6 +75,20 @@ public final class ReadinessChecks implements AutoCloseable {
             open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
         }
         thread.scheduleWithFixedDelay(this::tickSafely, grace.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Plugs alerts in: told each pre-start check and each incident, on this class's thread. */
+    public void useListener(ReadinessListener listener) {
+        this.listener = listener == null ? ReadinessListener.NONE : listener;
+    }
+
+    /** A listener failure is logged and never stops a check. */
+    private void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("readiness listener failed: {}", e.toString());
+        }
     }
 
     /** The latest verdict of a session, from memory or the store. */
@@ -167,6 +182,7 @@ public final class ReadinessChecks implements AutoCloseable {
                     for (SessionReadiness r : results) {
                         record(r);
                     }
+                    tell(() -> listener.checked(trigger, results));
                     return results;
                 }, thread);
     }
@@ -239,8 +255,10 @@ public final class ReadinessChecks implements AutoCloseable {
                 current.add(key);
                 if (!open.containsKey(key)) {
                     long id = store.openIncident(r.sessionId(), c.classroomId(), c.boxId(), reason, now);
-                    open.put(key, new Incident(id, r.sessionId(), c.classroomId(), c.boxId(), reason.code(), reason.device(),
-                            reason.severity(), reason.en(), now, null));
+                    Incident incident = new Incident(id, r.sessionId(), c.classroomId(), c.boxId(), reason.code(), reason.device(),
+                            reason.severity(), reason.en(), now, null);
+                    open.put(key, incident);
+                    tell(() -> listener.incidentOpened(incident, c.schoolId(), reason));
                     log.info("incident opened session={} school={} classroom={} box={} {}: {}", r.sessionId(), c.schoolId(),
                             c.classroomId(), c.boxId(), reason.code(), reason.en());
                 }
@@ -256,6 +274,7 @@ public final class ReadinessChecks implements AutoCloseable {
     private void close(String key, Incident i, Instant at) {
         store.closeIncident(i.id(), at);
         open.remove(key);
+        tell(() -> listener.incidentClosed(i, at));
         log.info("incident closed session={} classroom={} box={} {} after {} s", i.sessionId(), i.classroomId(), i.boxId(),
                 i.code(), Duration.between(i.start(), at).toSeconds());
     }
