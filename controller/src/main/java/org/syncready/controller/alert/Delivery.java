@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -512,8 +511,14 @@ final class Delivery implements AutoCloseable {
         return CompletableFuture.runAsync(this::pump, thread);
     }
 
-    Optional<Instant> laneBlockedUntil(AlertChannel c) {
-        return CompletableFuture.supplyAsync(() -> Optional.ofNullable(lanes.get(c.endpoint())).map(l -> l.pacer.blockedUntil()), thread).join();
+    /** For tests: nothing queued and nothing in flight. */
+    boolean idle() {
+        return CompletableFuture.supplyAsync(() -> queued.isEmpty() && lanes.values().stream().noneMatch(l -> l.inFlight), thread).join();
+    }
+
+    /** For tests: no send in flight (messages may wait for their backoff). */
+    boolean quiet() {
+        return CompletableFuture.supplyAsync(() -> lanes.values().stream().noneMatch(l -> l.inFlight), thread).join();
     }
 
     @Override
