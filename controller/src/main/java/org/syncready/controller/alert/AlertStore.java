@@ -29,7 +29,8 @@ public interface AlertStore {
     /** Problems still open or with a recovery notice to send. */
     List<Problem> liveProblems();
 
-    void saveProblem(Problem problem);
+    /** Saves the problems in one transaction (a check of a thousand classrooms is one commit, not a thousand). */
+    void saveProblems(java.util.Collection<Problem> problems);
 
     /** Forgets problems that ended before {@code before}; returns how many. */
     int forgetProblems(Instant before);
@@ -37,8 +38,13 @@ public interface AlertStore {
     /** Deletes notices, finished messages and delivery-log lines older than {@code before}; returns the rows deleted. */
     int pruneLog(Instant before);
 
+    /** Stores notices in one transaction; returns their ids in order. */
+    List<Long> insertNotices(List<Notice> notices);
+
     /** Stores a notice; returns its id. */
-    long insertNotice(Notice notice);
+    default long insertNotice(Notice notice) {
+        return insertNotices(List.of(notice)).get(0);
+    }
 
     Optional<NoticeRecord> notice(long id);
 
@@ -47,10 +53,16 @@ public interface AlertStore {
 
     void acknowledgeNotice(long id, String by, String via, Instant at);
 
-    /** Stores a message; returns its id. */
-    long insertMessage(OutboxMessage message);
+    /** Stores messages in one transaction; returns their ids in order. */
+    List<Long> insertMessages(List<OutboxMessage> messages);
 
-    void updateMessage(OutboxMessage message);
+    /** Stores a message; returns its id. */
+    default long insertMessage(OutboxMessage message) {
+        return insertMessages(List.of(message)).get(0);
+    }
+
+    /** Updates messages and appends delivery-log lines, in one transaction. */
+    void record(List<OutboxMessage> updated, List<DeliveryAttempt> attempts);
 
     /** Messages still QUEUED, oldest first: the queue after a restart. */
     List<OutboxMessage> queuedMessages();
@@ -60,8 +72,6 @@ public interface AlertStore {
 
     /** Marks channel's queued messages CANCELLED (the channel was deleted); returns how many. */
     int cancelQueued(String channelId);
-
-    void insertAttempt(DeliveryAttempt attempt);
 
     /** The channel's latest delivery-log lines, newest first. */
     List<DeliveryAttempt> attempts(String channelId, int limit);

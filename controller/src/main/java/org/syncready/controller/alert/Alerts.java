@@ -142,6 +142,8 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
     private final Map<String, AlertChannel> channels = new ConcurrentHashMap<>();
     /** Alerts thread only. */
     private final Map<String, Problem> problems = new HashMap<>();
+    /** Changed since the last commit: saved together at the end of each piece of work. */
+    private final Map<String, Problem> dirty = new LinkedHashMap<>();
     private final Map<String, QuietHours> quiet = new HashMap<>();
     private final List<Maintenance> maintenance = new ArrayList<>();
     private boolean flushScheduled;
@@ -242,7 +244,9 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
             pending.decrementAndGet();
             try {
                 work.run();
+                commit();
             } catch (RuntimeException e) {
+                dirty.clear();
                 log.error("alerts: handling an event failed: {}", e.toString(), e);
             }
         });
@@ -364,6 +368,7 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
         try {
             scanOffline();
             flush();
+            commit();
             Instant now = clock.instant();
             if (Duration.between(lastForget, now).toHours() >= 1) {
                 lastForget = now;
@@ -371,6 +376,7 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
                 maintenance.removeIf(m -> !m.until().isAfter(now));
             }
         } catch (RuntimeException e) {
+            dirty.clear();
             log.error("alerts: scan failed: {}", e.toString(), e);
         }
     }
@@ -446,7 +452,9 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
                 flushScheduled = false;
                 try {
                     flush();
+                    commit();
                 } catch (RuntimeException e) {
+                    dirty.clear();
                     log.error("alerts: sending notices failed: {}", e.toString(), e);
                 }
             }, FLUSH_DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
@@ -511,9 +519,11 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
                 after.put(p.key(), told);
             }
         }
-        for (Map.Entry<GroupKey, List<Notice.Item>> e : items.entrySet()) {
-            tell(e.getKey(), groups.get(e.getKey()), e.getValue(), now);
-        }
+        List<GroupKey> keys = new ArrayList<>(items.keySet());
+        keys.sort(Comparator.comparing((GroupKey k) -> k.topic().ordinal())
+                .thenComparing(k -> k.schoolId() == null ? "" : k.schoolId())
+                .thenComparing(k -> k.variant() == null ? "" : k.variant()));
+        tell(keys, groups, items, now);
         after.values().forEach(this::put);
     }
 
@@ -553,37 +563,50 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
         return p.seen(level, readinessItem(p.key(), s, c.get(), level).ackedBy(p.ackedBy()), fingerprint(c.get()), p.trigger(), now);
     }
 
-    private void tell(GroupKey key, List<Problem> about, List<Notice.Item> items, Instant now) {
-        String school = key.schoolId();
-        Names names = school == null ? new Names(null, null) : schoolNames(school);
-        String trigger = switch (key.topic()) {
-            case ROLLOUT -> "rollout";
-            case INCIDENT -> "in-class";
-            case OFFLINE -> "offline";
-            case ESCALATION -> settings.escalateAt();
-            case READINESS -> "repeat".equals(key.variant()) ? "repeat" : about.stream()
-                    .filter(p -> p.isOpen()).map(Problem::trigger).filter(Objects::nonNull)
-                    .findFirst().orElse(about.get(0).trigger() == null ? "check" : about.get(0).trigger());
-        };
-        Notice notice = new Notice(0, key.topic(), school, names.zh(), names.en(), trigger, now, items);
-        notice = notice.withId(store.insertNotice(notice));
-        Set<String> schools = new HashSet<>();
-        about.forEach(p -> schools.addAll(p.schools()));
-        List<AlertChannel> targets = targets(key.topic(), school, schools, items);
-        Instant expires = expiry(key.topic(), about, now);
-        for (AlertChannel c : targets) {
-            delivery.enqueue(c, notice, expires);
+    /** Stores one notice per group (one transaction) and queues it to every channel that takes it (one more). */
+    private void tell(List<GroupKey> keys, Map<GroupKey, List<Problem>> groups, Map<GroupKey, List<Notice.Item>> items, Instant now) {
+        if (keys.isEmpty()) {
+            return;
         }
-        if (targets.isEmpty()) {
-            String what = key.topic().label() + "|" + (school == null ? "bureau" : school);
-            if (noChannelLogged.add(what)) {
-                log.info("alerts: no channel takes {} notices{}; notice {} is stored only", key.topic().label(),
-                        school == null ? "" : " of school=" + school, notice.id());
+        List<Notice> notices = new ArrayList<>(keys.size());
+        for (GroupKey key : keys) {
+            String school = key.schoolId();
+            Names names = school == null ? new Names(null, null) : schoolNames(school);
+            List<Problem> about = groups.get(key);
+            String trigger = switch (key.topic()) {
+                case ROLLOUT -> "rollout";
+                case INCIDENT -> "in-class";
+                case OFFLINE -> "offline";
+                case ESCALATION -> settings.escalateAt();
+                case READINESS -> "repeat".equals(key.variant()) ? "repeat" : about.stream()
+                        .filter(Problem::isOpen).map(Problem::trigger).filter(Objects::nonNull)
+                        .findFirst().orElse(about.get(0).trigger() == null ? "check" : about.get(0).trigger());
+            };
+            notices.add(new Notice(0, key.topic(), school, names.zh(), names.en(), trigger, now, items.get(key)));
+        }
+        List<Long> ids = store.insertNotices(notices);
+        List<Delivery.Queued> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            GroupKey key = keys.get(i);
+            Notice notice = notices.get(i).withId(ids.get(i));
+            List<Problem> about = groups.get(key);
+            Set<String> schools = new HashSet<>();
+            about.forEach(p -> schools.addAll(p.schools()));
+            List<AlertChannel> targets = targets(key.topic(), key.schoolId(), schools, notice.items());
+            Instant expires = expiry(key.topic(), about, now);
+            targets.forEach(c -> out.add(new Delivery.Queued(c, notice, expires)));
+            if (targets.isEmpty()) {
+                String what = key.topic().label() + "|" + (key.schoolId() == null ? "bureau" : key.schoolId());
+                if (noChannelLogged.add(what)) {
+                    log.info("alerts: no channel takes {} notices{}; notice {} is stored only", key.topic().label(),
+                            key.schoolId() == null ? "" : " of school=" + key.schoolId(), notice.id());
+                }
+            } else {
+                log.info("alerts: notice {} {} {} school={} ({} item(s)) to {} channel(s)", notice.id(), key.topic().label(),
+                        notice.trigger(), key.schoolId() == null ? "-" : key.schoolId(), notice.items().size(), targets.size());
             }
-        } else {
-            log.info("alerts: notice {} {} {} school={} ({} item(s)) to {} channel(s)", notice.id(), key.topic().label(), trigger,
-                    school == null ? "-" : school, items.size(), targets.size());
         }
+        delivery.enqueue(out);
     }
 
     /** The channels a notice goes to: its school's and the bureau's that take its topic at one of its levels. */
@@ -638,7 +661,16 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
 
     private void put(Problem p) {
         problems.put(p.key(), p);
-        store.saveProblem(p);
+        dirty.put(p.key(), p);
+    }
+
+    /** Saves what changed, in one transaction. Alerts thread, at the end of each piece of work. */
+    private void commit() {
+        if (!dirty.isEmpty()) {
+            List<Problem> changed = new ArrayList<>(dirty.values());
+            dirty.clear();
+            store.saveProblems(changed);
+        }
     }
 
     // ------------------------------------------------------------------ names
@@ -963,10 +995,14 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    return work.call();
+                    T result = work.call();
+                    commit();
+                    return result;
                 } catch (RuntimeException e) {
+                    dirty.clear();
                     throw e;
                 } catch (Exception e) {
+                    dirty.clear();
                     throw new IllegalStateException(e);
                 }
             }, thread).get(API_WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -172,17 +172,30 @@ final class Delivery implements AutoCloseable {
         });
     }
 
+    /** One message to queue: a notice for a channel, moot after {@code expiresAt}. */
+    record Queued(AlertChannel channel, Notice notice, Instant expiresAt) {
+    }
+
     /**
-     * Stores a message for the notice to the channel (before anything is sent: a crash from here on
-     * loses nothing) and queues it. Any thread.
+     * Stores the messages (in one transaction, before anything is sent: a crash from here on loses
+     * nothing) and queues them. Any thread.
      */
-    long enqueue(AlertChannel channel, Notice notice, Instant expiresAt) {
-        OutboxMessage m = new OutboxMessage(0, channel.id(), List.of(notice.id()), false, false, OutboxMessage.State.QUEUED,
-                clock.instant(), expiresAt, 0, null, null, null, null, null, title(channel, notice));
-        long id = store.insertMessage(m);
-        OutboxMessage stored = m.withId(id);
-        thread.execute(() -> accept(stored));
-        return id;
+    void enqueue(List<Queued> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<OutboxMessage> rows = new ArrayList<>(batch.size());
+        for (Queued q : batch) {
+            rows.add(new OutboxMessage(0, q.channel().id(), List.of(q.notice().id()), false, false, OutboxMessage.State.QUEUED, now,
+                    q.expiresAt(), 0, null, null, null, null, null, title(q.channel(), q.notice())));
+        }
+        List<Long> ids = store.insertMessages(rows);
+        List<OutboxMessage> stored = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            stored.add(rows.get(i).withId(ids.get(i)));
+        }
+        thread.execute(() -> stored.forEach(this::accept));
     }
 
     /** Sends a test message now (paced like any other) and completes with the first attempt's outcome. */
@@ -213,7 +226,7 @@ final class Delivery implements AutoCloseable {
     private boolean accept(OutboxMessage m) {
         AlertChannel c = channels.get(m.channelId());
         if (c == null) {
-            store.updateMessage(m.attempt(OutboxMessage.State.CANCELLED, m.attempts(), null, null, "channel deleted", null, null));
+            store.record(List.of(m.attempt(OutboxMessage.State.CANCELLED, m.attempts(), null, null, "channel deleted", null, null)), List.of());
             return false;
         }
         Lane lane = lane(c);
@@ -269,32 +282,40 @@ final class Delivery implements AutoCloseable {
     void pump() {
         Instant now = clock.instant();
         for (Lane lane : lanes.values()) {
-            if (lane.inFlight || lane.queue.isEmpty()) {
-                continue;
-            }
-            expire(lane, now);
-            if (lane.queue.isEmpty() || now.isBefore(lane.retryAt)) {
-                continue;
-            }
-            int available = lane.pacer.available(now);
-            if (available == 0) {
-                continue;
-            }
-            OutboxMessage next = pick(lane, available, now);
-            if (next != null) {
-                send(lane, next);
-            }
+            pump(lane, now);
+        }
+    }
+
+    private void pump(Lane lane, Instant now) {
+        if (lane.inFlight || lane.queue.isEmpty()) {
+            return;
+        }
+        expire(lane, now);
+        if (lane.queue.isEmpty() || now.isBefore(lane.retryAt)) {
+            return;
+        }
+        int available = lane.pacer.available(now);
+        if (available == 0) {
+            return;
+        }
+        OutboxMessage next = pick(lane, available, now);
+        if (next != null) {
+            send(lane, next);
         }
     }
 
     private void expire(Lane lane, Instant now) {
+        List<Done> expired = new ArrayList<>();
         for (Iterator<Long> it = lane.queue.iterator(); it.hasNext(); ) {
             OutboxMessage m = queued.get(it.next());
             if (m != null && m.expiresAt() != null && now.isAfter(m.expiresAt())) {
                 it.remove();
-                finish(m, m.test() ? OutboxMessage.State.FAILED : OutboxMessage.State.EXPIRED, DeliveryAttempt.Outcome.EXPIRED, null,
-                        m.test() ? "not sent in time" : "not sent before it stopped mattering", 0, null);
+                expired.add(new Done(m, m.test() ? OutboxMessage.State.FAILED : OutboxMessage.State.EXPIRED, DeliveryAttempt.Outcome.EXPIRED,
+                        null, m.test() ? "not sent in time" : "not sent before it stopped mattering", 0, null));
             }
+        }
+        if (!expired.isEmpty()) {
+            finish(expired);
         }
     }
 
@@ -348,10 +369,14 @@ final class Delivery implements AutoCloseable {
         OutboxMessage digest = new OutboxMessage(0, c.id(), ids, true, false, OutboxMessage.State.QUEUED, now, expires, 0, null, null,
                 null, null, null, text.digest(docs, c.language(), lane.dropped).title());
         digest = digest.withId(store.insertMessage(digest));
+        List<Done> merged = new ArrayList<>();
         for (OutboxMessage m : parts) {
             lane.queue.remove(m.id());
-            finish(m, OutboxMessage.State.MERGED, DeliveryAttempt.Outcome.MERGED, null, "in digest " + digest.id(), 0, digest.id());
+            merged.add(new Done(m, OutboxMessage.State.MERGED, DeliveryAttempt.Outcome.MERGED, null, "in digest " + digest.id(), 0, digest.id()));
         }
+        finish(merged);
+        log.info("alerts: channel={} {} waiting messages, {} sendable now: {} merged into digest {}", c.id(), waiting.size(), available,
+                parts.size(), digest.id());
         queued.put(digest.id(), digest);
         lane.queue.addFirst(digest.id());
         count(c.id()).incrementAndGet();
@@ -465,6 +490,7 @@ final class Delivery implements AutoCloseable {
             }
             default -> throw new IllegalStateException("unexpected outcome " + r.outcome());
         }
+        pump(lane, clock.instant()); // the next one at once, if the pace allows: not at the next round
     }
 
     /** The message stays queued; a test message is not tried again (its answer was the point). */
@@ -476,26 +502,45 @@ final class Delivery implements AutoCloseable {
         }
         OutboxMessage updated = m.attempt(OutboxMessage.State.QUEUED, m.attempts() + 1, next, r.code(), r.detail(), null, null);
         queued.put(m.id(), updated);
-        store.updateMessage(updated);
-        store.insertAttempt(new DeliveryAttempt(m.id(), m.channelId(), clock.instant(), outcome, r.code(), r.detail(), millis));
+        store.record(List.of(updated), List.of(new DeliveryAttempt(m.id(), m.channelId(), clock.instant(), outcome, r.code(), r.detail(), millis)));
         metrics.alertDelivery(m.channelId(), outcome.label());
+    }
+
+    /** A message that reached its end (sent, refused, merged, expired, dropped), to be recorded. */
+    private record Done(OutboxMessage m, OutboxMessage.State state, DeliveryAttempt.Outcome outcome, String code, String detail,
+                        long millis, Long mergedInto) {
     }
 
     private void finish(OutboxMessage m, OutboxMessage.State state, DeliveryAttempt.Outcome outcome, String code, String detail,
                         long millis, Long mergedInto) {
-        queued.remove(m.id());
-        AtomicInteger n = queuedPerChannel.get(m.channelId());
-        if (n != null && n.get() > 0) {
-            n.decrementAndGet();
-        }
+        finish(List.of(new Done(m, state, outcome, code, detail, millis, mergedInto)));
+    }
+
+    /** Records the ends in one transaction, then forgets the messages. */
+    private void finish(List<Done> done) {
         Instant now = clock.instant();
-        int attempts = outcome == DeliveryAttempt.Outcome.SENT || outcome == DeliveryAttempt.Outcome.FAILED ? m.attempts() + 1 : m.attempts();
-        store.updateMessage(m.attempt(state, attempts, null, code, detail, state == OutboxMessage.State.SENT ? now : null, mergedInto));
-        store.insertAttempt(new DeliveryAttempt(m.id(), m.channelId(), now, outcome, code, detail, millis));
-        metrics.alertDelivery(m.channelId(), outcome.label());
-        CompletableFuture<Sender.Result> test = tests.remove(m.id());
-        if (test != null) {
-            test.complete(new Sender.Result(outcome, code, detail, null));
+        List<OutboxMessage> updated = new ArrayList<>(done.size());
+        List<DeliveryAttempt> lines = new ArrayList<>(done.size());
+        for (Done d : done) {
+            OutboxMessage m = d.m();
+            int attempts = d.outcome() == DeliveryAttempt.Outcome.SENT || d.outcome() == DeliveryAttempt.Outcome.FAILED
+                    ? m.attempts() + 1 : m.attempts();
+            updated.add(m.attempt(d.state(), attempts, null, d.code(), d.detail(), d.state() == OutboxMessage.State.SENT ? now : null,
+                    d.mergedInto()));
+            lines.add(new DeliveryAttempt(m.id(), m.channelId(), now, d.outcome(), d.code(), d.detail(), d.millis()));
+        }
+        store.record(updated, lines);
+        for (Done d : done) {
+            queued.remove(d.m().id());
+            AtomicInteger n = queuedPerChannel.get(d.m().channelId());
+            if (n != null && n.get() > 0) {
+                n.decrementAndGet();
+            }
+            metrics.alertDelivery(d.m().channelId(), d.outcome().label());
+            CompletableFuture<Sender.Result> test = tests.remove(d.m().id());
+            if (test != null) {
+                test.complete(new Sender.Result(d.outcome(), d.code(), d.detail(), null));
+            }
         }
     }
 

@@ -60,10 +60,18 @@ public final class SqlAlertStore implements AlertStore {
     }
 
     @Override
-    public void saveProblem(Problem p) {
-        jdbc.update("INSERT INTO alert_problem(problem_key, live, updated_at, body) VALUES (?,?,?,?)"
-                        + " ON CONFLICT(problem_key) DO UPDATE SET live=excluded.live, updated_at=excluded.updated_at, body=excluded.body",
-                p.key(), p.live() ? 1 : 0, p.updatedAt().toEpochMilli(), write(p));
+    public void saveProblems(java.util.Collection<Problem> problems) {
+        if (problems.isEmpty()) {
+            return;
+        }
+        jdbc.inTransaction("save alert problems", c -> {
+            for (Problem p : problems) {
+                Jdbc.update(c, "INSERT INTO alert_problem(problem_key, live, updated_at, body) VALUES (?,?,?,?)"
+                                + " ON CONFLICT(problem_key) DO UPDATE SET live=excluded.live, updated_at=excluded.updated_at, body=excluded.body",
+                        p.key(), p.live() ? 1 : 0, p.updatedAt().toEpochMilli(), write(p));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -83,13 +91,17 @@ public final class SqlAlertStore implements AlertStore {
     // ------------------------------------------------------------------ notices
 
     @Override
-    public long insertNotice(Notice n) {
-        return jdbc.inTransaction("insert notice", c -> {
-            Jdbc.update(c, "INSERT INTO alert_notice(topic, school_id, trigger_name, at, body) VALUES (?,?,?,?,?)",
-                    n.topic().label(), n.schoolId(), n.trigger(), n.at().toEpochMilli(), "{}");
-            long id = Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0);
-            Jdbc.update(c, "UPDATE alert_notice SET body = ? WHERE id = ?", write(n.withId(id)), id);
-            return id;
+    public List<Long> insertNotices(List<Notice> notices) {
+        return jdbc.inTransaction("insert notices", c -> {
+            List<Long> ids = new java.util.ArrayList<>(notices.size());
+            for (Notice n : notices) {
+                Jdbc.update(c, "INSERT INTO alert_notice(topic, school_id, trigger_name, at, body) VALUES (?,?,?,?,?)",
+                        n.topic().label(), n.schoolId(), n.trigger(), n.at().toEpochMilli(), "{}");
+                long id = Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0);
+                Jdbc.update(c, "UPDATE alert_notice SET body = ? WHERE id = ?", write(n.withId(id)), id);
+                ids.add(id);
+            }
+            return ids;
         });
     }
 
@@ -124,23 +136,36 @@ public final class SqlAlertStore implements AlertStore {
             + " next_attempt_at, last_code, last_error, sent_at, merged_into, title";
 
     @Override
-    public long insertMessage(OutboxMessage m) {
-        return jdbc.inTransaction("insert alert message", c -> {
-            Jdbc.update(c, "INSERT INTO alert_message(channel_id, notice_ids, digest, test, state, created_at, expires_at, attempts,"
-                            + " next_attempt_at, last_code, last_error, sent_at, merged_into, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    m.channelId(), write(m.noticeIds()), m.digest() ? 1 : 0, m.test() ? 1 : 0, m.state().name(),
-                    m.createdAt().toEpochMilli(), millis(m.expiresAt()), m.attempts(), millis(m.nextAttemptAt()), m.lastCode(),
-                    m.lastError(), millis(m.sentAt()), m.mergedInto(), m.title());
-            return Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0);
+    public List<Long> insertMessages(List<OutboxMessage> messages) {
+        return jdbc.inTransaction("insert alert messages", c -> {
+            List<Long> ids = new java.util.ArrayList<>(messages.size());
+            for (OutboxMessage m : messages) {
+                Jdbc.update(c, "INSERT INTO alert_message(channel_id, notice_ids, digest, test, state, created_at, expires_at, attempts,"
+                                + " next_attempt_at, last_code, last_error, sent_at, merged_into, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        m.channelId(), write(m.noticeIds()), m.digest() ? 1 : 0, m.test() ? 1 : 0, m.state().name(),
+                        m.createdAt().toEpochMilli(), millis(m.expiresAt()), m.attempts(), millis(m.nextAttemptAt()), m.lastCode(),
+                        m.lastError(), millis(m.sentAt()), m.mergedInto(), m.title());
+                ids.add(Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0));
+            }
+            return ids;
         });
     }
 
     @Override
-    public void updateMessage(OutboxMessage m) {
-        jdbc.update("UPDATE alert_message SET state = ?, attempts = ?, next_attempt_at = ?, last_code = ?, last_error = ?, sent_at = ?,"
-                        + " merged_into = ? WHERE id = ?",
-                m.state().name(), m.attempts(), millis(m.nextAttemptAt()), m.lastCode(), m.lastError(), millis(m.sentAt()),
-                m.mergedInto(), m.id());
+    public void record(List<OutboxMessage> updated, List<DeliveryAttempt> attempts) {
+        jdbc.inTransaction("record alert deliveries", c -> {
+            for (OutboxMessage m : updated) {
+                Jdbc.update(c, "UPDATE alert_message SET state = ?, attempts = ?, next_attempt_at = ?, last_code = ?, last_error = ?,"
+                                + " sent_at = ?, merged_into = ? WHERE id = ?",
+                        m.state().name(), m.attempts(), millis(m.nextAttemptAt()), m.lastCode(), m.lastError(), millis(m.sentAt()),
+                        m.mergedInto(), m.id());
+            }
+            for (DeliveryAttempt a : attempts) {
+                Jdbc.update(c, "INSERT INTO alert_attempt(message_id, channel_id, at, outcome, code, detail, millis) VALUES (?,?,?,?,?,?,?)",
+                        a.messageId(), a.channelId(), a.at().toEpochMilli(), a.outcome().label(), a.code(), a.detail(), a.millis());
+            }
+            return null;
+        });
     }
 
     @Override
@@ -164,12 +189,6 @@ public final class SqlAlertStore implements AlertStore {
         return new OutboxMessage(rs.getLong(1), rs.getString(2), ids, rs.getInt(4) == 1, rs.getInt(5) == 1,
                 OutboxMessage.State.valueOf(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(7)), instant(rs, 8), rs.getInt(9),
                 instant(rs, 10), rs.getString(11), rs.getString(12), instant(rs, 13), Jdbc.nullableLong(rs, 14), rs.getString(15));
-    }
-
-    @Override
-    public void insertAttempt(DeliveryAttempt a) {
-        jdbc.update("INSERT INTO alert_attempt(message_id, channel_id, at, outcome, code, detail, millis) VALUES (?,?,?,?,?,?,?)",
-                a.messageId(), a.channelId(), a.at().toEpochMilli(), a.outcome().label(), a.code(), a.detail(), a.millis());
     }
 
     @Override
