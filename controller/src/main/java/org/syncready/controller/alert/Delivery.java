@@ -30,8 +30,8 @@ import org.syncready.controller.metrics.ControllerMetrics;
  * lane), at most one send in flight per lane, each lane paced by its {@link Pacer}.
  *
  * <p>When a lane has more messages waiting than its pace lets out now, they are merged into digests
- * as large as the platform takes, so a burst at 07:30 never pushes a robot over its limit and loses
- * no school's problem. A "too fast" answer stops the lane for as long as the platform says; a network
+ * as large as the platform takes (and whatever waits is merged until the lane's queue is empty again),
+ * so a burst at 07:30 never pushes a robot over its limit and loses no school's problem. A "too fast" answer stops the lane for as long as the platform says; a network
  * failure or a 5xx retries the lane with exponential backoff (5 s doubling to 5 min, ±20 %); a
  * platform refusal (bad signature, unknown robot) fails that message only. Messages whose class is
  * over expire unsent.
@@ -74,6 +74,8 @@ final class Delivery implements AutoCloseable {
         int failures;
         int dropped;
         boolean loggedDown;
+        /** A burst outran the pace: what waits is merged until the queue is empty again. */
+        boolean merging;
 
         Lane(String endpoint, Pacer pacer) {
             this.endpoint = endpoint;
@@ -287,6 +289,9 @@ final class Delivery implements AutoCloseable {
     }
 
     private void pump(Lane lane, Instant now) {
+        if (lane.queue.isEmpty()) {
+            lane.merging = false;
+        }
         if (lane.inFlight || lane.queue.isEmpty()) {
             return;
         }
@@ -336,9 +341,13 @@ final class Delivery implements AutoCloseable {
             waiting.add(m);
         }
         if (waiting.isEmpty()) {
+            lane.merging = false;
             return null;
         }
-        if (waiting.size() <= available && lane.dropped == 0 || waiting.size() == 1) {
+        if (waiting.size() > available || lane.dropped > 0) {
+            lane.merging = true;
+        }
+        if (!lane.merging || waiting.size() == 1) {
             return waiting.get(0);
         }
         AlertChannel c = channels.get(waiting.get(0).channelId());
