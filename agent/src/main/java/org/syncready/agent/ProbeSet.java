@@ -22,6 +22,7 @@ import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.agent.sim.SimulatedMicrophoneProbe;
 import org.syncready.agent.sim.SimulatedNetworkProbe;
 import org.syncready.agent.sim.SimulatedStreamProbe;
+import org.syncready.agent.sim.SimulatedSystemProbe;
 import org.syncready.agent.stream.FfmpegStreamProbe;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.Capability;
@@ -32,7 +33,8 @@ import org.syncready.protocol.SystemStatus;
 
 /**
  * The probes of one agent, chosen by the probe mode, and their assembly into a {@link Snapshot}.
- * The system probe is always the real one: a simulated box still runs on a real machine.
+ * The system probe is always the real one (a simulated box still runs on a real machine), with a
+ * simulated recording disk on a simulated box.
  */
 final class ProbeSet implements AutoCloseable {
     private static final String NOT_YET = "no probe for this on this agent yet";
@@ -61,6 +63,7 @@ final class ProbeSet implements AutoCloseable {
             network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
             quality = null;
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
+            system = runner.add(new SimulatedSystemProbe(SystemProbe.ofHost(config.dataDir()), faults, seeds.nextLong()));
         } else {
             realCameras = RealCameraProbe.ofHost(config.boxId(), config.cameras(), config.cameraChecks(),
                     Duration.ofMillis(config.probeTimeoutMs() / 2));
@@ -83,8 +86,8 @@ final class ProbeSet implements AutoCloseable {
             }
             stream = config.stream() == null ? null : runner.add(new FfmpegStreamProbe(config.stream(),
                     Duration.ofMillis(config.probeTimeoutMs() / 2), System::currentTimeMillis));
+            system = runner.add(SystemProbe.ofHost(config.dataDir()));
         }
-        system = runner.add(SystemProbe.ofHost(config.dataDir()));
         capabilities.put("camera", cameras == null ? new Capability(false, NOT_YET) : cameras.probe().capability());
         capabilities.put("microphone", microphones == null ? new Capability(false, NOT_YET) : microphones.probe().capability());
         capabilities.put("network", network.probe().capability());
@@ -100,7 +103,17 @@ final class ProbeSet implements AutoCloseable {
                 last(system), last(stream));
     }
 
-    /** Runs the periodic network checks now, waiting at most {@code maxWait}; then a round shows them. */
+    /** Starts the periodic network checks now, unless they are running already; returns at once. */
+    void startNetworkChecks() {
+        if (quality != null) {
+            quality.start();
+        }
+    }
+
+    /**
+     * Runs the periodic network checks now (or joins the run in progress), waiting at most
+     * {@code maxWait}; then a round shows them.
+     */
     void refreshNetworkChecks(Duration maxWait) {
         if (quality != null) {
             quality.refresh(maxWait);

@@ -34,6 +34,7 @@ public final class ControllerConfig {
     private final ZoneId zone;
     private final Path readinessRules;
     private final String publicUrl;
+    private final boolean allowSimulation;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -53,6 +54,7 @@ public final class ControllerConfig {
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
         this.publicUrl = b.publicUrl;
+        this.allowSimulation = b.allowSimulation;
     }
 
     /**
@@ -69,7 +71,8 @@ public final class ControllerConfig {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl);
+                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .publicUrl(publicUrl);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -160,6 +163,19 @@ public final class ControllerConfig {
         return publicUrl;
     }
 
+    /**
+     * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
+     * docs/SIMULATION.md); the demo always serves it.
+     */
+    public boolean allowSimulation() {
+        return allowSimulation;
+    }
+
+    /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
+    public boolean simulationAllowed() {
+        return demo || allowSimulation;
+    }
+
     public boolean embeddedBroker() {
         return brokerUri == null;
     }
@@ -183,6 +199,7 @@ public final class ControllerConfig {
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
         private String publicUrl;
+        private boolean allowSimulation;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -259,6 +276,11 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder allowSimulation(boolean v) {
+            allowSimulation = v;
             return this;
         }
 

@@ -254,7 +254,7 @@ class RolloutEndToEndTest {
     // ------------------------------------------------------------------ helpers
 
     private void startController(Path dataDir) throws Exception {
-        controller = Controller.start(ControllerConfig.defaults(dataDir).withPorts(0, 0).withEchoPort(0).withClock(clock));
+        controller = Controller.start(ControllerConfig.builder(dataDir).freePorts().clock(clock).build());
         controller.rollouts().useGuard((b, now) -> Optional.ofNullable(inClassUntil.get(b)).filter(now::isBefore));
     }
 
