@@ -457,10 +457,6 @@ final class Delivery implements AutoCloseable {
         }
         AlertChannel c = channels.get(m.channelId());
         String channel = c == null ? m.channelId() : c.id();
-        CompletableFuture<Sender.Result> test = tests.remove(id);
-        if (test != null) {
-            test.complete(r);
-        }
         switch (r.outcome()) {
             case SENT -> {
                 lane.queue.remove(id);

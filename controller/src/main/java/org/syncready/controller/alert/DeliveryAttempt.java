@@ -25,6 +25,7 @@ public record DeliveryAttempt(long messageId, String channelId, Instant at, Outc
         /** The channel's backlog was full: the oldest messages gave way (counted in the next digest). */
         DROPPED;
 
+        @com.fasterxml.jackson.annotation.JsonValue
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }

@@ -24,7 +24,13 @@ public record OutboxMessage(long id, String channelId, List<Long> noticeIds, boo
 
     /** Where a message is. QUEUED is the only unfinished state. */
     public enum State {
-        QUEUED, SENT, FAILED, MERGED, EXPIRED, DROPPED, CANCELLED
+        QUEUED, SENT, FAILED, MERGED, EXPIRED, DROPPED, CANCELLED;
+
+        /** As the API shows it: lower case, like the delivery log's outcomes. */
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     OutboxMessage withId(long newId) {

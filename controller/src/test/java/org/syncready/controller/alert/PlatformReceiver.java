@@ -36,17 +36,17 @@ import javax.crypto.spec.SecretKeySpec;
  * 100/min and 5/s, 9499 with HTTP 400). Time is the test's clock. It can be stopped and started
  * again on the same port (a receiver that is down).
  */
-final class PlatformReceiver implements AutoCloseable {
-    enum Platform { DINGTALK, WECOM, FEISHU, WEBHOOK }
+public final class PlatformReceiver implements AutoCloseable {
+    public enum Platform { DINGTALK, WECOM, FEISHU, WEBHOOK }
 
     /** One request that reached the robot. */
-    record Hit(Instant at, int status, String answer, JsonNode body, Map<String, String> headers) {
-        boolean taken() {
+    public record Hit(Instant at, int status, String answer, JsonNode body, Map<String, String> headers) {
+        public boolean taken() {
             return answer.contains("\"errcode\":0,") || answer.contains("\"code\":0,") || (status == 200 && answer.equals("{}"));
         }
     }
 
-    static final String TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    public static final String TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Platform platform;
@@ -70,24 +70,24 @@ final class PlatformReceiver implements AutoCloseable {
         start(0);
     }
 
-    static PlatformReceiver dingTalk(String secret, Clock clock) throws IOException {
+    public static PlatformReceiver dingTalk(String secret, Clock clock) throws IOException {
         return new PlatformReceiver(Platform.DINGTALK, secret, clock, 20);
     }
 
-    static PlatformReceiver weCom(Clock clock) throws IOException {
+    public static PlatformReceiver weCom(Clock clock) throws IOException {
         return new PlatformReceiver(Platform.WECOM, null, clock, 20);
     }
 
-    static PlatformReceiver feishu(String secret, Clock clock) throws IOException {
+    public static PlatformReceiver feishu(String secret, Clock clock) throws IOException {
         return new PlatformReceiver(Platform.FEISHU, secret, clock, 100);
     }
 
-    static PlatformReceiver webhook(String secret, Clock clock) throws IOException {
+    public static PlatformReceiver webhook(String secret, Clock clock) throws IOException {
         return new PlatformReceiver(Platform.WEBHOOK, secret, clock, 100_000);
     }
 
     /** The URL a channel is given (the credential in it, as the platform shows it). */
-    String url() {
+    public String url() {
         String base = "http://127.0.0.1:" + port;
         return switch (platform) {
             case DINGTALK -> base + "/robot/send?access_token=" + TOKEN;
@@ -98,7 +98,7 @@ final class PlatformReceiver implements AutoCloseable {
     }
 
     /** The same robot at a wrong credential. */
-    String urlWithWrongToken() {
+    public String urlWithWrongToken() {
         return url().replace(TOKEN.substring(0, 36), "ffffffff-ffff-ffff-ffff-ffffffffffff");
     }
 
@@ -112,30 +112,30 @@ final class PlatformReceiver implements AutoCloseable {
     }
 
     /** Down: connections are refused until {@link #restart()}. */
-    synchronized void stop() {
+    public synchronized void stop() {
         server.stop(0);
         executor.shutdownNow();
     }
 
-    synchronized void restart() throws IOException {
+    public synchronized void restart() throws IOException {
         start(port);
     }
 
     /** Answers only after this long (a slow platform). */
-    void delay(Duration d) {
+    public void delay(Duration d) {
         delay = d;
     }
 
-    synchronized List<Hit> hits() {
+    public synchronized List<Hit> hits() {
         return List.copyOf(hits);
     }
 
-    synchronized List<Hit> taken() {
+    public synchronized List<Hit> taken() {
         return hits.stream().filter(Hit::taken).toList();
     }
 
     /** Most requests the robot saw within any 60 s (its own limit is counted the same way). */
-    synchronized int mostInAnyMinute() {
+    public synchronized int mostInAnyMinute() {
         int most = 0;
         for (int i = 0; i < hits.size(); i++) {
             Instant end = hits.get(i).at().plusSeconds(60);
