@@ -82,6 +82,8 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
     static final int MAX_PENDING = 10_000;
     private static final Duration FLUSH_DEBOUNCE = Duration.ofMillis(300);
     private static final Duration FORGET_AFTER = Duration.ofDays(7);
+    /** Notices, messages and the delivery log are kept this long (the API's history). */
+    static final Duration LOG_KEPT = Duration.ofDays(30);
     private static final Duration API_WAIT = Duration.ofSeconds(30);
 
     /**
@@ -373,6 +375,10 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
             if (Duration.between(lastForget, now).toHours() >= 1) {
                 lastForget = now;
                 store.forgetProblems(now.minus(FORGET_AFTER));
+                int pruned = store.pruneLog(now.minus(LOG_KEPT));
+                if (pruned > 0) {
+                    log.info("alerts: {} notice, message and delivery-log rows older than {} days deleted", pruned, LOG_KEPT.toDays());
+                }
                 maintenance.removeIf(m -> !m.until().isAfter(now));
             }
         } catch (RuntimeException e) {
@@ -778,6 +784,14 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
                 save(c);
             }
             return null;
+        });
+        // A first message, so the inbox shows from the start what a message looks like.
+        CompletableFuture.runAsync(() -> {
+            try {
+                test(AlertInbox.DEMO_CHANNEL);
+            } catch (RuntimeException e) {
+                log.warn("alerts: the demo inbox's test message failed: {}", e.toString());
+            }
         });
     }
 

@@ -100,6 +100,22 @@ public abstract class AlertStoreContract {
     }
 
     @Test
+    void pruningKeepsWhatIsStillQueuedAndItsNotice() {
+        Notice n = new Notice(0, AlertTopic.READINESS, "hexi", "河西镇中心小学", "Hexi", "T-30", T0, List.of(item("k")));
+        List<Long> notices = store.insertNotices(List.of(n, n));
+        OutboxMessage sent = new OutboxMessage(0, "c1", List.of(notices.get(0)), false, false, OutboxMessage.State.SENT, T0, null, 1,
+                null, "0", null, T0, null, "sent");
+        OutboxMessage waiting = new OutboxMessage(0, "c1", List.of(notices.get(1)), false, false, OutboxMessage.State.QUEUED, T0, null, 3,
+                T0.plusSeconds(60), null, "down", null, null, "waiting");
+        List<Long> ids = store.insertMessages(List.of(sent, waiting));
+        store.record(List.of(), List.of(new DeliveryAttempt(ids.get(0), "c1", T0, DeliveryAttempt.Outcome.SENT, "0", null, 5)));
+        assertEquals(3, store.pruneLog(T0.plusSeconds(1)), "the sent message, its log line and its notice");
+        assertTrue(store.notice(notices.get(0)).isEmpty());
+        assertTrue(store.notice(notices.get(1)).isPresent(), "a queued message's notice stays");
+        assertEquals(List.of(ids.get(1)), store.queuedMessages().stream().map(OutboxMessage::id).toList());
+    }
+
+    @Test
     void quietHoursAndMaintenanceWindows() {
         store.saveQuietHours(new QuietHours("hexi", LocalTime.of(21, 0), LocalTime.of(6, 30)));
         store.saveQuietHours(new QuietHours("hexi", LocalTime.of(22, 0), LocalTime.of(6, 30)));
