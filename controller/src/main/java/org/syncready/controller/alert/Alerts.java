@@ -569,11 +569,24 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
         return p.seen(level, readinessItem(p.key(), s, c.get(), level).ackedBy(p.ackedBy()), fingerprint(c.get()), p.trigger(), now);
     }
 
-    /** Stores one notice per group (one transaction) and queues it to every channel that takes it (one more). */
-    private void tell(List<GroupKey> keys, Map<GroupKey, List<Problem>> groups, Map<GroupKey, List<Notice.Item>> items, Instant now) {
-        if (keys.isEmpty()) {
+    /**
+     * Stores one notice per group (one transaction) and queues it to every channel that takes it (one
+     * more). A notice no channel takes is stored for the API's history, except reminders.
+     */
+    private void tell(List<GroupKey> all, Map<GroupKey, List<Problem>> groups, Map<GroupKey, List<Notice.Item>> items, Instant now) {
+        Map<GroupKey, List<AlertChannel>> targets = new LinkedHashMap<>();
+        for (GroupKey key : all) {
+            Set<String> schools = new HashSet<>();
+            groups.get(key).forEach(p -> schools.addAll(p.schools()));
+            List<AlertChannel> to = targets(key.topic(), key.schoolId(), schools, items.get(key));
+            if (!to.isEmpty() || !"repeat".equals(key.variant())) {
+                targets.put(key, to);
+            }
+        }
+        if (targets.isEmpty()) {
             return;
         }
+        List<GroupKey> keys = new ArrayList<>(targets.keySet());
         List<Notice> notices = new ArrayList<>(keys.size());
         for (GroupKey key : keys) {
             String school = key.schoolId();
@@ -595,13 +608,10 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
         for (int i = 0; i < keys.size(); i++) {
             GroupKey key = keys.get(i);
             Notice notice = notices.get(i).withId(ids.get(i));
-            List<Problem> about = groups.get(key);
-            Set<String> schools = new HashSet<>();
-            about.forEach(p -> schools.addAll(p.schools()));
-            List<AlertChannel> targets = targets(key.topic(), key.schoolId(), schools, notice.items());
-            Instant expires = expiry(key.topic(), about, now);
-            targets.forEach(c -> out.add(new Delivery.Queued(c, notice, expires)));
-            if (targets.isEmpty()) {
+            List<AlertChannel> to = targets.get(key);
+            Instant expires = expiry(key.topic(), groups.get(key), now);
+            to.forEach(c -> out.add(new Delivery.Queued(c, notice, expires)));
+            if (to.isEmpty()) {
                 String what = key.topic().label() + "|" + (key.schoolId() == null ? "bureau" : key.schoolId());
                 if (noChannelLogged.add(what)) {
                     log.info("alerts: no channel takes {} notices{}; notice {} is stored only", key.topic().label(),
@@ -609,7 +619,7 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
                 }
             } else {
                 log.info("alerts: notice {} {} {} school={} ({} item(s)) to {} channel(s)", notice.id(), key.topic().label(),
-                        notice.trigger(), key.schoolId() == null ? "-" : key.schoolId(), notice.items().size(), targets.size());
+                        notice.trigger(), key.schoolId() == null ? "-" : key.schoolId(), notice.items().size(), to.size());
             }
         }
         delivery.enqueue(out);
