@@ -150,12 +150,12 @@ final class NoticeText {
         }
         if (lang.chinese()) {
             String reasons = i.change() == Notice.Change.RECOVERED ? "已就绪"
-                    : String.join("；", i.findings().stream().map(Notice.Finding::zh).toList());
+                    : String.join("；", i.findings().stream().map(f -> trimEnd(f.zh())).toList());
             b.line(1).text(tagZh).strong(i.classroomZh()).text("：" + reasons + acked(i, true));
         }
         if (lang.english()) {
             String reasons = i.change() == Notice.Change.RECOVERED ? "ready"
-                    : String.join("; ", i.findings().stream().map(Notice.Finding::en).toList());
+                    : String.join("; ", i.findings().stream().map(f -> trimEnd(f.en())).toList());
             b.line(lang == Language.ZH_EN ? 2 : 1).text(tagEn + " " + i.classroomEn() + ": " + reasons + acked(i, false));
         }
     }
@@ -260,6 +260,11 @@ final class NoticeText {
             b.line(0).link(lang == Language.EN ? "Acknowledge" : lang == Language.ZH ? "确认收到（停止提醒）" : "确认收到 / Acknowledge",
                     links.ack(n.id()));
         }
+    }
+
+    /** A sentence without its final stop, to be joined with others. */
+    private static String trimEnd(String s) {
+        return s == null ? "" : s.replaceAll("[。.；;\\s]+$", "");
     }
 
     private static String acked(Notice.Item i, boolean zh) {
