@@ -417,8 +417,8 @@ final class Delivery implements AutoCloseable {
             finish(m, OutboxMessage.State.FAILED, DeliveryAttempt.Outcome.FAILED, null, "its notice is gone from the store", 0, null);
             return;
         }
-        Sender.Outgoing out = new Sender.Outgoing(m.id(), doc, notices, m.digest(), m.test());
         Sender sender = senders.get(c.kind());
+        Sender.Outgoing out = fit(c, sender, new Sender.Outgoing(m.id(), doc, notices, m.digest(), m.test()));
         lane.inFlight = true;
         long started = System.nanoTime();
         try {
@@ -444,6 +444,42 @@ final class Delivery implements AutoCloseable {
         } catch (RejectedExecutionException busy) {
             lane.inFlight = false;
         }
+    }
+
+    /**
+     * The message cut to what the platform takes (a school with forty broken classrooms is more than
+     * WeCom's 4,096 bytes): as many lines as fit, and a last line saying how many are left out.
+     */
+    private static Sender.Outgoing fit(AlertChannel c, Sender sender, Sender.Outgoing out) {
+        int max = c.kind().maxBytes();
+        if (sender.measure(c, out) <= max) {
+            return out;
+        }
+        List<Doc.Para> paras = out.doc().paras();
+        int lo = 0;
+        int hi = paras.size();
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            if (sender.measure(c, with(out, cut(out.doc(), mid))) <= max) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        log.info("alerts: channel={} message {} cut to {} of {} lines to fit {} bytes", c.id(), out.deliveryId(), lo, paras.size(), max);
+        return with(out, cut(out.doc(), lo));
+    }
+
+    private static Doc cut(Doc doc, int keep) {
+        List<Doc.Para> paras = new ArrayList<>(doc.paras().subList(0, keep));
+        int left = doc.paras().size() - keep;
+        paras.add(new Doc.Para(0, List.of(new Doc.Text("……内容过长，另有 " + left + " 行请在控制台查看 / " + left
+                + " more lines in the console"))));
+        return new Doc(doc.title(), paras);
+    }
+
+    private static Sender.Outgoing with(Sender.Outgoing out, Doc doc) {
+        return new Sender.Outgoing(out.deliveryId(), doc, out.notices(), out.digest(), out.test());
     }
 
     private void completed(Lane lane, long id, Sender.Result r, long millis) {

@@ -339,6 +339,25 @@ class AlertScenariosTest {
     }
 
     @Test
+    void aNoticeLargerThanWeComTakesIsCutNotRefused() {
+        List<String> rooms = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            scene.registry.addClassroom("shanbei-r" + i, "shanbei", i + "号教室", "Room " + i);
+            rooms.add("shanbei-r" + i);
+        }
+        SyncSession s = scene.session("语文", 8, 0, rooms.toArray(String[]::new));
+        scene.check("T-30", new org.syncready.controller.readiness.SessionReadiness(s.id(),
+                org.syncready.controller.readiness.Verdict.NOT_READY, scene.clock.instant(), "T-30",
+                rooms.stream().map(AlertScene::cameraFault).toList()));
+        scene.drained();
+        assertEquals(1, shanbei.hits().size());
+        assertEquals(1, shanbei.taken().size(), "taken, not refused with 40058: " + shanbei.hits().get(0).answer());
+        String text = weComText(shanbei.taken().get(0));
+        assertTrue(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 4096);
+        assertTrue(text.contains("行请在控制台查看") && text.contains("40 间教室未就绪"), text);
+    }
+
+    @Test
     void anIncidentIsToldWhenItStartsAndWhenItEnds() {
         SyncSession s = scene.session("科学", 7, 20, "hexi-g3", "hexi-g4");
         Reason mic = new Reason(ReasonCode.MIC_SILENT, Severity.BLOCKING, "mic-room", "microphone mic-room is silent", "麦克风 mic-room 无信号", Map.of());
