@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,12 +27,15 @@ import java.util.Map;
 import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.command.CommandHandler;
 import org.syncready.agent.command.CommandTarget;
+import org.syncready.agent.command.SessionTargets;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.configapply.ConfigApplier;
 import org.syncready.agent.configapply.ConfigTarget;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.mqtt.MqttReporter;
 import org.syncready.agent.mqtt.ReportContent;
+import org.syncready.agent.outbox.Outbox;
+import org.syncready.agent.outbox.OutboxException;
 import org.syncready.agent.probe.Snapshot;
 import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.protocol.BirthMessage;
@@ -90,6 +96,9 @@ public final class Agent {
     /** What the log last said about the status (work thread only). */
     private final StatusChangeLog changeLog = new StatusChangeLog();
     private volatile List<DeviceInfo> announcedDevices;
+    /** The stream servers the latest selftest asked for, probed until {@link #sessionTargetsUntil}. Work thread. */
+    private SessionTargets sessionTargets = SessionTargets.NONE;
+    private long sessionTargetsUntil;
     /** The deep camera checks the latest selftest started, for its report. */
     private volatile Map<String, FfmpegDeepCheck.Result> selftestDeepChecks = Map.of();
 
@@ -114,7 +123,7 @@ public final class Agent {
             t.setDaemon(true);
             return t;
         });
-        reporter = new MqttReporter(config, bootId, codec, new Content(), this::onCommand);
+        reporter = new MqttReporter(config, bootId, codec, new Content(), this::onCommand, openOutbox(yaml));
         reporter.onDesired(this::onDesired);
         if (faults != null) {
             reporter.useClock(() -> System.currentTimeMillis() + faults.clockOffsetMs());
@@ -127,6 +136,31 @@ public final class Agent {
             }, "restart-" + boxId);
             t.start();
         });
+    }
+
+    /**
+     * The outbox file of this box ({@code dataDir/outbox/<boxId>.db}), with what an earlier run left in
+     * it; in memory when the file cannot be opened, which is logged: reports then survive a broker
+     * outage but not a restart of the agent.
+     */
+    private Outbox openOutbox(AgentConfig yaml) {
+        Outbox.Limits limits = new Outbox.Limits(yaml.outbox().maxMb() * 1024L * 1024L, Duration.ofHours(yaml.outbox().maxAgeHours()));
+        Path file = yaml.dataDir().resolve("outbox").resolve(boxId + ".db");
+        try {
+            Outbox outbox = Outbox.open(file, limits, Clock.systemUTC());
+            if (outbox.count() > 0 || outbox.dropped() > 0) {
+                log.info("{}: outbox {} holds {} report(s) ({} KB) from before this start; {} dropped so far", boxId, file,
+                        outbox.count(), outbox.bytes() / 1024, outbox.dropped());
+            }
+            return outbox;
+        } catch (OutboxException e) {
+            log.error("{}: {}; keeping reports in memory only (lost if the agent stops)", boxId, e.getMessage());
+            try {
+                return Outbox.inMemory(limits, Clock.systemUTC());
+            } catch (OutboxException inMemory) {
+                throw new IllegalStateException(boxId + ": no outbox at all: " + inMemory.getMessage(), inMemory);
+            }
+        }
     }
 
     /** Starts an agent whose restart-agent command exits the JVM (systemd brings it back). */
@@ -206,6 +240,11 @@ public final class Agent {
         return bootId;
     }
 
+    /** Reports waiting in the outbox for the broker's acknowledgement. */
+    public long outboxWaiting() {
+        return reporter.outboxWaiting();
+    }
+
     public String boxId() {
         return boxId;
     }
@@ -237,6 +276,9 @@ public final class Agent {
 
     private void round() {
         try {
+            if (sessionTargets != SessionTargets.NONE && System.currentTimeMillis() > sessionTargetsUntil) {
+                useSessionTargets(SessionTargets.NONE);
+            }
             latest = probes.run();
             Snapshot.Significant now = latest.significant();
             String change = changeLog.describe(now, System.currentTimeMillis());
@@ -261,17 +303,46 @@ public final class Agent {
 
     private void onCommand(IncomingCommand command) {
         if (CommandTypes.SELFTEST.equals(command.request().type())) {
-            // Deep camera checks decode seconds of video: they run on the camera probe's own threads
-            // and the selftest joins the work thread only when they are done, so rounds go on meanwhile.
-            // The network checks run meanwhile too, on their own thread; the selftest joins them.
-            probes.startNetworkChecks();
-            probes.deepCheckCameras().orTimeout(SELFTEST_DEEP_WAIT_S, TimeUnit.SECONDS).whenComplete((results, e) -> {
-                selftestDeepChecks = results == null ? Map.of() : results;
-                handleOnWork(command);
-            });
+            SessionTargets asked = SessionTargets.parse(command.request().args());
+            try {
+                // On the work thread: the probes may have to be rebuilt with the session's stream servers first.
+                work.execute(() -> {
+                    if (asked != SessionTargets.NONE) {
+                        sessionTargetsUntil = System.currentTimeMillis() + asked.keepS() * 1000;
+                        if (!asked.targets().equals(sessionTargets.targets())) {
+                            useSessionTargets(asked);
+                        }
+                    }
+                    // Deep camera checks decode seconds of video: they run on the camera probe's own threads
+                    // and the selftest joins the work thread only when they are done, so rounds go on meanwhile.
+                    // The network checks run meanwhile too, on their own thread; the selftest joins them.
+                    probes.startNetworkChecks();
+                    probes.deepCheckCameras().orTimeout(SELFTEST_DEEP_WAIT_S, TimeUnit.SECONDS).whenComplete((results, e) -> {
+                        selftestDeepChecks = results == null ? Map.of() : results;
+                        handleOnWork(command);
+                    });
+                });
+            } catch (RejectedExecutionException e) {
+                log.info("{}: command {} ignored: agent stopping", boxId, command.request().id());
+            }
             return;
         }
         handleOnWork(command);
+    }
+
+    /** Probes the configured targets plus {@code targets} from now on. Work thread. */
+    private void useSessionTargets(SessionTargets targets) {
+        sessionTargets = targets;
+        ProbeSet old = probes;
+        probes = new ProbeSet(probeConfig(config), faults);
+        old.close();
+        log.info("{}: probing {} session stream server(s) {}", boxId, targets.targets().size(),
+                targets.targets().stream().map(t -> t.host() + ":" + t.port()).toList());
+    }
+
+    /** The settings the probes run with: {@code c} with the session's stream servers among the targets. */
+    private AgentConfig probeConfig(AgentConfig c) {
+        return sessionTargets == SessionTargets.NONE ? c : c.toBuilder().targets(sessionTargets.mergeInto(c.probeTargets())).build();
     }
 
     private void handleOnWork(IncomingCommand command) {
@@ -318,7 +389,8 @@ public final class Agent {
         @Override
         public BirthMessage birth(long seq, long ts) {
             return new BirthMessage(Protocol.VERSION, boxId, ts, bootId, seq, VERSION, config.firmwareVersion(),
-                    config.model(), config.statusIntervalS(), applier.runningVersion(), probes.capabilities(), announcedDevices);
+                    config.model(), config.statusIntervalS(), applier.runningVersion(), probes.capabilities(), announcedDevices,
+                    reporter.outboxDropped());
         }
 
         @Override
@@ -339,7 +411,7 @@ public final class Agent {
             AgentConfig next = ConfigApplier.effective(base, body);
             ProbeSet old = probes;
             if (old != null) {
-                probes = new ProbeSet(next, faults);
+                probes = new ProbeSet(probeConfig(next), faults);
                 old.close();
             }
             int before = config.statusIntervalS();

@@ -32,8 +32,12 @@ import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
 import org.syncready.controller.readiness.ReadinessRules;
-import org.syncready.controller.readiness.SelftestOutcome;
+import org.syncready.controller.readiness.BoxProfile;
+import org.syncready.controller.readiness.ProfileCache;
+import org.syncready.controller.readiness.SelftestResult;
 import org.syncready.controller.readiness.SelftestSender;
+import org.syncready.controller.readiness.StreamServer;
+import java.time.Instant;
 import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
@@ -48,6 +52,9 @@ import org.syncready.controller.fleet.BoxSecrets;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
+import org.syncready.controller.health.DiskSpace;
+import org.syncready.controller.health.Health;
+import org.syncready.controller.health.UncaughtFailures;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
@@ -80,15 +87,28 @@ public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final int WRITER_QUEUE = 50_000;
     private static final int WRITER_BATCH = 1_000;
+    /**
+     * Ingest's persistent session: messages unacknowledged (not yet committed) at a crash, and those
+     * an external broker queues while the controller is away, are delivered after the restart. A day
+     * covers a restart or an upgrade; a node gone for good stops holding messages after it.
+     */
+    private static final Duration INGEST_SESSION_EXPIRY = Duration.ofDays(1);
+    /** Unacknowledged messages in flight: two writer batches, so one fills while the other commits. */
+    private static final int INGEST_RECEIVE_MAXIMUM = 2 * WRITER_BATCH;
     /** Boxes reconnect to a restarted embedded broker within a few backoff rounds. */
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     /** How long a box may run something other than its desired configuration before it counts as drift. */
     private static final Duration CONFIG_DRIFT_GRACE = Duration.ofMinutes(10);
+    /** Profiles are read again when a box reports a configuration, and at least this often. */
+    private static final Duration PROFILE_TTL = Duration.ofMinutes(10);
     /** No new configuration this close before a session (nor during one). */
     private static final Duration CLASS_GUARD = Duration.ofMinutes(15);
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
+    private final UncaughtFailures failures = new UncaughtFailures(metrics);
+    /** A thread working in rounds of a second or so that has not finished one for this long is dead or stuck. */
+    private static final Duration HEARTBEAT_SILENCE = Duration.ofSeconds(60);
     private final MessageCodec codec = new MessageCodec();
     private Database database;
     private FleetRegistry registry;
@@ -109,6 +129,8 @@ public final class Controller implements AutoCloseable {
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private Alerts alerts;
+    private Health health;
+    private ProfileCache profiles;
     private String brokerUri;
 
     private Controller(ControllerConfig config) {
@@ -128,7 +150,7 @@ public final class Controller implements AutoCloseable {
 
     private void startParts() throws Exception {
         long started = System.nanoTime();
-        Path dataDir = config.dataDir().toAbsolutePath();
+        Path dataDir = DataFolder.prepare(config.dataDir());
         // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
@@ -142,12 +164,16 @@ public final class Controller implements AutoCloseable {
         fleet.restore(history.latest(), codec);
 
         if (config.embeddedBroker()) {
+            // File persistence: the messages queued for ingest's session and not yet acknowledged survive a
+            // crash of this process, broker included (docs/OPERATIONS.md, "No acknowledged message lost").
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
-                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000), registry, metrics);
+                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000, true), registry, metrics);
             brokerUri = "tcp://" + config.bindAddress() + ":" + broker.port();
         } else {
             brokerUri = config.brokerUri();
         }
+        // After the broker: HiveMQ installs its own JVM-wide handler as it starts.
+        failures.install();
 
         writer = new StatusWriter(database, metrics, WRITER_QUEUE, WRITER_BATCH);
         writer.start();
@@ -155,21 +181,29 @@ public final class Controller implements AutoCloseable {
         String username = config.embeddedBroker() || config.brokerUsername() == null
                 ? FleetRegistry.CONTROLLER_CLIENT_PREFIX : config.brokerUsername();
         byte[] password = controllerSecret == null ? new byte[0] : controllerSecret.getBytes(StandardCharsets.UTF_8);
-        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // The same client id on every start from this data folder: the broker keeps ingest's session under it.
+        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + nodeId(dataDir);
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
         rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
-        ingest.onConfigMessages(rollouts::onMessage);
+        ingest.onConfigMessages(message -> {
+            rollouts.onMessage(message);
+            profiles.invalidate(message.boxId());
+        });
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         startReadiness(apiJson, dataDir);
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
+        // Every ingested message marks its box for the live readiness sweep (cheap: a set insert).
+        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), (topic, message, acknowledge) -> {
+            ingest.onMessage(topic, message, acknowledge);
+            readiness.touched(org.syncready.protocol.Topics.boxIdOrNull(topic));
+        }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -177,12 +211,28 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
 
+        metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
+                fleet::clockSkewedCount);
+        metrics.ingestAcknowledgements(mqtt::acknowledgementsSent, mqtt::acknowledgementsDropped);
+
         // Housekeeping blocks (the stale check may wait on the writer queue, retention deletes rows):
-        // its own thread, never the event loop.
+        // its own thread, never the event loop. An executor keeps what a task throws to itself (and
+        // stops the task): the guard makes it visible instead.
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
-        housekeeping.scheduleWithFixedDelay(() -> ingest.store(fleet.checkStale(System.currentTimeMillis())),
-                1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
+                        () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+
+        health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
+                metrics, failures)
+                .watchStoreWriter(writer)
+                .watchMqtt(mqtt::isConnected)
+                .watchHeartbeat("readiness", readiness::lastRoundAt, HEARTBEAT_SILENCE)
+                .watchHeartbeat("rollouts", rollouts::lastRoundAt, HEARTBEAT_SILENCE)
+                .watchDisk(DiskSpace.of(dataDir))
+                .fact("boxesRegistered", () -> registry.boxes().size())
+                .fact("boxesOnline", () -> fleet.count(Presence.ONLINE));
+        health.start();
 
         echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
                 EchoResponder.Limits.DEFAULT);
@@ -190,7 +240,7 @@ public final class Controller implements AutoCloseable {
         vertx = Vertx.vertx();
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin()), mqtt::isConnected),
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin())),
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
@@ -203,7 +253,7 @@ public final class Controller implements AutoCloseable {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
@@ -229,13 +279,16 @@ public final class Controller implements AutoCloseable {
         sessions = SessionStore.load(schedule, id -> registry.classroom(id).isPresent());
         terms = TermStore.load(schedule, json);
         readinessStore = new SqlReadinessStore(database, json);
+        profiles = new ProfileCache(this::desiredProfile, Clock.systemUTC(), PROFILE_TTL.toMillis());
         ConfigDriftSource drift = (boxId, now) -> rollouts.drift(boxId, now)
-                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.since()));
-        engine = new ReadinessEngine(rules, registry, fleet, drift, Clock.systemUTC(), config.zone());
-        SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
-                .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
-                        : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
-                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
+                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.reportedResult(),
+                        d.reportedResult() == null || d.detail() == null || !d.detail().contains(": ") ? null
+                                : d.detail().substring(d.detail().indexOf(": ") + 2), d.since()));
+        engine = new ReadinessEngine(rules, registry, fleet, drift, profiles, Clock.systemUTC(), config.zone());
+        SelftestSender selftests = (boxId, timeout, servers, keep) -> commands.send(boxId, CommandTypes.SELFTEST,
+                        selftestArgs(json, servers, keep), timeout)
+                .handle((answer, error) -> error != null ? SelftestResult.NO_ANSWER
+                        : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()));
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         startAlerts(json, dataDir, rules);
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
@@ -266,12 +319,56 @@ public final class Controller implements AutoCloseable {
         return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
+    /**
+     * This node's id, made once per data folder ({@code node-id}): two controllers must not share a data
+     * folder, and a copy of one (a restored backup running next to the original) must get a new id.
+     */
+    private static String nodeId(Path dataDir) throws java.io.IOException {
+        Path file = dataDir.resolve("node-id");
+        if (java.nio.file.Files.exists(file)) {
+            String id = java.nio.file.Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (id.matches("[a-z0-9]{8}")) {
+                return id;
+            }
+            log.warn("{} does not hold a node id; making a new one", file);
+        }
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        java.nio.file.Files.createDirectories(dataDir);
+        java.nio.file.Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
+    }
+
+    /** The profile each box should run, from its desired configuration, for the uplink and disk it needs. */
+    private Optional<BoxProfile> desiredProfile(String boxId) {
+        return rollouts.boxConfig(boxId).map(c -> c.path("desired")).filter(d -> d.isObject())
+                .flatMap(d -> BoxProfile.fromBody(d.path("profile").asText(null),
+                        d.path("version").isIntegralNumber() ? d.path("version").asLong() : null, d.path("body")));
+    }
+
+    /** Protocol 6.2: the stream servers the box probes in the self-test and keeps probing until the session ends. */
+    private static com.fasterxml.jackson.databind.JsonNode selftestArgs(ObjectMapper json, List<StreamServer> servers, Duration keep) {
+        if (servers.isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode targets = args.putArray("targets");
+        for (StreamServer s : servers) {
+            targets.addObject().put("name", "stream").put("host", s.host()).put("port", s.port());
+        }
+        args.put("targetsKeepS", Math.min(SessionStore.MAX_DURATION.toSeconds(), Math.max(0, keep.toSeconds())));
+        return args;
+    }
+
     private void prune(SqlHistoryStore history) {
-        long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
+        long now = System.currentTimeMillis();
         try {
-            int deleted = history.pruneStatusBefore(cutoff);
+            int deleted = history.pruneStatusBefore(now - config.rawRetentionHours() * 3_600_000L);
             if (deleted > 0) {
                 log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
+            }
+            int events = history.pruneEventsBefore(now - config.eventRetentionDays() * 86_400_000L);
+            if (events > 0) {
+                log.info("retention: deleted {} events older than {} days", events, config.eventRetentionDays());
             }
         } catch (StoreException e) {
             log.warn("retention run failed: {}", e.getMessage());
@@ -293,6 +390,11 @@ public final class Controller implements AutoCloseable {
 
     public ControllerMetrics metrics() {
         return metrics;
+    }
+
+    /** The health verdict behind {@code /health}. */
+    public Health health() {
+        return health;
     }
 
     public FleetRegistry registry() {
@@ -344,6 +446,9 @@ public final class Controller implements AutoCloseable {
         if (echo != null) {
             echo.close();
         }
+        if (health != null) {
+            health.close();
+        }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
         }
@@ -368,6 +473,7 @@ public final class Controller implements AutoCloseable {
         if (database != null) {
             database.close();
         }
+        failures.uninstall();
         log.info("controller stopped");
     }
 

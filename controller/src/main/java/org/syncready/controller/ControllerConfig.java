@@ -16,6 +16,8 @@ public final class ControllerConfig {
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final int DEFAULT_ECHO_PORT = 7947;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
+    public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
 
     private final Path dataDir;
     private final String bindAddress;
@@ -35,6 +37,8 @@ public final class ControllerConfig {
     private final Path readinessRules;
     private final String publicUrl;
     private final boolean allowSimulation;
+    private final int eventRetentionDays;
+    private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -55,6 +59,8 @@ public final class ControllerConfig {
         this.readinessRules = b.readinessRules;
         this.publicUrl = b.publicUrl;
         this.allowSimulation = b.allowSimulation;
+        this.eventRetentionDays = b.eventRetentionDays;
+        this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
     /**
@@ -72,6 +78,7 @@ public final class ControllerConfig {
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .minFreeDiskMb(minFreeDiskMb)
                 .publicUrl(publicUrl);
     }
 
@@ -171,6 +178,16 @@ public final class ControllerConfig {
         return allowSimulation;
     }
 
+    /** Below this much free space (MB) on the data folder's disk, {@code /health} answers 503. */
+    public long minFreeDiskMb() {
+        return minFreeDiskMb;
+    }
+
+    /** How long device and presence events are kept (days). */
+    public int eventRetentionDays() {
+        return eventRetentionDays;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -200,6 +217,8 @@ public final class ControllerConfig {
         private Path readinessRules;
         private String publicUrl;
         private boolean allowSimulation;
+        private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
+        private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -276,6 +295,19 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder minFreeDiskMb(long v) {
+            minFreeDiskMb = v;
+            return this;
+        }
+
+        public Builder eventRetentionDays(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("eventRetentionDays must be >= 1, was " + v);
+            }
+            eventRetentionDays = v;
             return this;
         }
 

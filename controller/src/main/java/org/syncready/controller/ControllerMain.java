@@ -49,8 +49,12 @@ public final class ControllerMain implements Callable<Integer> {
     String ingestGroup;
 
     @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
-            description = "Hours raw status reports are kept; events are kept (default: ${DEFAULT-VALUE}).")
+            description = "Hours raw status reports are kept (default: ${DEFAULT-VALUE}).")
     int rawRetentionHours;
+
+    @Option(names = "--event-retention-days", defaultValue = "${env:SYNCREADY_EVENT_RETENTION_DAYS:-90}",
+            description = "Days presence and device-change events are kept (default: ${DEFAULT-VALUE}).")
+    int eventRetentionDays;
 
     @Option(names = "--demo", defaultValue = "${env:SYNCREADY_DEMO:-false}",
             description = "Create a sample bureau on first start and run 12 simulated boxes. 演示模式。")
@@ -86,6 +90,10 @@ public final class ControllerMain implements Callable<Integer> {
             description = "YAML file with a key per option (httpPort, rawRetentionHours, ...); flags and SYNCREADY_* variables override it.")
     Path configFile;
 
+    @Option(names = "--min-free-disk-mb", defaultValue = "${env:SYNCREADY_MIN_FREE_DISK_MB:-1024}",
+            description = "Below this much free space (MB) on the data folder's disk, /health answers 503 (default: ${DEFAULT-VALUE}).")
+    long minFreeDiskMb;
+
     public static void main(String[] args) {
         System.exit(ControllerConfigFile.execute(new CommandLine(new ControllerMain()), args));
     }
@@ -95,8 +103,14 @@ public final class ControllerMain implements Callable<Integer> {
         if (echoPort < 0 || echoPort > 65535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--echo-port must be 0..65535");
         }
+        if (minFreeDiskMb < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--min-free-disk-mb must be >= 0");
+        }
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
+        }
+        if (eventRetentionDays < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--event-retention-days must be >= 1");
         }
         java.time.ZoneId zone;
         try {
@@ -113,7 +127,8 @@ public final class ControllerMain implements Callable<Integer> {
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl)
-                    .allowSimulation(allowSimulation)
+                    .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
+                    .eventRetentionDays(eventRetentionDays)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());

@@ -35,6 +35,30 @@ class MessageCodecTest {
     }
 
     @Test
+    void historicalIsSentOnlyWhenTrueAndAbsentOrNullMeansLive() throws Exception {
+        StatusMessage live = status("box-1", 9);
+        assertTrue(!new String(codec.encode(live), StandardCharsets.UTF_8).contains("historical"));
+        StatusMessage replayed = live.asHistorical();
+        String json = new String(codec.encode(replayed), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"historical\":true"), json);
+        assertEquals(replayed, codec.decode(statusTopic, json.getBytes(StandardCharsets.UTF_8)));
+        String explicitNull = json.replace("\"historical\":true", "\"historical\":null");
+        assertEquals(live, codec.decode(statusTopic, explicitNull.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(ProtocolException.Reason.INVALID_FIELD,
+                refuse(statusTopic, json.replace("\"historical\":true", "\"historical\":\"yes\"")).reason());
+    }
+
+    @Test
+    void birthCarriesTheOutboxDropCountAndRefusesANegativeOne() throws Exception {
+        String topic = Topics.of("box-1", Channel.BIRTH);
+        BirthMessage birth = new BirthMessage(1, "box-1", 1_700_000_000_000L, "boot-a", 1, "0.1.0", null, "m", 10, null,
+                null, null, 12L);
+        assertEquals(birth, codec.decode(topic, codec.encode(birth)));
+        String json = new String(codec.encode(birth), StandardCharsets.UTF_8).replace("\"outboxDropped\":12", "\"outboxDropped\":-1");
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, refuse(topic, json).reason());
+    }
+
+    @Test
     void streamTargetReachabilityRoundTripsAndIsLeftOutWhenUnknown() throws Exception {
         StatusMessage base = status("box-1", 8);
         StatusMessage unreachable = new StatusMessage(base.v(), base.boxId(), base.ts(), base.bootId(), base.seq(),
@@ -59,6 +83,45 @@ class MessageCodecTest {
         assertEquals(ProtocolException.Reason.BAD_JSON, e.reason());
         assertEquals(ProtocolException.Reason.BAD_JSON, refuse(statusTopic, "[1,2]").reason());
         assertEquals(ProtocolException.Reason.BAD_JSON, refuse(statusTopic, "\u0000\u0001binary").reason());
+    }
+
+    @Test
+    void refusesAKeyTwiceInOneObjectAtAnyDepth() {
+        String json = new String(codec.encode(status("box-1", 3)), StandardCharsets.UTF_8);
+        // The stored raw text would show seq 3 while a last-wins reader acted on seq 999.
+        ProtocolException top = refuse(statusTopic, json.replaceFirst("\\{", "{\"seq\":999,"));
+        assertEquals(ProtocolException.Reason.BAD_JSON, top.reason());
+        assertTrue(top.getMessage().contains("Duplicate field 'seq'"), top.getMessage());
+        ProtocolException nested = refuse(statusTopic, json.replace("\"id\":\"cam-1\"", "\"id\":\"cam-1\",\"id\":\"cam-2\""));
+        assertEquals(ProtocolException.Reason.BAD_JSON, nested.reason());
+        assertTrue(nested.getMessage().contains("Duplicate field 'id'"), nested.getMessage());
+    }
+
+    @Test
+    void aStatusListsAtMostSixteenCamerasAndSixteenMicrophones() throws Exception {
+        StatusMessage one = status("box-1", 4);
+        List<CameraStatus> sixteen = java.util.stream.IntStream.range(0, Protocol.MAX_CAMERAS)
+                .mapToObj(i -> new CameraStatus("cam-" + i, CameraRole.OTHER, CameraKind.USB, DeviceState.OK,
+                        null, null, null, null, false, null)).toList();
+        StatusMessage full = new StatusMessage(1, "box-1", one.ts(), "boot-a", 4, 10, sixteen, one.microphones(),
+                one.network(), one.system(), one.stream());
+        assertEquals(full, codec.decode(statusTopic, codec.encode(full)));
+
+        String json = new String(codec.encode(full), StandardCharsets.UTF_8);
+        String seventeen = json.replace("\"cameras\":[", "\"cameras\":[{\"id\":\"cam-x\",\"role\":\"other\",\"kind\":\"usb\","
+                + "\"state\":\"ok\",\"frozen\":false},");
+        ProtocolException cams = refuse(statusTopic, seventeen);
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, cams.reason());
+        assertEquals("field 'cameras' lists 17 items; at most 16 are allowed", cams.getMessage());
+
+        StringBuilder mics = new StringBuilder();
+        for (int i = 0; i < 950; i++) {
+            mics.append(i == 0 ? "" : ",").append("{\"id\":\"m").append(i).append("\",\"state\":\"ok\",\"muted\":false,\"clipping\":false}");
+        }
+        String many = json.replaceFirst("\"microphones\":\\[[^\\]]*\\]", "\"microphones\":[" + mics + "]");
+        ProtocolException micsRefused = refuse(statusTopic, many);
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, micsRefused.reason());
+        assertTrue(micsRefused.getMessage().contains("'microphones' lists 950 items"), micsRefused.getMessage());
     }
 
     @Test

@@ -256,6 +256,20 @@ class ProtocolDocumentTest {
                         "/cameras/0/role", "enum", ProtocolException.Reason.INVALID_FIELD),
                 new Broken("status interval 0", "status.schema.json", n -> n.put("intervalS", 0),
                         "/intervalS", "minimum", ProtocolException.Reason.INVALID_FIELD),
+                new Broken("status with 17 cameras", "status.schema.json", n -> {
+                            ArrayNode cams = (ArrayNode) n.get("cameras");
+                            JsonNode first = cams.get(0);
+                            for (int i = cams.size(); i < 17; i++) {
+                                cams.add(((ObjectNode) first.deepCopy()).put("id", "cam-extra-" + i));
+                            }
+                        }, "/cameras", "maxItems", ProtocolException.Reason.INVALID_FIELD),
+                new Broken("status with 17 microphones", "status.schema.json", n -> {
+                            ArrayNode mics = (ArrayNode) n.get("microphones");
+                            JsonNode first = mics.get(0);
+                            for (int i = mics.size(); i < 17; i++) {
+                                mics.add(((ObjectNode) first.deepCopy()).put("id", "mic-extra-" + i));
+                            }
+                        }, "/microphones", "maxItems", ProtocolException.Reason.INVALID_FIELD),
                 new Broken("status without network", "status.schema.json", n -> n.remove("network"),
                         "", "required", ProtocolException.Reason.MISSING_FIELD),
                 new Broken("microphone without id", "status.schema.json",
@@ -392,8 +406,10 @@ class ProtocolDocumentTest {
                 10, null, null, null));
         samples.put("birth, everything", new BirthMessage(1, box, ts, boot, 1, "0.1.0", "fw-2", "generic-recorder-a", 10, 6L,
                 Map.of("ffprobe", new Capability(false, "not installed"), "v4l2", new Capability(true, null)),
-                List.of(new DeviceInfo("camera", "cam-1", "teacher", "usb", "USB camera"), new DeviceInfo("stream", "main", null, null, null))));
+                List.of(new DeviceInfo("camera", "cam-1", "teacher", "usb", "USB camera"), new DeviceInfo("stream", "main", null, null, null)),
+                3L));
         samples.put("status, everything", MessageCodecTest.status(box, 7));
+        samples.put("status, historical", MessageCodecTest.status(box, 8).asHistorical());
         samples.put("status, nothing optional", new StatusMessage(1, box, ts, boot, 2, 10, List.of(
                 new CameraStatus("cam-1", CameraRole.OTHER, CameraKind.ONVIF, DeviceState.ABSENT, null, null, null, null, null, null)),
                 List.of(new MicrophoneStatus("mic-1", null, DeviceState.FAULT, null, null, true, true, "no signal")),

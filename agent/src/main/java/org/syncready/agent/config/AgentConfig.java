@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.FaultSet;
+import org.syncready.protocol.Protocol;
 
 /**
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
@@ -40,12 +41,13 @@ import org.syncready.protocol.FaultSet;
  * @param controller      the controller's echo and speedtest services; null: no echo/uplink measurement
  * @param ntp             the NTP server the clock offset is measured against; null: not measured
  * @param stream          how this box model pushes its class stream; null: no stream probe
+ * @param outbox          how much the outbox keeps while reports cannot be sent
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
                           List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
-                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream) {
+                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -69,10 +71,12 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         network = network == null ? new Network(null, List.of()) : network;
         simulation = simulation == null ? Simulation.DEFAULT : simulation;
         cameras = cameras == null ? List.of() : List.copyOf(cameras);
+        atMost(cameras, Protocol.MAX_CAMERAS, "cameras");
         unique(cameras.stream().map(CameraSource::id).toList(), "cameras", "id");
         cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
         configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
         microphones = microphones == null ? Microphones.DEFAULT : microphones;
+        outbox = outbox == null ? Outbox.DEFAULT : outbox;
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
@@ -195,6 +199,8 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         public Simulation {
             cameras = cameras == null ? DEFAULT.cameras() : List.copyOf(cameras);
             microphones = microphones == null ? DEFAULT.microphones() : List.copyOf(microphones);
+            atMost(cameras, Protocol.MAX_CAMERAS, "simulation.cameras");
+            atMost(microphones, Protocol.MAX_MICROPHONES, "simulation.microphones");
             unique(cameras.stream().map(Camera::id).toList(), "simulation.cameras", "id");
             unique(microphones.stream().map(Microphone::id).toList(), "simulation.microphones", "id");
             if (flakyMicrophone != null
@@ -280,6 +286,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             decimalRange("microphones.clippingShare", clippingShare, 0, 1);
             alsaRoot = alsaRoot == null ? Path.of("/proc/asound") : alsaRoot;
             devices = devices == null ? List.of() : List.copyOf(devices);
+            atMost(devices, Protocol.MAX_MICROPHONES, "microphones.devices");
             unique(devices.stream().map(AudioInput::id).toList(), "microphones.devices", "id");
         }
     }
@@ -344,6 +351,22 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             ConfigException.range("ntp.port", port, 1, 65535);
             ConfigException.range("ntp.intervalS", intervalS, 60, 86_400);
             ConfigException.range("ntp.timeoutMs", timeoutMs, 100, 10_000);
+        }
+    }
+
+    /**
+     * The outbox ({@code dataDir/outbox/<boxId>.db}): every report waits there until the broker
+     * acknowledged it; beyond either bound the oldest are dropped (and counted in the birth).
+     *
+     * @param maxMb       megabytes of reports kept at most (1..10240)
+     * @param maxAgeHours hours a report is kept at most (1..8760)
+     */
+    public record Outbox(int maxMb, int maxAgeHours) {
+        public static final Outbox DEFAULT = new Outbox(50, 168);
+
+        public Outbox {
+            ConfigException.range("outbox.maxMb", maxMb, 1, 10_240);
+            ConfigException.range("outbox.maxAgeHours", maxAgeHours, 1, 8760);
         }
     }
 
@@ -418,6 +441,13 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         }
     }
 
+    /** A status carries at most this many devices of a kind (PROTOCOL.md section 4.3). */
+    private static void atMost(List<?> values, int max, String field) {
+        if (values.size() > max) {
+            throw new ConfigException(field, "lists " + values.size() + " devices; a status reports at most " + max);
+        }
+    }
+
     private static void unique(List<String> values, String field, String key) {
         Set<String> seen = new HashSet<>();
         for (String v : values) {
@@ -454,6 +484,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private ControllerLink controller;
         private Ntp ntp;
         private Stream stream;
+        private Outbox outbox;
 
         private Builder(String boxId, String brokerUri, String password) {
             this.boxId = boxId;
@@ -487,6 +518,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             controller = c.controller;
             ntp = c.ntp;
             stream = c.stream;
+            outbox = c.outbox;
         }
 
         public Builder boxId(String v) {
@@ -624,12 +656,17 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        public Builder outbox(Outbox v) {
+            outbox = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
                     new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,
-                    audio, controller, ntp, stream);
+                    audio, controller, ntp, stream, outbox);
         }
     }
 }

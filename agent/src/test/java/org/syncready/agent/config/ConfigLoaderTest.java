@@ -209,6 +209,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void moreSimulatedDevicesThanAStatusCarriesAreRefused() throws IOException {
+        StringBuilder cams = new StringBuilder();
+        for (int i = 0; i < 17; i++) {
+            cams.append(i == 0 ? "" : ", ").append("{id: cam-").append(i).append("}");
+        }
+        Path file = write("agent.yaml", "boxId: box-1\nbroker: {uri: \"tcp://127.0.0.1:1883\", password: x}\n"
+                + "simulation:\n  cameras: [" + cams + "]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().endsWith("field 'simulation.cameras' lists 17 devices; a status reports at most 16"), e.getMessage());
+    }
+
+    @Test
     void aMissingFileSaysSo() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
         assertEquals(dir.resolve("nope.yaml") + ": file not found", e.getMessage());
@@ -302,6 +314,18 @@ class ConfigLoaderTest {
         assertEquals("demo", fleet.get(2).broker().password());
         assertEquals(FaultSet.CameraFault.FROZEN, fleet.get(1).simulation().faults().cameras().get("cam-student"));
         assertTrue(fleet.get(0).simulation().faults().healthy());
+    }
+
+    @Test
+    void outboxBoundsAreReadWithDefaultsAndCheckedNamingTheField() throws IOException {
+        String head = "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\n";
+        assertEquals(new AgentConfig.Outbox(50, 168), ConfigLoader.load(write("none.yaml", head)).outbox());
+        assertEquals(new AgentConfig.Outbox(5, 24), ConfigLoader.load(write("set.yaml", head + "outbox: {maxMb: 5, maxAgeHours: 24}\n")).outbox());
+        assertEquals(new AgentConfig.Outbox(50, 168), ConfigLoader.load(Path.of("agent.example.yaml")).outbox());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("bad.yaml", head + "outbox: {maxMb: 0}\n")));
+        assertTrue(e.getMessage().contains("outbox.maxMb"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("typo.yaml", head + "outbox: {maxAgeDays: 3}\n")));
+        assertTrue(e.getMessage().contains("maxAgeDays"), e.getMessage());
     }
 
     @Test
