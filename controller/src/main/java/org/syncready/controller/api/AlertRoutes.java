@@ -207,7 +207,7 @@ public final class AlertRoutes implements RouteGroup {
     private void acknowledge(RoutingContext ctx) {
         long id = id(ctx);
         String actor = api.actor(ctx);
-        JsonNode body = ctx.body() == null || ctx.body().length() == 0 ? api.json().createObjectNode() : api.body(ctx);
+        JsonNode body = RequestBody.bytes(ctx).length == 0 ? api.json().createObjectNode() : api.body(ctx);
         String by = body.hasNonNull("by") ? name(body.get("by").asText()) : actor;
         api.blocking(ctx, () -> {
             Alerts.AckResult r = alerts.acknowledge(id, by, "console");
@@ -253,7 +253,7 @@ public final class AlertRoutes implements RouteGroup {
 
     private void ackByLink(RoutingContext ctx) {
         String token = ctx.pathParam("token");
-        String by = ctx.request().getFormAttribute("by");
+        String by = formField(RequestBody.bytes(ctx), "by");
         html(ctx, () -> {
             String name = name(by == null ? "" : by);
             Alerts.AckResult r = alerts.acknowledgeByLink(token, name);
@@ -264,6 +264,21 @@ public final class AlertRoutes implements RouteGroup {
             return "<p>已确认，" + r.acknowledged() + " 个问题不再提醒。谢谢，" + esc(name) + "！/ Acknowledged: no more reminders for "
                     + r.acknowledged() + " problem(s).</p>";
         });
+    }
+
+    /** One field of an {@code application/x-www-form-urlencoded} body (the acknowledge page's form); null if absent. */
+    private static String formField(byte[] body, String name) {
+        for (String pair : new String(body, java.nio.charset.StandardCharsets.US_ASCII).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                try {
+                    return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static String title(Notice n) {
@@ -322,7 +337,7 @@ public final class AlertRoutes implements RouteGroup {
     }
 
     private void receive(RoutingContext ctx) {
-        byte[] body = ctx.body() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body = RequestBody.bytes(ctx);
         boolean fresh = alerts.inbox().receive(ctx.request().getHeader("X-SyncReady-Channel"), ctx.request().getHeader("X-SyncReady-Timestamp"),
                 ctx.request().getHeader("X-SyncReady-Signature"), ctx.request().getHeader("X-SyncReady-Delivery"),
                 ctx.request().getHeader("X-SyncReady-Event"), body);
