@@ -19,7 +19,14 @@ import org.syncready.controller.alert.AlertLinks;
 import org.syncready.controller.alert.Alerts;
 import org.syncready.controller.alert.SecretSeal;
 import org.syncready.controller.api.AlertRoutes;
+import org.syncready.controller.account.Accounts;
+import org.syncready.controller.account.AdminBootstrap;
+import org.syncready.controller.api.AccountRoutes;
 import org.syncready.controller.api.AuditRoutes;
+import org.syncready.controller.api.RouteEntry;
+import org.syncready.controller.audit.Actor;
+import org.syncready.controller.demo.DemoAccounts;
+import org.syncready.controller.store.SqlAccountStore;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
@@ -132,6 +139,7 @@ public final class Controller implements AutoCloseable {
     private Health health;
     private ProfileCache profiles;
     private String brokerUri;
+    private Accounts accounts;
 
     private Controller(ControllerConfig config) {
         this.config = config;
@@ -187,6 +195,9 @@ public final class Controller implements AutoCloseable {
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
+        accounts = new Accounts(new SqlAccountStore(database), config.clock(), id -> registry.school(id).isPresent(),
+                Accounts.Settings.DEFAULT);
+        AdminBootstrap.run(accounts, config.adminPassword(), dataDir);
         rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
         ingest.onConfigMessages(message -> {
@@ -222,6 +233,7 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
                         () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: web sessions", this::pruneSessions), 10, 10, TimeUnit.MINUTES);
 
         health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
                 metrics, failures)
@@ -244,25 +256,27 @@ public final class Controller implements AutoCloseable {
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
-                new RolloutRoutes(rollouts),
+                new RolloutRoutes(rollouts, registry),
                 new AuditRoutes(audit),
-                new AlertRoutes(alerts, audit),
+                new AlertRoutes(alerts, audit, registry),
+                new AccountRoutes(accounts, audit, metrics),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
         if (config.simulationAllowed()) {
-            log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
+            log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, routes);
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, accounts, audit, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
             demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar(), rollouts.publicKeysToPin());
             if (demoFleet.seeded()) {
                 for (com.fasterxml.jackson.databind.JsonNode request : DemoFleet.initialRollouts(codec.mapper())) {
-                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, "demo");
+                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, Actor.system("demo"));
                 }
             }
+            DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
             // The demo's bureau channel: a signed webhook to the controller's own inbox (GET /api/v1/alerts/inbox).
             alerts.ensureDemoInbox("http://" + loopbackOr(config.bindAddress()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
@@ -293,6 +307,13 @@ public final class Controller implements AutoCloseable {
         startAlerts(json, dataDir, rules);
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
+    }
+
+    private void pruneSessions() {
+        int ended = accounts.pruneSessions();
+        if (ended > 0) {
+            log.info("housekeeping: deleted {} ended web sessions", ended);
+        }
     }
 
     /**
@@ -424,6 +445,16 @@ public final class Controller implements AutoCloseable {
     /** Alerts: channels, problems, notices, delivery. */
     public Alerts alerts() {
         return alerts;
+    }
+
+    /** Users, tokens and sessions (tests and benchmarks create their tokens here). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The HTTP API's route table, each route with its policy. */
+    public List<RouteEntry> routeTable() {
+        return api.routeTable();
     }
 
     /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */

@@ -36,6 +36,7 @@ public final class ControllerConfig {
     private final ZoneId zone;
     private final Path readinessRules;
     private final String publicUrl;
+    private final String adminPassword;
     private final boolean allowSimulation;
     private final int eventRetentionDays;
     private final long minFreeDiskMb;
@@ -58,6 +59,7 @@ public final class ControllerConfig {
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
         this.publicUrl = b.publicUrl;
+        this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
         this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
@@ -78,7 +80,7 @@ public final class ControllerConfig {
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
-                .minFreeDiskMb(minFreeDiskMb)
+                .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword)
                 .publicUrl(publicUrl);
     }
 
@@ -171,6 +173,15 @@ public final class ControllerConfig {
     }
 
     /**
+     * The password the first start gives the user {@code admin} ({@code SYNCREADY_ADMIN_PASSWORD}); null:
+     * a random one, logged once and written to {@code admin-password} in the data folder. Used only
+     * while the database has no user.
+     */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /**
      * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
      * docs/SIMULATION.md); the demo always serves it.
      */
@@ -197,6 +208,14 @@ public final class ControllerConfig {
         return brokerUri == null;
     }
 
+    /** Without the passwords: a configuration may be logged. */
+    @Override
+    public String toString() {
+        return "ControllerConfig[data=" + dataDir + ", bind=" + bindAddress + ", http=" + httpPort + ", mqtt=" + mqttPort
+                + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
+                + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
+    }
+
     /** Sets options one by one; {@link #build()} checks them. */
     public static final class Builder {
         private final Path dataDir;
@@ -216,6 +235,7 @@ public final class ControllerConfig {
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
         private String publicUrl;
+        private String adminPassword;
         private boolean allowSimulation;
         private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
@@ -338,6 +358,12 @@ public final class ControllerConfig {
             } else {
                 publicUrl = null;
             }
+            return this;
+        }
+
+        /** The first start's {@code admin} password; null: a random one (see {@link ControllerConfig#adminPassword()}). */
+        public Builder adminPassword(String v) {
+            adminPassword = v == null || v.isEmpty() ? null : v;
             return this;
         }
 

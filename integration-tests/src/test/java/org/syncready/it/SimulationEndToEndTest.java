@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.agent.Agent;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.AgentConfigBuilder;
 import org.syncready.controller.Controller;
 import org.syncready.controller.ControllerConfig;
 import org.syncready.protocol.FaultSet;
@@ -124,7 +125,7 @@ class SimulationEndToEndTest {
         assertEquals("/uplink", json.readTree(typo.body()).path("problems").get(0).path("field").asText());
     }
 
-    private Agent start(AgentConfig.Builder b) {
+    private Agent start(AgentConfigBuilder b) {
         Agent a = Agent.start(b.keepAliveS(5).dataDir(data.resolve("agent-" + agents.size())).build(), code -> { });
         agents.add(a);
         return a;
@@ -146,12 +147,24 @@ class SimulationEndToEndTest {
         throw new AssertionError("no " + id + " in " + list);
     }
 
+    private Controller tokenOf;
+    private String token;
+
+    /** An API token of the first admin of the running controller (created once per controller start). */
+    private String bearer() {
+        if (tokenOf != controller) {
+            token = controller.accounts().createToken("admin", "integration test", null, "admin").secret();
+            tokenOf = controller;
+        }
+        return "Bearer " + token;
+    }
+
     private JsonNode get(String path) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        return json.readTree(http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

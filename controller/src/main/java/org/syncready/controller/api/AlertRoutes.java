@@ -5,7 +5,6 @@ import static org.syncready.controller.api.ApiContext.param;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -16,6 +15,11 @@ import org.syncready.controller.alert.AlertInbox;
 import org.syncready.controller.alert.AlertStore;
 import org.syncready.controller.alert.Alerts;
 import org.syncready.controller.alert.Notice;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.audit.Actor;
+import org.syncready.controller.fleet.FleetRegistry;
+import java.util.Set;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.refusal.Refusal;
 
@@ -32,37 +36,83 @@ public final class AlertRoutes implements RouteGroup {
     private static final int INBOX_MAX = 500;
     private final Alerts alerts;
     private final AuditLog audit;
+    private final FleetRegistry registry;
     private ApiContext api;
 
-    public AlertRoutes(Alerts alerts, AuditLog audit) {
+    public AlertRoutes(Alerts alerts, AuditLog audit, FleetRegistry registry) {
         this.alerts = alerts;
         this.audit = audit;
+        this.registry = registry;
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get(BASE + "/channels").handler(this::listChannels);
-        router.post(BASE + "/channels").handler(this::createChannel);
-        router.get(BASE + "/channels/:id").handler(this::getChannel);
-        router.put(BASE + "/channels/:id").handler(this::updateChannel);
-        router.delete(BASE + "/channels/:id").handler(this::deleteChannel);
-        router.post(BASE + "/channels/:id/test").handler(this::test);
-        router.get(BASE + "/channels/:id/deliveries").handler(this::deliveries);
-        router.get(BASE + "/notices").handler(this::notices);
-        router.get(BASE + "/notices/:id").handler(this::notice);
-        router.post(BASE + "/notices/:id/ack").handler(this::acknowledge);
-        router.get(BASE + "/problems").handler(this::problems);
-        router.get(BASE + "/ack/:token").handler(this::ackPage);
-        router.post(BASE + "/ack/:token").handler(this::ackByLink);
-        router.get(BASE + "/inbox").handler(this::inbox);
-        router.post(BASE + "/inbox").handler(this::receive);
-        router.get(BASE + "/quiet-hours").handler(this::quietHours);
-        router.put(BASE + "/quiet-hours/:school").handler(this::setQuietHours);
-        router.delete(BASE + "/quiet-hours/:school").handler(this::clearQuietHours);
-        router.get(BASE + "/maintenance").handler(this::maintenance);
-        router.post(BASE + "/maintenance").handler(this::addMaintenance);
-        router.delete(BASE + "/maintenance/:id").handler(this::endMaintenance);
+        Role[] managers = {Role.ADMIN, Role.BUREAU, Role.SCHOOL_IT};
+        SchoolsOf channelInPath = this::channelSchools;
+        SchoolsOf noticeInPath = this::noticeSchools;
+        String elsewhere = "AlertRoutes records alert.* entries itself, naming a channel by kind and name, never its address or secret";
+        routes.get(BASE + "/channels", Policy.roles(managers), this::listChannels);
+        routes.post(BASE + "/channels", Policy.roles(managers).inAnySchoolOf(Scopes.school(registry, Scopes.body("schoolId")))
+                .auditedElsewhere(elsewhere), this::createChannel);
+        routes.get(BASE + "/channels/:id", Policy.roles(managers).inAnySchoolOf(channelInPath), this::getChannel);
+        routes.put(BASE + "/channels/:id", Policy.roles(managers).inAnySchoolOf(channelInPath).auditedElsewhere(elsewhere),
+                this::updateChannel);
+        routes.delete(BASE + "/channels/:id", Policy.roles(managers).inAnySchoolOf(channelInPath).auditedElsewhere(elsewhere),
+                this::deleteChannel);
+        routes.post(BASE + "/channels/:id/test", Policy.roles(managers).inAnySchoolOf(channelInPath).auditedElsewhere(elsewhere),
+                this::test);
+        routes.get(BASE + "/channels/:id/deliveries", Policy.roles(managers).inAnySchoolOf(channelInPath), this::deliveries);
+        routes.get(BASE + "/notices", Policy.anyRole().inAnySchoolOf(Scopes.school(registry, Scopes.query("school"))), this::notices);
+        routes.get(BASE + "/notices/:id", Policy.anyRole().inAnySchoolOf(noticeInPath), this::notice);
+        routes.post(BASE + "/notices/:id/ack", Policy.roles(Role.ADMIN, Role.BUREAU, Role.SCHOOL_IT, Role.TECHNICIAN)
+                .inAnySchoolOf(noticeInPath).auditedElsewhere(elsewhere), this::acknowledge);
+        routes.get(BASE + "/problems", Policy.anyRole().inAnySchoolOf(Scopes.school(registry, Scopes.query("school"))), this::problems);
+        Policy.RateLimit links = new Policy.RateLimit(30, 10);
+        routes.get(BASE + "/ack/:token", Policy.anonymous(links, "the signed, expiring token in a message's link is the credential"),
+                this::ackPage);
+        routes.post(BASE + "/ack/:token", Policy.anonymous(links, "the signed, expiring token in a message's link is the credential")
+                .auditedElsewhere("alert.ack with the name given on the page, by AlertRoutes"), this::ackByLink);
+        routes.get(BASE + "/inbox", Policy.loopbackOr(Role.ADMIN, Role.BUREAU), this::inbox);
+        routes.post(BASE + "/inbox", Policy.open("the built-in receiver: each request is signed with its channel's secret, checked here")
+                .notAudited("a receiver of the controller's own alert messages"), this::receive);
+        routes.get(BASE + "/quiet-hours", Policy.roles(managers), this::quietHours);
+        SchoolsOf schoolInPath = Scopes.school(registry, Scopes.path("school"));
+        routes.put(BASE + "/quiet-hours/:school", Policy.roles(managers).inAnySchoolOf(schoolInPath).auditedElsewhere(elsewhere),
+                this::setQuietHours);
+        routes.delete(BASE + "/quiet-hours/:school", Policy.roles(managers).inAnySchoolOf(schoolInPath).auditedElsewhere(elsewhere),
+                this::clearQuietHours);
+        routes.get(BASE + "/maintenance", Policy.anyRole(), this::maintenance);
+        Role[] repairers = {Role.ADMIN, Role.BUREAU, Role.SCHOOL_IT, Role.TECHNICIAN};
+        routes.post(BASE + "/maintenance", Policy.roles(repairers).inAnySchoolOf(Scopes.school(registry, Scopes.body("schoolId")))
+                .inAnySchoolOf(Scopes.classroom(registry, Scopes.body("classroomId"))).auditedElsewhere(elsewhere), this::addMaintenance);
+        routes.delete(BASE + "/maintenance/:id", Policy.roles(repairers).inAnySchoolOf(this::maintenanceSchools)
+                .auditedElsewhere(elsewhere), this::endMaintenance);
+    }
+
+    /** The school of the channel in the path; a bureau channel belongs to no school (out of a scoped role's reach). */
+    private SchoolsOf.Owned channelSchools(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        String what = "alert channel '" + id + "'";
+        return alerts.channelSchool(id).map(s -> SchoolsOf.Owned.of(what, s.map(Set::of).orElse(Set.of())))
+                .orElse(SchoolsOf.Owned.missing(what));
+    }
+
+    private SchoolsOf.Owned noticeSchools(RoutingContext ctx) {
+        String what = "notice " + ctx.pathParam("id");
+        try {
+            return alerts.notice(Long.parseLong(ctx.pathParam("id")))
+                    .map(r -> SchoolsOf.Owned.of(what, r.notice().schoolId() == null ? Set.of() : Set.of(r.notice().schoolId())))
+                    .orElse(SchoolsOf.Owned.missing(what));
+        } catch (NumberFormatException e) {
+            return SchoolsOf.Owned.missing(what);
+        }
+    }
+
+    private SchoolsOf.Owned maintenanceSchools(RoutingContext ctx) {
+        String what = "maintenance window " + ctx.pathParam("id");
+        return alerts.maintenance().stream().filter(m -> String.valueOf(m.id()).equals(ctx.pathParam("id"))).findFirst()
+                .map(m -> SchoolsOf.Owned.of(what, Set.of(m.schoolId()))).orElse(SchoolsOf.Owned.missing(what));
     }
 
     // ------------------------------------------------------------------ channels
@@ -70,7 +120,9 @@ public final class AlertRoutes implements RouteGroup {
     private void listChannels(RoutingContext ctx) {
         String school = param(ctx, "school");
         String filter = "bureau".equals(school) ? "" : school;
-        api.blocking(ctx, () -> alerts.channels(filter), list -> {
+        Principal caller = ApiContext.principal(ctx);
+        api.blocking(ctx, () -> alerts.channels(filter).stream()
+                .filter(c -> c.bureau() ? !caller.role().scoped() : caller.sees(c.schoolId())).toList(), list -> {
             ArrayNode out = api.json().createArrayNode();
             list.forEach(c -> out.add(channel(c)));
             return out;
@@ -84,7 +136,10 @@ public final class AlertRoutes implements RouteGroup {
 
     private void createChannel(RoutingContext ctx) {
         JsonNode body = api.body(ctx);
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
+        if (!body.hasNonNull("schoolId") && ApiContext.principal(ctx).role().scoped()) {
+            throw Refusal.of(Refusal.Kind.FORBIDDEN, "bureau channels (no schoolId) are managed by admin and bureau; name your school");
+        }
         api.blocking(ctx, () -> {
             AlertChannel c = alerts.createChannel(body);
             audit.record(actor, "alert.channel.create", "channel " + c.id(), describe(c), "ok");
@@ -95,7 +150,7 @@ public final class AlertRoutes implements RouteGroup {
     private void updateChannel(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         JsonNode body = api.body(ctx);
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.blocking(ctx, () -> {
             AlertChannel c = alerts.updateChannel(id, body);
             audit.record(actor, "alert.channel.update", "channel " + c.id(), describe(c), "ok");
@@ -105,7 +160,7 @@ public final class AlertRoutes implements RouteGroup {
 
     private void deleteChannel(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.vertx().executeBlocking(() -> {
             alerts.deleteChannel(id);
             audit.record(actor, "alert.channel.delete", "channel " + id, "", "ok");
@@ -123,7 +178,7 @@ public final class AlertRoutes implements RouteGroup {
 
     private void test(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.blocking(ctx, () -> {
             Alerts.TestResult r = alerts.test(id);
             audit.record(actor, "alert.channel.test", "channel " + id, r.outcome().label() + (r.code() == null ? "" : " " + r.code()),
@@ -184,7 +239,9 @@ public final class AlertRoutes implements RouteGroup {
     private void notices(RoutingContext ctx) {
         String school = param(ctx, "school");
         int n = param(ctx, "limit") == null ? 100 : Math.min(ApiContext.limit(ctx), 1000);
-        api.blocking(ctx, () -> alerts.notices(school, n), list -> {
+        Principal caller = ApiContext.principal(ctx);
+        api.blocking(ctx, () -> alerts.notices(school, n).stream()
+                .filter(r -> r.notice().schoolId() == null ? !caller.role().scoped() : caller.sees(r.notice().schoolId())).toList(), list -> {
             ArrayNode out = api.json().createArrayNode();
             list.forEach(r -> out.add(notice(r)));
             return out;
@@ -206,9 +263,9 @@ public final class AlertRoutes implements RouteGroup {
 
     private void acknowledge(RoutingContext ctx) {
         long id = id(ctx);
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         JsonNode body = RequestBody.bytes(ctx).length == 0 ? api.json().createObjectNode() : api.body(ctx);
-        String by = body.hasNonNull("by") ? name(body.get("by").asText()) : actor;
+        String by = body.hasNonNull("by") ? name(body.get("by").asText()) : actor.name();
         api.blocking(ctx, () -> {
             Alerts.AckResult r = alerts.acknowledge(id, by, "console");
             if (!r.alreadyAcknowledged()) {
@@ -221,7 +278,9 @@ public final class AlertRoutes implements RouteGroup {
 
     private void problems(RoutingContext ctx) {
         String school = param(ctx, "school");
-        api.blocking(ctx, () -> alerts.problems(school), list -> api.json().valueToTree(list));
+        Principal caller = ApiContext.principal(ctx);
+        api.blocking(ctx, () -> alerts.problems(school).stream().filter(p -> !caller.role().scoped() || caller.seesAny(p.schools())).toList(),
+                list -> api.json().valueToTree(list));
     }
 
     /** The page an acknowledge link opens: what it is about, and a button (a GET never changes anything). */
@@ -260,7 +319,8 @@ public final class AlertRoutes implements RouteGroup {
             if (r.alreadyAcknowledged()) {
                 return "<p>已由 <b>" + esc(r.by()) + "</b> 确认过。/ Already acknowledged by " + esc(r.by()) + ".</p>";
             }
-            audit.record(name, "alert.ack", "notice " + r.notice().id(), r.acknowledged() + " open problem(s), via link", "ok");
+            audit.record(new Actor(name, AccessGuard.source(ctx)), "alert.ack", "notice " + r.notice().id(),
+                    r.acknowledged() + " open problem(s), via the link in a message", "ok");
             return "<p>已确认，" + r.acknowledged() + " 个问题不再提醒。谢谢，" + esc(name) + "！/ Acknowledged: no more reminders for "
                     + r.acknowledged() + " problem(s).</p>";
         });
@@ -355,7 +415,7 @@ public final class AlertRoutes implements RouteGroup {
         JsonNode body = api.body(ctx);
         LocalTime from = time(body, "from");
         LocalTime to = time(body, "to");
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.blocking(ctx, () -> {
             var q = alerts.setQuietHours(school, from, to);
             audit.record(actor, "alert.quiet-hours", "school " + school, from + "-" + to, "ok");
@@ -365,7 +425,7 @@ public final class AlertRoutes implements RouteGroup {
 
     private void clearQuietHours(RoutingContext ctx) {
         String school = ctx.pathParam("school");
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.blocking(ctx, () -> {
             alerts.clearQuietHours(school);
             audit.record(actor, "alert.quiet-hours", "school " + school, "cleared", "ok");
@@ -391,9 +451,9 @@ public final class AlertRoutes implements RouteGroup {
         if (note != null && note.length() > 200) {
             throw Refusal.invalid("/note", "at most 200 characters");
         }
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.blocking(ctx, () -> {
-            var m = alerts.addMaintenance(school, classroom, until, note, actor);
+            var m = alerts.addMaintenance(school, classroom, until, note, actor.name());
             audit.record(actor, "alert.maintenance", classroom != null ? "classroom " + classroom : "school " + m.schoolId(),
                     "until " + until + (note == null ? "" : ": " + note), "ok");
             return m;
@@ -402,7 +462,7 @@ public final class AlertRoutes implements RouteGroup {
 
     private void endMaintenance(RoutingContext ctx) {
         long id = id(ctx);
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         api.blocking(ctx, () -> {
             alerts.endMaintenance(id);
             audit.record(actor, "alert.maintenance", "window " + id, "ended", "ok");

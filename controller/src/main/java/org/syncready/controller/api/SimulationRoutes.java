@@ -3,11 +3,12 @@ package org.syncready.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.fleet.BoxSnapshot;
@@ -49,9 +50,50 @@ public final class SimulationRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.post("/api/v1/boxes/:id/simulate").handler(this::simulate);
+        // A command to a box: admins, and the technicians of the box's school.
+        routes.post("/api/v1/boxes/:id/simulate", Policy.roles(Role.ADMIN, Role.TECHNICIAN)
+                .inEverySchoolOf(Scopes.box(registry, Scopes.path("id")))
+                .auditedElsewhere("box.simulate, by the handler once the box answered or not"), this::simulate);
+    }
+
+    /**
+     * The HTTP body may group the figures the way a status does ({@code {"network":{"uplinkKbps":200}}},
+     * {@code {"stream":{"pushing":false}}}, {@code {"system":{"diskFreeMb":40}}}, {@code {"clock":{"offsetMs":90000}}});
+     * the command to the box takes them flat (PROTOCOL.md 6.3), so grouped fields are lifted here. A group
+     * field that is not an object, or an unknown name inside a group, is left for the check to name.
+     */
+    static JsonNode flatten(JsonNode body) {
+        if (!(body instanceof com.fasterxml.jackson.databind.node.ObjectNode in)) {
+            return body;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = in.deepCopy();
+        if (in.get("network") instanceof com.fasterxml.jackson.databind.node.ObjectNode net) {
+            out.remove("network");
+            net.fields().forEachRemaining(e -> out.set(switch (e.getKey()) {
+                case "down" -> "networkDown";
+                default -> e.getKey();
+            }, e.getValue()));
+        }
+        if (in.get("system") instanceof com.fasterxml.jackson.databind.node.ObjectNode sys) {
+            out.remove("system");
+            sys.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+        }
+        if (in.get("clock") instanceof com.fasterxml.jackson.databind.node.ObjectNode clock) {
+            out.remove("clock");
+            clock.fields().forEachRemaining(e -> out.set("offsetMs".equals(e.getKey()) ? "clockOffsetMs" : e.getKey(), e.getValue()));
+        }
+        if (in.get("stream") instanceof com.fasterxml.jackson.databind.node.ObjectNode stream) {
+            JsonNode pushing = stream.get("pushing");
+            JsonNode reachable = stream.get("reachable");
+            if (reachable != null && reachable.isBoolean() && !reachable.booleanValue()) {
+                out.put("stream", "unreachable");
+            } else if (pushing != null && pushing.isBoolean()) {
+                out.put("stream", pushing.booleanValue() ? "ok" : "stopped");
+            }
+        }
+        return out;
     }
 
     private void simulate(RoutingContext ctx) {
@@ -64,7 +106,7 @@ public final class SimulationRoutes implements RouteGroup {
         if (registry.box(boxId).isEmpty()) {
             throw ApiException.notFound("no box '" + boxId + "'");
         }
-        JsonNode body = api.body(ctx);
+        JsonNode body = flatten(api.body(ctx));
         try {
             FaultChange.parse(body);
         } catch (FaultChange.InvalidFaults e) {
@@ -78,7 +120,7 @@ public final class SimulationRoutes implements RouteGroup {
             throw new ApiException(409, "conflict", "Box " + boxId + " is " + presence.label()
                     + ": it can take faults only while connected. / 录播主机 " + boxId + " 未在线，无法设置故障。");
         }
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         commands.send(boxId, CommandTypes.SIMULATE, body, ANSWER_TIMEOUT).whenComplete((answer, error) -> {
             String result = error != null ? "no answer" : answer.ok() ? "ok" : "refused: " + answer.error();
             ctx.vertx().executeBlocking(() -> {
@@ -89,7 +131,7 @@ public final class SimulationRoutes implements RouteGroup {
         });
     }
 
-    private void answer(RoutingContext ctx, String boxId, String actor, CommandResponse answer, Throwable error) {
+    private void answer(RoutingContext ctx, String boxId, Actor actor, CommandResponse answer, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
             log.info("simulate box={} by={}: no answer: {}", boxId, actor, cause.getMessage());
