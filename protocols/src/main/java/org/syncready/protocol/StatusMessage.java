@@ -11,7 +11,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusMessage(int v, String boxId, long ts, String bootId, @JsonProperty(required = true) long seq, int intervalS,
                             List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
-                            NetworkStatus network, SystemStatus system, StreamStatus stream) implements AgentMessage {
+                            NetworkStatus network, SystemStatus system, StreamStatus stream,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<EquipmentStatus> equipment) implements AgentMessage {
     public StatusMessage {
         Check.agentEnvelope(v, boxId, ts, bootId, seq);
         if (intervalS < 1 || intervalS > 3600) {
@@ -21,10 +22,18 @@ public record StatusMessage(int v, String boxId, long ts, String bootId, @JsonPr
         microphones = List.copyOf(Check.present(microphones, "microphones"));
         Check.present(network, "network");
         Check.present(system, "system");
+        equipment = equipment == null ? List.of() : List.copyOf(equipment);
+    }
+
+    /** A status without classroom equipment (a box with no equipment configured). */
+    public StatusMessage(int v, String boxId, long ts, String bootId, long seq, int intervalS,
+                         List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
+                         NetworkStatus network, SystemStatus system, StreamStatus stream) {
+        this(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream, List.of());
     }
 
     /** The same status with a new envelope: what changed is only when and in which order it was sent. */
     public StatusMessage withEnvelope(long ts, long seq) {
-        return new StatusMessage(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream);
+        return new StatusMessage(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream, equipment);
     }
 }
