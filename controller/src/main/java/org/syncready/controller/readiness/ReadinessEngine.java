@@ -22,6 +22,8 @@ import org.syncready.controller.schedule.SyncSession;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.StatusMessage;
@@ -161,6 +163,7 @@ public final class ReadinessEngine {
         microphones(status, needs, reasons);
         network(status.network(), needs, reasons);
         disk(session, status, needs, reasons);
+        equipment(status, reasons);
         drift.drift(box.id(), now).ifPresent(d -> reasons.add(new Reason(ReasonCode.CONFIG_DRIFT,
                 Severity.WARNING, null,
                 "Configuration v" + d.desiredVersion() + " not applied (box reports " + version(d.reportedVersion()) + ").",
@@ -304,6 +307,55 @@ public final class ReadinessEngine {
                     "Disk has " + free + " MB free; recording this session needs about " + needMb + " MB.",
                     "磁盘剩余 " + free + " MB，录制本节课约需 " + needMb + " MB。", Map.of("diskFreeMb", free, "neededMb", needMb)));
         }
+    }
+
+    /** Classroom equipment out of range or unreadable: a warning, someone in the room can usually fix it. */
+    private static void equipment(StatusMessage status, List<Reason> reasons) {
+        for (EquipmentStatus e : status.equipment()) {
+            if (e.state() == EquipmentState.OK) {
+                continue;
+            }
+            String what = equipmentEn(e.role());
+            String whatZh = equipmentZh(e.role());
+            String detail = e.error() == null ? "" : " (" + e.error() + ")";
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("role", e.role());
+            data.put("state", e.state().toString());
+            putIfNotNull(data, "value", e.value());
+            putIfNotNull(data, "expected", e.expected());
+            String en;
+            String zh;
+            if (e.state() == EquipmentState.UNREACHABLE) {
+                en = capitalize(what) + " (" + e.name() + "): cannot be read" + detail + ".";
+                zh = whatZh + "（" + e.name() + "）：无法读取" + detail + "。";
+            } else {
+                String value = e.value() + (e.unit() == null ? "" : " " + e.unit());
+                String expected = e.expected() == null ? "" : e.expected();
+                en = capitalize(what) + " (" + e.name() + "): " + value + ", expected " + expected + ".";
+                zh = whatZh + "（" + e.name() + "）：读数 " + value + "，应为 " + expected + "。";
+            }
+            reasons.add(new Reason(ReasonCode.EQUIPMENT_FAULT, Severity.WARNING, e.name(), en, zh, data));
+        }
+    }
+
+    private static String equipmentEn(String role) {
+        return switch (role) {
+            case "display-power" -> "display power";
+            case "projector-lamp-hours" -> "projector lamp hours";
+            case "room-temperature" -> "room temperature";
+            case "power-sequencer" -> "power sequencer";
+            default -> "equipment " + role;
+        };
+    }
+
+    private static String equipmentZh(String role) {
+        return switch (role) {
+            case "display-power" -> "显示屏电源";
+            case "projector-lamp-hours" -> "投影仪灯泡使用时长";
+            case "room-temperature" -> "室温";
+            case "power-sequencer" -> "电源时序器";
+            default -> "设备 " + role;
+        };
     }
 
     private String hm(Instant at) {

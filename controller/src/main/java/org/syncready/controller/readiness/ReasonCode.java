@@ -13,5 +13,7 @@ public enum ReasonCode {
     /** The box is registered but has never reported. */
     NO_DATA,
     /** The box did not answer the self-test sent before the check: judged on its last status. */
-    SELFTEST_NO_ANSWER
+    SELFTEST_NO_ANSWER,
+    /** Classroom equipment the box reads (status {@code equipment[]}) is out of range or unreachable. */
+    EQUIPMENT_FAULT
 }

@@ -10,6 +10,8 @@ import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.StateMessage;
@@ -72,6 +74,7 @@ final class FleetScene {
         Integer uplink = 20_000;
         Double ntp = 5.0;
         Long diskFree = 100_000L;
+        final List<EquipmentStatus> equipment = new ArrayList<>();
 
         Status camera(String id, CameraRole role, DeviceState state, String error) {
             cameras.removeIf(c -> c.id().equals(id));
@@ -99,6 +102,12 @@ final class FleetScene {
             return this;
         }
 
+        Status equipment(EquipmentStatus item) {
+            equipment.removeIf(e -> e.name().equals(item.name()));
+            equipment.add(item);
+            return this;
+        }
+
         private static CameraStatus cam(String id, CameraRole role, DeviceState state, String error, Boolean frozen) {
             return new CameraStatus(id, role, CameraKind.RTSP, state, 1920, 1080, 25.0, 4000, frozen, error);
         }
@@ -106,7 +115,7 @@ final class FleetScene {
         StatusMessage build(String box, String boot, long seq, long ts) {
             return new StatusMessage(1, box, ts, boot, seq, 10, cameras, mics,
                     new NetworkStatus("up", "eth0", rtt, jitter, loss, uplink, ntp, List.of()),
-                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), null);
+                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), null, equipment);
         }
     }
 }
