@@ -39,12 +39,14 @@ import org.syncready.protocol.CameraRole;
  * @param controller      the controller's echo and speedtest services; null: no echo/uplink measurement
  * @param ntp             the NTP server the clock offset is measured against; null: not measured
  * @param stream          how this box model pushes its class stream; null: no stream probe
+ * @param equipment       classroom equipment read over OPC UA; {@link EquipmentConfig#NONE} when none
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
                           List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
-                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream) {
+                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream,
+                          EquipmentConfig equipment) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -72,6 +74,21 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
         configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
         microphones = microphones == null ? Microphones.DEFAULT : microphones;
+        equipment = equipment == null ? EquipmentConfig.NONE : equipment;
+        if (!equipment.isEmpty() && equipment.timeoutMs() >= probeTimeoutMs) {
+            throw new ConfigException("equipment.timeoutMs", "must be below probeTimeoutMs (" + probeTimeoutMs
+                    + "), was " + equipment.timeoutMs() + ": a dead server must read as unreachable, not time the probe out");
+        }
+    }
+
+    /** A config without classroom equipment. */
+    public AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
+                       int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
+                       Probes probes, Network network, Simulation simulation,
+                       List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
+                       Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream) {
+        this(boxId, broker, model, firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir, probes,
+                network, simulation, cameras, cameraChecks, configApply, microphones, controller, ntp, stream, null);
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
@@ -437,6 +454,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private ControllerLink controller;
         private Ntp ntp;
         private Stream stream;
+        private EquipmentConfig equipment;
 
         private Builder(String boxId, String brokerUri, String password) {
             this.boxId = boxId;
@@ -469,6 +487,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             controller = c.controller;
             ntp = c.ntp;
             stream = c.stream;
+            equipment = c.equipment;
         }
 
         public Builder boxId(String v) {
@@ -600,12 +619,18 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        /** Classroom equipment read over OPC UA. */
+        public Builder equipment(EquipmentConfig v) {
+            equipment = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
                     new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks, configApply,
-                    audio, controller, ntp, stream);
+                    audio, controller, ntp, stream, equipment);
         }
     }
 }
