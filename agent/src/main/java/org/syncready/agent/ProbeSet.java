@@ -23,6 +23,7 @@ import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.agent.sim.SimulatedMicrophoneProbe;
 import org.syncready.agent.sim.SimulatedNetworkProbe;
 import org.syncready.agent.sim.SimulatedStreamProbe;
+import org.syncready.agent.sim.SimulatedSystemProbe;
 import org.syncready.agent.stream.FfmpegStreamProbe;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.EquipmentStatus;
@@ -34,7 +35,8 @@ import org.syncready.protocol.SystemStatus;
 
 /**
  * The probes of one agent, chosen by the probe mode, and their assembly into a {@link Snapshot}.
- * The system probe is always the real one: a simulated box still runs on a real machine.
+ * The system probe is always the real one (a simulated box still runs on a real machine), with a
+ * simulated recording disk on a simulated box.
  */
 final class ProbeSet implements AutoCloseable {
     private static final String NOT_YET = "no probe for this on this agent yet";
@@ -65,6 +67,7 @@ final class ProbeSet implements AutoCloseable {
             network = runner.add(new SimulatedNetworkProbe(config.probeTargets(), faults, seeds.nextLong()));
             quality = null;
             stream = runner.add(new SimulatedStreamProbe(config.boxId(), faults, seeds.nextLong()));
+            system = runner.add(new SimulatedSystemProbe(SystemProbe.ofHost(config.dataDir()), faults, seeds.nextLong()));
         } else {
             realCameras = RealCameraProbe.ofHost(config.boxId(), config.cameras(), config.cameraChecks(),
                     Duration.ofMillis(config.probeTimeoutMs() / 2));
@@ -87,8 +90,8 @@ final class ProbeSet implements AutoCloseable {
             }
             stream = config.stream() == null ? null : runner.add(new FfmpegStreamProbe(config.stream(),
                     Duration.ofMillis(config.probeTimeoutMs() / 2), System::currentTimeMillis));
+            system = runner.add(SystemProbe.ofHost(config.dataDir()));
         }
-        system = runner.add(SystemProbe.ofHost(config.dataDir()));
         // Real equipment in either mode: a simulated box may still read a real classroom controller.
         if (config.equipment().isEmpty()) {
             equipment = null;
@@ -114,7 +117,17 @@ final class ProbeSet implements AutoCloseable {
                 last(system), last(stream), last(equipment));
     }
 
-    /** Runs the periodic network checks now, waiting at most {@code maxWait}; then a round shows them. */
+    /** Starts the periodic network checks now, unless they are running already; returns at once. */
+    void startNetworkChecks() {
+        if (quality != null) {
+            quality.start();
+        }
+    }
+
+    /**
+     * Runs the periodic network checks now (or joins the run in progress), waiting at most
+     * {@code maxWait}; then a round shows them.
+     */
     void refreshNetworkChecks(Duration maxWait) {
         if (quality != null) {
             quality.refresh(maxWait);

@@ -19,6 +19,7 @@ import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
 import org.syncready.controller.api.SessionRoutes;
+import org.syncready.controller.api.SimulationRoutes;
 import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.readiness.CheckStore;
@@ -188,7 +189,12 @@ public final class Controller implements AutoCloseable {
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts),
                 new AuditRoutes(audit),
-                new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT));
+                new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
+                new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
+        if (config.simulationAllowed()) {
+            log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
+                    config.demo() ? "demo" : "--allow-simulation");
+        }
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 

@@ -33,6 +33,7 @@ public final class ControllerConfig {
     private final Clock clock;
     private final ZoneId zone;
     private final Path readinessRules;
+    private final boolean allowSimulation;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -51,6 +52,7 @@ public final class ControllerConfig {
         this.clock = b.clock;
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
+        this.allowSimulation = b.allowSimulation;
     }
 
     /**
@@ -67,7 +69,7 @@ public final class ControllerConfig {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules);
+                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -149,6 +151,19 @@ public final class ControllerConfig {
         return readinessRules;
     }
 
+    /**
+     * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
+     * docs/SIMULATION.md); the demo always serves it.
+     */
+    public boolean allowSimulation() {
+        return allowSimulation;
+    }
+
+    /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
+    public boolean simulationAllowed() {
+        return demo || allowSimulation;
+    }
+
     public boolean embeddedBroker() {
         return brokerUri == null;
     }
@@ -171,6 +186,7 @@ public final class ControllerConfig {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
+        private boolean allowSimulation;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -247,6 +263,11 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder allowSimulation(boolean v) {
+            allowSimulation = v;
             return this;
         }
 

@@ -60,6 +60,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Agent jar the demo runs (default: found next to this jar or in agent/target).")
     Path demoAgentJar;
 
+    @Option(names = "--allow-simulation", defaultValue = "${env:SYNCREADY_ALLOW_SIMULATION:-false}",
+            description = "Serve POST /api/v1/boxes/{id}/simulate (fault switches for simulated boxes) without --demo: "
+                    + "for tests, training and benchmarks, never production. 允许故障模拟（测试/培训用）。")
+    boolean allowSimulation;
+
     @Option(names = "--time-zone", defaultValue = "${env:SYNCREADY_TIME_ZONE:-Asia/Shanghai}",
             description = "The bureau's time zone: timetables, the day's board and reports (default: ${DEFAULT-VALUE}).")
     String timeZone;
@@ -103,6 +108,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
+                    .allowSimulation(allowSimulation)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());

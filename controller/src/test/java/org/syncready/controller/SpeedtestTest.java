@@ -31,6 +31,7 @@ class SpeedtestTest {
     static String secretA;
     static String secretB;
     static String secretC;
+    static String secretD;
     // HTTP/1.1 as the agent uses it: the JDK client would otherwise try an h2c upgrade.
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -40,6 +41,7 @@ class SpeedtestTest {
         secretA = fixture.registerBox("s1", "c1", "box-a");
         secretB = fixture.registerBox("s1", "c1", "box-b");
         secretC = fixture.registerBox("s1", "c1", "box-c");
+        secretD = fixture.registerBox("s1", "c1", "box-d");
     }
 
     @AfterAll
@@ -49,6 +51,7 @@ class SpeedtestTest {
 
     @Test
     void countsAnUploadLargerThanTheApiBodyLimitAndAnswersBytesAndTime() throws Exception {
+        double okBefore = fixture.controller.metrics().count("syncready.speedtest.uploads", "outcome", "ok");
         HttpResponse<String> r = upload("box-a", secretA, new byte[1024 * 1024]);
         assertEquals(200, r.statusCode(), r.body());
         var body = fixture.json.readTree(r.body());
@@ -60,7 +63,9 @@ class SpeedtestTest {
         assertEquals(429, again.statusCode());
         assertTrue(again.headers().firstValue("Retry-After").isPresent());
         assertEquals("too_soon", fixture.json.readTree(again.body()).get("error").asText());
-        assertTrue(fixture.metricsText().contains("syncready_speedtest_uploads_total{outcome=\"ok\"} 1.0"));
+        // Other tests of this class upload too: count this one only.
+        assertEquals(okBefore + 1, fixture.controller.metrics().count("syncready.speedtest.uploads", "outcome", "ok"));
+        assertTrue(fixture.metricsText().contains("syncready_speedtest_uploads_total{outcome=\"ok\"}"));
     }
 
     @Test
@@ -84,6 +89,50 @@ class SpeedtestTest {
             out.flush();
             String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
+        }
+    }
+
+    @Test
+    void anExpectingBoxIsToldContinueOrRefusedBeforeItSendsTheBody() throws Exception {
+        String auth = Base64.getEncoder().encodeToString(("box-d:" + secretD).getBytes(StandardCharsets.UTF_8));
+        String headers = "POST /api/v1/speedtest HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + auth
+                + "\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", fixture.controller.httpPort())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            out.write(headers.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("HTTP/1.1 100 Continue", in.readLine(), "accepted: go on");
+            assertEquals("", in.readLine());
+            for (int i = 0; i < 3; i++) {
+                out.write(("3e8\r\n" + "x".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            String line;
+            while (!(line = in.readLine()).isEmpty()) {
+                assertTrue(!line.startsWith("HTTP/"), line);
+            }
+            char[] body = new char[200];
+            int n = in.read(body);
+            assertTrue(new String(body, 0, n).contains("\"bytes\":3000"), new String(body, 0, n));
+        }
+        // Within 30 s of that test: refused at once, before the body, with when to come back.
+        try (Socket s = new Socket("127.0.0.1", fixture.controller.httpPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(headers.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 429 Too Many Requests", in.readLine(), "no 100 Continue first");
+            StringBuilder rest = new StringBuilder();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                rest.append(line).append('\n');
+            }
+            assertTrue(rest.toString().contains("Retry-After: "), rest.toString());
+            assertTrue(rest.toString().contains("\"error\":\"too_soon\""), rest.toString());
+            assertTrue(rest.toString().contains("postponed, retry in"), rest.toString());
         }
     }
 

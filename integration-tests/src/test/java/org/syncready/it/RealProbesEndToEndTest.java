@@ -77,6 +77,28 @@ class RealProbesEndToEndTest {
         });
         assertTrue(controller.metrics().count("syncready.echo.packets", "outcome", "answered") >= 20);
         assertEquals(0.0, controller.metrics().count("syncready.echo.packets", "outcome", "bad_signature"));
+
+        // Back-to-back self-tests (on demand after T-30): the controller postpones the speed tests within its
+        // 30 s; each answer still has the figure, with the time it was measured, and no speed-test error.
+        long firstMeasuredAt = net.path("uplinkMeasuredAt").asLong();
+        for (int i = 0; i < 4; i++) {
+            CommandResponse again = controller.commands().send("box-real", CommandTypes.SELFTEST, null, Duration.ofSeconds(20))
+                    .get(25, TimeUnit.SECONDS);
+            JsonNode n = null;
+            for (JsonNode check : again.result().path("checks")) {
+                if (check.path("type").asText().equals("network")) {
+                    n = check;
+                }
+            }
+            assertNotNull(n);
+            assertEquals(net.path("uplinkKbps").asInt(), n.path("uplinkKbps").asInt(), "the figure is kept: " + n);
+            assertEquals(firstMeasuredAt, n.path("uplinkMeasuredAt").asLong(), "with its own age");
+            assertFalse(n.path("checkErrors").asText("").contains("speed test"), n.toString());
+        }
+        assertEquals(1.0, controller.metrics().count("syncready.speedtest.uploads", "outcome", "ok"));
+        assertTrue(controller.metrics().count("syncready.speedtest.uploads", "outcome", "too_soon") >= 1,
+                "asked once, then not again within the 30 s it was told to wait");
+        assertEquals(0.0, controller.metrics().count("syncready.speedtest.uploads", "outcome", "failed"));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package org.syncready.protocol;
 
-/** Command types every v1 agent understands. */
+/** Command types every v1 agent understands ({@link #SIMULATE} only does something on simulated boxes). */
 public final class CommandTypes {
     /** Run an active check of every device now and answer with one report. */
     public static final String SELFTEST = "selftest";
@@ -10,6 +10,11 @@ public final class CommandTypes {
     public static final String REBIRTH = "rebirth";
     /** Restart the agent process (systemd brings it back). */
     public static final String RESTART_AGENT = "restart-agent";
+    /**
+     * Switch faults of a simulated box on or off (args: a {@link FaultChange}); refused by a box
+     * running real probes.
+     */
+    public static final String SIMULATE = "simulate";
 
     private CommandTypes() {
     }

@@ -19,7 +19,7 @@ class MessageCodecTest {
                 List.of(new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.RTSP, DeviceState.OK,
                         1920, 1080, 25.0, 4000, false, null)),
                 List.of(new MicrophoneStatus("mic-1", "ceiling", DeviceState.OK, -32.5, -12.0, false, false, null)),
-                new NetworkStatus("up", "eth0", 12.0, 2.0, 0.0, 20000, 3.0, List.of()),
+                new NetworkStatus("up", "eth0", 12.0, 2.0, 0.0, 20000, 3.0, List.of(), 1_699_999_990_000L, 1_699_999_900_000L),
                 new SystemStatus(12.0, 40.0, 20000L, 48.0, 3600L),
                 new StreamStatus(true, "rtmp://stream.example/live", 4000, 0L, null),
                 List.of(new EquipmentStatus("display", "display-power", EquipmentState.OK, true, "= true", null,

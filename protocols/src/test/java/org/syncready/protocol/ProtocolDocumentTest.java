@@ -331,9 +331,56 @@ class ProtocolDocumentTest {
     Stream<DynamicTest> unknownFieldsAreAllowedEverywhere() {
         return examples().stream().map(example -> DynamicTest.dynamicTest(example.toString(), () -> {
             JsonNode node = STRICT.readTree(example.json());
+            // simulate's args are the one closed object: a misspelt fault must be refused (section 6.3).
+            JsonNode simulateArgs = node.path("type").asText().equals(CommandTypes.SIMULATE) ? ((ObjectNode) node).remove("args") : null;
             addFutureFields(node, "");
+            if (simulateArgs != null) {
+                ((ObjectNode) node).set("args", simulateArgs);
+            }
             assertValid(example.schemaFile(), node, example + " with added fields");
             decode(example.schemaFile(), STRICT.writeValueAsBytes(node));
+        }));
+    }
+
+    // ---------------------------------------------------------------- simulate's args: schema and FaultChange agree
+
+    @TestFactory
+    Stream<DynamicTest> simulateArgsTheSchemaTakesFaultChangeTakesAndTheOtherWayRound() {
+        Map<String, Boolean> cases = new java.util.LinkedHashMap<>();
+        cases.put("{}", true);
+        cases.put("{\"reset\": true, \"cameras\": {\"cam-1\": \"black\", \"cam-2\": null, \"cam-3\": \"ok\"}}", true);
+        cases.put("{\"microphones\": {\"mic-1\": \"clipping\"}, \"networkDown\": false, \"stream\": \"unreachable\"}", true);
+        cases.put("{\"uplinkKbps\": 0, \"rttMs\": 0.1, \"jitterMs\": 0, \"lossPct\": 100, \"clockOffsetMs\": -3000, \"diskFreeMb\": 49, \"hangS\": 3600}", true);
+        cases.put("{\"uplinkKbps\": null, \"rttMs\": null, \"stream\": null, \"hangS\": null}", true);
+        cases.put("{\"rtt\": 250}", false);
+        cases.put("{\"cameras\": {\"cam-1\": \"melted\"}}", false);
+        cases.put("{\"cameras\": {\"cam-1\": \"silent\"}}", false);
+        cases.put("{\"cameras\": [\"cam-1\"]}", false);
+        cases.put("{\"microphones\": {\"mic-1\": \"frozen\"}}", false);
+        cases.put("{\"uplinkKbps\": 200.5}", false);
+        cases.put("{\"uplinkKbps\": \"200\"}", false);
+        cases.put("{\"lossPct\": 101}", false);
+        cases.put("{\"rttMs\": 0}", false);
+        cases.put("{\"jitterMs\": -1}", false);
+        cases.put("{\"diskFreeMb\": -1}", false);
+        cases.put("{\"clockOffsetMs\": 40000000000}", false);
+        cases.put("{\"networkDown\": \"yes\"}", false);
+        cases.put("{\"stream\": \"slow\"}", false);
+        cases.put("{\"hangS\": 0}", false);
+        cases.put("{\"hangS\": 3601}", false);
+        cases.put("{\"reset\": 1}", false);
+        return cases.entrySet().stream().map(c -> DynamicTest.dynamicTest(c.getKey() + (c.getValue() ? " is taken" : " is refused"), () -> {
+            ObjectNode request = (ObjectNode) STRICT.readTree(firstExample("cmd-request.schema.json").json());
+            request.put("type", CommandTypes.SIMULATE).set("args", STRICT.readTree(c.getKey()));
+            Set<ValidationMessage> errors = schema("cmd-request.schema.json").validate(request);
+            assertEquals(c.getValue(), errors.isEmpty(), "schema: " + describe(errors));
+            if (c.getValue()) {
+                FaultChange.parse(request.get("args"));
+            } else {
+                assertThrows(FaultChange.InvalidFaults.class, () -> FaultChange.parse(request.get("args")));
+            }
+            // The envelope is all the codec checks: the args are the agent's to refuse, with every problem named.
+            decode("cmd-request.schema.json", STRICT.writeValueAsBytes(request));
         }));
     }
 
@@ -368,6 +415,11 @@ class ProtocolDocumentTest {
         samples.put("command without args", new CommandRequest(1, box, ts, "c-1", CommandTypes.REBIRTH, null));
         samples.put("command with args", new CommandRequest(1, box, ts, "c-2", CommandTypes.SELFTEST,
                 JsonNodeFactory.instance.objectNode()));
+        samples.put("simulate", new CommandRequest(1, box, ts, "c-4", CommandTypes.SIMULATE,
+                JsonNodeFactory.instance.objectNode().put("rttMs", 250).put("hangS", 30)));
+        samples.put("simulate answer", new CommandResponse(1, box, ts, boot, 8, "c-4", true,
+                JsonNodeFactory.instance.objectNode().set("faults", CODEC.mapper().valueToTree(
+                        FaultSet.NONE.withNetwork(false, 200, 250.0, null, null).withCamera("cam-1", FaultSet.CameraFault.BLACK))), null));
         samples.put("response ok", new CommandResponse(1, box, ts, boot, 5, "c-2", true, selftest, null));
         samples.put("response ok without result", new CommandResponse(1, box, ts, boot, 6, "c-1", true, null, null));
         samples.put("response failed", new CommandResponse(1, box, ts, boot, 7, "c-3", false, null, "unknown command type 'x'"));

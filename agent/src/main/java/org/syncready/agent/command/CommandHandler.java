@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -18,6 +20,8 @@ import org.syncready.protocol.CommandRequest;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.protocol.DeviceState;
 import org.syncready.protocol.EquipmentStatus;
+import org.syncready.protocol.FaultChange;
+import org.syncready.protocol.FaultSet;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.NetworkTarget;
@@ -37,11 +41,17 @@ import org.syncready.protocol.SystemStatus;
  *       when every check did.</li>
  *   <li>{@code restart-agent}: replies ok, then calls the exit hook with {@link #RESTART_EXIT_CODE}
  *       (in production: exit, and systemd starts the agent again).</li>
+ *   <li>{@code simulate}: switches faults of a simulated box (args: a {@link FaultChange}), probes and
+ *       publishes the status they lead to, replies with the faults in force, then hangs if asked to.
+ *       Refused by a box with real probes, and for args it cannot read, naming every problem.</li>
  * </ul>
  */
 public final class CommandHandler {
     /** Non-zero, so systemd's {@code Restart=on-failure} brings the agent back (75 = EX_TEMPFAIL). */
     public static final int RESTART_EXIT_CODE = 75;
+    /** The answer to {@code simulate} on a box that measures real devices. */
+    static final String REAL_PROBES = "this box runs real probes (probes.mode: real): faults can only be simulated "
+            + "on a box with probes.mode: simulated";
     /** Free space below which the selftest flags the disk: recordings and the outbox need room. */
     static final long DISK_LOW_MB = 1024;
 
@@ -73,6 +83,7 @@ public final class CommandHandler {
                 case CommandTypes.REPROBE -> reprobe(command);
                 case CommandTypes.SELFTEST -> selftest(command, started);
                 case CommandTypes.RESTART_AGENT -> restart(command);
+                case CommandTypes.SIMULATE -> simulate(command);
                 default -> target.reply(command, false, null, "unknown command type '" + request.type() + "'");
             }
         } catch (RuntimeException e) {
@@ -105,6 +116,44 @@ public final class CommandHandler {
         report.put("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         log.info("{}: selftest {}", boxId, report.get("passed").booleanValue() ? "passed" : "failed: " + report.get("failed"));
         target.reply(command, true, report, null);
+    }
+
+    private void simulate(IncomingCommand command) {
+        FaultChange change;
+        FaultSet faults;
+        try {
+            change = FaultChange.parse(command.request().args());
+            Optional<FaultSet> applied = target.simulate(change);
+            if (applied.isEmpty()) {
+                target.reply(command, false, null, REAL_PROBES);
+                return;
+            }
+            faults = applied.get();
+        } catch (FaultChange.InvalidFaults e) {
+            log.info("{}: simulate {} refused: {}", boxId, command.request().id(), e.getMessage());
+            target.reply(command, false, null, "simulate refused: " + e.getMessage());
+            return;
+        }
+        // The status the faults lead to goes out before the answer, so whoever asked sees it at once.
+        target.probeNow();
+        target.publishStatus();
+        ObjectNode result = mapper.createObjectNode();
+        result.set("faults", mapper.valueToTree(faults));
+        ArrayNode active = result.putArray("active");
+        faults.describe().forEach(active::add);
+        if (change.hangS() != null) {
+            result.put("hangS", change.hangS());
+        }
+        log.info("{}: simulated faults now {}", boxId, faults.healthy() ? "none" : faults.describe());
+        CompletableFuture<?> sent = target.reply(command, true, result, null);
+        if (change.hangS() != null) {
+            try {
+                sent.get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.info("{}: simulate reply not confirmed before the hang: {}", boxId, e.toString());
+            }
+            target.hang(Duration.ofSeconds(change.hangS()));
+        }
     }
 
     private void restart(IncomingCommand command) {
@@ -189,7 +238,9 @@ public final class CommandHandler {
         putIfPresent(net, "jitterMs", n.jitterMs());
         putIfPresent(net, "lossPct", n.lossPct());
         putIfPresent(net, "uplinkKbps", n.uplinkKbps());
+        putIfPresent(net, "uplinkMeasuredAt", n.uplinkMeasuredAt());
         putIfPresent(net, "ntpOffsetMs", n.ntpOffsetMs());
+        putIfPresent(net, "ntpMeasuredAt", n.ntpMeasuredAt());
         ArrayNode targets = net.putArray("targets");
         for (NetworkTarget t : n.targets()) {
             targets.add(mapper.valueToTree(t));

@@ -1,12 +1,15 @@
 package org.syncready.agent.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.probe.Snapshot;
+import org.syncready.protocol.FaultChange;
+import org.syncready.protocol.FaultSet;
 import org.syncready.protocol.StatusMessage;
 
 /** What commands can make the agent do; the agent implements it, tests fake it. */
@@ -33,6 +36,23 @@ public interface CommandTarget {
     /** Why the latest echo, speed-test or NTP check failed, for the self-test report; empty when none did. */
     default Optional<String> networkCheckErrors() {
         return Optional.empty();
+    }
+
+    /**
+     * Applies a {@code simulate} command's change to the box's simulated faults and returns the faults
+     * now in force; empty when the box runs real probes (nothing to simulate).
+     *
+     * @throws FaultChange.InvalidFaults when the change names a device the box does not have
+     */
+    default Optional<FaultSet> simulate(FaultChange change) {
+        return Optional.empty();
+    }
+
+    /**
+     * Simulates a hung box for {@code d}: returns when the hang is over. Called on the command thread,
+     * after the answer was handed to the connection.
+     */
+    default void hang(Duration d) {
     }
 
     /** Publishes the latest status; empty when it could not be sent. */

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
+import org.syncready.protocol.FaultSet;
 
 /**
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
@@ -196,15 +197,17 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
 
     /**
      * @param flakyMicrophone a microphone that goes silent for a while every period, or null
+     * @param faults          the faults the box starts with (docs/SIMULATION.md); none by default
      */
-    public record Simulation(List<Camera> cameras, List<Microphone> microphones, FlakyMicrophone flakyMicrophone) {
+    public record Simulation(List<Camera> cameras, List<Microphone> microphones, FlakyMicrophone flakyMicrophone,
+                             FaultSet faults) {
         /** A typical classroom: teacher, student and blackboard cameras, a teacher and a room microphone. */
         public static final Simulation DEFAULT = new Simulation(
                 List.of(new Camera("cam-teacher", CameraRole.TEACHER, CameraKind.USB),
                         new Camera("cam-student", CameraRole.STUDENT, CameraKind.RTSP),
                         new Camera("cam-blackboard", CameraRole.BLACKBOARD, CameraKind.RTSP)),
                 List.of(new Microphone("mic-teacher", "teacher"), new Microphone("mic-room", "room")),
-                null);
+                null, FaultSet.NONE);
 
         public Simulation {
             cameras = cameras == null ? DEFAULT.cameras() : List.copyOf(cameras);
@@ -215,6 +218,19 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
                     && microphones.stream().noneMatch(m -> m.id().equals(flakyMicrophone.id()))) {
                 throw new ConfigException("simulation.flakyMicrophone.id", "'" + flakyMicrophone.id()
                         + "' is not one of simulation.microphones " + microphones.stream().map(Microphone::id).toList());
+            }
+            faults = faults == null ? FaultSet.NONE : faults;
+            for (String id : faults.cameras().keySet()) {
+                if (cameras.stream().noneMatch(c -> c.id().equals(id))) {
+                    throw new ConfigException("simulation.faults.cameras." + id, "is not one of simulation.cameras "
+                            + cameras.stream().map(Camera::id).toList());
+                }
+            }
+            for (String id : faults.microphones().keySet()) {
+                if (microphones.stream().noneMatch(m -> m.id().equals(id))) {
+                    throw new ConfigException("simulation.faults.microphones." + id, "is not one of simulation.microphones "
+                            + microphones.stream().map(Microphone::id).toList());
+                }
             }
         }
     }
@@ -447,6 +463,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private List<Camera> cameras = Simulation.DEFAULT.cameras();
         private List<Microphone> microphones = Simulation.DEFAULT.microphones();
         private FlakyMicrophone flakyMicrophone;
+        private FaultSet faults = FaultSet.NONE;
         private List<CameraSource> realCameras = List.of();
         private CameraChecks cameraChecks = CameraChecks.DEFAULT;
         private ConfigApply configApply;
@@ -480,6 +497,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             cameras = c.simulation.cameras();
             microphones = c.simulation.microphones();
             flakyMicrophone = c.simulation.flakyMicrophone();
+            faults = c.simulation.faults();
             realCameras = c.cameras;
             cameraChecks = c.cameraChecks;
             configApply = c.configApply;
@@ -581,6 +599,12 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        /** The faults a simulated box starts with. */
+        public Builder faults(FaultSet v) {
+            faults = v;
+            return this;
+        }
+
         /** The real cameras (probe mode real). */
         public Builder realCameras(List<CameraSource> v) {
             realCameras = v;
@@ -629,7 +653,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
-                    new Simulation(cameras, microphones, flakyMicrophone), realCameras, cameraChecks, configApply,
+                    new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,
                     audio, controller, ntp, stream, equipment);
         }
     }

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
+import org.syncready.protocol.FaultChange;
+import org.syncready.protocol.FaultSet;
 
 /**
  * Reads agent.yaml and fleet.yaml into {@link AgentConfig}s. Command-line flags arrive as
@@ -273,12 +275,12 @@ public final class ConfigLoader {
         c.allow("url", "echoHost", "echoPort", "echoIntervalS", "echoCount", "echoSpacingMs", "uplinkIntervalS", "uplinkBytes");
         return new AgentConfig.ControllerLink(c.text("url"), c.text("echoHost"), c.integer("echoPort", 7947),
                 c.integer("echoIntervalS", 60), c.integer("echoCount", 50), c.integer("echoSpacingMs", 20),
-                c.integer("uplinkIntervalS", 900), c.integer("uplinkBytes", 1024 * 1024));
+                c.integer("uplinkIntervalS", 600), c.integer("uplinkBytes", 1024 * 1024));
     }
 
     private static AgentConfig.Ntp readNtp(YamlFields n) {
         n.allow("server", "port", "intervalS", "timeoutMs");
-        return new AgentConfig.Ntp(n.text("server"), n.integer("port", 123), n.integer("intervalS", 600),
+        return new AgentConfig.Ntp(n.text("server"), n.integer("port", 123), n.integer("intervalS", 300),
                 n.integer("timeoutMs", 1000));
     }
 
@@ -332,7 +334,7 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Simulation readSimulation(YamlFields s) {
-        s.allow("cameras", "microphones", "flakyMicrophone");
+        s.allow("cameras", "microphones", "flakyMicrophone", "faults");
         List<AgentConfig.Camera> cameras = null;
         if (s.has("cameras")) {
             cameras = new ArrayList<>();
@@ -361,7 +363,24 @@ public final class ConfigLoader {
             fm.allow("id", "periodS");
             flaky = new AgentConfig.FlakyMicrophone(fm.text("id"), fm.integer("periodS", 30));
         }
-        return new AgentConfig.Simulation(cameras, microphones, flaky);
+        FaultSet faults = null;
+        if (s.has("faults")) {
+            JsonNode node = s.node.get("faults");
+            try {
+                FaultChange change = FaultChange.parse(node);
+                if (change.hangS() != null) {
+                    throw new ConfigException(s.path + "faults.hangS", "is a command, not a starting fault: send it with simulate");
+                }
+                // Device ids are checked against the simulated devices by AgentConfig.Simulation.
+                faults = change.applyTo(FaultSet.NONE, change.cameraIds(), change.microphoneIds());
+            } catch (FaultChange.InvalidFaults e) {
+                FaultChange.Problem first = e.problems().get(0);
+                throw new ConfigException(s.path + "faults" + first.field().replace('/', '.').replaceFirst("\\.$", ""),
+                        first.message() + (e.problems().size() > 1 ? " (and " + (e.problems().size() - 1) + " more: "
+                                + e.getMessage() + ")" : ""));
+            }
+        }
+        return new AgentConfig.Simulation(cameras, microphones, flaky, faults);
     }
 
     private static List<CameraSource> readCameras(YamlFields f, Path baseDir) {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -34,7 +35,6 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
-import org.syncready.protocol.NoDelaySocketFactory;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandRequest;
@@ -95,6 +95,11 @@ public final class MqttReporter {
     private int failedAttempts;
     private long badRequestLoggedAt;
     private int badRequestsSinceLog;
+    /** The box clock every {@code ts} is read from; a simulated box may skew it. */
+    private volatile LongSupplier clock = System::currentTimeMillis;
+    private final PausableSocketFactory sockets = new PausableSocketFactory();
+    /** Released when a simulated hang ends early (stop, halt). */
+    private volatile java.util.concurrent.CountDownLatch hangEnded = new java.util.concurrent.CountDownLatch(0);
 
     public MqttReporter(AgentConfig config, String bootId, MessageCodec codec, ReportContent content,
                         Consumer<IncomingCommand> commands) {
@@ -131,6 +136,41 @@ public final class MqttReporter {
     public CompletableFuture<Optional<AgentMessage>> publishConfigReported(long version, ConfigReported.Result result, String error) {
         return call(() -> publishData(Channel.CONFIG_REPORTED, false, s -> new ConfigReported(Protocol.VERSION, boxId, now(),
                 bootId, s, version, result, error)));
+    }
+
+    /** Reads every message's {@code ts} from this clock (a simulated box's skewed clock). Set before start. */
+    public void useClock(LongSupplier boxClock) {
+        this.clock = boxClock;
+    }
+
+    /**
+     * Simulates a hung box (a stopped process) for {@code d}: after what was already handed to this
+     * reporter is sent (at most 2 s), nothing more is read or written and the socket stays open, so
+     * the broker sees silence and fires the Will when the keep-alive expires. Returns at once; the
+     * connection thread is held for {@code d}, then everything goes on (reconnecting if the broker
+     * dropped the connection meanwhile).
+     */
+    public void hang(Duration d) {
+        post(() -> {
+            long until = System.currentTimeMillis() + 2_000;
+            try {
+                // Let the answer that announced the hang reach the broker first.
+                while (client.getPendingTokens().length > 0 && System.currentTimeMillis() < until) {
+                    Thread.sleep(20);
+                }
+                java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+                hangEnded = ended;
+                sockets.pause(d);
+                log.info("{}: hanging for {} s (simulated: nothing read or sent, connection kept open)", boxId, d.toSeconds());
+                ended.await(d.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                sockets.resume();
+                hangEnded.countDown();
+            }
+            log.info("{}: hang over; reading and sending again (reconnecting if the broker dropped the connection)", boxId);
+        });
     }
 
     /** Starts connecting; returns at once. */
@@ -194,6 +234,7 @@ public final class MqttReporter {
             return;
         }
         stopping = true;
+        endHang();
         await(post(() -> {
             cancelNextAttempt();
             if (connected) {
@@ -225,6 +266,7 @@ public final class MqttReporter {
             return;
         }
         stopping = true;
+        endHang();
         await(post(() -> {
             cancelNextAttempt();
             try {
@@ -252,7 +294,7 @@ public final class MqttReporter {
         options.setConnectionTimeout(10);
         options.setUserName(config.username());
         options.setPassword(config.broker().password().getBytes(StandardCharsets.UTF_8));
-        options.setSocketFactory(new NoDelaySocketFactory());
+        options.setSocketFactory(sockets);
         // The Will carries this attempt's conn: a Will from an older connection, fired late by the
         // broker, must not hide the "online" of a newer one.
         options.setWill(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, c));
@@ -565,8 +607,13 @@ public final class MqttReporter {
         }
     }
 
-    private static long now() {
-        return System.currentTimeMillis();
+    private long now() {
+        return clock.getAsLong();
+    }
+
+    private void endHang() {
+        hangEnded.countDown();
+        sockets.resume();
     }
 
     /** One line for a connection problem: what Paho says and what the network said underneath. */

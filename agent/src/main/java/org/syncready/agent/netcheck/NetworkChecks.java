@@ -22,7 +22,10 @@ import org.syncready.protocol.EchoPacket;
 public final class NetworkChecks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NetworkChecks.class);
     private static final int ECHO_GRACE_MS = 1000;
-    private static final Duration UPLINK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the controller may take to answer once the upload is sent. */
+    private static final Duration UPLINK_ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest one uplink test sends (docs/PROBES.md): short enough for a self-test to wait for. */
+    static final Duration UPLINK_MAX_SENDING = Duration.ofSeconds(5);
 
     /** One check's latest outcome: a value, or the error of the last attempt (value then null). */
     public record Outcome<T>(T value, String error, long atMs) {
@@ -38,6 +41,11 @@ public final class NetworkChecks implements AutoCloseable {
     private volatile Outcome<EchoResult> lastEcho;
     private volatile Outcome<Integer> lastUplink;
     private volatile Outcome<Double> lastNtp;
+    /** Until when the controller postponed uplink tests (epoch ms); tests before then are skipped. */
+    private volatile long uplinkNotBeforeMs;
+    private volatile boolean uplinkPostponed;
+    /** The run of every check that {@link #refreshAll()} started and that is still going, or null. */
+    private CompletableFuture<Void> refreshing;
 
     /** @param controller null: no echo or uplink; @param ntpConfig null: no NTP */
     public NetworkChecks(String boxId, String secret, AgentConfig.ControllerLink controller, AgentConfig.Ntp ntpConfig) {
@@ -46,7 +54,8 @@ public final class NetworkChecks implements AutoCloseable {
         this.ntpConfig = ntpConfig;
         this.echo = controller == null ? null : new EchoBurst(boxId, EchoPacket.key(secret));
         this.uplink = controller == null ? null
-                : new SpeedTestUpload(controller.url(), boxId, secret, controller.uplinkBytes(), Duration.ofSeconds(5));
+                : new SpeedTestUpload(controller.url(), boxId, secret, controller.uplinkBytes(), Duration.ofSeconds(5),
+                UPLINK_MAX_SENDING);
         this.ntp = ntpConfig == null ? null
                 : new NtpOffset(ntpConfig.server(), ntpConfig.port(), Duration.ofMillis(ntpConfig.timeoutMs()));
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -72,14 +81,22 @@ public final class NetworkChecks implements AutoCloseable {
         return this;
     }
 
-    /** Runs every check now (after whatever check is running); completes when all are done. */
-    public CompletableFuture<Void> refreshAll() {
+    /**
+     * Runs every check now (after whatever check is running); completes when all are done. While such
+     * a run is going, another call joins it rather than queueing a second one. The echo goes first and
+     * the upload last: an echo measured during an upload would measure the upload's queue.
+     */
+    public synchronized CompletableFuture<Void> refreshAll() {
+        if (refreshing != null && !refreshing.isDone()) {
+            return refreshing;
+        }
         try {
-            return CompletableFuture.runAsync(() -> {
+            refreshing = CompletableFuture.runAsync(() -> {
                 runEcho();
                 runNtp();
                 runUplink();
             }, thread);
+            return refreshing;
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(null);
         }
@@ -138,12 +155,28 @@ public final class NetworkChecks implements AutoCloseable {
             return;
         }
         Outcome<Integer> before = lastUplink;
+        long now = System.currentTimeMillis();
+        if (now < uplinkNotBeforeMs) {
+            // The controller asked us to wait: no request at all, the figure we have stands with its age.
+            log.debug("{}: speed test skipped: postponed by the controller for {} ms more", boxId, uplinkNotBeforeMs - now);
+            return;
+        }
         try {
-            lastUplink = new Outcome<>(uplink.run(UPLINK_TIMEOUT), null, System.currentTimeMillis());
+            lastUplink = new Outcome<>(uplink.run(UPLINK_ANSWER_TIMEOUT), null, System.currentTimeMillis());
+            uplinkPostponed = false;
         } catch (SpeedTestUpload.UplinkException e) {
-            // Postponed by the controller: keep the last figure, it is still the best we know.
-            lastUplink = e.retryLater && before != null && before.value() != null ? before
-                    : new Outcome<>(null, e.getMessage(), System.currentTimeMillis());
+            if (e.retryLater) {
+                // A clean postponement, not a failure: the last figure stays, with the time it was measured.
+                uplinkNotBeforeMs = System.currentTimeMillis() + e.retryAfterMs;
+                if (!uplinkPostponed) {
+                    log.info("{}: speed test postponed by the controller for {} s; keeping the figure {}", boxId,
+                            e.retryAfterMs / 1000, before == null || before.value() == null ? "(none yet)"
+                                    : before.value() + " kbit/s from " + (System.currentTimeMillis() - before.atMs()) / 1000 + " s ago");
+                }
+                uplinkPostponed = true;
+                return;
+            }
+            lastUplink = new Outcome<>(null, e.getMessage(), System.currentTimeMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

@@ -45,13 +45,22 @@ public final class QualityNetworkProbe implements NetworkProbe, AutoCloseable {
             rtt = r.rttMs();
             jitter = r.jitterMs();
         }
+        boolean upKnown = up != null && up.value() != null;
+        boolean ntpKnown = ntp != null && ntp.value() != null;
         return new NetworkStatus(base.link(), base.iface(), rtt, jitter, loss,
-                up == null ? null : up.value(), ntp == null ? null : ntp.value(), base.targets());
+                upKnown ? up.value() : null, ntpKnown ? ntp.value() : null, base.targets(),
+                upKnown ? up.atMs() : null, ntpKnown ? ntp.atMs() : null);
+    }
+
+    /** Starts every check now, unless a run started this way is still going; returns at once. */
+    public void start() {
+        checks.refreshAll();
     }
 
     /**
-     * Runs every check now and waits for them at most {@code maxWait} (a self-test must answer before
-     * the controller gives up on it); a check still running then reports in a later status.
+     * Runs every check now (or joins the run {@link #start()} began) and waits for them at most
+     * {@code maxWait} (a self-test must answer before the controller gives up on it); a check still
+     * running then reports in a later status.
      *
      * @return true when all checks finished in time
      */

@@ -1,44 +1,51 @@
 package org.syncready.agent.sim;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.protocol.FaultChange;
+import org.syncready.protocol.FaultSet;
 
 /**
- * The switchboard of a simulated box: tests and the demo switch faults on and off here, and the
- * simulated probes read it. Thread-safe. Every switch notifies the listeners (the agent re-probes and
- * reports at once), so a fault shows up without waiting for the next probe round. A device has at
- * most one fault at a time: switching a new one replaces the old one.
+ * The switchboard of a simulated box: the {@code simulate} command, the fleet file's
+ * {@code simulation.faults}, tests and the demo switch faults on and off here, and the simulated
+ * probes read it. The state is one immutable {@link FaultSet}, swapped atomically, so a probe round
+ * never sees half a change. Every switch notifies the listeners (the agent re-probes and reports at
+ * once). A device has at most one fault at a time: switching a new one replaces the old one.
+ * Thread-safe.
  */
 public final class SimulatedFaults {
     private static final Logger log = LoggerFactory.getLogger(SimulatedFaults.class);
 
-    enum MicrophoneFault { SILENT, CLIPPING, MUTED }
-
-    /** {@code error} is null when the camera is absent rather than faulty. */
-    record CameraFault(boolean absent, String error) {
-    }
-
     private final Set<String> cameraIds;
     private final Set<String> microphoneIds;
-    private final Map<String, CameraFault> cameras = new ConcurrentHashMap<>();
-    private final Map<String, MicrophoneFault> microphones = new ConcurrentHashMap<>();
-    private volatile boolean networkDown;
-    private volatile Double highRttMs;
-    private volatile boolean streamStopped;
+    private volatile FaultSet faults = FaultSet.NONE;
+    /** Camera id → the error text a test gave with {@link #cameraFault}, shown instead of the standard one. */
+    private final Map<String, String> cameraErrors = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    /** Faults for a box with these devices; switching a fault on an unknown id is refused. */
+    /** Faults for a box with these devices, all healthy; a fault on an unknown id is refused. */
     public SimulatedFaults(Collection<String> cameraIds, Collection<String> microphoneIds) {
+        this(cameraIds, microphoneIds, FaultSet.NONE);
+    }
+
+    /** Faults for a box with these devices, starting with {@code initial} (the fleet file's simulation.faults). */
+    public SimulatedFaults(Collection<String> cameraIds, Collection<String> microphoneIds, FaultSet initial) {
         this.cameraIds = Set.copyOf(cameraIds);
         this.microphoneIds = Set.copyOf(microphoneIds);
+        for (String id : initial.cameras().keySet()) {
+            camera(id);
+        }
+        for (String id : initial.microphones().keySet()) {
+            microphone(id);
+        }
+        this.faults = initial;
     }
 
     /** Called after every switch, on the switching thread. */
@@ -46,40 +53,84 @@ public final class SimulatedFaults {
         listeners.add(listener);
     }
 
-    /** The camera delivers no usable picture; {@code error} says why (e.g. "no signal", "frozen picture"). */
+    /** The faults switched on now. */
+    public FaultSet current() {
+        return faults;
+    }
+
+    /**
+     * Applies a change (the {@code simulate} command's args) and returns the faults it leads to. An
+     * empty change changes nothing and notifies nobody.
+     *
+     * @throws FaultChange.InvalidFaults when it names a device this box does not have; nothing changes then
+     */
+    public FaultSet apply(FaultChange change) {
+        synchronized (this) {
+            FaultSet before = faults;
+            FaultSet after = change.applyTo(before, cameraIds, microphoneIds);
+            faults = after;
+            after.cameras().keySet().forEach(id -> {
+                if (before.cameras().get(id) != after.cameras().get(id)) {
+                    cameraErrors.remove(id);
+                }
+            });
+            cameraErrors.keySet().retainAll(after.cameras().keySet());
+            if (after.equals(before)) {
+                return after;
+            }
+        }
+        changed();
+        return faults;
+    }
+
+    /**
+     * The camera delivers no usable picture; {@code error} says why (e.g. "no signal"). An error
+     * mentioning "frozen" or "black" switches that fault.
+     */
     public void cameraFault(String cameraId, String error) {
-        cameras.put(camera(cameraId), new CameraFault(false, error == null || error.isBlank() ? "fault" : error));
+        String text = error == null || error.isBlank() ? null : error;
+        String lower = text == null ? "" : text.toLowerCase(java.util.Locale.ROOT);
+        FaultSet.CameraFault fault = lower.contains("frozen") ? FaultSet.CameraFault.FROZEN
+                : lower.contains("black") ? FaultSet.CameraFault.BLACK : FaultSet.CameraFault.FAULT;
+        String id = camera(cameraId);
+        synchronized (this) {
+            faults = faults.withCamera(id, fault);
+            if (text == null) {
+                cameraErrors.remove(id);
+            } else {
+                cameraErrors.put(id, text);
+            }
+        }
         changed();
     }
 
     /** The camera is gone (unplugged, not answering on the network). */
     public void cameraAbsent(String cameraId) {
-        cameras.put(camera(cameraId), new CameraFault(true, null));
-        changed();
+        String id = camera(cameraId);
+        update(f -> f.withCamera(id, FaultSet.CameraFault.ABSENT));
     }
 
     /** The microphone delivers no signal. */
     public void microphoneSilent(String microphoneId) {
-        microphones.put(microphone(microphoneId), MicrophoneFault.SILENT);
-        changed();
+        String id = microphone(microphoneId);
+        update(f -> f.withMicrophone(id, FaultSet.MicrophoneFault.SILENT));
     }
 
     /** The microphone's signal hits full scale. */
     public void microphoneClipping(String microphoneId) {
-        microphones.put(microphone(microphoneId), MicrophoneFault.CLIPPING);
-        changed();
+        String id = microphone(microphoneId);
+        update(f -> f.withMicrophone(id, FaultSet.MicrophoneFault.CLIPPING));
     }
 
     /** The microphone is muted (a switch on the device or the mixer). */
     public void microphoneMuted(String microphoneId) {
-        microphones.put(microphone(microphoneId), MicrophoneFault.MUTED);
-        changed();
+        String id = microphone(microphoneId);
+        update(f -> f.withMicrophone(id, FaultSet.MicrophoneFault.MUTED));
     }
 
     /** The uplink is down: link down, no target reachable. */
     public void networkDown() {
-        networkDown = true;
-        changed();
+        update(f -> f.withNetwork(true, f.uplinkKbps(), f.rttMs(), f.jitterMs(), f.lossPct()));
     }
 
     /** The uplink works but round trips take about {@code ms}. */
@@ -87,82 +138,59 @@ public final class SimulatedFaults {
         if (!(ms > 0)) {
             throw new IllegalArgumentException("rtt must be > 0 ms, was " + ms);
         }
-        highRttMs = ms;
-        changed();
+        update(f -> f.withNetwork(f.networkDown(), f.uplinkKbps(), ms, f.jitterMs(), f.lossPct()));
     }
 
     /** The box stops pushing its class stream. */
     public void streamStopped() {
-        streamStopped = true;
-        changed();
+        update(f -> f.withStream(FaultSet.StreamFault.STOPPED));
     }
 
     /** Clears every fault of one camera or microphone. */
     public void clear(String deviceId) {
         if (!cameraIds.contains(deviceId) && !microphoneIds.contains(deviceId)) {
-            throw unknown("device", deviceId, union());
+            throw new IllegalArgumentException("no simulated device '" + deviceId + "'; known: "
+                    + java.util.stream.Stream.concat(cameraIds.stream(), microphoneIds.stream()).sorted().toList());
         }
-        cameras.remove(deviceId);
-        microphones.remove(deviceId);
-        changed();
+        cameraErrors.remove(deviceId);
+        update(f -> f.withCamera(deviceId, null).withMicrophone(deviceId, null));
     }
 
-    /** Clears network down and high RTT. */
+    /** Clears every network fault: down, uplink, RTT, jitter, loss. */
     public void clearNetwork() {
-        networkDown = false;
-        highRttMs = null;
-        changed();
+        update(f -> f.withNetwork(false, null, null, null, null));
     }
 
     public void clearStream() {
-        streamStopped = false;
-        changed();
+        update(f -> f.withStream(null));
     }
 
     public void clearAll() {
-        cameras.clear();
-        microphones.clear();
-        networkDown = false;
-        highRttMs = null;
-        streamStopped = false;
-        changed();
+        cameraErrors.clear();
+        update(f -> FaultSet.NONE);
     }
 
-    /** The faults switched on now, one line each, e.g. {@code "camera cam-teacher: no signal"}. */
+    /** The faults switched on now, one line each, e.g. {@code "camera cam-teacher: frozen"}. */
     public List<String> active() {
-        List<String> out = new ArrayList<>();
-        new TreeMap<>(cameras).forEach((id, f) -> out.add("camera " + id + ": " + (f.absent() ? "absent" : f.error())));
-        new TreeMap<>(microphones).forEach((id, f) -> out.add("microphone " + id + ": " + f.name().toLowerCase()));
-        if (networkDown) {
-            out.add("network: down");
+        return faults.describe();
+    }
+
+    /** How far the simulated box clock is ahead of real time, ms (0 when not faulted). */
+    public long clockOffsetMs() {
+        Long offset = faults.clockOffsetMs();
+        return offset == null ? 0 : offset;
+    }
+
+    /** The error text a test gave for a faulty camera, or null for the standard one. */
+    String cameraError(String id) {
+        return cameraErrors.get(id);
+    }
+
+    private void update(UnaryOperator<FaultSet> change) {
+        synchronized (this) {
+            faults = change.apply(faults);
         }
-        if (highRttMs != null) {
-            out.add("network: rtt " + highRttMs + " ms");
-        }
-        if (streamStopped) {
-            out.add("stream: stopped");
-        }
-        return out;
-    }
-
-    CameraFault cameraFaultOf(String id) {
-        return cameras.get(id);
-    }
-
-    MicrophoneFault microphoneFaultOf(String id) {
-        return microphones.get(id);
-    }
-
-    boolean isNetworkDown() {
-        return networkDown;
-    }
-
-    Double highRttMs() {
-        return highRttMs;
-    }
-
-    boolean isStreamStopped() {
-        return streamStopped;
+        changed();
     }
 
     private String camera(String id) {
@@ -177,12 +205,6 @@ public final class SimulatedFaults {
             throw unknown("microphone", id, microphoneIds);
         }
         return id;
-    }
-
-    private List<String> union() {
-        List<String> all = new ArrayList<>(cameraIds);
-        all.addAll(microphoneIds);
-        return all.stream().sorted().toList();
     }
 
     private static IllegalArgumentException unknown(String what, String id, Collection<String> known) {

@@ -8,6 +8,7 @@ import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.probe.MicrophoneProbe;
 import org.syncready.protocol.Capability;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.FaultSet;
 import org.syncready.protocol.MicrophoneStatus;
 
 /**
@@ -43,15 +44,17 @@ public final class SimulatedMicrophoneProbe implements MicrophoneProbe {
 
     @Override
     public synchronized List<MicrophoneStatus> sample() {
+        FaultSet now = faults.current();
         List<MicrophoneStatus> out = new ArrayList<>();
         for (AgentConfig.Microphone m : microphones) {
-            SimulatedFaults.MicrophoneFault fault = faults.microphoneFaultOf(m.id());
+            FaultSet.MicrophoneFault fault = now.microphones().get(m.id());
             if (fault == null && flakyIsSilent(m.id())) {
-                fault = SimulatedFaults.MicrophoneFault.SILENT;
+                fault = FaultSet.MicrophoneFault.SILENT;
             }
+            // As the real capture probe reports them: silence is a fault with muted set (no signal at all).
             out.add(fault == null ? healthy(m) : switch (fault) {
                 case SILENT -> new MicrophoneStatus(m.id(), m.role(), DeviceState.FAULT,
-                        round1(-90 + random.nextGaussian()), round1(-84 + random.nextGaussian()), false, false, SILENT_ERROR);
+                        round1(-90 + random.nextGaussian()), round1(-84 + random.nextGaussian()), true, false, SILENT_ERROR);
                 case CLIPPING -> new MicrophoneStatus(m.id(), m.role(), DeviceState.DEGRADED,
                         round1(-4 + random.nextGaussian()), 0.0, false, true, "clipping: peaks at full scale");
                 case MUTED -> new MicrophoneStatus(m.id(), m.role(), DeviceState.DEGRADED,

@@ -15,11 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.probe.Snapshot;
+import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.CommandRequest;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.FaultChange;
+import org.syncready.protocol.FaultSet;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
@@ -41,6 +44,19 @@ class CommandHandlerTest {
     private final class FakeTarget implements CommandTarget {
         Map<String, FfmpegDeepCheck.Result> deepChecks = Map.of();
         Optional<String> networkCheckErrors = Optional.empty();
+        /** Null: a box with real probes. */
+        SimulatedFaults faults;
+
+        @Override
+        public Optional<FaultSet> simulate(FaultChange change) {
+            events.add("simulate");
+            return faults == null ? Optional.empty() : Optional.of(faults.apply(change));
+        }
+
+        @Override
+        public void hang(java.time.Duration d) {
+            events.add("hang " + d.toSeconds() + " s");
+        }
 
         @Override
         public Map<String, FfmpegDeepCheck.Result> cameraDeepChecks() {
@@ -209,8 +225,54 @@ class CommandHandlerTest {
         assertEquals("command failed: probe thread gone", replies.get(0).error());
     }
 
+    @Test
+    void simulateSwitchesFaultsPublishesTheirStatusThenAnswersWithThem() throws Exception {
+        target.faults = new SimulatedFaults(List.of("cam-1"), List.of("mic-1"));
+        handle("s1", "simulate", "{\"cameras\": {\"cam-1\": \"frozen\"}, \"uplinkKbps\": 200}");
+        assertEquals(List.of("simulate", "probe", "status", "reply"), events, "the status goes out before the answer");
+        Reply r = replies.get(0);
+        assertTrue(r.ok(), r.toString());
+        assertEquals("{\"cameras\":{\"cam-1\":\"frozen\"},\"uplinkKbps\":200}", r.result().get("faults").toString());
+        assertEquals("[\"camera cam-1: frozen\",\"uplink 200 kbit/s\"]", r.result().get("active").toString());
+        assertFalse(r.result().has("hangS"));
+
+        handle("s2", "simulate", "{}");
+        assertEquals(r.result().get("faults"), replies.get(1).result().get("faults"), "{} asks, changes nothing");
+    }
+
+    @Test
+    void simulateHangsOnlyAfterTheAnswerIsOut() throws Exception {
+        target.faults = new SimulatedFaults(List.of("cam-1"), List.of("mic-1"));
+        handle("s3", "simulate", "{\"hangS\": 40}");
+        assertEquals(List.of("simulate", "probe", "status", "reply", "hang 40 s"), events);
+        assertEquals(40, replies.get(0).result().get("hangS").intValue());
+    }
+
+    @Test
+    void simulateIsRefusedByRealProbesAndForArgsItCannotApply() throws Exception {
+        handle("s4", "simulate", "{\"rttMs\": 250}");
+        assertFalse(replies.get(0).ok());
+        assertEquals(CommandHandler.REAL_PROBES, replies.get(0).error());
+
+        target.faults = new SimulatedFaults(List.of("cam-1"), List.of("mic-1"));
+        handle("s5", "simulate", "{\"rtt\": 250, \"lossPct\": -1}");
+        assertFalse(replies.get(1).ok());
+        assertTrue(replies.get(1).error().startsWith("simulate refused: /rtt: is not a fault"), replies.get(1).error());
+        assertTrue(replies.get(1).error().contains("/lossPct: must be a number from 0 to 100"), replies.get(1).error());
+        handle("s6", "simulate", "{\"cameras\": {\"cam-9\": \"absent\"}, \"rttMs\": 250}");
+        assertFalse(replies.get(2).ok());
+        assertTrue(replies.get(2).error().contains("this box has no camera 'cam-9'; it has [cam-1]"), replies.get(2).error());
+        assertTrue(target.faults.current().healthy(), "a refused change changes nothing");
+        assertFalse(events.contains("status"), "and publishes nothing");
+    }
+
     private void handle(String id, String type) {
         handler.handle(command(id, type));
+    }
+
+    private void handle(String id, String type, String args) throws Exception {
+        handler.handle(new IncomingCommand(new CommandRequest(Protocol.VERSION, "box-1", 1, id, type,
+                new MessageCodec().mapper().readTree(args)), null, null));
     }
 
     private static IncomingCommand command(String id, String type) {

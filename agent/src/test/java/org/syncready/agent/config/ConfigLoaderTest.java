@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.syncready.protocol.FaultSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,14 @@ class ConfigLoaderTest {
                         "field 'simulation.flakyMicrophone.id' 'nope' is not one of simulation.microphones [mic-teacher, mic-room]"),
                 Arguments.of("flaky period", MINIMAL + "simulation: {flakyMicrophone: {id: mic-room, periodS: 1}}\n",
                         "field 'simulation.flakyMicrophone.periodS' must be between 3 and 3600, was 1"),
+                Arguments.of("fault name", MINIMAL + "simulation: {faults: {rtt: 250}}\n",
+                        "field 'simulation.faults.rtt' is not a fault; known: reset, cameras, microphones, networkDown"),
+                Arguments.of("fault value", MINIMAL + "simulation: {faults: {lossPct: 200, rttMs: 0}}\n",
+                        "field 'simulation.faults.lossPct' must be a number from 0 to 100 % (or null to clear), was 200 (and 1 more"),
+                Arguments.of("fault device", MINIMAL + "simulation: {faults: {cameras: {cam-wide: absent}}}\n",
+                        "field 'simulation.faults.cameras.cam-wide' is not one of simulation.cameras [cam-teacher, cam-student, cam-blackboard]"),
+                Arguments.of("fault hang", MINIMAL + "simulation: {faults: {hangS: 30}}\n",
+                        "field 'simulation.faults.hangS' is a command, not a starting fault"),
                 Arguments.of("duplicate key", MINIMAL + "boxId: again\n", "agent.yaml: is not valid YAML (line"),
                 Arguments.of("not YAML", "boxId: [unclosed\n", "agent.yaml: is not valid YAML (line"),
                 Arguments.of("not a mapping", "- a\n- b\n", "agent.yaml: must be a YAML mapping"));
@@ -214,6 +223,7 @@ class ConfigLoaderTest {
                   model: SR-A
                   simulation:
                     cameras: [{id: cam-1, role: teacher}]
+                    faults: {rttMs: 250}
                 agents:
                   - boxId: lead-01
                   - boxId: remote-01
@@ -222,6 +232,12 @@ class ConfigLoaderTest {
                     simulation:
                       microphones: [{id: mic-x}]
                       flakyMicrophone: {id: mic-x, periodS: 30}
+                      faults:
+                        cameras: {cam-1: frozen}
+                        microphones: {mic-x: clipping}
+                        uplinkKbps: 200
+                        clockOffsetMs: -3000
+                        stream: unreachable
                 """);
         List<AgentConfig> fleet = ConfigLoader.loadFleet(file, Map.of("probeIntervalS", 1));
         assertEquals(2, fleet.size());
@@ -239,6 +255,11 @@ class ConfigLoaderTest {
         assertEquals("tcp://127.0.0.1:1883", remote.broker().uri(), "maps merge: the default uri stays");
         assertEquals(List.of("cam-1"), remote.simulation().cameras().stream().map(AgentConfig.Camera::id).toList());
         assertEquals(List.of("mic-x"), remote.simulation().microphones().stream().map(AgentConfig.Microphone::id).toList());
+        assertEquals(FaultSet.NONE.withNetwork(false, null, 250.0, null, null), lead.simulation().faults());
+        assertEquals(FaultSet.NONE.withCamera("cam-1", FaultSet.CameraFault.FROZEN)
+                .withMicrophone("mic-x", FaultSet.MicrophoneFault.CLIPPING)
+                .withNetwork(false, 200, 250.0, null, null).withClockOffsetMs(-3000L)
+                .withStream(FaultSet.StreamFault.UNREACHABLE), remote.simulation().faults(), "faults merge field by field too");
     }
 
     @Test
@@ -279,6 +300,8 @@ class ConfigLoaderTest {
         assertEquals(4, fleet.get(0).simulation().cameras().size());
         assertEquals("remote-03-secret", fleet.get(3).broker().password());
         assertEquals("demo", fleet.get(2).broker().password());
+        assertEquals(FaultSet.CameraFault.FROZEN, fleet.get(1).simulation().faults().cameras().get("cam-student"));
+        assertTrue(fleet.get(0).simulation().faults().healthy());
     }
 
     @Test

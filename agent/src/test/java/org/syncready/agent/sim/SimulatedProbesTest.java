@@ -78,7 +78,8 @@ class SimulatedProbesTest {
         assertTrue(network.sample().rttMs() > 200);
         StreamStatus s = stream.sample();
         assertFalse(s.pushing());
-        assertEquals("stream stopped", s.error());
+        assertTrue(s.error().startsWith("stream stopped"), s.error());
+        assertEquals(Boolean.TRUE, s.targetReachable(), "a stopped encoder is not an unreachable server");
         assertEquals(6, faults.active().size(), faults.active().toString());
 
         faults.networkDown();

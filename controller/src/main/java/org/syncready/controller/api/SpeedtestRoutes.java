@@ -21,7 +21,10 @@ import org.syncready.controller.metrics.ControllerMetrics;
  * before the API's 64 KiB body handler. A box logs in with HTTP Basic {@code boxId:secret} (the
  * secret it uses for MQTT). Bounded: at most {@code maxBytes} per upload (413 and the connection
  * closed beyond), {@code maxConcurrent} uploads at once and one per box every
- * {@code minIntervalMs} (429 with Retry-After), {@code timeoutMs} per upload (408).
+ * {@code minIntervalMs} (429 with Retry-After), {@code timeoutMs} per upload (408). A box that
+ * sends {@code Expect: 100-continue} (every agent does) gets the refusal before it sends the body, or
+ * {@code 100 Continue} once the test is accepted: a refused upload never turns into a broken pipe.
+ * Bodies may be chunked (the agent ends a test after at most 5 s) or have a length.
  */
 public final class SpeedtestRoutes implements RouteGroup {
     private static final Logger log = LoggerFactory.getLogger(SpeedtestRoutes.class);
@@ -85,17 +88,22 @@ public final class SpeedtestRoutes implements RouteGroup {
             metrics.speedtest("too_soon", 0);
             long wait = (limits.minIntervalMs() - (now - last) + 999) / 1000;
             ctx.response().putHeader("Retry-After", Long.toString(wait));
-            reject(ctx, new ApiException(429, "too_soon", "one speed test per box every " + limits.minIntervalMs() / 1000 + " s"));
+            reject(ctx, new ApiException(429, "too_soon", "one speed test per box every " + limits.minIntervalMs() / 1000
+                    + " s; postponed, retry in " + wait + " s"));
             return;
         }
         if (running >= limits.maxConcurrent()) {
             metrics.speedtest("busy", 0);
             ctx.response().putHeader("Retry-After", "5");
-            reject(ctx, new ApiException(429, "busy", "too many speed tests at once; retry later"));
+            reject(ctx, new ApiException(429, "busy", "too many speed tests at once; postponed, retry in 5 s"));
             return;
         }
         running++;
         lastUpload.put(box, now);
+        if (req.headers().contains("Expect", "100-continue", true)) {
+            // Accepted: now the box may send its body (vertx-web's body handler, which would say this, does not run here).
+            ctx.response().writeContinue();
+        }
         new Upload(ctx, box).start();
     }
 

@@ -102,6 +102,9 @@ public final class DemoFleet implements AutoCloseable {
             if (r.box().id().equals(FLAKY_BOX)) {
                 sim.putObject("flakyMicrophone").put("id", "mic-room").put("periodS", 60);
             }
+            // The faults the box starts with (docs/SIMULATION.md): edit them here and restart the demo, or
+            // switch them at run time with POST /api/v1/boxes/{id}/simulate.
+            sim.putObject("faults");
         }
         // YAML is a superset of JSON, so the agent reads this file as YAML.
         Path tmp = fleetFile.resolveSibling(fleetFile.getFileName() + ".tmp");

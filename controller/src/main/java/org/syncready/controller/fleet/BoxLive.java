@@ -82,7 +82,8 @@ final class BoxLive {
             boolean birthUnknown = birth == null || !birth.bootId().equals(message.bootId());
             rebirth = !retained && (missedNow > 0 || birthUnknown) && wantRebirth(now);
             if (message instanceof StatusMessage s) {
-                if (status == null || s.ts() >= status.ts() || !s.bootId().equals(status.bootId())) {
+                // Within a boot seq orders, not ts: a box clock set back (NTP stepping it) must not freeze the live state.
+                if (status == null || !s.bootId().equals(status.bootId()) || s.seq() > status.seq()) {
                     recordDeviceChanges(status, s, now, writes);
                     status = s;
                     statusReceivedAt = now;

@@ -49,6 +49,22 @@ class LiveFleetTest {
     }
 
     @Test
+    void withinABootSeqNotTheBoxClockSaysWhichStatusIsNewest() {
+        fleet.apply(birth("A", 1), "{}", false, 1);
+        fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 2);
+        // The box clock is set back (NTP steps it): the next status has an older ts, and is still the newest.
+        StatusMessage later = status("A", 3, DeviceState.FAULT);
+        StatusMessage stepped = new StatusMessage(1, "b1", 500, "A", 3, 10, later.cameras(),
+                later.microphones(), later.network(), later.system(), null);
+        assertTrue(fleet.apply(stepped, "{}", false, 3).accepted());
+        assertEquals(DeviceState.FAULT, fleet.snapshot("b1").orElseThrow().status().cameras().get(0).state());
+        // A late message of the same boot (lower seq, a newer clock) does not replace it.
+        fleet.apply(status("A", 5, DeviceState.FAULT), "{}", false, 4);
+        assertTrue(fleet.apply(status("A", 4, DeviceState.OK), "{}", false, 5).accepted());
+        assertEquals(5, fleet.snapshot("b1").orElseThrow().status().seq());
+    }
+
+    @Test
     void statusWithoutBirthAsksForRebirthOnceInAWhile() {
         assertTrue(fleet.apply(status("A", 7, DeviceState.OK), "{}", false, 1_000).rebirth());
         assertFalse(fleet.apply(status("A", 8, DeviceState.OK), "{}", false, 2_000).rebirth(), "spaced by 30 s");
