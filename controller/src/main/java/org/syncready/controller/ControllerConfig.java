@@ -15,6 +15,9 @@ public final class ControllerConfig {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final int DEFAULT_ECHO_PORT = 7947;
+    public static final int DEFAULT_OPCUA_PORT = 4840;
+    /** {@link #opcuaPort()} value that turns the OPC UA server off. */
+    public static final int OFF = -1;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
 
     private final Path dataDir;
@@ -22,6 +25,7 @@ public final class ControllerConfig {
     private final int httpPort;
     private final int mqttPort;
     private final int echoPort;
+    private final int opcuaPort;
     private final String brokerUri;
     private final String brokerUsername;
     private final String brokerPassword;
@@ -41,6 +45,7 @@ public final class ControllerConfig {
         this.httpPort = b.httpPort;
         this.mqttPort = b.mqttPort;
         this.echoPort = b.echoPort;
+        this.opcuaPort = b.opcuaPort;
         this.brokerUri = b.brokerUri;
         this.brokerUsername = b.brokerUsername;
         this.brokerPassword = b.brokerPassword;
@@ -57,7 +62,7 @@ public final class ControllerConfig {
 
     /**
      * A controller with its data in {@code dataDir} and every default: embedded broker, loopback,
-     * HTTP 8080, MQTT 1883, UDP echo 7947, raw reports kept 48 h, the packaged catalogue and rules,
+     * HTTP 8080, MQTT 1883, UDP echo 7947, OPC UA 4840, raw reports kept 48 h, the packaged catalogue and rules,
      * the system clock, Asia/Shanghai.
      */
     public static Builder builder(Path dataDir) {
@@ -67,7 +72,7 @@ public final class ControllerConfig {
     /** A builder that starts from this config, to change an option or two. */
     public Builder toBuilder() {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
-                .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation);
     }
@@ -95,6 +100,11 @@ public final class ControllerConfig {
     /** The UDP echo service's port; 0: a free one, logged. */
     public int echoPort() {
         return echoPort;
+    }
+
+    /** The OPC UA server's port (opc.tcp); 0: a free one, logged; {@link #OFF}: no OPC UA server. */
+    public int opcuaPort() {
+        return opcuaPort;
     }
 
     /** The external broker ({@code tcp://host:port}); null means the embedded one. */
@@ -175,6 +185,7 @@ public final class ControllerConfig {
         private int httpPort = DEFAULT_HTTP_PORT;
         private int mqttPort = DEFAULT_MQTT_PORT;
         private int echoPort = DEFAULT_ECHO_PORT;
+        private int opcuaPort = DEFAULT_OPCUA_PORT;
         private String brokerUri;
         private String brokerUsername;
         private String brokerPassword;
@@ -212,9 +223,15 @@ public final class ControllerConfig {
             return this;
         }
 
-        /** HTTP, MQTT and UDP echo on free ports (tests, several controllers on one machine). */
+        /** The OPC UA server's port; 0: a free one; {@link ControllerConfig#OFF} (-1): no OPC UA server. */
+        public Builder opcuaPort(int v) {
+            opcuaPort = v == OFF ? OFF : port(v, "opcuaPort (or -1: off)");
+            return this;
+        }
+
+        /** HTTP, MQTT, UDP echo and OPC UA on free ports (tests, several controllers on one machine). */
         public Builder freePorts() {
-            return httpPort(0).mqttPort(0).echoPort(0);
+            return httpPort(0).mqttPort(0).echoPort(0).opcuaPort(0);
         }
 
         /**

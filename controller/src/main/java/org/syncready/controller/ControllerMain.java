@@ -34,6 +34,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "UDP port of the network-check echo service; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int echoPort;
 
+    @Option(names = "--opcua-port", defaultValue = "${env:SYNCREADY_OPCUA_PORT:-4840}",
+            description = "OPC UA server port (opc.tcp, the fleet and readiness for SCADA and building management; "
+                    + "docs/OPCUA.md); 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int opcuaPort;
+
     @Option(names = "--broker", defaultValue = "${env:SYNCREADY_BROKER}",
             description = "External broker, e.g. mqtt://broker:1883, instead of the embedded one.")
     String broker;
@@ -104,7 +109,7 @@ public final class ControllerMain implements Callable<Integer> {
         ControllerConfig config;
         try {
             config = ControllerConfig.builder(data).bindAddress(bind)
-                    .httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+                    .httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort).opcuaPort(opcuaPort)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
