@@ -22,6 +22,15 @@ import org.syncready.controller.api.SessionRoutes;
 import org.syncready.controller.api.SimulationRoutes;
 import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
+import org.syncready.controller.opcua.FleetOpcUaServer;
+import org.syncready.controller.opcua.OpcUaPrincipal;
+import org.syncready.controller.opcua.OpcUaUsers;
+import org.syncready.controller.opcua.SessionVerdicts;
+import org.syncready.controller.readiness.SessionReadiness;
+import org.syncready.controller.schedule.SyncSession;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
@@ -103,6 +112,7 @@ public final class Controller implements AutoCloseable {
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private String brokerUri;
+    private FleetOpcUaServer opcua;
 
     private Controller(ControllerConfig config) {
         this.config = config;
@@ -207,8 +217,69 @@ public final class Controller implements AutoCloseable {
             }
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
-        log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
-                config.bindAddress(), api.actualPort(), brokerUri, echo.port(), dataDir);
+        if (config.opcuaPort() != ControllerConfig.OFF) {
+            startOpcUa(dataDir, audit);
+        }
+        log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} opc.tcp {} data {}", (System.nanoTime() - started) / 1_000_000,
+                config.bindAddress(), api.actualPort(), brokerUri, echo.port(), opcua == null ? "off" : opcua.port(), dataDir);
+    }
+
+    /**
+     * The OPC UA server over the same registry, live fleet, schedule and readiness as the API; its
+     * methods send the same self-test command and make the same on-demand check. The None endpoint
+     * only on loopback or in the demo.
+     */
+    private void startOpcUa(Path dataDir, AuditLog audit) throws Exception {
+        boolean loopback = java.net.InetAddress.getByName(config.bindAddress()).isLoopbackAddress();
+        SessionVerdicts verdicts = new SessionVerdicts() {
+            @Override
+            public Map<String, SessionReadiness> latest(List<SyncSession> day) {
+                Map<String, SessionReadiness> known = new HashMap<>(readinessStore.latest(day.stream().map(SyncSession::id).toList()));
+                java.time.Instant now = config.clock().instant();
+                List<SyncSession> unchecked = day.stream().filter(s -> !known.containsKey(s.id()) && s.end().isAfter(now)).toList();
+                readiness.preview(unchecked).forEach(r -> known.put(r.sessionId(), r));
+                return known;
+            }
+
+            @Override
+            public CompletableFuture<SessionReadiness> checkNow(SyncSession session) {
+                return readiness.checkNow(session);
+            }
+        };
+        opcua = FleetOpcUaServer.start(
+                new FleetOpcUaServer.Settings(dataDir, config.bindAddress(), config.opcuaPort(), loopback || config.demo(),
+                        config.clock(), config.zone()),
+                new FleetOpcUaServer.Sources(registry, fleet, sessions, verdicts,
+                        (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout), temporaryOpcUaUsers(),
+                        engine.rules(), (actor, action, target, result) -> audit.record(actor, action, target, "opcua", result)));
+    }
+
+    /**
+     * Who may log in to OPC UA until SyncReady has accounts (branch accounts replaces this with the
+     * account service): in the demo, its four accounts; otherwise {@code admin} with the password in
+     * {@code SYNCREADY_ADMIN_PASSWORD}, or nobody.
+     */
+    private OpcUaUsers temporaryOpcUaUsers() {
+        Map<String, OpcUaPrincipal> users = new HashMap<>();
+        Map<String, String> passwords = new HashMap<>();
+        if (config.demo()) {
+            users.put("demo-admin", new OpcUaPrincipal("demo-admin", OpcUaPrincipal.Role.ADMIN, java.util.Set.of()));
+            users.put("demo-bureau", new OpcUaPrincipal("demo-bureau", OpcUaPrincipal.Role.BUREAU, java.util.Set.of()));
+            users.put("demo-it", new OpcUaPrincipal("demo-it", OpcUaPrincipal.Role.SCHOOL_IT, java.util.Set.of("remote-hexi")));
+            users.put("demo-tech", new OpcUaPrincipal("demo-tech", OpcUaPrincipal.Role.TECHNICIAN, java.util.Set.of("remote-hexi")));
+            users.keySet().forEach(u -> passwords.put(u, u + "-pass"));
+        }
+        String admin = System.getenv("SYNCREADY_ADMIN_PASSWORD");
+        if (admin != null && !admin.isBlank()) {
+            users.put("admin", new OpcUaPrincipal("admin", OpcUaPrincipal.Role.ADMIN, java.util.Set.of()));
+            passwords.put("admin", admin);
+        }
+        return (username, password, source) -> {
+            String expected = passwords.get(username);
+            boolean ok = expected != null && java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    password.getBytes(StandardCharsets.UTF_8));
+            return ok ? Optional.of(users.get(username)) : Optional.empty();
+        };
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
@@ -289,8 +360,16 @@ public final class Controller implements AutoCloseable {
         return rollouts;
     }
 
+    /** The OPC UA server, or null when it is off ({@code --opcua-port -1}). */
+    public FleetOpcUaServer opcua() {
+        return opcua;
+    }
+
     @Override
     public void close() {
+        if (opcua != null) {
+            opcua.close();
+        }
         if (demoFleet != null) {
             demoFleet.close();
         }

@@ -21,6 +21,7 @@ class ControllerConfigTest {
         assertEquals(8080, defaults.httpPort());
         assertEquals(1883, defaults.mqttPort());
         assertEquals(7947, defaults.echoPort());
+        assertEquals(4840, defaults.opcuaPort());
         assertEquals(48, defaults.rawRetentionHours());
         assertEquals(ZoneId.of("Asia/Shanghai"), defaults.zone());
         assertTrue(defaults.embeddedBroker());
@@ -32,6 +33,7 @@ class ControllerConfigTest {
         assertEquals(0, test.httpPort());
         assertEquals(0, test.mqttPort());
         assertEquals(0, test.echoPort());
+        assertEquals(0, test.opcuaPort());
         assertEquals(fixed, test.clock());
     }
 
@@ -40,7 +42,9 @@ class ControllerConfigTest {
         ControllerConfig external = ControllerConfig.builder(Path.of("d")).bindAddress("10.0.0.2").httpPort(9090)
                 .externalBroker("tcp://broker:1883", "node", "secret").ingestGroup("g").rawRetentionHours(6).demo(true)
                 .profilesDir(Path.of("p")).readinessRules(Path.of("r.yaml")).zone(ZoneId.of("Asia/Urumqi")).build();
-        ControllerConfig copy = external.toBuilder().mqttPort(2883).build();
+        ControllerConfig copy = external.toBuilder().mqttPort(2883).opcuaPort(ControllerConfig.OFF).build();
+        assertEquals(-1, copy.opcuaPort());
+        assertEquals(-1, copy.toBuilder().build().opcuaPort());
         assertEquals(2883, copy.mqttPort());
         assertEquals(9090, copy.httpPort());
         assertEquals("10.0.0.2", copy.bindAddress());
@@ -61,6 +65,7 @@ class ControllerConfigTest {
         ControllerConfig.Builder b = ControllerConfig.builder(Path.of("d"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.httpPort(70_000)).getMessage().contains("httpPort"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.echoPort(-1)).getMessage().contains("echoPort"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.opcuaPort(-2)).getMessage().contains("opcuaPort (or -1: off)"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.rawRetentionHours(0)).getMessage().contains("rawRetentionHours"));
         assertThrows(NullPointerException.class, () -> ControllerConfig.builder(null));
     }

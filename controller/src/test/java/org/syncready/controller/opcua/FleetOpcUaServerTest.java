@@ -83,119 +83,43 @@ import org.syncready.protocol.SystemStatus;
  * school. The fleet, schedule and accounts are in memory; the readiness and self-test answers are fakes.
  */
 class FleetOpcUaServerTest {
-    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
-    private static final LocalDate DAY = LocalDate.now(ZONE);
-    private static final Instant NOW = DAY.atTime(7, 30).atZone(ZONE).toInstant();
-
     @TempDir
     static Path data;
+    static OpcUaScene scene;
     static FleetRegistry registry;
     static LiveFleet fleet;
-    static SessionStore sessions;
     static SyncSession session;
-    static FleetOpcUaServer server;
     static OpcUaTestClient scada;
     static String url;
-    static final List<String> audit = new CopyOnWriteArrayList<>();
-    static final AtomicInteger selfTests = new AtomicInteger();
-    private static long seq = 1;
+    static List<String> audit;
+    static AtomicInteger selfTests;
 
     @BeforeAll
     static void start() throws Exception {
-        registry = FleetRegistry.load(new InMemoryFleetStore(), "controller-secret");
-        registry.addSchool("north", "北关小学", "North Primary");
-        registry.addSchool("south", "南关小学", "South Primary");
-        registry.addClassroom("n-1", "north", "三年级1班", "Grade 3 Class 1");
-        registry.addClassroom("n-2", "north", "三年级2班", "Grade 3 Class 2");
-        registry.addClassroom("s-1", "south", "四年级1班", "Grade 4 Class 1");
-        registry.registerBox("b-n1", "n-1", "generic-recorder-a");
-        registry.registerBox("b-n2", "n-2", "generic-recorder-a");
-        registry.registerBox("b-s1", "s-1", "generic-recorder-b");
-        fleet = new LiveFleet();
-        for (String box : List.of("b-n1", "b-n2", "b-s1")) {
-            online(box);
-            report(box, DeviceState.OK);
-        }
-        sessions = SessionStore.load(new InMemoryScheduleStore(), id -> registry.classroom(id).isPresent());
-        session = sessions.create(new SessionDraft("n-1", List.of("s-1"), "数学", "王老师", SessionKind.LIVE,
-                DAY.atTime(8, 0).atZone(ZONE).toInstant(), DAY.atTime(8, 45).atZone(ZONE).toInstant(), "test"));
-        sessions.create(new SessionDraft("n-2", List.of("s-1"), "语文", null, SessionKind.LIVE,
-                DAY.plusDays(1).atTime(8, 0).atZone(ZONE).toInstant(), DAY.plusDays(1).atTime(8, 45).atZone(ZONE).toInstant(), "test"));
-
-        server = FleetOpcUaServer.start(
-                new FleetOpcUaServer.Settings(data, "127.0.0.1", 0, false, Clock.fixed(NOW, ZoneOffset.UTC), ZONE),
-                new FleetOpcUaServer.Sources(registry, fleet, sessions, verdicts(), FleetOpcUaServerTest::selfTest, users(),
-                        ReadinessRules.defaults(), (actor, action, target, result) -> audit.add(actor + " " + action + " " + target + " " + result)));
-        url = server.endpointUrls().get(0);
+        scene = OpcUaScene.start(data);
+        registry = scene.registry;
+        fleet = scene.fleet;
+        session = scene.session;
+        audit = scene.audit;
+        selfTests = scene.selfTests;
+        url = scene.server.endpointUrls().get(0);
         scada = OpcUaTestClient.create();
         scada.trustOn(data);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        if (scene != null) {
+            scene.close();
         }
     }
 
-    // ------------------------------------------------------------------ fakes
-
-    private static OpcUaUsers users() {
-        Map<String, OpcUaPrincipal> users = Map.of(
-                "admin", new OpcUaPrincipal("admin", OpcUaPrincipal.Role.ADMIN, Set.of()),
-                "north-it", new OpcUaPrincipal("north-it", OpcUaPrincipal.Role.SCHOOL_IT, Set.of("north")),
-                "bureau", new OpcUaPrincipal("bureau", OpcUaPrincipal.Role.BUREAU, Set.of()));
-        return (user, password, source) -> password.equals("pw-" + user) ? Optional.ofNullable(users.get(user)) : Optional.empty();
-    }
-
-    private static SessionReadiness verdict(String trigger) {
-        Reason mic = new Reason(ReasonCode.MIC_SILENT, Severity.BLOCKING, "mic-room", "Microphone mic-room: silent.",
-                "麦克风 mic-room：无声。", Map.of());
-        return new SessionReadiness(session.id(), Verdict.AT_RISK, NOW, trigger, List.of(
-                new ClassroomReadiness("n-1", "north", ClassroomReadiness.Role.LEAD, "b-n1", Verdict.READY, List.of(), NOW,
-                        SelftestOutcome.PASSED),
-                new ClassroomReadiness("s-1", "south", ClassroomReadiness.Role.REMOTE, "b-s1", Verdict.NOT_READY, List.of(mic), NOW,
-                        SelftestOutcome.PASSED)));
-    }
-
-    private static SessionVerdicts verdicts() {
-        return new SessionVerdicts() {
-            @Override
-            public Map<String, SessionReadiness> latest(List<SyncSession> list) {
-                return list.stream().anyMatch(s -> s.id().equals(session.id())) ? Map.of(session.id(), verdict("T-30")) : Map.of();
-            }
-
-            @Override
-            public CompletableFuture<SessionReadiness> checkNow(SyncSession s) {
-                return CompletableFuture.completedFuture(verdict("on-demand"));
-            }
-        };
-    }
-
-    private static CompletableFuture<CommandResponse> selfTest(String boxId, Duration timeout) {
-        selfTests.incrementAndGet();
-        ObjectNode result = JsonNodeFactory.instance.objectNode().put("passed", false).put("durationMs", 4200);
-        result.putArray("failed").add("camera cam-teacher: picture frozen");
-        return CompletableFuture.completedFuture(new CommandResponse(1, boxId, System.currentTimeMillis(), "boot-" + boxId, seq++,
-                "c-1", true, result, null));
-    }
-
     private static void online(String box) {
-        long now = System.currentTimeMillis();
-        fleet.apply(new StateMessage(1, box, now, "boot-" + box, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, now);
-        fleet.apply(new BirthMessage(1, box, now, "boot-" + box, seq++, "0.9.1", "fw-2.3", "SR-BOX-200", 10, null, null, null),
-                "{}", false, now);
+        scene.online(box);
     }
 
     private static void report(String box, DeviceState teacherCamera) {
-        long now = System.currentTimeMillis();
-        fleet.apply(new StatusMessage(1, box, now, "boot-" + box, seq++, 10,
-                List.of(new CameraStatus("cam-teacher", CameraRole.TEACHER, CameraKind.RTSP, teacherCamera, 1920, 1080, 25.0, 4000,
-                                false, teacherCamera == DeviceState.OK ? null : "RTSP 401 Unauthorized"),
-                        new CameraStatus("cam/student", CameraRole.STUDENT, CameraKind.USB, DeviceState.OK, 1280, 720, 25.0, 2000, false, null)),
-                List.of(new MicrophoneStatus("mic-room", "room", DeviceState.OK, -30.5, -9.0, false, false, null)),
-                new NetworkStatus("up", "eth0", 18.0, 2.0, 0.0, 20_000, 3.0, List.of()),
-                new SystemStatus(12.5, 40.0, 50_000L, 48.0, 3600L), null), "{}", false, now);
+        scene.report(box, teacherCamera);
     }
 
     private OpcUaClient connect(String user) throws Exception {
@@ -433,13 +357,13 @@ class FleetOpcUaServerTest {
             assertEquals(List.of("cam-teacher", "cam/student"),
                     OpcUaTestClient.names(OpcUaTestClient.browse(client, node(ns, "DeviceSet/b-s2/Cameras"))));
             long now = System.currentTimeMillis();
-            fleet.apply(new StatusMessage(1, "b-s2", now, "boot-b-s2", seq++, 10, List.of(), List.of(),
+            fleet.apply(new StatusMessage(1, "b-s2", now, "boot-b-s2", scene.nextSeq(), 10, List.of(), List.of(),
                     new NetworkStatus("up", null, null, null, null, null, null, List.of()),
                     new SystemStatus(null, null, null, null, null), null), "{}", false, now);
             assertEquals(List.of(), OpcUaTestClient.names(OpcUaTestClient.browse(client, node(ns, "DeviceSet/b-s2/Cameras"))));
             assertEquals(StatusCodes.Bad_NodeIdUnknown, client.readValues(0.0, TimestampsToReturn.Neither,
                     List.of(node(ns, "DeviceSet/b-s2/Cameras/cam-teacher/State"))).get(0).statusCode().value());
-            fleet.apply(new StateMessage(1, "b-s2", now, "boot-b-s2", seq++, 1, StateMessage.Presence.OFFLINE), "{}", false, now);
+            fleet.apply(new StateMessage(1, "b-s2", now, "boot-b-s2", scene.nextSeq(), 1, StateMessage.Presence.OFFLINE), "{}", false, now);
             DataValue rtt = client.readValues(0.0, TimestampsToReturn.Neither, List.of(node(ns, "DeviceSet/b-s2/Network/Link"))).get(0);
             assertEquals("up", rtt.value().value());
             assertEquals(StatusCodes.Uncertain_LastUsableValue, rtt.statusCode().value(), "an offline box's values are its last usable ones");
