@@ -19,6 +19,7 @@ public final class ControllerConfig {
     /** {@link #opcuaPort()} value that turns the OPC UA server off. */
     public static final int OFF = -1;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
+    public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
 
     private final Path dataDir;
     private final String bindAddress;
@@ -38,6 +39,7 @@ public final class ControllerConfig {
     private final ZoneId zone;
     private final Path readinessRules;
     private final boolean allowSimulation;
+    private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -58,6 +60,7 @@ public final class ControllerConfig {
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
         this.allowSimulation = b.allowSimulation;
+        this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
     /**
@@ -74,7 +77,8 @@ public final class ControllerConfig {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
                 .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation);
+                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .minFreeDiskMb(minFreeDiskMb);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -169,6 +173,11 @@ public final class ControllerConfig {
         return allowSimulation;
     }
 
+    /** Below this much free space (MB) on the data folder's disk, {@code /health} answers 503. */
+    public long minFreeDiskMb() {
+        return minFreeDiskMb;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -198,6 +207,7 @@ public final class ControllerConfig {
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
         private boolean allowSimulation;
+        private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -280,6 +290,11 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder minFreeDiskMb(long v) {
+            minFreeDiskMb = v;
             return this;
         }
 

@@ -2,6 +2,7 @@ package org.syncready.controller.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +24,7 @@ public final class ControllerMetrics {
     private final DistributionSummary batchSize;
     private final Timer ingestLag;
     private final Timer storeLag;
+    private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public ControllerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -97,6 +101,29 @@ public final class ControllerMetrics {
 
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A gauge with one tag, e.g. one per health condition. */
+    public void gauge(String name, String description, String tag, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag(tag, tagValue).register(registry);
+    }
+
+    /** Throwables no code caught, by kind ({@code error}: the JVM is in doubt; {@code exception}); 0 registers it. */
+    public void uncaughtFailure(String kind, int count) {
+        Counter.builder("syncready.uncaught.failures").description("Throwables no code caught, by kind (error, exception)")
+                .tag("kind", kind).register(registry).increment(count);
+    }
+
+    /** Messages acknowledged to the broker after their rows were committed, and acknowledgements a lost connection voided. */
+    public void ingestAcknowledgements(Supplier<Number> sent, Supplier<Number> dropped) {
+        // A function counter holds its object weakly, and a method reference held by nobody else would be
+        // collected (the counter then reads NaN): this registry keeps them.
+        held.add(sent);
+        held.add(dropped);
+        FunctionCounter.builder("syncready.ingest.acks.sent", sent, s -> s.get().doubleValue())
+                .description("Messages acknowledged to the broker after their rows were committed").register(registry);
+        FunctionCounter.builder("syncready.ingest.acks.dropped", dropped, s -> s.get().doubleValue())
+                .description("Acknowledgements not sent because their connection was lost (the broker redelivers)").register(registry);
     }
 
     /** The Prometheus text exposition. */
