@@ -65,7 +65,8 @@ ffmpeg -nostdin -hide_banner -loglevel error -progress "$work/encoder.progress" 
        -f lavfi -i testsrc=size=160x120:rate=5 -c:v mpeg4 -b:v 100k -f null - &
 pids+=($!)
 
-post() { curl -sf -XPOST "localhost:$HTTP$1" -d "$2"; }
+# The controller's first-start admin (SYNCREADY_ADMIN_PASSWORD above) registers the box.
+post() { curl -sf -u admin:bench-admin-pass -XPOST "localhost:$HTTP$1" -d "$2"; }
 post /api/v1/schools '{"id":"bench","nameZh":"基准","nameEn":"Bench"}' >/dev/null
 post /api/v1/classrooms '{"id":"bench-r1","schoolId":"bench","nameZh":"教室","nameEn":"Room"}' >/dev/null
 SECRET=$(post /api/v1/boxes '{"id":"box-bench","classroomId":"bench-r1","model":"generic-recorder-a"}' \
@@ -135,7 +136,7 @@ awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v max="$max_rss
     printf "RSS: mean %.1f MB, max %.1f MB, at end %.1f MB (ps -o rss)\n", sum / n / 1024, max / 1024, now / 1024;
     printf "CPU: %.2f %% of one core over the window (%d ticks in %.1f s); ps -o time total %s\n", 100 * (c1 - c0) / hz / (t1 - t0), c1 - c0, t1 - t0, ct }'
 echo "status the controller holds:"
-curl -sf "localhost:$HTTP/api/v1/boxes/box-bench" | python3 -c '
+curl -sf -u admin:bench-admin-pass "localhost:$HTTP/api/v1/boxes/box-bench" | python3 -c '
 import json, sys
 b = json.load(sys.stdin); s = b.get("status") or {}
 print("  network", json.dumps(s.get("network", {}), ensure_ascii=False))

@@ -14,7 +14,17 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.syncready.controller.account.Accounts;
+import org.syncready.controller.account.AdminBootstrap;
+import org.syncready.controller.account.Authentication;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.readiness.Verdict;
+import org.syncready.controller.api.AccountRoutes;
 import org.syncready.controller.api.AuditRoutes;
+import org.syncready.controller.api.RouteEntry;
+import org.syncready.controller.audit.Actor;
+import org.syncready.controller.demo.DemoAccounts;
+import org.syncready.controller.store.SqlAccountStore;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
@@ -24,7 +34,6 @@ import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.opcua.FleetOpcUaServer;
 import org.syncready.controller.opcua.OpcUaPrincipal;
-import org.syncready.controller.opcua.OpcUaUsers;
 import org.syncready.controller.opcua.SessionVerdicts;
 import org.syncready.controller.readiness.SessionReadiness;
 import org.syncready.controller.schedule.SyncSession;
@@ -36,8 +45,12 @@ import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
 import org.syncready.controller.readiness.ReadinessRules;
-import org.syncready.controller.readiness.SelftestOutcome;
+import org.syncready.controller.readiness.BoxProfile;
+import org.syncready.controller.readiness.ProfileCache;
+import org.syncready.controller.readiness.SelftestResult;
 import org.syncready.controller.readiness.SelftestSender;
+import org.syncready.controller.readiness.StreamServer;
+import java.time.Instant;
 import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
@@ -98,6 +111,8 @@ public final class Controller implements AutoCloseable {
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     /** How long a box may run something other than its desired configuration before it counts as drift. */
     private static final Duration CONFIG_DRIFT_GRACE = Duration.ofMinutes(10);
+    /** Profiles are read again when a box reports a configuration, and at least this often. */
+    private static final Duration PROFILE_TTL = Duration.ofMinutes(10);
     /** No new configuration this close before a session (nor during one). */
     private static final Duration CLASS_GUARD = Duration.ofMinutes(15);
 
@@ -126,8 +141,10 @@ public final class Controller implements AutoCloseable {
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private Health health;
+    private ProfileCache profiles;
     private String brokerUri;
     private FleetOpcUaServer opcua;
+    private Accounts accounts;
 
     private Controller(ControllerConfig config) {
         this.config = config;
@@ -146,7 +163,7 @@ public final class Controller implements AutoCloseable {
 
     private void startParts() throws Exception {
         long started = System.nanoTime();
-        Path dataDir = config.dataDir().toAbsolutePath();
+        Path dataDir = DataFolder.prepare(config.dataDir());
         // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
@@ -183,17 +200,26 @@ public final class Controller implements AutoCloseable {
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
+        accounts = new Accounts(new SqlAccountStore(database), config.clock(), id -> registry.school(id).isPresent(),
+                Accounts.Settings.DEFAULT);
+        AdminBootstrap.run(accounts, config.adminPassword(), dataDir);
         rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
-        ingest.onConfigMessages(rollouts::onMessage);
+        ingest.onConfigMessages(message -> {
+            rollouts.onMessage(message);
+            profiles.invalidate(message.boxId());
+        });
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         startReadiness(apiJson);
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), ingest::onMessage,
-                new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
+        // Every ingested message marks its box for the live readiness sweep (cheap: a set insert).
+        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), (topic, message, acknowledge) -> {
+            ingest.onMessage(topic, message, acknowledge);
+            readiness.touched(org.syncready.protocol.Topics.boxIdOrNull(topic));
+        }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -212,6 +238,7 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
                         () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: web sessions", this::pruneSessions), 10, 10, TimeUnit.MINUTES);
 
         health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
                 metrics, failures)
@@ -234,24 +261,26 @@ public final class Controller implements AutoCloseable {
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
-                new RolloutRoutes(rollouts),
+                new RolloutRoutes(rollouts, registry),
                 new AuditRoutes(audit),
+                new AccountRoutes(accounts, audit, metrics),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, routes);
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, accounts, audit, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
             demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar(), rollouts.publicKeysToPin());
             if (demoFleet.seeded()) {
                 for (com.fasterxml.jackson.databind.JsonNode request : DemoFleet.initialRollouts(codec.mapper())) {
-                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, "demo");
+                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, Actor.system("demo"));
                 }
             }
+            DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
         if (config.opcuaPort() != ControllerConfig.OFF) {
@@ -271,10 +300,16 @@ public final class Controller implements AutoCloseable {
         SessionVerdicts verdicts = new SessionVerdicts() {
             @Override
             public Map<String, SessionReadiness> latest(List<SyncSession> day) {
-                Map<String, SessionReadiness> known = new HashMap<>(readinessStore.latest(day.stream().map(SyncSession::id).toList()));
+                // As the day's board: the live verdicts, then stored checks, then a preview for a session
+                // not judged yet; one that is over and never checked stays UNKNOWN.
+                List<String> ids = day.stream().map(SyncSession::id).toList();
+                Map<String, SessionReadiness> known = new HashMap<>(readiness.latestInMemory(ids));
+                readinessStore.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
                 java.time.Instant now = config.clock().instant();
-                List<SyncSession> unchecked = day.stream().filter(s -> !known.containsKey(s.id()) && s.end().isAfter(now)).toList();
-                readiness.preview(unchecked).forEach(r -> known.put(r.sessionId(), r));
+                day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
+                        new SessionReadiness(s.id(), Verdict.UNKNOWN, now, "not-checked", List.of())));
+                readiness.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList())
+                        .forEach(r -> known.put(r.sessionId(), r));
                 return known;
             }
 
@@ -287,36 +322,25 @@ public final class Controller implements AutoCloseable {
                 new FleetOpcUaServer.Settings(dataDir, config.bindAddress(), config.opcuaPort(), loopback || config.demo(),
                         config.clock(), config.zone()),
                 new FleetOpcUaServer.Sources(registry, fleet, sessions, verdicts,
-                        (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout), temporaryOpcUaUsers(),
-                        engine.rules(), (actor, action, target, result) -> audit.record(actor, action, target, "opcua", result)));
+                        (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout), this::opcUaLogin,
+                        engine.rules(), (actor, source, action, target, result) ->
+                        audit.record(new Actor(actor, source), action, target, "via OPC UA", result)));
     }
 
-    /**
-     * Who may log in to OPC UA until SyncReady has accounts (branch accounts replaces this with the
-     * account service): in the demo, its four accounts; otherwise {@code admin} with the password in
-     * {@code SYNCREADY_ADMIN_PASSWORD}, or nobody.
-     */
-    private OpcUaUsers temporaryOpcUaUsers() {
-        Map<String, OpcUaPrincipal> users = new HashMap<>();
-        Map<String, String> passwords = new HashMap<>();
-        if (config.demo()) {
-            users.put("demo-admin", new OpcUaPrincipal("demo-admin", OpcUaPrincipal.Role.ADMIN, java.util.Set.of()));
-            users.put("demo-bureau", new OpcUaPrincipal("demo-bureau", OpcUaPrincipal.Role.BUREAU, java.util.Set.of()));
-            users.put("demo-it", new OpcUaPrincipal("demo-it", OpcUaPrincipal.Role.SCHOOL_IT, java.util.Set.of("remote-hexi")));
-            users.put("demo-tech", new OpcUaPrincipal("demo-tech", OpcUaPrincipal.Role.TECHNICIAN, java.util.Set.of("remote-hexi")));
-            users.keySet().forEach(u -> passwords.put(u, u + "-pass"));
+    /** An OPC UA user name token checked like an HTTP Basic login: the same accounts, throttle and roles. */
+    private Optional<OpcUaPrincipal> opcUaLogin(String username, String password, String source) {
+        Authentication result = accounts.login(username, password, source);
+        if (!(result instanceof Authentication.Authenticated ok)) {
+            return Optional.empty();
         }
-        String admin = System.getenv("SYNCREADY_ADMIN_PASSWORD");
-        if (admin != null && !admin.isBlank()) {
-            users.put("admin", new OpcUaPrincipal("admin", OpcUaPrincipal.Role.ADMIN, java.util.Set.of()));
-            passwords.put("admin", admin);
-        }
-        return (username, password, source) -> {
-            String expected = passwords.get(username);
-            boolean ok = expected != null && java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                    password.getBytes(StandardCharsets.UTF_8));
-            return ok ? Optional.of(users.get(username)) : Optional.empty();
+        Principal p = ok.principal();
+        OpcUaPrincipal.Role role = switch (p.role()) {
+            case ADMIN -> OpcUaPrincipal.Role.ADMIN;
+            case BUREAU -> OpcUaPrincipal.Role.BUREAU;
+            case SCHOOL_IT -> OpcUaPrincipal.Role.SCHOOL_IT;
+            case TECHNICIAN -> OpcUaPrincipal.Role.TECHNICIAN;
         };
+        return Optional.of(new OpcUaPrincipal(p.username(), role, p.schools()));
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
@@ -327,16 +351,26 @@ public final class Controller implements AutoCloseable {
         sessions = SessionStore.load(schedule, id -> registry.classroom(id).isPresent());
         terms = TermStore.load(schedule, json);
         readinessStore = new SqlReadinessStore(database, json);
+        profiles = new ProfileCache(this::desiredProfile, Clock.systemUTC(), PROFILE_TTL.toMillis());
         ConfigDriftSource drift = (boxId, now) -> rollouts.drift(boxId, now)
-                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.since()));
-        engine = new ReadinessEngine(rules, registry, fleet, drift, Clock.systemUTC(), config.zone());
-        SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
-                .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
-                        : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
-                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
+                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.reportedResult(),
+                        d.reportedResult() == null || d.detail() == null || !d.detail().contains(": ") ? null
+                                : d.detail().substring(d.detail().indexOf(": ") + 2), d.since()));
+        engine = new ReadinessEngine(rules, registry, fleet, drift, profiles, Clock.systemUTC(), config.zone());
+        SelftestSender selftests = (boxId, timeout, servers, keep) -> commands.send(boxId, CommandTypes.SELFTEST,
+                        selftestArgs(json, servers, keep), timeout)
+                .handle((answer, error) -> error != null ? SelftestResult.NO_ANSWER
+                        : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()));
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
+    }
+
+    private void pruneSessions() {
+        int ended = accounts.pruneSessions();
+        if (ended > 0) {
+            log.info("housekeeping: deleted {} ended web sessions", ended);
+        }
     }
 
     /**
@@ -358,12 +392,37 @@ public final class Controller implements AutoCloseable {
         return id;
     }
 
+    /** The profile each box should run, from its desired configuration, for the uplink and disk it needs. */
+    private Optional<BoxProfile> desiredProfile(String boxId) {
+        return rollouts.boxConfig(boxId).map(c -> c.path("desired")).filter(d -> d.isObject())
+                .flatMap(d -> BoxProfile.fromBody(d.path("profile").asText(null),
+                        d.path("version").isIntegralNumber() ? d.path("version").asLong() : null, d.path("body")));
+    }
+
+    /** Protocol 6.2: the stream servers the box probes in the self-test and keeps probing until the session ends. */
+    private static com.fasterxml.jackson.databind.JsonNode selftestArgs(ObjectMapper json, List<StreamServer> servers, Duration keep) {
+        if (servers.isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode targets = args.putArray("targets");
+        for (StreamServer s : servers) {
+            targets.addObject().put("name", "stream").put("host", s.host()).put("port", s.port());
+        }
+        args.put("targetsKeepS", Math.min(SessionStore.MAX_DURATION.toSeconds(), Math.max(0, keep.toSeconds())));
+        return args;
+    }
+
     private void prune(SqlHistoryStore history) {
-        long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
+        long now = System.currentTimeMillis();
         try {
-            int deleted = history.pruneStatusBefore(cutoff);
+            int deleted = history.pruneStatusBefore(now - config.rawRetentionHours() * 3_600_000L);
             if (deleted > 0) {
                 log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
+            }
+            int events = history.pruneEventsBefore(now - config.eventRetentionDays() * 86_400_000L);
+            if (events > 0) {
+                log.info("retention: deleted {} events older than {} days", events, config.eventRetentionDays());
             }
         } catch (StoreException e) {
             log.warn("retention run failed: {}", e.getMessage());
@@ -414,6 +473,16 @@ public final class Controller implements AutoCloseable {
 
     public ReadinessEngine readinessEngine() {
         return engine;
+    }
+
+    /** Users, tokens and sessions (tests and benchmarks create their tokens here). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The HTTP API's route table, each route with its policy. */
+    public List<RouteEntry> routeTable() {
+        return api.routeTable();
     }
 
     /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */

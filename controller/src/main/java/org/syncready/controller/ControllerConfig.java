@@ -20,6 +20,7 @@ public final class ControllerConfig {
     public static final int OFF = -1;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
     public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
 
     private final Path dataDir;
     private final String bindAddress;
@@ -38,7 +39,9 @@ public final class ControllerConfig {
     private final Clock clock;
     private final ZoneId zone;
     private final Path readinessRules;
+    private final String adminPassword;
     private final boolean allowSimulation;
+    private final int eventRetentionDays;
     private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
@@ -59,7 +62,9 @@ public final class ControllerConfig {
         this.clock = b.clock;
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
+        this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
+        this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
@@ -78,7 +83,7 @@ public final class ControllerConfig {
                 .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
-                .minFreeDiskMb(minFreeDiskMb);
+                .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -166,6 +171,15 @@ public final class ControllerConfig {
     }
 
     /**
+     * The password the first start gives the user {@code admin} ({@code SYNCREADY_ADMIN_PASSWORD}); null:
+     * a random one, logged once and written to {@code admin-password} in the data folder. Used only
+     * while the database has no user.
+     */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /**
      * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
      * docs/SIMULATION.md); the demo always serves it.
      */
@@ -178,6 +192,11 @@ public final class ControllerConfig {
         return minFreeDiskMb;
     }
 
+    /** How long device and presence events are kept (days). */
+    public int eventRetentionDays() {
+        return eventRetentionDays;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -185,6 +204,14 @@ public final class ControllerConfig {
 
     public boolean embeddedBroker() {
         return brokerUri == null;
+    }
+
+    /** Without the passwords: a configuration may be logged. */
+    @Override
+    public String toString() {
+        return "ControllerConfig[data=" + dataDir + ", bind=" + bindAddress + ", http=" + httpPort + ", mqtt=" + mqttPort
+                + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
+                + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
     }
 
     /** Sets options one by one; {@link #build()} checks them. */
@@ -206,7 +233,9 @@ public final class ControllerConfig {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
+        private String adminPassword;
         private boolean allowSimulation;
+        private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
@@ -298,6 +327,14 @@ public final class ControllerConfig {
             return this;
         }
 
+        public Builder eventRetentionDays(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("eventRetentionDays must be >= 1, was " + v);
+            }
+            eventRetentionDays = v;
+            return this;
+        }
+
         public Builder allowSimulation(boolean v) {
             allowSimulation = v;
             return this;
@@ -305,6 +342,12 @@ public final class ControllerConfig {
 
         public Builder readinessRules(Path v) {
             readinessRules = v;
+            return this;
+        }
+
+        /** The first start's {@code admin} password; null: a random one (see {@link ControllerConfig#adminPassword()}). */
+        public Builder adminPassword(String v) {
+            adminPassword = v == null || v.isEmpty() ? null : v;
             return this;
         }
 

@@ -79,33 +79,37 @@ class SyncReadyCliTest {
             f.registerBox("s1", "c1", "box-1");
             f.registerBox("s1", "c2", "box-2");
             String url = "http://127.0.0.1:" + f.controller.httpPort();
+            String wang = f.tokenFor("wang.tech", org.syncready.controller.account.Role.TECHNICIAN, java.util.Set.of("s1"));
 
-            Run diff = cli("config", "diff", "--url", url, "--box", "box-1", "--profile", "generic-recorder-a/low-uplink-720p");
+            Run diff = cli("config", "diff", "--url", url, "--token", f.adminToken, "--box", "box-1", "--profile", "generic-recorder-a/low-uplink-720p");
             assertEquals(0, diff.code(), diff.err());
             assertTrue(diff.out().contains("/video/resolution") && diff.out().contains("1280x720"), diff.out());
 
-            Run dry = cli("rollout", "start", "--url", url, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1", "--dry-run");
+            Run dry = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1", "--dry-run");
             assertEquals(0, dry.code(), dry.err());
             assertTrue(dry.out().startsWith("DRY RUN: 2 boxes in waves [1,1]"), dry.out());
             assertTrue(dry.out().contains("box-1") && dry.out().contains("box-2") && dry.out().contains("CHANGE"), dry.out());
             assertEquals(0, f.get("/api/v1/rollouts").body().size(), "a dry run starts nothing");
 
-            Run bad = cli("rollout", "start", "--url", url, "--profile", "generic-recorder-a/standard-1080p", "--school", "nowhere");
+            Run bad = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", "generic-recorder-a/standard-1080p", "--school", "nowhere");
             assertEquals(1, bad.code());
             assertTrue(bad.err().contains("/target/schools/0") && bad.err().contains("no school 'nowhere'"), bad.err());
 
-            Run start = cli("rollout", "start", "--url", url, "--actor", "wang.tech", "--profile", "generic-recorder-a/standard-1080p",
+            Run start = cli("rollout", "start", "--url", url, "--token", wang, "--profile", "generic-recorder-a/standard-1080p",
                     "--school", "s1", "--waves", "1,100%");
             assertEquals(0, start.code(), start.err());
             String id = start.out().substring("rollout ".length(), start.out().indexOf(' ', "rollout ".length()));
 
-            Run status = cli("rollout", "status", "--url", url, id);
+            Run status = cli("rollout", "status", "--url", url, "--token", wang, id);
             assertEquals(3, status.code(), "no agent answers: still running\n" + status.out());
             assertTrue(status.out().contains("RUNNING") && status.out().contains("sent") && status.out().contains("by wang.tech"), status.out());
 
-            assertEquals(0, cli("rollout", "abort", "--url", url, id).code());
-            assertEquals(5, cli("rollout", "status", "--url", url, id).code(), "aborted");
-            assertEquals(1, cli("rollout", "status", "--url", url, "r-none").code());
+            assertEquals(0, cli("rollout", "abort", "--url", url, "--token", wang, id).code());
+            assertEquals(5, cli("rollout", "status", "--url", url, "--token", wang, id).code(), "aborted");
+            assertEquals(1, cli("rollout", "status", "--url", url, "--token", wang, "r-none").code());
+            Run anonymous = cli("rollout", "status", "--url", url, id);
+            assertEquals(1, anonymous.code(), "without a token the controller refuses");
+            assertTrue(anonymous.err().contains("SYNCREADY_TOKEN"), anonymous.err());
         }
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -53,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpcUaBenchmark {
     private static final Logger log = LoggerFactory.getLogger(OpcUaBenchmark.class);
-    private static final String ADMIN_PASSWORD = "bench-admin-pass";
     private static final String FLEET_NAMESPACE = "urn:syncready:fleet";
     private static final int ITEMS_PER_CALL = 1_000;
 
@@ -79,7 +78,7 @@ public final class OpcUaBenchmark {
         int port = freePort();
         Path data = o.workDir().resolve("controller");
         try (ControllerProcess controller = ControllerProcess.start(data, o.controllerJvmArgs(),
-                List.of("--opcua-port", String.valueOf(port)), Map.of("SYNCREADY_ADMIN_PASSWORD", ADMIN_PASSWORD));
+                List.of("--opcua-port", String.valueOf(port)), Map.of());
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort())
                      .withStatusIntervalS(o.intervalS()))) {
             connectFleet(controller, sim, o);
@@ -185,7 +184,7 @@ public final class OpcUaBenchmark {
     }
 
     private static void connectFleet(ControllerProcess controller, FleetSimulator sim, Options o) throws Exception {
-        List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, o.boxes());
+        List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(), controller.token()).enroll(0, o.boxes());
         int connected = sim.connect(credentials, Duration.ofMinutes(3));
         if (connected < o.boxes()) {
             throw new IllegalStateException("only " + connected + " of " + o.boxes() + " boxes connected");
@@ -214,7 +213,7 @@ public final class OpcUaBenchmark {
                 transport -> { },
                 cfg -> cfg.setApplicationUri("urn:syncready:bench:scada").setApplicationName(LocalizedText.english("bench SCADA"))
                         .setKeyPair(pair).setCertificate(cert).setCertificateChain(new X509Certificate[] {cert})
-                        .setIdentityProvider(new UsernameProvider("admin", ADMIN_PASSWORD))
+                        .setIdentityProvider(new UsernameProvider("admin", ControllerProcess.ADMIN_PASSWORD))
                         .setRequestTimeout(uint(120_000))
                         .setCertificateValidator((chain, uri, hosts) -> { }));
         client.connect();

@@ -4,7 +4,6 @@ import static org.syncready.controller.api.ApiContext.param;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.Incident;
@@ -53,24 +54,29 @@ public final class ReadinessRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get("/api/v1/sessions/:id/readiness").handler(this::sessionReadiness);
-        router.post("/api/v1/sessions/:id/check").handler(this::check);
-        router.get("/api/v1/readiness").handler(this::board);
-        router.get("/api/v1/reports/readiness").handler(this::report);
+        SchoolsOf sessionInPath = Scopes.session(registry, sessions, Scopes.path("id"));
+        routes.get("/api/v1/sessions/:id/readiness", Policy.anyRole().inAnySchoolOf(sessionInPath), this::sessionReadiness);
+        routes.post("/api/v1/sessions/:id/check", Policy.roles(Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN)
+                .inAnySchoolOf(sessionInPath).audited("readiness.check"), this::check);
+        routes.get("/api/v1/readiness", Policy.anyRole().inAnySchoolOf(Scopes.school(registry, Scopes.query("school"))), this::board);
+        routes.get("/api/v1/reports/readiness", Policy.anyRole(), this::report);
     }
 
-    /** A session's latest verdict (or a preview when it was never checked) with its incidents. */
-    private record SessionView(SessionReadiness readiness, List<Incident> incidents) {
+    /** A session's freshest verdict (or a preview when it was never checked), its last stored check and its incidents. */
+    private record SessionView(SessionReadiness readiness, SessionReadiness lastCheck, List<Incident> incidents) {
     }
 
     private void sessionReadiness(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
-        api.blocking(ctx, () -> new SessionView(checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())),
+        api.blocking(ctx, () -> new SessionView(checks.latest(s.id()).orElseGet(() -> checks.preview(s)),
+                        checks.lastCheck(s.id()).orElse(null), store.incidents(s.id())),
                 v -> {
                     ObjectNode out = sessionView.node(s);
+                    out.put("asOf", times.format(clock.instant()));
                     out.set("readiness", api.json().valueToTree(v.readiness()));
+                    out.set("lastCheck", api.json().valueToTree(v.lastCheck()));
                     out.set("incidents", api.json().valueToTree(v.incidents()));
                     return out;
                 });
@@ -78,12 +84,14 @@ public final class ReadinessRoutes implements RouteGroup {
 
     private void check(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
+        ApiContext.auditTarget(ctx, "session " + s.id() + ": self-tests of its online boxes");
         checks.checkNow(s).whenComplete((r, e) -> ctx.vertx().runOnContext(v -> {
             if (e != null) {
                 ctx.fail(e);
             } else {
                 ObjectNode out = sessionView.node(s);
                 out.set("readiness", api.json().valueToTree(r));
+                ApiContext.auditDetail(ctx, "verdict " + r.verdict());
                 api.send(ctx, 200, out);
             }
         }));
@@ -98,13 +106,18 @@ public final class ReadinessRoutes implements RouteGroup {
         }
         Instant from = date.atStartOfDay(times.zone()).toInstant();
         Instant to = date.plusDays(1).atStartOfDay(times.zone()).toInstant();
+        Principal caller = ApiContext.principal(ctx);
         List<SyncSession> day = sessions.overlapping(from, to).stream()
                 .filter(s -> !s.start().isBefore(from))
+                .filter(s -> caller.seesAny(Scopes.schools(registry, s)))
                 .filter(s -> school == null || s.classroomIds().stream().anyMatch(c -> school.equals(schoolOf(c))))
                 .toList();
         // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
         api.blocking(ctx, () -> {
-            Map<String, SessionReadiness> known = new java.util.HashMap<>(store.latest(day.stream().map(SyncSession::id).toList()));
+            // The live verdicts first (never stale between T-30 and the end), then stored checks.
+            List<String> ids = day.stream().map(SyncSession::id).toList();
+            Map<String, SessionReadiness> known = new java.util.HashMap<>(checks.latestInMemory(ids));
+            store.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
             Instant now = clock.instant();
             // Today's live state says nothing about a session that is over: it stays UNKNOWN, "not checked".
             day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
@@ -112,7 +125,8 @@ public final class ReadinessRoutes implements RouteGroup {
             checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
             return known;
         }, latest -> {
-            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId());
+            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId())
+                    .put("asOf", times.format(clock.instant()));
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {
@@ -155,7 +169,11 @@ public final class ReadinessRoutes implements RouteGroup {
             throw ApiException.badRequest("'format' must be json or csv, was '" + format + "'");
         }
         boolean csv = format.equals("csv");
-        api.vertx().executeBlocking(() -> report.build(from, to, groupBy, this::schoolOf), false).onComplete(result -> {
+        Principal caller = ApiContext.principal(ctx);
+        // Each caller's report has only their schools' rows (school-it and technician); the bureau sees all.
+        api.vertx().executeBlocking(() -> report.build(from, to, groupBy, this::schoolOf).stream()
+                .filter(r -> caller.sees(groupBy == ReadinessReport.GroupBy.SCHOOL ? r.key() : schoolOf(r.key()))).toList(), false)
+                .onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
                 return;

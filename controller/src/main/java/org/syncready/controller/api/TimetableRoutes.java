@@ -4,14 +4,14 @@ import static org.syncready.controller.api.ApiContext.param;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.schedule.CsvTimetable;
 import org.syncready.controller.schedule.IcsTimetable;
@@ -29,7 +29,10 @@ import org.syncready.controller.schedule.TermStore;
  * bad row imports nothing unless {@code skipBadRows=true}; {@code dryRun=true} says what would change.
  */
 public final class TimetableRoutes implements RouteGroup {
-    /** A district's term timetable is tens of KB; a generous bound that still stops a runaway upload. */
+    /**
+     * A district's term timetable is tens of KB; a generous bound that still stops a runaway upload.
+     * The file is read in memory (a form upload too), never stored on disk.
+     */
     private static final long IMPORT_LIMIT = 4L * 1024 * 1024;
     private static final int SHOWN_CHANGES = 500;
 
@@ -52,17 +55,19 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     @Override
-    public void mountStreaming(Router router, ApiContext api) {
-        router.post("/api/v1/sessions/import").handler(BodyHandler.create().setBodyLimit(IMPORT_LIMIT));
+    public void mountStreaming(ApiRoutes routes, ApiContext api) {
+        this.api = api;
+        // The policy is checked before the body is read: nobody uploads 4 MiB without logging in.
+        routes.post("/api/v1/sessions/import", Policy.roles(Role.ADMIN, Role.SCHOOL_IT).audited("timetable.import"),
+                new RequestBody(IMPORT_LIMIT, true), this::importTimetable);
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get("/api/v1/terms").handler(this::listTerms);
-        router.get("/api/v1/terms/:id").handler(this::getTerm);
-        router.post("/api/v1/terms").handler(this::putTerm);
-        router.post("/api/v1/sessions/import").handler(this::importTimetable);
+        routes.get("/api/v1/terms", Policy.anyRole(), this::listTerms);
+        routes.get("/api/v1/terms/:id", Policy.anyRole(), this::getTerm);
+        routes.post("/api/v1/terms", Policy.roles(Role.ADMIN).audited("term.put"), this::putTerm);
     }
 
     private void listTerms(RoutingContext ctx) {
@@ -79,7 +84,7 @@ public final class TimetableRoutes implements RouteGroup {
     private void putTerm(RoutingContext ctx) {
         TermCalendar term;
         try {
-            term = TermCalendar.fromJson(api.json(), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            term = TermCalendar.fromJson(api.json(), ApiContext.bytes(ctx));
         } catch (TermCalendar.InvalidTermException e) {
             ObjectNode body = api.json().createObjectNode().put("error", "invalid").put("message", e.getMessage());
             ArrayNode problems = body.putArray("problems");
@@ -87,11 +92,12 @@ public final class TimetableRoutes implements RouteGroup {
             api.send(ctx, 400, body);
             return;
         }
+        ApiContext.auditTarget(ctx, "term " + term.id());
         api.blocking(ctx, () -> terms.put(term), replaced -> term.toJson(api.json()), 200);
     }
 
     private void importTimetable(RoutingContext ctx) {
-        byte[] content = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] content = ApiContext.bytes(ctx);
         if (content.length == 0) {
             throw ApiException.badRequest("the body must be the timetable file (CSV or iCalendar)");
         }
@@ -110,6 +116,8 @@ public final class TimetableRoutes implements RouteGroup {
             throw ApiException.badRequest("an iCalendar import needs 'term', or 'from' and 'to' dates to expand recurrences in");
         }
         Predicate<String> exists = id -> registry.classroom(id).isPresent();
+        Principal caller = ApiContext.principal(ctx);
+        ApiContext.auditTarget(ctx, "timetable " + format + (termId == null ? "" : " for term " + termId) + (dryRun ? " (dry run)" : ""));
         api.blocking(ctx, () -> {
             ImportResult read;
             if (format.equals("csv")) {
@@ -123,8 +131,15 @@ public final class TimetableRoutes implements RouteGroup {
                     throw ApiException.badRequest(e.getMessage());
                 }
             }
-            if (!read.errors().isEmpty() && !skipBadRows) {
-                throw new ImportRefused(read.errors());
+            if (read.hasErrors() && !skipBadRows) {
+                throw new ImportRefused(read);
+            }
+            // A school's staff import their own schools' sessions: those their classrooms lead.
+            for (SessionDraft d : read.sessions()) {
+                if (!caller.sees(registry.schoolOfClassroom(d.leadClassroomId()).orElse(null))) {
+                    throw ApiException.notFound("no classroom '" + d.leadClassroomId() + "' (a lead classroom in the file)"
+                            + " among your schools' classrooms; nothing was imported");
+                }
             }
             ImportPlan plan = sessions.plan(read.sessions());
             List<SyncSession> applied = dryRun ? List.of() : sessions.apply(plan);
@@ -135,23 +150,34 @@ public final class TimetableRoutes implements RouteGroup {
     private record Outcome(ImportResult read, ImportPlan plan, List<SyncSession> applied) {
     }
 
-    /** A file with bad rows: every error is listed, nothing is stored. */
+    /** A file with bad rows: the first errors are listed with the total, nothing is stored. */
     private static final class ImportRefused extends ApiException {
-        final List<ImportError> errors;
+        final ImportResult read;
 
-        ImportRefused(List<ImportError> errors) {
-            super(422, "invalid_file", errors.size() + " problem(s) in the file; nothing was imported"
-                    + " (fix them, or add skipBadRows=true to import the good rows). 文件有错误，未导入任何课程。");
-            this.errors = errors;
+        ImportRefused(ImportResult read) {
+            super(422, "invalid_file", read.errorCount() + " problem(s) in the file"
+                    + (read.errorCount() > read.errors().size() ? ", the first " + read.errors().size() + " listed" : "")
+                    + "; nothing was imported (fix them, or add skipBadRows=true to import the good rows)."
+                    + " 文件有 " + read.errorCount() + " 处错误，未导入任何课程。");
+            this.read = read;
         }
 
         @Override
         ObjectNode body(com.fasterxml.jackson.databind.ObjectMapper json) {
             ObjectNode body = super.body(json);
-            ArrayNode list = body.putArray("errors");
-            errors.forEach(e -> list.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message()));
+            putErrors(body, read);
             return body;
         }
+    }
+
+    /** {@code errors} (the first ones, in file order), {@code errorCount} (all) and {@code errorsTruncated}. */
+    private static void putErrors(ObjectNode out, ImportResult read) {
+        ArrayNode list = out.putArray("errors");
+        for (ImportError e : read.errors()) {
+            list.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message());
+        }
+        out.put("errorCount", read.errorCount());
+        out.put("errorsTruncated", read.errorCount() > read.errors().size());
     }
 
     private ObjectNode render(Outcome o, String format, boolean dryRun, String termId) {
@@ -159,7 +185,7 @@ public final class TimetableRoutes implements RouteGroup {
                 .put("sessionsRead", o.read().sessions().size())
                 .put("create", o.plan().create().size()).put("update", o.plan().update().size())
                 .put("unchanged", o.plan().unchanged());
-        out.set("errors", errors(o.read().errors()));
+        putErrors(out, o.read());
         ArrayNode changes = out.putArray("changes");
         int shown = 0;
         for (SessionDraft d : o.plan().create()) {
@@ -177,12 +203,6 @@ public final class TimetableRoutes implements RouteGroup {
             change.set("after", sessionView.node(u.after()));
         }
         out.put("changesTruncated", shown > SHOWN_CHANGES);
-        return out;
-    }
-
-    private ArrayNode errors(List<ImportError> errors) {
-        ArrayNode out = api.json().createArrayNode();
-        errors.forEach(e -> out.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message()));
         return out;
     }
 

@@ -99,6 +99,24 @@ public final class ControllerMetrics {
                 .register(registry).increment(bytes);
     }
 
+    /**
+     * One authentication decision of the API, by outcome: {@code ok_token}, {@code ok_password},
+     * {@code ok_session}, {@code anonymous}, {@code malformed}, {@code wrong_credentials},
+     * {@code token_unknown}, {@code token_expired}, {@code token_revoked}, {@code session_ended},
+     * {@code user_disabled}, {@code throttled}, {@code csrf}, {@code forbidden}, {@code out_of_scope},
+     * {@code rate_limited}.
+     */
+    public void apiAuth(String outcome) {
+        Counter.builder("syncready.api.auth").description("API authentication and access decisions, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** One login at {@code POST /login}, by outcome: ok, failed, throttled. */
+    public void login(String outcome, Duration took) {
+        Timer.builder("syncready.api.logins").description("Logins at POST /login, by outcome, and how long they took")
+                .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(registry).record(took);
+    }
+
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }

@@ -93,15 +93,15 @@ enum DeviceHealth {
             problems.add("LINK_DOWN");
             worst = worse(worst, FAILURE);
         }
-        if (n.rttMs() != null && n.rttMs() > rules.rttMaxMs()) {
+        if (n.rttMs() != null && n.rttMs() > rules.network().rttMaxMs()) {
             problems.add("RTT_HIGH");
             worst = worse(worst, OFF_SPEC);
         }
-        if (n.jitterMs() != null && n.jitterMs() > rules.jitterMaxMs()) {
+        if (n.jitterMs() != null && n.jitterMs() > rules.network().jitterMaxMs()) {
             problems.add("JITTER_HIGH");
             worst = worse(worst, OFF_SPEC);
         }
-        if (n.lossPct() != null && n.lossPct() > rules.lossMaxPct()) {
+        if (n.lossPct() != null && n.lossPct() > rules.network().lossMaxPct()) {
             problems.add("LOSS_HIGH");
             worst = worse(worst, OFF_SPEC);
         }

@@ -196,10 +196,12 @@ final class FleetAddressSpace implements AddressSpaceFragment {
 
     @Override
     public List<CallMethodResult> call(CallContext context, List<CallMethodRequest> requests) {
-        OpcUaPrincipal who = principal(context.getSession().orElse(null));
+        Session session = context.getSession().orElse(null);
+        OpcUaPrincipal who = principal(session);
+        String source = session == null || session.getClientAddress() == null ? null : session.getClientAddress().getHostAddress();
         List<CallMethodResult> out = new ArrayList<>(requests.size());
         for (CallMethodRequest request : requests) {
-            out.add(methods.call(who, request));
+            out.add(methods.call(who, source, request));
         }
         return out;
     }

@@ -57,7 +57,7 @@ final class FleetMethods {
         this.audit = audit;
     }
 
-    CallMethodResult call(OpcUaPrincipal who, CallMethodRequest request) {
+    CallMethodResult call(OpcUaPrincipal who, String source, CallMethodRequest request) {
         NodeId method = request.getMethodId();
         NodeId object = request.getObjectId();
         boolean selfTest = model.types().runSelfTest().equals(method);
@@ -83,16 +83,16 @@ final class FleetMethods {
             return failed(StatusCodes.Bad_ResourceUnavailable);
         }
         try {
-            return box != null ? runSelfTest(who, box) : checkSession(who, session);
+            return box != null ? runSelfTest(who, source, box) : checkSession(who, source, session);
         } finally {
             running.release();
         }
     }
 
-    private CallMethodResult runSelfTest(OpcUaPrincipal who, Box box) {
+    private CallMethodResult runSelfTest(OpcUaPrincipal who, String source, Box box) {
         boolean online = fleet.snapshot(box.id()).map(s -> s.presence() == Presence.ONLINE).orElse(false);
         if (!online) {
-            audit.record(who.username(), "box.selftest", "box " + box.id(), "refused: box offline (OPC UA)");
+            audit.record(who.username(), source, "box.selftest", "box " + box.id(), "refused: box offline");
             return failed(StatusCodes.Bad_NotConnected);
         }
         CommandResponse answer;
@@ -104,11 +104,11 @@ final class FleetMethods {
             return failed(StatusCodes.Bad_Shutdown);
         } catch (ExecutionException | TimeoutException e) {
             log.info("OPC UA RunSelfTest user={} box={}: no answer ({})", who.username(), box.id(), e.getCause() == null ? e : e.getCause());
-            audit.record(who.username(), "box.selftest", "box " + box.id(), "no answer (OPC UA)");
+            audit.record(who.username(), source, "box.selftest", "box " + box.id(), "no answer");
             return failed(StatusCodes.Bad_Timeout);
         }
         if (!answer.ok()) {
-            audit.record(who.username(), "box.selftest", "box " + box.id(), "refused by the box: " + answer.error() + " (OPC UA)");
+            audit.record(who.username(), source, "box.selftest", "box " + box.id(), "refused by the box: " + answer.error());
             return failed(StatusCodes.Bad_InvalidState);
         }
         JsonNode result = answer.result();
@@ -117,13 +117,13 @@ final class FleetMethods {
         if (result != null) {
             result.path("failed").forEach(f -> failedChecks.add(f.asText()));
         }
-        audit.record(who.username(), "box.selftest", "box " + box.id(), (passed ? "passed" : "failed") + " (OPC UA)");
+        audit.record(who.username(), source, "box.selftest", "box " + box.id(), passed ? "passed" : "failed");
         return new CallMethodResult(StatusCode.GOOD, new StatusCode[0], new DiagnosticInfo[0], new Variant[] {
             new Variant(passed), new Variant(failedChecks.toArray(String[]::new)),
             new Variant(result == null ? "{}" : result.toString())});
     }
 
-    private CallMethodResult checkSession(OpcUaPrincipal who, SyncSession session) {
+    private CallMethodResult checkSession(OpcUaPrincipal who, String source, SyncSession session) {
         SessionReadiness r;
         try {
             r = verdicts.checkNow(session).get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -133,11 +133,11 @@ final class FleetMethods {
         } catch (ExecutionException | TimeoutException e) {
             log.warn("OPC UA CheckSession user={} session={} failed: {}", who.username(), session.id(),
                     e.getCause() == null ? e.toString() : e.getCause().toString());
-            audit.record(who.username(), "readiness.check", "session " + session.id(), "failed (OPC UA)");
+            audit.record(who.username(), source, "readiness.check", "session " + session.id(), "failed");
             return failed(StatusCodes.Bad_Timeout);
         }
         today.put(r);
-        audit.record(who.username(), "readiness.check", "session " + session.id(), r.verdict() + " (OPC UA)");
+        audit.record(who.username(), source, "readiness.check", "session " + session.id(), r.verdict().name());
         return new CallMethodResult(StatusCode.GOOD, new StatusCode[0], new DiagnosticInfo[0], new Variant[] {
             new Variant(r.verdict().name()), new Variant(FleetModel.reasons(r, true)), new Variant(FleetModel.reasons(r, false)),
             new Variant(r.checkedAt() == null ? DateTime.now() : new DateTime(r.checkedAt()))});

@@ -87,7 +87,7 @@ final class OpcUaScene implements AutoCloseable {
         server = FleetOpcUaServer.start(
                 new FleetOpcUaServer.Settings(data, "127.0.0.1", 0, false, Clock.fixed(NOW, ZoneOffset.UTC), ZONE),
                 new FleetOpcUaServer.Sources(registry, fleet, sessions, verdicts(), this::selfTest, users(),
-                        ReadinessRules.defaults(), (actor, action, target, result) -> audit.add(actor + " " + action + " " + target + " " + result)));
+                        ReadinessRules.defaults(), (actor, source, action, target, result) -> audit.add(actor + " " + action + " " + target + " " + result)));
     }
 
     static OpcUaScene start(Path data) throws Exception {
