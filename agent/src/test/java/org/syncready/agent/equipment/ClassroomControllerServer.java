@@ -52,10 +52,10 @@ import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportCo
  * endpoint and a Basic256Sha256 SignAndEncrypt endpoint, anonymous or {@code teacher}/{@code secret-1}.
  * It trusts any client certificate (a test stand-in, not how a real controller should be set up).
  */
-final class ClassroomControllerServer implements AutoCloseable {
-    static final String NAMESPACE = "urn:syncready:test:classroom-controller";
-    static final String USER = "teacher";
-    static final String PASSWORD = "secret-1";
+public final class ClassroomControllerServer implements AutoCloseable {
+    public static final String NAMESPACE = "urn:syncready:test:classroom-controller";
+    public static final String USER = "teacher";
+    public static final String PASSWORD = "secret-1";
 
     private final OpcUaServer server;
     private final Namespace namespace;
@@ -69,7 +69,7 @@ final class ClassroomControllerServer implements AutoCloseable {
         this.certificate = certificate;
     }
 
-    static ClassroomControllerServer start() throws Exception {
+    public static ClassroomControllerServer start() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
@@ -115,26 +115,26 @@ final class ClassroomControllerServer implements AutoCloseable {
         return new ClassroomControllerServer(server, namespace, port, cert);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "opc.tcp://127.0.0.1:" + port + "/classroom";
     }
 
     /** The node id text of one of the variables, e.g. {@code ns=2;s=Display.Power}. */
-    String node(String name) {
+    public String node(String name) {
         return "ns=" + namespace.getNamespaceIndex() + ";s=" + name;
     }
 
-    String certificateSha256() throws Exception {
+    public String certificateSha256() throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 
-    void set(String name, Variant value) {
+    public void set(String name, Variant value) {
         namespace.variables.stream().filter(v -> v.getBrowseName().name().equals(name)).findFirst().orElseThrow()
                 .setValue(new DataValue(value));
     }
 
     /** Sessions open now. */
-    int sessions() {
+    public int sessions() {
         return server.getSessionManager().getAllSessions().size();
     }
 

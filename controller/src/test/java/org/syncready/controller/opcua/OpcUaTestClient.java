@@ -36,8 +36,8 @@ import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
  * connecting with a security policy and a user name. {@link #trustOn(Path)} puts its certificate in a
  * controller's trust list the way an operator does (docs/OPCUA.md).
  */
-final class OpcUaTestClient {
-    static final String APPLICATION_URI = "urn:syncready:test:scada";
+public final class OpcUaTestClient {
+    public static final String APPLICATION_URI = "urn:syncready:test:scada";
     private final KeyPair keyPair;
     private final X509Certificate certificate;
 
@@ -46,7 +46,7 @@ final class OpcUaTestClient {
         this.certificate = certificate;
     }
 
-    static OpcUaTestClient create() throws Exception {
+    public static OpcUaTestClient create() throws Exception {
         KeyPair pair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
         X509Certificate cert = new SelfSignedCertificateBuilder(pair).setCommonName("test SCADA")
                 .setApplicationUri(APPLICATION_URI).addDnsName("localhost").build();
@@ -54,18 +54,18 @@ final class OpcUaTestClient {
     }
 
     /** Puts this client's certificate among the controller's trusted ones ({@code <data>/opcua/pki/trusted/certs}). */
-    void trustOn(Path dataDir) throws Exception {
+    public void trustOn(Path dataDir) throws Exception {
         Path dir = dataDir.resolve("opcua/pki/trusted/certs");
         Files.createDirectories(dir);
         Files.write(dir.resolve("test-scada.der"), certificate.getEncoded());
     }
 
-    X509Certificate certificate() {
+    public X509Certificate certificate() {
         return certificate;
     }
 
     /** Connects and activates a session; the server's certificate must be the controller's {@code server.der}. */
-    OpcUaClient connect(String url, SecurityPolicy policy, Path dataDir, String user, String password) throws Exception {
+    public OpcUaClient connect(String url, SecurityPolicy policy, Path dataDir, String user, String password) throws Exception {
         MessageSecurityMode mode = policy == SecurityPolicy.None ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt;
         byte[] serverDer = Files.readAllBytes(dataDir.resolve("opcua/server.der"));
         OpcUaClient client = OpcUaClient.create(url,
@@ -95,16 +95,16 @@ final class OpcUaTestClient {
         return client;
     }
 
-    static List<EndpointDescription> endpoints(String url) throws Exception {
+    public static List<EndpointDescription> endpoints(String url) throws Exception {
         return org.eclipse.milo.opcua.sdk.client.DiscoveryClient.getEndpoints(url).get();
     }
 
-    static UShort fleetNamespace(OpcUaClient client) throws UaException {
-        return client.readNamespaceTable().getIndex(FleetNodeIds.NAMESPACE_URI);
+    public static UShort fleetNamespace(OpcUaClient client) throws UaException {
+        return client.readNamespaceTable().getIndex("urn:syncready:fleet");
     }
 
     /** The hierarchical children of a node (all pages). */
-    static List<ReferenceDescription> browse(OpcUaClient client, NodeId node) throws UaException {
+    public static List<ReferenceDescription> browse(OpcUaClient client, NodeId node) throws UaException {
         BrowseResult result = client.browse(new BrowseDescription(node, BrowseDirection.Forward, NodeIds.HierarchicalReferences,
                 true, uint(NodeClass.Object.getValue() | NodeClass.Variable.getValue() | NodeClass.Method.getValue()),
                 uint(BrowseResultMask.All.getValue())));
@@ -116,11 +116,11 @@ final class OpcUaTestClient {
         return out;
     }
 
-    static List<String> names(List<ReferenceDescription> refs) {
+    public static List<String> names(List<ReferenceDescription> refs) {
         return refs.stream().map(r -> r.getBrowseName().name()).toList();
     }
 
-    static String sha256(X509Certificate cert) throws Exception {
+    public static String sha256(X509Certificate cert) throws Exception {
         return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
     }
 }
