@@ -35,6 +35,7 @@ class OpcUaControllerTest {
             certificate = Files.readAllBytes(dir.resolve("opcua/server.der"));
         }
         try (Controller again = Controller.start(config)) {
+            assertTrue(again.opcua().port() > 0);
             assertTrue(java.util.Arrays.equals(certificate, Files.readAllBytes(dir.resolve("opcua/server.der"))),
                     "the server certificate is made once and kept (clients trust it)");
         }

@@ -98,8 +98,9 @@ public final class OpcUaBenchmark {
                 double browseS = (System.nanoTime() - b0) / 1e9;
                 String box0 = "DeviceSet/" + FleetEnrollment.boxId(0);
                 int perBox = countSubtree(client, new NodeId(ns, box0), box0);
-                long fixed = countSubtree(client, new NodeId(ns, "Schools"), "Schools")
-                        + countSubtree(client, new NodeId(ns, "Sessions"), "Sessions") + 1 /* DeviceSet */
+                // Schools folder, its schools, their classrooms (one per simulated box), Sessions, DeviceSet, the box type.
+                long fixed = 1 + browseAll(client, new NodeId(ns, "Schools")).size() + o.boxes()
+                        + countSubtree(client, new NodeId(ns, "Sessions"), "Sessions") + 1
                         + countSubtree(client, new NodeId(ns, "Types/ClassroomBoxType"), "Types");
                 long nodes = (long) boxes.size() * perBox + fixed;
                 log.info("browsed {} boxes in {} s; {} nodes under one box, ~{} addressable", boxes.size(), browseS, perBox, nodes);

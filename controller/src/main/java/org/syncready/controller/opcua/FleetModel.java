@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.milo.opcua.sdk.core.Reference;
@@ -129,6 +131,38 @@ final class FleetModel {
 
     FleetNodeIds ids() {
         return ids;
+    }
+
+    /**
+     * The registry arranged for browsing: box ids in order, boxes by classroom, classrooms by school.
+     * Rebuilt only when the registry changed ({@link FleetRegistry#version()}), so browsing 10,000
+     * classrooms one by one does not scan 10,000 boxes each time.
+     */
+    private record Index(long version, List<String> boxIds, Map<String, List<String>> boxesByClassroom,
+                         Map<String, List<String>> classroomsBySchool) {
+    }
+
+    private volatile Index index = new Index(-1, List.of(), Map.of(), Map.of());
+
+    private Index index() {
+        Index i = index;
+        long v = registry.version();
+        if (i.version() == v) {
+            return i;
+        }
+        Map<String, List<String>> byClassroom = new HashMap<>();
+        List<String> boxIds = new ArrayList<>();
+        for (Box b : registry.boxes()) {
+            boxIds.add(b.id());
+            byClassroom.computeIfAbsent(b.classroomId(), k -> new ArrayList<>(1)).add(b.id());
+        }
+        Map<String, List<String>> bySchool = new HashMap<>();
+        for (Classroom c : registry.classrooms(null)) {
+            bySchool.computeIfAbsent(c.schoolId(), k -> new ArrayList<>()).add(c.id());
+        }
+        i = new Index(v, List.copyOf(boxIds), byClassroom, bySchool);
+        index = i;
+        return i;
     }
 
     TypeNodes types() {
@@ -313,8 +347,8 @@ final class FleetModel {
             case FleetNodeIds.DEVICE_SET -> {
                 if (p.size() == 1) {
                     folderRefs(out, id, NodeIds.ObjectsFolder);
-                    for (Box b : registry.boxes()) {
-                        out.add(forward(id, NodeIds.Organizes, ids.of(FleetNodeIds.DEVICE_SET, b.id())));
+                    for (String box : index().boxIds()) {
+                        out.add(forward(id, NodeIds.Organizes, ids.of(FleetNodeIds.DEVICE_SET, box)));
                     }
                 } else {
                     boxRefs(out, id, p);
@@ -412,13 +446,12 @@ final class FleetModel {
             registry.schools().forEach(s -> out.add(forward(id, NodeIds.Organizes, ids.of(FleetNodeIds.SCHOOLS, s.id()))));
         } else if (p.size() == 2) {
             folderRefs(out, id, ids.of(FleetNodeIds.SCHOOLS));
-            registry.classrooms(p.at(1)).forEach(c -> out.add(forward(id, NodeIds.Organizes, ids.child(id, c.id()))));
+            index().classroomsBySchool().getOrDefault(p.at(1), List.of())
+                    .forEach(c -> out.add(forward(id, NodeIds.Organizes, ids.child(id, c))));
         } else {
             folderRefs(out, id, ids.of(FleetNodeIds.SCHOOLS, p.at(1)));
-            for (Box b : registry.boxes()) {
-                if (b.classroomId().equals(p.at(2))) {
-                    out.add(forward(id, NodeIds.Organizes, ids.of(FleetNodeIds.DEVICE_SET, b.id())));
-                }
+            for (String box : index().boxesByClassroom().getOrDefault(p.at(2), List.of())) {
+                out.add(forward(id, NodeIds.Organizes, ids.of(FleetNodeIds.DEVICE_SET, box)));
             }
         }
     }
