@@ -19,6 +19,7 @@ import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
 import org.syncready.controller.api.SessionRoutes;
+import org.syncready.controller.api.SelftestRoutes;
 import org.syncready.controller.api.SimulationRoutes;
 import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
@@ -190,7 +191,8 @@ public final class Controller implements AutoCloseable {
                 new RolloutRoutes(rollouts),
                 new AuditRoutes(audit),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
-                new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
+                new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
+                new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");

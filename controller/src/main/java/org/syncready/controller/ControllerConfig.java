@@ -34,6 +34,7 @@ public final class ControllerConfig {
     private final ZoneId zone;
     private final Path readinessRules;
     private final boolean allowSimulation;
+    private final java.time.Duration selftestTimeout;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -53,6 +54,7 @@ public final class ControllerConfig {
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
         this.allowSimulation = b.allowSimulation;
+        this.selftestTimeout = b.selftestTimeout;
     }
 
     /**
@@ -69,7 +71,8 @@ public final class ControllerConfig {
         return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
-                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation);
+                .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .selftestTimeout(selftestTimeout);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -164,6 +167,11 @@ public final class ControllerConfig {
         return demo || allowSimulation;
     }
 
+    /** How long {@code POST /api/v1/boxes/{id}/selftest} waits for the box (60 s; shorter in tests). */
+    public java.time.Duration selftestTimeout() {
+        return selftestTimeout;
+    }
+
     public boolean embeddedBroker() {
         return brokerUri == null;
     }
@@ -187,6 +195,7 @@ public final class ControllerConfig {
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
         private boolean allowSimulation;
+        private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -268,6 +277,15 @@ public final class ControllerConfig {
 
         public Builder allowSimulation(boolean v) {
             allowSimulation = v;
+            return this;
+        }
+
+        /** Not a command-line option: a technician's self-test waits 60 s; tests shorten it. */
+        public Builder selftestTimeout(java.time.Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("selftestTimeout must be positive, was " + v);
+            }
+            selftestTimeout = v;
             return this;
         }
 

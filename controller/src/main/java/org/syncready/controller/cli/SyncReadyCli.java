@@ -33,15 +33,16 @@ import picocli.CommandLine.Parameters;
  * the rollout completed); 1 refused (invalid profile or request, unknown box or rollout; the message
  * names the field); 2 bad command line; 3 {@code rollout status} of a rollout still running or paused;
  * 4 the controller could not be reached or failed; 5 {@code rollout status} of a rollout that was
- * aborted or rolled back, or has failed boxes.
+ * aborted or rolled back, or has failed boxes, or a {@code selftest} that found a problem.
  */
 // scope INHERIT: every subcommand gets --help and --version too ("syncready rollout start --help").
 @Command(name = "syncready", mixinStandardHelpOptions = true, versionProvider = SyncReadyCli.Version.class,
         scope = CommandLine.ScopeType.INHERIT,
-        description = {"SyncReady technician tool: check configuration profiles and run rollouts.",
-                "SyncReady 运维工具：检查配置模板，执行分批配置下发。"},
-        subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class},
-        footer = "Exit codes: 0 ok, 1 refused, 2 usage, 3 rollout in progress, 4 controller unreachable or failing, 5 rollout failed.")
+        description = {"SyncReady technician tool: check configuration profiles, run rollouts, self-test a box.",
+                "SyncReady 运维工具：检查配置模板，执行分批配置下发，录播主机自检。"},
+        subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class, SyncReadyCli.Selftest.class},
+        footer = "Exit codes: 0 ok, 1 refused, 2 usage, 3 rollout in progress, 4 controller unreachable or failing (or the box did "
+                + "not answer), 5 rollout failed or self-test found a problem.")
 public final class SyncReadyCli {
     static final int OK = 0;
     static final int REFUSED = 1;
@@ -360,6 +361,68 @@ public final class SyncReadyCli {
         }
     }
 
+    // ------------------------------------------------------------------ selftest
+
+    @Command(name = "selftest", description = {"Self-test one box now and show every check: cameras, microphones, network, "
+            + "stream, system, with the values measured and the errors. Exit 0 passed, 5 a check failed, 1 unknown or offline box, "
+            + "4 no answer.", "立即自检一台录播主机，逐项显示摄像头、麦克风、网络、推流、系统的检查结果。"})
+    static final class Selftest implements Callable<Integer> {
+        /** Longer than the controller's own wait for the box (60 s), so its 503 arrives rather than a client timeout. */
+        static final Duration WAIT = Duration.ofSeconds(90);
+        private static final java.util.Set<String> NOT_VALUES = java.util.Set.of("type", "id", "state", "passed", "error");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "BOX", description = "Box id.")
+        String box;
+
+        @Override
+        public Integer call() {
+            SyncReadyCli cli = root(spec);
+            return cli.request("POST", "/api/v1/boxes/" + enc(box) + "/selftest", cli.json.createObjectNode(), WAIT, answer -> {
+                JsonNode checks = answer.path("checks");
+                long failed = 0;
+                Table t = new Table("TYPE", "ID", "STATE", "RESULT", "ERROR", "VALUES").lastColumnUncut();
+                for (JsonNode c : checks) {
+                    boolean passed = c.path("passed").asBoolean(false);
+                    failed += passed ? 0 : 1;
+                    t.row(c.path("type").asText(), c.path("id").asText(), c.path("state").asText(), passed ? "pass" : "FAIL",
+                            c.path("error").asText(null), values(c));
+                }
+                boolean passed = answer.path("passed").asBoolean(false);
+                cli.out.println(answer.path("boxId").asText() + "  " + (passed ? "PASSED" : "FAILED") + "  ("
+                        + (failed == 0 ? "all " + checks.size() + " checks passed" : failed + " of " + checks.size() + " checks failed")
+                        + (answer.has("durationMs") ? ", " + answer.path("durationMs").asLong() + " ms" : "") + ")");
+                t.print(cli.out);
+                return passed ? OK : FAILED;
+            });
+        }
+
+        /** The measured values of one check as {@code key=value}, targets and the camera deep check in short. */
+        static String values(JsonNode check) {
+            List<String> parts = new ArrayList<>();
+            check.fields().forEachRemaining(e -> {
+                String k = e.getKey();
+                JsonNode v = e.getValue();
+                if (NOT_VALUES.contains(k) || v.isNull()) {
+                    return;
+                }
+                if (k.equals("targets")) {
+                    List<String> targets = new ArrayList<>();
+                    v.forEach(x -> targets.add(x.path("name").asText() + ":" + (x.path("reachable").asBoolean() ? "ok" : "unreachable")));
+                    parts.add("targets=" + String.join(",", targets));
+                } else if (k.equals("deepCheck")) {
+                    parts.add("deepCheck=" + (v.path("ok").asBoolean() ? "ok" : v.path("frozen").asBoolean() ? "frozen"
+                            : v.path("black").asBoolean() ? "black" : "error: " + v.path("error").asText()));
+                } else {
+                    parts.add(k + "=" + (v.isTextual() ? v.asText() : v.toString()));
+                }
+            });
+            return parts.isEmpty() ? "-" : String.join(" ", parts);
+        }
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     interface Render {
@@ -367,6 +430,10 @@ public final class SyncReadyCli {
     }
 
     int request(String method, String path, JsonNode body, Render render) {
+        return request(method, path, body, Duration.ofSeconds(60), render);
+    }
+
+    int request(String method, String path, JsonNode body, Duration timeout, Render render) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI uri;
         try {
@@ -376,7 +443,7 @@ public final class SyncReadyCli {
             return 2;
         }
         String who = actor == null || actor.isBlank() ? System.getProperty("user.name", "anonymous") : actor;
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("X-SyncReady-Actor", who);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("X-SyncReady-Actor", who);
         if (body != null) {
             b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
