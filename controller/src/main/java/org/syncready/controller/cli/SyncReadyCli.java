@@ -178,14 +178,28 @@ public final class SyncReadyCli {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--profile", required = true, description = "Profile, model/name.")
+        @Option(names = "--profile", description = "Profile, model/name. Without it each box keeps its profile "
+                + "and only the overrides change.")
         String profile;
-        @Option(names = "--school", description = "Target school id (repeatable).")
+        @Option(names = "--school", parameterConsumer = Overrides.Scope.class,
+                description = "Target school id (repeatable); --set after it changes that school's override layer.")
         List<String> schools = new ArrayList<>();
-        @Option(names = "--classroom", description = "Target classroom id (repeatable).")
+        @Option(names = "--classroom", parameterConsumer = Overrides.Scope.class, description = "Target classroom id (repeatable).")
         List<String> classrooms = new ArrayList<>();
-        @Option(names = "--box", description = "Target box id (repeatable); the first is the canary.")
+        @Option(names = "--box", parameterConsumer = Overrides.Scope.class,
+                description = "Target box id (repeatable); the first is the canary; --set after it changes that box's override layer.")
         List<String> boxes = new ArrayList<>();
+        @Option(names = "--set", paramLabel = "KEY=VALUE", parameterConsumer = Overrides.Set.class,
+                description = {"Sets one configuration key in the override layer of the --school or --box before it, "
+                        + "e.g. --school remote-hexi --set stream.pushUrl=rtmp://10.1.0.5/live/hexi (repeatable). "
+                        + "KEY is a dotted path; VALUE is read as JSON when it is a number, true/false, null (removes the key), "
+                        + "\"quoted text\", [..] or {..}, else as text. The rest of the stored layer is kept."})
+        List<String> sets = new ArrayList<>();
+        @Option(names = "--overrides", paramLabel = "FILE", description = "Override layers from a JSON or YAML file: "
+                + "{schools: {ID: {...}}, boxes: {ID: {...}}}; each replaces the stored layer ({} clears it); --set goes on top.")
+        Path overridesFile;
+        /** The override layers the --set options build, in order; filled while the command line is parsed. */
+        final Overrides overrides = new Overrides();
         @Option(names = "--model", description = "Only boxes of this model.")
         String model;
         @Option(names = "--all", description = "Every box.")
@@ -208,7 +222,23 @@ public final class SyncReadyCli {
         @Override
         public Integer call() {
             SyncReadyCli cli = root(spec);
-            ObjectNode body = cli.json.createObjectNode().put("profile", profile);
+            ObjectNode body = cli.json.createObjectNode();
+            if (profile != null) {
+                body.put("profile", profile);
+            }
+            ObjectNode layers;
+            try {
+                layers = overrides.layers(cli, overridesFile);
+            } catch (Overrides.Unusable e) {
+                cli.err.println(e.getMessage());
+                return e.exitCode();
+            }
+            if (layers != null) {
+                body.set("overrides", layers);
+            } else if (profile == null) {
+                cli.err.println("give --profile, --set or --overrides: there is nothing to roll out");
+                return 2;
+            }
             ObjectNode target = body.putObject("target");
             list(target, "schools", schools);
             list(target, "classrooms", classrooms);
@@ -253,6 +283,7 @@ public final class SyncReadyCli {
                             + answer.path("deferred").asInt() + " would be deferred, " + answer.path("unchanged").size()
                             + " already up to date. Nothing was changed.");
                     t.print(cli.out);
+                    printLayers(cli, layers);
                     return OK;
                 }
                 cli.out.println("rollout " + answer.path("id").asText() + " " + answer.path("state").asText() + ": "
@@ -260,6 +291,17 @@ public final class SyncReadyCli {
                 cli.out.println("follow it with: syncready rollout status " + answer.path("id").asText());
                 return OK;
             });
+        }
+
+        /** The override layers a rollout would store, so a dry run shows what replaces what is stored now. */
+        private static void printLayers(SyncReadyCli cli, ObjectNode layers) {
+            if (layers == null) {
+                return;
+            }
+            for (String kind : new String[] {"schools", "boxes"}) {
+                layers.path(kind).fields().forEachRemaining(e -> cli.out.println("override layer of "
+                        + (kind.equals("schools") ? "school " : "box ") + e.getKey() + " would become: " + e.getValue()));
+            }
         }
 
         private static void list(ObjectNode target, String field, List<String> values) {
