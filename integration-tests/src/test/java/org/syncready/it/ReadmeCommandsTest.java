@@ -1,0 +1,217 @@
+package org.syncready.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.agent.Agent;
+import org.syncready.agent.config.AgentConfig;
+import org.syncready.controller.Controller;
+import org.syncready.controller.ControllerConfig;
+
+/**
+ * Every {@code curl} and {@code syncready} command of the README, in the README's order, run as a
+ * reader runs them (bash, the real curl, {@code controller/bin/syncready} on the built controller jar)
+ * against a demo controller: a command that fails, or an id that collides with the demo's, fails here.
+ * The only changes made to a command: the controller's port (the test's is free, not 8080), the
+ * rollout id placeholder {@code r-...} (the id the previous command printed), and curl's
+ * {@code -w} to read the HTTP status. The box the README registers is run by an agent in the test,
+ * as step 2 of "Run a real agent" says.
+ */
+class ReadmeCommandsTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern INLINE = Pattern.compile("`((?:curl|controller/bin/syncready) [^`]+)`");
+    private static final Pattern ROLLOUT_ID = Pattern.compile("rollout (r-[a-z0-9-]+)");
+    /** The commands are a guide for people; fewer than this means the extraction broke, not the README got shorter. */
+    private static final int AT_LEAST = 15;
+
+    @TempDir
+    Path data;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Controller controller;
+    private Agent agent;
+
+    @AfterEach
+    void tearDown() {
+        if (agent != null) {
+            agent.stop();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+    }
+
+    /** A command of the README and the line it is on. */
+    record Command(int line, String text) {
+    }
+
+    /** Commands in ```sh blocks (continuation lines joined, trailing comments cut) and inline code, in file order. */
+    static List<Command> commands(List<String> lines) {
+        List<Command> out = new ArrayList<>();
+        boolean shell = false;
+        boolean fenced = false;
+        StringBuilder pending = null;
+        int pendingLine = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String raw = lines.get(i);
+            String t = raw.strip();
+            if (t.startsWith("```")) {
+                fenced = !fenced;
+                shell = fenced && (t.equals("```sh") || t.equals("```bash"));
+                continue;
+            }
+            if (fenced && shell) {
+                String line = t.replaceFirst("\\s{2,}#.*$", "");
+                if (pending != null) {
+                    pending.append(' ').append(line.replaceFirst("\\\\$", "").strip());
+                } else if (line.startsWith("curl ") || line.startsWith("controller/bin/syncready ") || line.startsWith("syncready ")) {
+                    pending = new StringBuilder(line.replaceFirst("\\\\$", "").strip());
+                    pendingLine = i + 1;
+                }
+                if (pending != null && !line.endsWith("\\")) {
+                    out.add(new Command(pendingLine, pending.toString()));
+                    pending = null;
+                }
+            } else if (!fenced) {
+                Matcher m = INLINE.matcher(raw);
+                while (m.find()) {
+                    out.add(new Command(i + 1, m.group(1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void extractionFindsBlocksContinuationsAndInlineCommands() {
+        List<Command> found = commands(List.of("Try `curl -s localhost:8080/x` now.", "```sh",
+                "mvn -B -q package -DskipTests   # once", "controller/bin/syncready rollout start --profile p \\",
+                "    --school s --dry-run", "syncready --help                # the CLI", "```", "```json", "curl -s not-a-command", "```"));
+        assertEquals(List.of(new Command(1, "curl -s localhost:8080/x"),
+                new Command(4, "controller/bin/syncready rollout start --profile p --school s --dry-run"),
+                new Command(6, "syncready --help")), found);
+    }
+
+    @Test
+    void everyReadmeCommandWorksAgainstTheDemo() throws Exception {
+        Path jar = ROOT.resolve("controller/target/syncready-controller.jar");
+        Path agentJar = ROOT.resolve("agent/target/syncready-agent.jar");
+        if (!Files.isRegularFile(jar) || !Files.isRegularFile(agentJar)) {
+            fail("the README's commands run the built jars; build them first (mvn -B -q package -DskipTests): missing "
+                    + (Files.isRegularFile(jar) ? agentJar : jar));
+        }
+        List<Command> commands = commands(Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
+        assertTrue(commands.size() >= AT_LEAST, "only " + commands.size() + " commands found in README.md: " + commands);
+
+        controller = Controller.start(ControllerConfig.builder(data).freePorts().demo(true).demoAgentJar(agentJar).build());
+        int port = controller.httpPort();
+        // "Within a few seconds": every demo box online and the demo's own first rollouts done.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                StreamSupport.stream(get("/api/v1/boxes").spliterator(), false).filter(b -> b.path("presence").asText().equals("online")).count() == 12
+                        && StreamSupport.stream(get("/api/v1/rollouts").spliterator(), false).allMatch(r -> r.path("state").asText().equals("completed")));
+
+        String rolloutId = null;
+        List<String> ran = new ArrayList<>();
+        for (Command c : commands) {
+            String cmd = c.text().replace("localhost:8080", "127.0.0.1:" + port).replace("127.0.0.1:8080", "127.0.0.1:" + port);
+            String where = "README.md line " + c.line() + ": " + c.text();
+            if (cmd.startsWith("curl ")) {
+                Result r = runCurl(cmd, where);
+                if (cmd.contains("/api/v1/boxes/box-dongshan-g5") && !cmd.contains("-XPOST")) {
+                    // Step 3: the box shows online once its agent has connected.
+                    Result first = r;
+                    r = await().atMost(Duration.ofSeconds(30)).until(() -> runCurl(cmd, where),
+                            x -> x.output().contains("\"presence\":\"online\""));
+                    assertTrue(r.output().contains("box-dongshan-g5"), where + "\n" + first.output());
+                }
+                if (cmd.contains("/api/v1/boxes -d") && cmd.contains("box-dongshan-g5")) {
+                    startAgent(json.readTree(r.output()).path("mqtt").path("password").asText(), where);
+                }
+            } else {
+                String args = cmd.replaceFirst("^(controller/bin/)?syncready", "");
+                if (args.contains("r-...")) {
+                    assertTrue(rolloutId != null, where + ": no rollout id printed before");
+                    args = args.replace("r-...", rolloutId);
+                }
+                Result r = run(List.of("bash", "-c", ROOT.resolve("controller/bin/syncready") + args), jar, port);
+                Set<Integer> ok = args.contains("rollout status") ? Set.of(0, 3) : args.contains(" selftest ") ? Set.of(0, 5) : Set.of(0);
+                assertTrue(ok.contains(r.exit()), where + "\nexit " + r.exit() + "\n" + r.output());
+                Matcher m = ROLLOUT_ID.matcher(r.output());
+                if (args.contains("rollout start") && !args.contains("--dry-run") && m.find()) {
+                    rolloutId = m.group(1);
+                }
+            }
+            ran.add(c.text());
+        }
+        assertEquals(commands.size(), ran.size());
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    private Result runCurl(String cmd, String where) {
+        Result r = run(List.of("bash", "-c", cmd + " -w '\\n%{http_code}'"), null, 0);
+        assertEquals(0, r.exit(), where + "\n" + r.output());
+        String out = r.output().stripTrailing();
+        int nl = out.lastIndexOf('\n');
+        int status = Integer.parseInt(out.substring(nl + 1).strip());
+        assertTrue(status >= 200 && status < 300, where + "\nHTTP " + status + ": " + out);
+        return new Result(status, nl < 0 ? "" : out.substring(0, nl));
+    }
+
+    private void startAgent(String password, String where) {
+        assertTrue(!password.isEmpty(), where + ": the answer has no mqtt.password");
+        agent = Agent.start(AgentConfig.builder("box-dongshan-g5", controller.brokerUri(), password).keepAliveS(5)
+                .dataDir(data.resolve("agent-dongshan")).build(), code -> { });
+    }
+
+    private static Result run(List<String> command, Path jar, int port) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+            if (jar != null) {
+                pb.environment().put("SYNCREADY_JAR", jar.toString());
+                pb.environment().put("SYNCREADY_URL", "http://127.0.0.1:" + port);
+            }
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(command + " did not finish within 120 s");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode get(String path) throws Exception {
+        return json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+}
