@@ -14,8 +14,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.Incident;
@@ -149,46 +147,56 @@ public final class ReadinessRoutes implements RouteGroup {
         String format = param(ctx, "format");
         if (format == null) {
             String accept = ctx.request().getHeader("accept");
-            format = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv") ? "csv" : "json";
+            String a = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
+            format = a.contains("text/csv") ? "csv" : a.contains(XLSX) ? "xlsx" : "json";
         }
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw ApiException.badRequest("'format' must be json or csv, was '" + format + "'");
+        if (!List.of("json", "csv", "xlsx").contains(format)) {
+            throw ApiException.badRequest("'format' must be json, csv or xlsx, was '" + format + "'");
         }
-        boolean csv = format.equals("csv");
-        api.vertx().executeBlocking(() -> report.build(from, to, groupBy, this::schoolOf), false).onComplete(result -> {
+        String chosen = format;
+        api.vertx().executeBlocking(() -> {
+            ReportSheet sheet = new ReportSheet(report.build(from, to, groupBy, this::schoolOf), groupBy, names());
+            return switch (chosen) {
+                case "csv" -> io.vertx.core.buffer.Buffer.buffer(sheet.csv());
+                case "xlsx" -> io.vertx.core.buffer.Buffer.buffer(sheet.xlsx("readiness " + group));
+                default -> {
+                    ObjectNode out = api.json().createObjectNode().put("from", times.format(from)).put("to", times.format(to))
+                            .put("groupBy", group);
+                    out.set("rows", sheet.json(api.json()));
+                    yield io.vertx.core.buffer.Buffer.buffer(api.json().writeValueAsBytes(out));
+                }
+            };
+        }, false).onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
                 return;
             }
-            List<ReadinessReport.Row> rows = result.result();
-            if (csv) {
-                ctx.response().putHeader("content-type", "text/csv; charset=utf-8")
-                        .putHeader("content-disposition", "attachment; filename=\"readiness-" + group + ".csv\"")
-                        .end(csv(rows, groupBy));
-                return;
+            String type = switch (chosen) {
+                case "csv" -> "text/csv; charset=utf-8";
+                case "xlsx" -> XLSX;
+                default -> "application/json; charset=utf-8";
+            };
+            if (!chosen.equals("json")) {
+                ctx.response().putHeader("content-disposition", "attachment; filename=\"readiness-" + group + "." + chosen + "\"");
             }
-            ObjectNode out = api.json().createObjectNode().put("from", times.format(from)).put("to", times.format(to))
-                    .put("groupBy", group);
-            out.set("rows", api.json().valueToTree(rows));
-            api.send(ctx, 200, out);
+            ctx.response().putHeader("content-type", type).end(result.result());
         });
     }
 
-    /** UTF-8 with a BOM, so Excel in zh-CN opens the Chinese header right. */
-    private static String csv(List<ReadinessReport.Row> rows, ReadinessReport.GroupBy groupBy) {
-        StringBuilder out = new StringBuilder("\uFEFF");
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT)) {
-            p.printRecord(groupBy == ReadinessReport.GroupBy.SCHOOL ? "school 学校" : "classroom 教室",
-                    "sessions 课次", "checked 已检查", "ready 就绪", "readiness_rate 就绪率",
-                    "without_incident 无故障课次", "incidents 故障数", "minutes_lost 损失分钟");
-            for (ReadinessReport.Row r : rows) {
-                p.printRecord(r.key(), r.sessions(), r.checked(), r.ready(), r.readinessRate() == null ? "" : r.readinessRate(),
-                        r.withoutIncident(), r.incidents(), r.minutesLost());
+    private static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private ReportSheet.Names names() {
+        return new ReportSheet.Names() {
+            @Override
+            public org.syncready.controller.fleet.School school(String id) {
+                return registry.school(id).orElse(null);
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString();
+
+            @Override
+            public org.syncready.controller.fleet.Classroom classroom(String id) {
+                return registry.classroom(id).orElse(null);
+            }
+        };
     }
 
     private SyncSession require(String id) {
