@@ -104,7 +104,24 @@ class SessionApiTest {
 
         JsonNode board = api.get("/api/v1/readiness?date=" + day + "&school=rural").body();
         assertEquals(1, board.path("sessions").size());
-        assertEquals(1, board.path("counts").path("UNKNOWN").asInt());
+        assertEquals(2, board.path("counts").path("UNKNOWN").asInt(), "rural's two classrooms, not the lead school's");
+        assertEquals("rural", board.path("school").path("id").asText());
+        JsonNode rooms = board.path("sessions").get(0).path("readiness").path("classrooms");
+        assertEquals(2, rooms.size(), "only rural's classrooms: " + rooms);
+        for (JsonNode room : rooms) {
+            assertEquals("rural", room.path("schoolId").asText());
+            assertEquals("教室", room.path("classroomNameZh").asText());
+            assertEquals("Room", room.path("classroomNameEn").asText());
+            assertEquals("学校", room.path("schoolNameZh").asText());
+        }
+        assertEquals("UNKNOWN", board.path("sessions").get(0).path("readiness").path("schoolVerdict").asText());
+        JsonNode lead = api.get("/api/v1/readiness?date=" + day + "&school=lead-school").body();
+        assertEquals(1, lead.path("sessions").get(0).path("readiness").path("classrooms").size());
+        assertEquals("lead-g1", lead.path("sessions").get(0).path("readiness").path("classrooms").get(0).path("classroomId").asText());
+        JsonNode all = api.get("/api/v1/readiness?date=" + day).body();
+        assertEquals(1, all.path("counts").path("UNKNOWN").asInt(), "without a filter: sessions");
+        assertEquals(3, all.path("sessions").get(0).path("readiness").path("classrooms").size());
+        assertEquals("Room", all.path("sessions").get(0).path("readiness").path("classrooms").get(2).path("classroomNameEn").asText());
         assertEquals("Asia/Shanghai", board.path("timeZone").asText());
         assertError(api.get("/api/v1/readiness?date=9/9/2026"), 400, "'date'");
 

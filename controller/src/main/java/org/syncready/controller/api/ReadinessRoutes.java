@@ -114,11 +114,13 @@ public final class ReadinessRoutes implements RouteGroup {
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {
-                SessionReadiness r = latest.get(s.id());
-                counts.merge(r.verdict(), 1, Integer::sum);
                 ObjectNode item = sessionView.node(s);
-                item.set("readiness", api.json().valueToTree(r));
+                boardEntry(item, s, latest.get(s.id()), school, counts);
                 items.add(item);
+            }
+            if (school != null) {
+                registry.school(school).ifPresent(x -> out.putObject("school").put("id", x.id()).put("nameZh", x.nameZh())
+                        .put("nameEn", x.nameEn()));
             }
             ObjectNode c = out.putObject("counts");
             for (Verdict v : Verdict.values()) {
@@ -196,6 +198,62 @@ public final class ReadinessRoutes implements RouteGroup {
             public org.syncready.controller.fleet.Classroom classroom(String id) {
                 return registry.classroom(id).orElse(null);
             }
+        };
+    }
+
+    /**
+     * One session of the day's board: its readiness with every classroom's names beside its id. With a
+     * school filter only that school's classrooms are listed, {@code schoolVerdict} is theirs (the worst
+     * of them), and {@code counts} counts that school's classrooms; otherwise it counts sessions.
+     */
+    private void boardEntry(ObjectNode item, SyncSession s, SessionReadiness r, String school, Map<Verdict, Integer> counts) {
+        ObjectNode readiness = api.json().valueToTree(r);
+        ArrayNode rooms = readiness.withArray("classrooms");
+        ArrayNode kept = api.json().createArrayNode();
+        Verdict schoolVerdict = null;
+        for (com.fasterxml.jackson.databind.JsonNode node : rooms) {
+            ObjectNode room = (ObjectNode) node;
+            String schoolId = room.path("schoolId").asText(null);
+            if (school != null && !school.equals(schoolId)) {
+                continue;
+            }
+            registry.classroom(room.path("classroomId").asText()).ifPresent(c ->
+                    room.put("classroomNameZh", c.nameZh()).put("classroomNameEn", c.nameEn()));
+            if (schoolId != null) {
+                registry.school(schoolId).ifPresent(x -> room.put("schoolNameZh", x.nameZh()).put("schoolNameEn", x.nameEn()));
+            }
+            if (school != null) {
+                Verdict v = Verdict.valueOf(room.path("verdict").asText());
+                counts.merge(v, 1, Integer::sum);
+                schoolVerdict = schoolVerdict == null || severity(v) > severity(schoolVerdict) ? v : schoolVerdict;
+            }
+            kept.add(room);
+        }
+        if (school != null && kept.isEmpty()) {
+            // Not checked (a session that is over): the school's classrooms are unknown, and counted so.
+            for (String c : s.classroomIds()) {
+                if (school.equals(schoolOf(c))) {
+                    counts.merge(Verdict.UNKNOWN, 1, Integer::sum);
+                    schoolVerdict = Verdict.UNKNOWN;
+                }
+            }
+        }
+        readiness.set("classrooms", kept);
+        if (school == null) {
+            counts.merge(r.verdict(), 1, Integer::sum);
+        } else {
+            readiness.put("schoolVerdict", schoolVerdict == null ? null : schoolVerdict.name());
+        }
+        item.set("readiness", readiness);
+    }
+
+    /** NOT_READY is worst, then UNKNOWN (nobody knows), then AT_RISK. */
+    private static int severity(Verdict v) {
+        return switch (v) {
+            case READY -> 0;
+            case AT_RISK -> 1;
+            case UNKNOWN -> 2;
+            case NOT_READY -> 3;
         };
     }
 
