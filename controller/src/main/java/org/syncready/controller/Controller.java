@@ -154,9 +154,21 @@ public final class Controller implements AutoCloseable {
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
-        rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
+        // Rollout actions are counted where they are audited: every action of people and of the engine is.
+        rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database),
+                (actor, action, target, detail, result) -> {
+                    if (action.startsWith("rollout.") && (result == null || !result.startsWith("refused"))) {
+                        metrics.rolloutAction(action.substring("rollout.".length()));
+                    }
+                    audit.record(actor, action, target, detail, result);
+                },
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
-        ingest.onConfigMessages(rollouts::onMessage);
+        ingest.onConfigMessages(message -> {
+            if (message instanceof org.syncready.protocol.ConfigReported reported && reported.result() != null) {
+                metrics.configReport(reported.result().toString());
+            }
+            rollouts.onMessage(message);
+        });
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         startReadiness(apiJson);
@@ -227,8 +239,13 @@ public final class Controller implements AutoCloseable {
         SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
                 .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
                         : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
-                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED);
+                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED)
+                .thenApply(outcome -> {
+                    metrics.selftest(outcome.name().toLowerCase(java.util.Locale.ROOT));
+                    return outcome;
+                });
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
+        readiness.onKept(r -> metrics.readinessVerdict(r.trigger(), r.verdict().name()));
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }

@@ -47,6 +47,8 @@ public final class ReadinessChecks implements AutoCloseable {
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "readiness"));
     private final Map<String, SessionReadiness> latest = new ConcurrentHashMap<>();
+    /** Told of every check kept (metrics); set once at wiring, before {@link #start}. */
+    private volatile java.util.function.Consumer<SessionReadiness> onKept = r -> { };
     /** "sessionId|T-30" for pre-start checks already started. Touched only on the readiness thread. */
     private final Map<String, Instant> done = new HashMap<>();
     /** Last in-session evaluation per running session. Readiness thread only. */
@@ -171,8 +173,14 @@ public final class ReadinessChecks implements AutoCloseable {
                 }, thread);
     }
 
+    /** Who is told of each check kept (the controller's metrics count verdicts per trigger). */
+    public void onKept(java.util.function.Consumer<SessionReadiness> listener) {
+        onKept = listener;
+    }
+
     private void record(SessionReadiness r) {
         latest.put(r.sessionId(), r);
+        onKept.accept(r);
         try {
             store.saveCheck(r);
         } catch (RuntimeException e) {
