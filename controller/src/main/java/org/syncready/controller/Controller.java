@@ -19,6 +19,7 @@ import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
 import org.syncready.controller.api.SessionRoutes;
+import org.syncready.controller.api.OpenApiRoutes;
 import org.syncready.controller.api.SelftestRoutes;
 import org.syncready.controller.api.SimulationRoutes;
 import org.syncready.controller.api.TimetableRoutes;
@@ -204,7 +205,8 @@ public final class Controller implements AutoCloseable {
                 new AuditRoutes(audit),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
-                new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()));
+                new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()),
+                new OpenApiRoutes());
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
@@ -273,6 +275,11 @@ public final class Controller implements AutoCloseable {
 
     public String brokerUri() {
         return brokerUri;
+    }
+
+    /** Every route the HTTP API serves, as "METHOD /path/{param}" (the OpenAPI document's test compares them). */
+    public java.util.List<String> apiRoutes() {
+        return api.routes();
     }
 
     public ControllerMetrics metrics() {

@@ -26,6 +26,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private final ObjectMapper json;
     private final List<RouteGroup> groups;
     private HttpServer server;
+    private Router router;
 
     public HttpApiVerticle(String host, int port, ControllerMetrics metrics, ObjectMapper json, List<RouteGroup> groups) {
         this.host = host;
@@ -39,6 +40,7 @@ public final class HttpApiVerticle extends VerticleBase {
     public Future<?> start() {
         ApiContext api = new ApiContext(vertx, json);
         Router router = Router.router(vertx);
+        this.router = router;
         for (RouteGroup group : groups) {
             group.mountStreaming(router, api);
         }
@@ -67,6 +69,27 @@ public final class HttpApiVerticle extends VerticleBase {
             server = s;
             log.info("HTTP API listening on http://{}:{}", host, s.actualPort());
         });
+    }
+
+    /**
+     * Every route with a path, as "METHOD /path/{param}" (Vert.x's ":param" written as OpenAPI writes it);
+     * a route for every method is listed once per method it could take ("ANY /path").
+     */
+    public List<String> routes() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            String path = r.getPath();
+            if (path == null) {
+                continue;
+            }
+            String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            if (r.methods() == null || r.methods().isEmpty()) {
+                out.add("ANY " + openApiPath);
+            } else {
+                r.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */
