@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +33,8 @@ import org.syncready.agent.configapply.ConfigTarget;
 import org.syncready.agent.mqtt.IncomingCommand;
 import org.syncready.agent.mqtt.MqttReporter;
 import org.syncready.agent.mqtt.ReportContent;
+import org.syncready.agent.outbox.Outbox;
+import org.syncready.agent.outbox.OutboxException;
 import org.syncready.agent.probe.Snapshot;
 import org.syncready.agent.sim.SimulatedFaults;
 import org.syncready.protocol.BirthMessage;
@@ -114,7 +119,7 @@ public final class Agent {
             t.setDaemon(true);
             return t;
         });
-        reporter = new MqttReporter(config, bootId, codec, new Content(), this::onCommand);
+        reporter = new MqttReporter(config, bootId, codec, new Content(), this::onCommand, openOutbox(yaml));
         reporter.onDesired(this::onDesired);
         if (faults != null) {
             reporter.useClock(() -> System.currentTimeMillis() + faults.clockOffsetMs());
@@ -127,6 +132,31 @@ public final class Agent {
             }, "restart-" + boxId);
             t.start();
         });
+    }
+
+    /**
+     * The outbox file of this box ({@code dataDir/outbox/<boxId>.db}), with what an earlier run left in
+     * it; in memory when the file cannot be opened, which is logged: reports then survive a broker
+     * outage but not a restart of the agent.
+     */
+    private Outbox openOutbox(AgentConfig yaml) {
+        Outbox.Limits limits = new Outbox.Limits(yaml.outbox().maxMb() * 1024L * 1024L, Duration.ofHours(yaml.outbox().maxAgeHours()));
+        Path file = yaml.dataDir().resolve("outbox").resolve(boxId + ".db");
+        try {
+            Outbox outbox = Outbox.open(file, limits, Clock.systemUTC());
+            if (outbox.count() > 0 || outbox.dropped() > 0) {
+                log.info("{}: outbox {} holds {} report(s) ({} KB) from before this start; {} dropped so far", boxId, file,
+                        outbox.count(), outbox.bytes() / 1024, outbox.dropped());
+            }
+            return outbox;
+        } catch (OutboxException e) {
+            log.error("{}: {}; keeping reports in memory only (lost if the agent stops)", boxId, e.getMessage());
+            try {
+                return Outbox.inMemory(limits, Clock.systemUTC());
+            } catch (OutboxException inMemory) {
+                throw new IllegalStateException(boxId + ": no outbox at all: " + inMemory.getMessage(), inMemory);
+            }
+        }
     }
 
     /** Starts an agent whose restart-agent command exits the JVM (systemd brings it back). */
@@ -204,6 +234,11 @@ public final class Agent {
 
     public String bootId() {
         return bootId;
+    }
+
+    /** Reports waiting in the outbox for the broker's acknowledgement. */
+    public long outboxWaiting() {
+        return reporter.outboxWaiting();
     }
 
     public String boxId() {
@@ -318,7 +353,8 @@ public final class Agent {
         @Override
         public BirthMessage birth(long seq, long ts) {
             return new BirthMessage(Protocol.VERSION, boxId, ts, bootId, seq, VERSION, config.firmwareVersion(),
-                    config.model(), config.statusIntervalS(), applier.runningVersion(), probes.capabilities(), announcedDevices);
+                    config.model(), config.statusIntervalS(), applier.runningVersion(), probes.capabilities(), announcedDevices,
+                    reporter.outboxDropped());
         }
 
         @Override

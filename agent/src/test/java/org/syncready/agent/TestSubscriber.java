@@ -85,6 +85,19 @@ final class TestSubscriber implements AutoCloseable {
         }).toList();
     }
 
+    /** Everything a box published except its presence (birth, status, reports, responses), decoded, in arrival order. */
+    List<org.syncready.protocol.AgentMessage> dataMessages(String boxId) {
+        String root = Topics.of(boxId, Channel.STATE).replace("/state", "/");
+        return received.stream().filter(r -> r.topic().startsWith(root) && !r.topic().endsWith("/state")
+                && !r.topic().endsWith("/config/desired") && !r.topic().endsWith("/cmd/request")).map(r -> {
+                    try {
+                        return (org.syncready.protocol.AgentMessage) CODEC.decode(r.topic(), r.payload());
+                    } catch (ProtocolException e) {
+                        throw new AssertionError("agent sent an invalid message: " + e.getMessage() + " " + r.text(), e);
+                    }
+                }).toList();
+    }
+
     void publish(String topic, byte[] payload, MqttProperties properties) throws MqttException {
         client.publish(topic, new MqttMessage(payload, 1, false, properties)).waitForCompletion(5_000);
     }

@@ -45,6 +45,9 @@ import org.syncready.controller.fleet.BoxSecrets;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
+import org.syncready.controller.health.DiskSpace;
+import org.syncready.controller.health.Health;
+import org.syncready.controller.health.UncaughtFailures;
 import org.syncready.controller.ingest.Ingest;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.controller.mqtt.ControllerMqttClient;
@@ -76,6 +79,14 @@ public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final int WRITER_QUEUE = 50_000;
     private static final int WRITER_BATCH = 1_000;
+    /**
+     * Ingest's persistent session: messages unacknowledged (not yet committed) at a crash, and those
+     * an external broker queues while the controller is away, are delivered after the restart. A day
+     * covers a restart or an upgrade; a node gone for good stops holding messages after it.
+     */
+    private static final Duration INGEST_SESSION_EXPIRY = Duration.ofDays(1);
+    /** Unacknowledged messages in flight: two writer batches, so one fills while the other commits. */
+    private static final int INGEST_RECEIVE_MAXIMUM = 2 * WRITER_BATCH;
     /** Boxes reconnect to a restarted embedded broker within a few backoff rounds. */
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     /** How long a box may run something other than its desired configuration before it counts as drift. */
@@ -85,6 +96,9 @@ public final class Controller implements AutoCloseable {
 
     private final ControllerConfig config;
     private final ControllerMetrics metrics = new ControllerMetrics();
+    private final UncaughtFailures failures = new UncaughtFailures(metrics);
+    /** A thread working in rounds of a second or so that has not finished one for this long is dead or stuck. */
+    private static final Duration HEARTBEAT_SILENCE = Duration.ofSeconds(60);
     private final MessageCodec codec = new MessageCodec();
     private Database database;
     private FleetRegistry registry;
@@ -104,6 +118,7 @@ public final class Controller implements AutoCloseable {
     private CheckStore readinessStore;
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
+    private Health health;
     private String brokerUri;
 
     private Controller(ControllerConfig config) {
@@ -137,12 +152,16 @@ public final class Controller implements AutoCloseable {
         fleet.restore(history.latest(), codec);
 
         if (config.embeddedBroker()) {
+            // File persistence: the messages queued for ingest's session and not yet acknowledged survive a
+            // crash of this process, broker included (docs/OPERATIONS.md, "No acknowledged message lost").
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
-                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000), registry, metrics);
+                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000, true), registry, metrics);
             brokerUri = "tcp://" + config.bindAddress() + ":" + broker.port();
         } else {
             brokerUri = config.brokerUri();
         }
+        // After the broker: HiveMQ installs its own JVM-wide handler as it starts.
+        failures.install();
 
         writer = new StatusWriter(database, metrics, WRITER_QUEUE, WRITER_BATCH);
         writer.start();
@@ -150,7 +169,8 @@ public final class Controller implements AutoCloseable {
         String username = config.embeddedBroker() || config.brokerUsername() == null
                 ? FleetRegistry.CONTROLLER_CLIENT_PREFIX : config.brokerUsername();
         byte[] password = controllerSecret == null ? new byte[0] : controllerSecret.getBytes(StandardCharsets.UTF_8);
-        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // The same client id on every start from this data folder: the broker keeps ingest's session under it.
+        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + nodeId(dataDir);
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
@@ -176,7 +196,8 @@ public final class Controller implements AutoCloseable {
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        mqtt.connect(Ingest.filters(config.ingestGroup()), ingest::onMessage);
+        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), ingest::onMessage,
+                new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -184,12 +205,28 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
 
+        metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
+                fleet::clockSkewedCount);
+        metrics.ingestAcknowledgements(mqtt::acknowledgementsSent, mqtt::acknowledgementsDropped);
+
         // Housekeeping blocks (the stale check may wait on the writer queue, retention deletes rows):
-        // its own thread, never the event loop.
+        // its own thread, never the event loop. An executor keeps what a task throws to itself (and
+        // stops the task): the guard makes it visible instead.
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
-        housekeeping.scheduleWithFixedDelay(() -> ingest.store(fleet.checkStale(System.currentTimeMillis())),
-                1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(() -> prune(history), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
+                        () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+
+        health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
+                metrics, failures)
+                .watchStoreWriter(writer)
+                .watchMqtt(mqtt::isConnected)
+                .watchHeartbeat("readiness", readiness::lastRoundAt, HEARTBEAT_SILENCE)
+                .watchHeartbeat("rollouts", rollouts::lastRoundAt, HEARTBEAT_SILENCE)
+                .watchDisk(DiskSpace.of(dataDir))
+                .fact("boxesRegistered", () -> registry.boxes().size())
+                .fact("boxesOnline", () -> fleet.count(Presence.ONLINE));
+        health.start();
 
         echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
                 EchoResponder.Limits.DEFAULT);
@@ -197,7 +234,7 @@ public final class Controller implements AutoCloseable {
         vertx = Vertx.vertx();
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin()), mqtt::isConnected),
+                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin())),
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
@@ -211,7 +248,7 @@ public final class Controller implements AutoCloseable {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, apiJson, routes);
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
@@ -252,6 +289,25 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }
 
+    /**
+     * This node's id, made once per data folder ({@code node-id}): two controllers must not share a data
+     * folder, and a copy of one (a restored backup running next to the original) must get a new id.
+     */
+    private static String nodeId(Path dataDir) throws java.io.IOException {
+        Path file = dataDir.resolve("node-id");
+        if (java.nio.file.Files.exists(file)) {
+            String id = java.nio.file.Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (id.matches("[a-z0-9]{8}")) {
+                return id;
+            }
+            log.warn("{} does not hold a node id; making a new one", file);
+        }
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        java.nio.file.Files.createDirectories(dataDir);
+        java.nio.file.Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
+    }
+
     private void prune(SqlHistoryStore history) {
         long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
         try {
@@ -284,6 +340,11 @@ public final class Controller implements AutoCloseable {
 
     public ControllerMetrics metrics() {
         return metrics;
+    }
+
+    /** The health verdict behind {@code /health}. */
+    public Health health() {
+        return health;
     }
 
     public FleetRegistry registry() {
@@ -330,6 +391,9 @@ public final class Controller implements AutoCloseable {
         if (echo != null) {
             echo.close();
         }
+        if (health != null) {
+            health.close();
+        }
         if (housekeeping != null) {
             housekeeping.shutdownNow();
         }
@@ -351,6 +415,7 @@ public final class Controller implements AutoCloseable {
         if (database != null) {
             database.close();
         }
+        failures.uninstall();
         log.info("controller stopped");
     }
 

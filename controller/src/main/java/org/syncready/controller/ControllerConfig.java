@@ -16,6 +16,7 @@ public final class ControllerConfig {
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final int DEFAULT_ECHO_PORT = 7947;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
+    public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
 
     private final Path dataDir;
     private final String bindAddress;
@@ -35,6 +36,7 @@ public final class ControllerConfig {
     private final Path readinessRules;
     private final boolean allowSimulation;
     private final java.time.Duration selftestTimeout;
+    private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -55,6 +57,7 @@ public final class ControllerConfig {
         this.readinessRules = b.readinessRules;
         this.allowSimulation = b.allowSimulation;
         this.selftestTimeout = b.selftestTimeout;
+        this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
     /**
@@ -72,7 +75,8 @@ public final class ControllerConfig {
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
-                .selftestTimeout(selftestTimeout);
+                .selftestTimeout(selftestTimeout)
+                .minFreeDiskMb(minFreeDiskMb);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -162,6 +166,11 @@ public final class ControllerConfig {
         return allowSimulation;
     }
 
+    /** Below this much free space (MB) on the data folder's disk, {@code /health} answers 503. */
+    public long minFreeDiskMb() {
+        return minFreeDiskMb;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -196,6 +205,7 @@ public final class ControllerConfig {
         private Path readinessRules;
         private boolean allowSimulation;
         private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
+        private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -272,6 +282,11 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        public Builder minFreeDiskMb(long v) {
+            minFreeDiskMb = v;
             return this;
         }
 

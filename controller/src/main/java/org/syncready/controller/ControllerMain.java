@@ -81,6 +81,10 @@ public final class ControllerMain implements Callable<Integer> {
             description = "YAML file with a key per option (httpPort, rawRetentionHours, ...); flags and SYNCREADY_* variables override it.")
     Path configFile;
 
+    @Option(names = "--min-free-disk-mb", defaultValue = "${env:SYNCREADY_MIN_FREE_DISK_MB:-1024}",
+            description = "Below this much free space (MB) on the data folder's disk, /health answers 503 (default: ${DEFAULT-VALUE}).")
+    long minFreeDiskMb;
+
     public static void main(String[] args) {
         System.exit(ControllerConfigFile.execute(new CommandLine(new ControllerMain()), args));
     }
@@ -89,6 +93,9 @@ public final class ControllerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         if (echoPort < 0 || echoPort > 65535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--echo-port must be 0..65535");
+        }
+        if (minFreeDiskMb < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--min-free-disk-mb must be >= 0");
         }
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
@@ -108,7 +115,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
-                    .allowSimulation(allowSimulation)
+                    .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());

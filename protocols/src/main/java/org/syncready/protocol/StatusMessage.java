@@ -7,11 +7,16 @@ import java.util.List;
 /**
  * The box's full current state, retained, published every {@code intervalS} seconds and at once on a
  * change. Full state rather than change events, so a restarting controller knows every box at once.
+ *
+ * <p>{@code historical} is true on a status the box made while it could not send it (it waited in the
+ * box's outbox): the controller files it into history but never lets it hide a newer status. Absent or
+ * null means false, and a live status leaves it out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusMessage(int v, String boxId, long ts, String bootId, @JsonProperty(required = true) long seq, int intervalS,
                             List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
-                            NetworkStatus network, SystemStatus system, StreamStatus stream) implements AgentMessage {
+                            NetworkStatus network, SystemStatus system, StreamStatus stream,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean historical) implements AgentMessage {
     public StatusMessage {
         Check.agentEnvelope(v, boxId, ts, bootId, seq);
         if (intervalS < 1 || intervalS > 3600) {
@@ -23,8 +28,20 @@ public record StatusMessage(int v, String boxId, long ts, String bootId, @JsonPr
         Check.present(system, "system");
     }
 
+    /** A live status (not historical). */
+    public StatusMessage(int v, String boxId, long ts, String bootId, long seq, int intervalS,
+                         List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
+                         NetworkStatus network, SystemStatus system, StreamStatus stream) {
+        this(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream, false);
+    }
+
     /** The same status with a new envelope: what changed is only when and in which order it was sent. */
     public StatusMessage withEnvelope(long ts, long seq) {
-        return new StatusMessage(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream);
+        return new StatusMessage(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream, historical);
+    }
+
+    /** The same status marked as made while the box could not send it. */
+    public StatusMessage asHistorical() {
+        return new StatusMessage(v, boxId, ts, bootId, seq, intervalS, cameras, microphones, network, system, stream, true);
     }
 }

@@ -35,6 +35,30 @@ class MessageCodecTest {
     }
 
     @Test
+    void historicalIsSentOnlyWhenTrueAndAbsentOrNullMeansLive() throws Exception {
+        StatusMessage live = status("box-1", 9);
+        assertTrue(!new String(codec.encode(live), StandardCharsets.UTF_8).contains("historical"));
+        StatusMessage replayed = live.asHistorical();
+        String json = new String(codec.encode(replayed), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"historical\":true"), json);
+        assertEquals(replayed, codec.decode(statusTopic, json.getBytes(StandardCharsets.UTF_8)));
+        String explicitNull = json.replace("\"historical\":true", "\"historical\":null");
+        assertEquals(live, codec.decode(statusTopic, explicitNull.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(ProtocolException.Reason.INVALID_FIELD,
+                refuse(statusTopic, json.replace("\"historical\":true", "\"historical\":\"yes\"")).reason());
+    }
+
+    @Test
+    void birthCarriesTheOutboxDropCountAndRefusesANegativeOne() throws Exception {
+        String topic = Topics.of("box-1", Channel.BIRTH);
+        BirthMessage birth = new BirthMessage(1, "box-1", 1_700_000_000_000L, "boot-a", 1, "0.1.0", null, "m", 10, null,
+                null, null, 12L);
+        assertEquals(birth, codec.decode(topic, codec.encode(birth)));
+        String json = new String(codec.encode(birth), StandardCharsets.UTF_8).replace("\"outboxDropped\":12", "\"outboxDropped\":-1");
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, refuse(topic, json).reason());
+    }
+
+    @Test
     void streamTargetReachabilityRoundTripsAndIsLeftOutWhenUnknown() throws Exception {
         StatusMessage base = status("box-1", 8);
         StatusMessage unreachable = new StatusMessage(base.v(), base.boxId(), base.ts(), base.bootId(), base.seq(),

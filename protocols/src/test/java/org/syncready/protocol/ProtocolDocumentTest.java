@@ -392,8 +392,10 @@ class ProtocolDocumentTest {
                 10, null, null, null));
         samples.put("birth, everything", new BirthMessage(1, box, ts, boot, 1, "0.1.0", "fw-2", "generic-recorder-a", 10, 6L,
                 Map.of("ffprobe", new Capability(false, "not installed"), "v4l2", new Capability(true, null)),
-                List.of(new DeviceInfo("camera", "cam-1", "teacher", "usb", "USB camera"), new DeviceInfo("stream", "main", null, null, null))));
+                List.of(new DeviceInfo("camera", "cam-1", "teacher", "usb", "USB camera"), new DeviceInfo("stream", "main", null, null, null)),
+                3L));
         samples.put("status, everything", MessageCodecTest.status(box, 7));
+        samples.put("status, historical", MessageCodecTest.status(box, 8).asHistorical());
         samples.put("status, nothing optional", new StatusMessage(1, box, ts, boot, 2, 10, List.of(
                 new CameraStatus("cam-1", CameraRole.OTHER, CameraKind.ONVIF, DeviceState.ABSENT, null, null, null, null, null, null)),
                 List.of(new MicrophoneStatus("mic-1", null, DeviceState.FAULT, null, null, true, true, "no signal")),

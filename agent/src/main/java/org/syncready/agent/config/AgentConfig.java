@@ -40,12 +40,13 @@ import org.syncready.protocol.FaultSet;
  * @param controller      the controller's echo and speedtest services; null: no echo/uplink measurement
  * @param ntp             the NTP server the clock offset is measured against; null: not measured
  * @param stream          how this box model pushes its class stream; null: no stream probe
+ * @param outbox          how much the outbox keeps while reports cannot be sent
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
                           List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
-                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream) {
+                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -73,6 +74,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
         configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
         microphones = microphones == null ? Microphones.DEFAULT : microphones;
+        outbox = outbox == null ? Outbox.DEFAULT : outbox;
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
@@ -347,6 +349,22 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         }
     }
 
+    /**
+     * The outbox ({@code dataDir/outbox/<boxId>.db}): every report waits there until the broker
+     * acknowledged it; beyond either bound the oldest are dropped (and counted in the birth).
+     *
+     * @param maxMb       megabytes of reports kept at most (1..10240)
+     * @param maxAgeHours hours a report is kept at most (1..8760)
+     */
+    public record Outbox(int maxMb, int maxAgeHours) {
+        public static final Outbox DEFAULT = new Outbox(50, 168);
+
+        public Outbox {
+            ConfigException.range("outbox.maxMb", maxMb, 1, 10_240);
+            ConfigException.range("outbox.maxAgeHours", maxAgeHours, 1, 8760);
+        }
+    }
+
     /** Stream encoders the agent can read. */
     public enum Encoder {
         /** An ffmpeg process started with {@code -progress FILE}. */
@@ -454,6 +472,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         private ControllerLink controller;
         private Ntp ntp;
         private Stream stream;
+        private Outbox outbox;
 
         private Builder(String boxId, String brokerUri, String password) {
             this.boxId = boxId;
@@ -487,6 +506,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             controller = c.controller;
             ntp = c.ntp;
             stream = c.stream;
+            outbox = c.outbox;
         }
 
         public Builder boxId(String v) {
@@ -624,12 +644,17 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             return this;
         }
 
+        public Builder outbox(Outbox v) {
+            outbox = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
                     firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                     new Probes(probeMode), new Network(iface, targets),
                     new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,
-                    audio, controller, ntp, stream);
+                    audio, controller, ntp, stream, outbox);
         }
     }
 }

@@ -182,7 +182,7 @@ public final class ConfigLoader {
     private static AgentConfig read(YamlFields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
                 "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks",
-                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream");
+                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream", "outbox");
         String boxId = f.text("boxId");
         if (boxId == null) {
             throw ConfigException.missing("boxId");
@@ -209,7 +209,14 @@ public final class ConfigLoader {
                 f.has("microphones") ? readMicrophones(f.object("microphones"), baseDir) : null,
                 f.has("controller") ? readController(f.object("controller")) : null,
                 f.has("ntp") ? readNtp(f.object("ntp")) : null,
-                f.has("stream") ? readStream(f.object("stream"), baseDir) : null);
+                f.has("stream") ? readStream(f.object("stream"), baseDir) : null,
+                f.has("outbox") ? readOutbox(f.object("outbox")) : null);
+    }
+
+    private static AgentConfig.Outbox readOutbox(YamlFields o) {
+        o.allow("maxMb", "maxAgeHours");
+        return new AgentConfig.Outbox(o.integer("maxMb", AgentConfig.Outbox.DEFAULT.maxMb()),
+                o.integer("maxAgeHours", AgentConfig.Outbox.DEFAULT.maxAgeHours()));
     }
 
     private static AgentConfig.Microphones readMicrophones(YamlFields m, Path baseDir) {

@@ -3,6 +3,8 @@ package org.syncready.agent.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +38,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.outbox.Outbox;
+import org.syncready.agent.outbox.OutboxException;
+import org.syncready.protocol.NoDelaySocketFactory;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandRequest;
@@ -55,8 +61,17 @@ import org.syncready.protocol.Topics;
  * <p>It reconnects by itself, with jittered exponential backoff, instead of using Paho's automatic
  * reconnect: every CONNECT must carry a fresh Will (the offline state with the new {@code conn}
  * number), and Paho's reconnect reuses the options of the first connect. On every connect it
- * subscribes to its {@code cmd/request}, then publishes the retained online state, the birth and the
- * latest status. All publishes are QoS 1.
+ * subscribes to its {@code cmd/request}, then publishes the retained online state, replays its
+ * outbox, then publishes the birth and the latest status. All publishes are QoS 1.
+ *
+ * <p>Every data message (status, config/reported, cmd/response, birth) goes through the
+ * {@link Outbox}: it is written there when it is made, published from there in order, and removed when
+ * the broker acknowledges it. While disconnected the agent goes on making statuses, which wait there
+ * marked {@code historical} (and are published without the retain flag, so the broker's retained
+ * status stays the newest). After a reconnect the outbox is replayed, oldest first, before the birth
+ * and a fresh status; a message sent but not acknowledged before a connection broke is sent again
+ * (the controller drops the duplicate). Births are made only while connected: one follows every
+ * connect anyway.
  *
  * <p>All MQTT work runs on one thread per agent ({@code mqtt-<boxId>}), which is also the only
  * writer of {@code seq}, so seq follows publish order. Paho's callbacks only hand work to that
@@ -91,6 +106,23 @@ public final class MqttReporter {
     private volatile boolean stopping;
     /** Replaced on every connection, so permits lost with a dead connection cannot shrink the next one. */
     private Semaphore window = new Semaphore(1);
+    private int windowSize = 1;
+    private final Outbox outbox;
+    /** Ids the broker acknowledged, for the io thread to remove from the outbox in one transaction. */
+    private final ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+    // The fields below belong to the io thread.
+    /** The highest outbox id handed to Paho on this connection. */
+    private long sentUpTo;
+    /** From a connect until the outbox's backlog is sent: what is made meanwhile is history too. */
+    private boolean replaying;
+    private long replayed;
+    private boolean pumping;
+    private ScheduledFuture<?> retryPump;
+    /** Messages lost because the outbox could not be written, added to what it dropped in the birth. */
+    private long lost;
+    private boolean outboxFailing;
+    private long droppedLoggedAt;
+    private long droppedAtLastLog;
     private ScheduledFuture<?> nextAttempt;
     private int failedAttempts;
     private long badRequestLoggedAt;
@@ -101,9 +133,14 @@ public final class MqttReporter {
     /** Released when a simulated hang ends early (stop, halt). */
     private volatile java.util.concurrent.CountDownLatch hangEnded = new java.util.concurrent.CountDownLatch(0);
 
+    /**
+     * @param outbox where data messages wait until the broker acknowledged them; the reporter closes it
+     *               when it stops
+     */
     public MqttReporter(AgentConfig config, String bootId, MessageCodec codec, ReportContent content,
-                        Consumer<IncomingCommand> commands) {
+                        Consumer<IncomingCommand> commands, Outbox outbox) {
         this.config = config;
+        this.outbox = outbox;
         this.boxId = config.boxId();
         this.bootId = bootId;
         this.codec = codec;
@@ -129,10 +166,7 @@ public final class MqttReporter {
         this.desired = handler;
     }
 
-    /**
-     * Publishes what the box did with a desired version. Not queued while disconnected: the version
-     * the box runs is in every birth, which follows every connect.
-     */
+    /** Publishes what the box did with a desired version (through the outbox: kept while disconnected). */
     public CompletableFuture<Optional<AgentMessage>> publishConfigReported(long version, ConfigReported.Result result, String error) {
         return call(() -> publishData(Channel.CONFIG_REPORTED, false, s -> new ConfigReported(Protocol.VERSION, boxId, now(),
                 bootId, s, version, result, error)));
@@ -193,38 +227,40 @@ public final class MqttReporter {
     }
 
     /**
-     * Publishes the latest status now. While disconnected nothing is queued: status is a retained
-     * full state, so only the latest one matters, and every connect publishes it. The future holds
-     * the message sent, or empty when it was not sent.
+     * Makes a status from the latest probe round and publishes it through the outbox: at once when
+     * connected, after the next connect (marked historical) when not. The future holds the message
+     * made, or empty before the first probe round.
      */
     public CompletableFuture<Optional<StatusMessage>> publishStatus() {
         return call(() -> publishData(Channel.STATUS, true, s -> content.status(s, now()).orElse(null))
                 .map(StatusMessage.class::cast));
     }
 
-    /** Publishes the birth now (a rebirth); empty when not connected. */
+    /** Publishes the birth now (a rebirth); empty while disconnected or replaying: the next connect sends one anyway. */
     public CompletableFuture<Optional<AgentMessage>> publishBirth() {
-        return call(() -> publishData(Channel.BIRTH, true, s -> content.birth(s, now())));
+        return call(() -> connected && !replaying ? publishData(Channel.BIRTH, true, s -> content.birth(s, now())) : Optional.empty());
+    }
+
+    /** Data messages waiting in the outbox for the broker's acknowledgement. */
+    public long outboxWaiting() {
+        return outbox.count();
+    }
+
+    /** Messages the outbox dropped unsent (full or too old) since it was created, plus any it could not keep. */
+    public long outboxDropped() {
+        return outbox.dropped() + lost;
     }
 
     /**
      * Answers a command on its MQTT 5 response topic with its correlation data, or on the box's
-     * {@code cmd/response} when the request named none. A reply that cannot be sent now is dropped:
-     * the requester times out, which is what it would see if the box were gone.
+     * {@code cmd/response} when the request named none; through the outbox, so a reply made while
+     * disconnected (or just before a restart) is sent after the next connect.
      */
     public CompletableFuture<Optional<AgentMessage>> reply(IncomingCommand command, boolean ok, JsonNode result, String error) {
         return call(() -> {
             String topic = command.responseTopic() != null ? command.responseTopic() : Topics.of(boxId, Channel.CMD_RESPONSE);
-            MqttProperties props = new MqttProperties();
-            if (command.correlationData() != null) {
-                props.setCorrelationData(command.correlationData());
-            }
-            Optional<AgentMessage> sent = publishData(topic, false, props, s -> new CommandResponse(Protocol.VERSION,
+            return publishData(topic, false, command.correlationData(), s -> new CommandResponse(Protocol.VERSION,
                     boxId, now(), bootId, s, command.request().id(), ok, ok ? result : null, ok ? null : error));
-            if (sent.isEmpty()) {
-                log.info("{}: reply to command {} '{}' dropped: not connected", boxId, command.request().id(), command.request().type());
-            }
-            return sent;
         });
     }
 
@@ -238,6 +274,17 @@ public final class MqttReporter {
         await(post(() -> {
             cancelNextAttempt();
             if (connected) {
+                // Reports in flight are acknowledged in a moment; what is not stays in the outbox for the next start.
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (window.availablePermits() < windowSize && System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                removeAcknowledged();
                 try {
                     client.publish(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, conn.get()))
                             .waitForCompletion(2_000);
@@ -324,7 +371,8 @@ public final class MqttReporter {
         backoff.reset();
         MqttProperties props = token.getResponseProperties();
         Integer receiveMax = props == null ? null : props.getReceiveMaximum();
-        window = new Semaphore(Math.min(MAX_WINDOW, receiveMax == null ? 65_535 : receiveMax));
+        windowSize = Math.min(MAX_WINDOW, receiveMax == null ? 65_535 : receiveMax);
+        window = new Semaphore(windowSize);
         log.info("{}: connected to {} (conn {}, boot {})", boxId, config.broker().uri(), c, bootId);
         try {
             // Subscribed before the birth goes out: a controller may answer the birth with a command at once.
@@ -352,8 +400,16 @@ public final class MqttReporter {
             log.warn("{}: config subscription failed: {}", boxId, describe(e));
         }
         send(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.ONLINE, c));
-        publishData(Channel.BIRTH, true, s -> content.birth(s, now()));
-        publishData(Channel.STATUS, true, s -> content.status(s, now()).orElse(null));
+        // Everything the outbox holds goes again, oldest first: what was sent but not acknowledged
+        // may never have reached the broker. Then the birth and a fresh status (see finishReplay).
+        sentUpTo = 0;
+        replaying = true;
+        replayed = 0;
+        long waiting = outbox.count();
+        if (waiting > 0) {
+            log.info("{}: replaying {} report(s) kept in the outbox", boxId, waiting);
+        }
+        pump();
     }
 
     private void onConnectFailed(Throwable e) {
@@ -405,22 +461,217 @@ public final class MqttReporter {
         return publishData(Topics.of(boxId, channel), retained, null, build);
     }
 
-    /** Builds a data message with the next seq and sends it; the seq is used up only when a message is built. */
-    private Optional<AgentMessage> publishData(String topic, boolean retained, MqttProperties props,
+    /**
+     * Makes a data message with the next seq (used up only when a message is made), keeps it in the
+     * outbox and sends what the outbox holds. Made while disconnected or replaying, a status is
+     * historical and not retained.
+     */
+    private Optional<AgentMessage> publishData(String topic, boolean retained, byte[] correlationData,
                                                LongFunction<? extends AgentMessage> build) {
-        if (!connected) {
-            return Optional.empty();
-        }
+        boolean historical = !connected || replaying;
         long next = seq.get() + 1;
         AgentMessage message = build.apply(next);
         if (message == null) {
             return Optional.empty();
         }
+        if (historical && message instanceof StatusMessage status) {
+            message = status.asHistorical();
+        }
         seq.set(next);
-        MqttMessage mqtt = new MqttMessage(codec.encode(message), 1, retained, props == null ? new MqttProperties() : props);
-        return send(topic, mqtt) ? Optional.of(message) : Optional.empty();
+        byte[] payload = codec.encode(message);
+        boolean retain = retained && !historical;
+        try {
+            long droppedBefore = outbox.dropped();
+            outbox.append(topic, retain, payload, correlationData, bootId, next);
+            noteDropped(droppedBefore);
+            if (outboxFailing) {
+                outboxFailing = false;
+                log.info("{}: the outbox is writable again", boxId);
+            }
+        } catch (OutboxException e) {
+            keepWithoutOutbox(e, topic, retain, payload, correlationData);
+            return Optional.of(message);
+        }
+        pump();
+        return Optional.of(message);
     }
 
+    /** The outbox cannot be written (disk full or broken): sent at once if possible, else lost and counted. */
+    private void keepWithoutOutbox(OutboxException e, String topic, boolean retain, byte[] payload, byte[] correlationData) {
+        if (!outboxFailing) {
+            outboxFailing = true;
+            log.error("{}: {}; reports are sent only while connected, and lost otherwise", boxId, e.getMessage());
+        }
+        if (connected && !replaying && outbox.count() == 0) {
+            MqttProperties props = new MqttProperties();
+            if (correlationData != null) {
+                props.setCorrelationData(correlationData);
+            }
+            if (send(topic, new MqttMessage(payload, 1, retain, props))) {
+                return;
+            }
+        }
+        lost++;
+    }
+
+    private void noteDropped(long before) {
+        long now = System.currentTimeMillis();
+        long dropped = outbox.dropped();
+        if (dropped > before && now - droppedLoggedAt >= BAD_REQUEST_LOG_EVERY_MS) {
+            log.warn("{}: outbox full or too old: dropped {} oldest report(s) unsent since the last note ({} in all)", boxId,
+                    dropped - droppedAtLastLog, dropped);
+            droppedLoggedAt = now;
+            droppedAtLastLog = dropped;
+        }
+    }
+
+    /**
+     * Sends what the outbox holds beyond what this connection already sent, oldest first, as far as
+     * the publish window allows; an acknowledgement frees room and pumps again. At the end of a
+     * replay it makes the birth and a fresh status.
+     */
+    private void pump() {
+        if (!connected || pumping) {
+            return;
+        }
+        pumping = true;
+        try {
+            while (connected) {
+                Semaphore w = window;
+                int room = w.availablePermits();
+                if (room == 0) {
+                    return;
+                }
+                List<Outbox.Entry> next = outbox.after(sentUpTo, Math.min(room, 64));
+                if (next.isEmpty()) {
+                    if (!replaying) {
+                        return;
+                    }
+                    finishReplay();
+                    continue;
+                }
+                for (Outbox.Entry e : next) {
+                    if (!w.tryAcquire()) {
+                        return;
+                    }
+                    if (!publish(e, w)) {
+                        return;
+                    }
+                    sentUpTo = e.id();
+                    if (replaying) {
+                        replayed++;
+                    }
+                }
+            }
+        } catch (OutboxException e) {
+            if (!outboxFailing) {
+                outboxFailing = true;
+                log.error("{}: {}; retrying every second", boxId, e.getMessage());
+            }
+            retryPumpIn(1_000);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void finishReplay() {
+        replaying = false;
+        if (replayed > 0) {
+            log.info("{}: outbox replayed ({} report(s)); publishing birth and a fresh status", boxId, replayed);
+        }
+        publishData(Channel.BIRTH, true, s -> content.birth(s, now()));
+        publishData(Channel.STATUS, true, s -> content.status(s, now()).orElse(null));
+    }
+
+    /** Hands one outbox entry to Paho; false when it could not (a retry is scheduled). */
+    private boolean publish(Outbox.Entry e, Semaphore w) {
+        MqttProperties props = new MqttProperties();
+        if (e.correlationData() != null) {
+            props.setCorrelationData(e.correlationData());
+        }
+        MqttMessage message = new MqttMessage(e.payload(), 1, e.retained(), props);
+        try {
+            client.publish(e.topic(), message, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    w.release();
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        post(() -> refused(e, codes[0]));
+                        return;
+                    }
+                    acknowledged.add(e.id());
+                    post(MqttReporter.this::removeAcknowledged);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable error) {
+                    w.release();
+                    log.debug("{}: publish of seq {} failed: {}", boxId, e.seq(), describe(error));
+                    // Lost with its connection: the next connect sends it again. Still connected: send
+                    // again from here, so nothing after it overtakes it for good.
+                    post(() -> {
+                        if (connected && w == window && e.id() <= sentUpTo) {
+                            sentUpTo = e.id() - 1;
+                            retryPumpIn(100);
+                        }
+                    });
+                }
+            });
+            return true;
+        } catch (MqttException ex) {
+            w.release();
+            // 32202: Paho's own count of in-flight messages reached the broker's Receive Maximum before our
+            // window did (its count drops a moment before our listener runs); try again in a moment.
+            boolean busy = ex.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT;
+            if (!busy) {
+                log.debug("{}: publish of seq {} not sent: {}", boxId, e.seq(), describe(ex));
+            }
+            retryPumpIn(busy ? 10 : 1_000);
+            return false;
+        }
+    }
+
+    /** The broker refused a message (PUBACK reason >= 0x80): it would refuse it forever, so it leaves the outbox. */
+    private void refused(Outbox.Entry e, int reason) {
+        log.warn("{}: broker refused report seq {} on {} (reason 0x{}); dropped", boxId, e.seq(), e.topic(), Integer.toHexString(reason));
+        acknowledged.add(e.id());
+        lost++;
+        removeAcknowledged();
+    }
+
+    private void removeAcknowledged() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id; (id = acknowledged.poll()) != null; ) {
+            ids.add(id);
+        }
+        try {
+            outbox.remove(ids);
+        } catch (OutboxException e) {
+            // Kept: sent once more after the next connect, and dropped by the controller as a duplicate.
+            log.debug("{}: {}", boxId, e.getMessage());
+        }
+        pump();
+    }
+
+    private void retryPumpIn(long ms) {
+        if (retryPump != null && !retryPump.isDone()) {
+            return;
+        }
+        try {
+            retryPump = io.schedule(() -> {
+                try {
+                    pump();
+                } catch (RuntimeException e) {
+                    log.error("{}: MQTT task failed", boxId, e);
+                }
+            }, ms, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down.
+        }
+    }
+
+    /** Sends a message that does not go through the outbox (presence), waiting for room in the window. */
     private boolean send(String topic, MqttMessage message) {
         Semaphore w = window;
         try {
@@ -601,10 +852,16 @@ public final class MqttReporter {
     private void close() {
         io.shutdownNow();
         try {
+            io.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             client.close(true);
         } catch (MqttException e) {
             log.debug("{}: close: {}", boxId, describe(e));
         }
+        outbox.close();
     }
 
     private long now() {

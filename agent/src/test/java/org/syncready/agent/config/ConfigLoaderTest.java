@@ -305,6 +305,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void outboxBoundsAreReadWithDefaultsAndCheckedNamingTheField() throws IOException {
+        String head = "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\n";
+        assertEquals(new AgentConfig.Outbox(50, 168), ConfigLoader.load(write("none.yaml", head)).outbox());
+        assertEquals(new AgentConfig.Outbox(5, 24), ConfigLoader.load(write("set.yaml", head + "outbox: {maxMb: 5, maxAgeHours: 24}\n")).outbox());
+        assertEquals(new AgentConfig.Outbox(50, 168), ConfigLoader.load(Path.of("agent.example.yaml")).outbox());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("bad.yaml", head + "outbox: {maxMb: 0}\n")));
+        assertTrue(e.getMessage().contains("outbox.maxMb"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("typo.yaml", head + "outbox: {maxAgeDays: 3}\n")));
+        assertTrue(e.getMessage().contains("maxAgeDays"), e.getMessage());
+    }
+
+    @Test
     void controllerKeysAndApplyHookAreReadAndCheckedNamingTheField() throws IOException {
         String key = "11qYAYKxCrfVS/7TycmQcDruEe/fqmMjrwIaaPcHURo=";
         Path file = write("keys.yaml", "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\n"

@@ -184,7 +184,7 @@ class ConfigApplierTest {
                 config.statusIntervalS(), config.probeIntervalS(), config.probeTimeoutMs(), config.dataDir(), config.probes(),
                 config.network(), config.simulation(), config.cameras(), config.cameraChecks(),
                 new AgentConfig.ConfigApply(config.configApply().controllerKeys(), hook), config.microphones(), config.controller(),
-                config.ntp(), config.stream());
+                config.ntp(), config.stream(), config.outbox());
         ConfigApplier applier = new ConfigApplier(hooked, codec, box);
         applier.onDesired(signed("box-1", 1, body, key));
         assertEquals("1 applied null", box.reports.get(0));

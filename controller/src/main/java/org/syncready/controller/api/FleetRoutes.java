@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.BoxHistory;
 import org.syncready.controller.fleet.BoxRegistration;
@@ -27,7 +26,7 @@ import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.StatusMessage;
 import org.syncready.protocol.Topics;
 
-/** {@code /health}, schools, classrooms, boxes with their live state, history and events. */
+/** Schools, classrooms, boxes with their live state, history and events. */
 public final class FleetRoutes implements RouteGroup {
     private static final long HOUR_MS = 3_600_000;
 
@@ -45,23 +44,18 @@ public final class FleetRoutes implements RouteGroup {
     private final LiveFleet fleet;
     private final BoxHistory history;
     private final BrokerInfo broker;
-    private final Supplier<Boolean> mqttConnected;
-    private final long startedAt = System.currentTimeMillis();
     private ApiContext api;
 
-    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BrokerInfo broker,
-                       Supplier<Boolean> mqttConnected) {
+    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BrokerInfo broker) {
         this.registry = registry;
         this.fleet = fleet;
         this.history = history;
         this.broker = broker;
-        this.mqttConnected = mqttConnected;
     }
 
     @Override
     public void mount(Router router, ApiContext api) {
         this.api = api;
-        router.get("/health").handler(this::health);
         router.get("/api/v1/schools").handler(this::listSchools);
         router.post("/api/v1/schools").handler(this::addSchool);
         router.get("/api/v1/classrooms").handler(this::listClassrooms);
@@ -71,17 +65,6 @@ public final class FleetRoutes implements RouteGroup {
         router.get("/api/v1/boxes/:id").handler(this::getBox);
         router.get("/api/v1/boxes/:id/history").handler(this::history);
         router.get("/api/v1/boxes/:id/events").handler(this::events);
-    }
-
-    private void health(RoutingContext ctx) {
-        boolean mqtt = mqttConnected.get();
-        ObjectNode body = api.json().createObjectNode()
-                .put("status", mqtt ? "ok" : "degraded")
-                .put("mqtt", mqtt ? "connected" : "disconnected")
-                .put("uptimeS", (System.currentTimeMillis() - startedAt) / 1000)
-                .put("boxesRegistered", registry.boxes().size())
-                .put("boxesOnline", fleet.count(Presence.ONLINE));
-        api.send(ctx, mqtt ? 200 : 503, body);
     }
 
     private void listSchools(RoutingContext ctx) {
@@ -147,6 +130,8 @@ public final class FleetRoutes implements RouteGroup {
             node.put("statusReceivedAt", Instant.ofEpochMilli(snap.statusReceivedAt()).toString());
         }
         node.putObject("counters").put("duplicates", snap.duplicates()).put("missedMessages", snap.missedMessages());
+        // The box's clock minus the controller's as its live messages showed; beyond a minute it is CLOCK_SKEW.
+        node.put("clockOffsetMs", snap.clockOffsetMs()).put("clockSkewed", snap.clockSkewed());
         api.send(ctx, 200, node);
     }
 

@@ -6,15 +6,20 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import org.syncready.controller.refusal.Refusal;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import org.syncready.controller.health.Health;
+import org.syncready.controller.health.UncaughtFailures;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the REST API: one router, the route groups mounted on it, {@code /metrics}, and one error
- * shape for everything. The groups own their endpoints; this verticle owns the server.
+ * Serves the REST API: one router, the route groups mounted on it, {@code /health}, {@code /metrics},
+ * and one error shape for everything. The groups own their endpoints; this verticle owns the server.
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(HttpApiVerticle.class);
@@ -25,13 +30,16 @@ public final class HttpApiVerticle extends VerticleBase {
     private final ControllerMetrics metrics;
     private final ObjectMapper json;
     private final List<RouteGroup> groups;
+    private final Health health;
     private HttpServer server;
     private Router router;
 
-    public HttpApiVerticle(String host, int port, ControllerMetrics metrics, ObjectMapper json, List<RouteGroup> groups) {
+    public HttpApiVerticle(String host, int port, ControllerMetrics metrics, Health health, ObjectMapper json,
+                           List<RouteGroup> groups) {
         this.host = host;
         this.port = port;
         this.metrics = metrics;
+        this.health = health;
         this.json = json;
         this.groups = List.copyOf(groups);
     }
@@ -45,6 +53,7 @@ public final class HttpApiVerticle extends VerticleBase {
             group.mountStreaming(router, api);
         }
         router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+        router.get("/health").handler(ctx -> health(ctx, api));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         for (RouteGroup group : groups) {
@@ -90,6 +99,24 @@ public final class HttpApiVerticle extends VerticleBase {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * 200 with {@code "status":"ok"}, or 503 with {@code "status":"degraded"} and every problem: the
+     * latest verdict of {@link Health}, which judges on its own thread, so this never blocks.
+     */
+    private void health(RoutingContext ctx, ApiContext api) {
+        Health.Report report = health.report();
+        ObjectNode body = json.createObjectNode().put("status", report.ok() ? "ok" : "degraded");
+        ArrayNode problems = body.putArray("problems");
+        report.problems().forEach(p -> problems.addObject().put("code", p.code()).put("message", p.message()));
+        body.put("mqtt", report.problems().stream().anyMatch(p -> p.code().equals("mqtt_disconnected")) ? "disconnected" : "connected");
+        health.facts().forEach(body::put);
+        ArrayNode failures = body.putArray("failures");
+        for (UncaughtFailures.Failure f : health.failures()) {
+            failures.addObject().put("at", f.at().toString()).put("where", f.where()).put("type", f.type()).put("message", f.message());
+        }
+        api.send(ctx, report.ok() ? 200 : 503, body);
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */

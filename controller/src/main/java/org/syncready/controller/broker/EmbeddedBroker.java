@@ -1,5 +1,6 @@
 package org.syncready.controller.broker;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
@@ -17,16 +18,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HiveMQ CE running inside the controller's JVM. Its folders live under the controller's data folder
- * (without them HiveMQ writes into the jar's folder, binds 0.0.0.0 and phones home). Persistence is
- * in memory: every retained box message is re-sent by the agents when they reconnect, so nothing the
- * controller needs is lost with the broker's memory.
+ * (without them HiveMQ writes into the jar's folder, binds 0.0.0.0 and phones home). With
+ * {@link Settings#filePersistence} the broker keeps sessions, their queued messages and retained
+ * messages in files under {@code data/}: a message a box had acknowledged (PUBACK) but the controller
+ * had not yet stored survives a crash of the controller's process, which is the broker's too.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    /** What the broker listens on and how much it buffers. */
-    public record Settings(String bindAddress, int port, int maxQueuedMessagesPerClient) {
+    /** What the broker listens on, how much it buffers per client, and whether that survives a crash. */
+    public record Settings(String bindAddress, int port, int maxQueuedMessagesPerClient, boolean filePersistence) {
+        /** In-memory persistence: everything the broker holds is lost when it stops. */
+        public Settings(String bindAddress, int port, int maxQueuedMessagesPerClient) {
+            this(bindAddress, port, maxQueuedMessagesPerClient, false);
+        }
     }
+
+    /**
+     * Unacknowledged messages HiveMQ sends one subscriber at once. HiveMQ sends a batch of up to this
+     * many, then waits until every one of them is acknowledged before it sends more; its default, 50,
+     * would make ingest (which acknowledges only after each SQLite commit) commit 50 rows at a time. A
+     * batch of 1,000 is one store-writer transaction. The subscriber's own Receive Maximum still caps it.
+     */
+    public static final int INFLIGHT_WINDOW = 1_000;
 
     private final EmbeddedHiveMQ hivemq;
     private final int port;
@@ -52,6 +66,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .withStartPriority(1000)
                 .withExtensionMain(new BoxAccessControl(access, metrics))
                 .build();
+        // HiveMQ CE reads these from public static fields, with no configuration file option; JVM-wide,
+        // pinned with the HiveMQ version (EmbeddedBrokerWindowTest fails if they stop working).
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
+        InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = INFLIGHT_WINDOW;
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
@@ -115,13 +133,13 @@ public final class EmbeddedBroker implements AutoCloseable {
                     </receive-maximum>
                   </mqtt>
                   <persistence>
-                    <mode>in-memory</mode>
+                    <mode>%s</mode>
                   </persistence>
                   <anonymous-usage-statistics>
                     <enabled>false</enabled>
                   </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, s.bindAddress(), s.maxQueuedMessagesPerClient());
+                """.formatted(port, s.bindAddress(), s.maxQueuedMessagesPerClient(), s.filePersistence() ? "file" : "in-memory");
     }
 
     private static int freePort(String bindAddress) throws IOException {

@@ -10,8 +10,16 @@ public sealed interface BoxRecord {
     /** When the controller received what this record is about (epoch ms). */
     long receivedAt();
 
-    /** A status report, kept raw (the JSON as the box sent it) and as the box's latest status. */
-    record Status(String boxId, long receivedAt, long ts, String bootId, long seq, String json) implements BoxRecord {
+    /**
+     * A status report, kept raw (the JSON as the box sent it); when {@code live}, also as the box's
+     * latest status. A status that is history only (historical, of an older boot, or older than the
+     * live one) is not live: it must never replace the latest status, even after a restart.
+     */
+    record Status(String boxId, long receivedAt, long ts, String bootId, long seq, String json, boolean live) implements BoxRecord {
+        /** A live status. */
+        public Status(String boxId, long receivedAt, long ts, String bootId, long seq, String json) {
+            this(boxId, receivedAt, ts, bootId, seq, json, true);
+        }
     }
 
     /** A birth, kept as the box's latest birth. */

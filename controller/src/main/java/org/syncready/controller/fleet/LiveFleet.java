@@ -21,10 +21,22 @@ public final class LiveFleet {
     private static final Logger log = LoggerFactory.getLogger(LiveFleet.class);
 
     /**
-     * The outcome of one message: whether it was new, whether the box should be asked for a rebirth,
-     * how many of its messages went missing before it, and the rows to store.
+     * The outcome of one message: whether it was new ({@code accepted}), whether it was a redelivery to
+     * count ({@code duplicate}; a retained copy on subscribe is not), whether the box should be asked for
+     * a rebirth, how many of its messages went missing before it, the rows to store, and whether it is
+     * of the box's current boot ({@code current}; otherwise it is history only).
      */
-    public record Applied(boolean accepted, boolean rebirth, long missed, List<BoxRecord> writes) {
+    public record Applied(boolean accepted, boolean duplicate, boolean rebirth, long missed, List<BoxRecord> writes,
+                          boolean current) {
+        static final Applied IGNORED = new Applied(false, false, false, 0, List.of(), false);
+
+        static Applied duplicate(boolean counted) {
+            return new Applied(false, counted, false, 0, List.of(), false);
+        }
+
+        static Applied history(long missed, List<BoxRecord> writes) {
+            return new Applied(true, false, false, missed, writes, false);
+        }
     }
 
     private final Map<String, BoxLive> boxes = new ConcurrentHashMap<>();
@@ -35,7 +47,7 @@ public final class LiveFleet {
             try {
                 BirthMessage birth = r.birthJson() == null ? null : codec.decode(BirthMessage.class, r.birthJson().getBytes());
                 StatusMessage status = r.statusJson() == null ? null : codec.decode(StatusMessage.class, r.statusJson().getBytes());
-                box(r.boxId()).restore(r.lastSeen(), birth, status, r.statusAt());
+                box(r.boxId()).restore(r.lastSeen(), r.bootId(), birth, status, r.statusAt());
             } catch (ProtocolException e) {
                 log.warn("stored state of box={} is unreadable and was skipped: {}", r.boxId(), e.getMessage());
             }
@@ -70,6 +82,11 @@ public final class LiveFleet {
 
     public long staleCount() {
         return boxes.values().stream().filter(BoxLive::stale).count();
+    }
+
+    /** Boxes whose clock is further than {@link BoxSnapshot#CLOCK_TOLERANCE_MS} from the controller's. */
+    public long clockSkewedCount() {
+        return boxes.values().stream().filter(BoxLive::clockSkewed).count();
     }
 
     private BoxLive box(String boxId) {

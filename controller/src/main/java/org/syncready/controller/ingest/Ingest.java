@@ -20,6 +20,7 @@ import org.syncready.protocol.CommandTypes;
 import org.syncready.protocol.Message;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.ProtocolException;
+import org.syncready.protocol.StatusMessage;
 import org.syncready.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * Turns MQTT messages from boxes into live state and stored rows. Runs on the MQTT client's callback
  * thread (never a Vert.x event loop); when the store writer's queue is full it blocks here, which
  * pushes back on the broker rather than dropping rows.
+ *
+ * <p>Every message is acknowledged to the broker only after the store writer committed the rows it
+ * produced (and every row queued before them): refused, duplicate and history-only messages too,
+ * so acknowledgements leave in the order the messages came, as MQTT asks.
  */
 public final class Ingest {
     private static final Logger log = LoggerFactory.getLogger(Ingest.class);
@@ -66,7 +71,30 @@ public final class Ingest {
         this.configListener = listener;
     }
 
+    /** Takes a message that needs no acknowledgement (a clean session acknowledges on arrival). */
     public void onMessage(String topic, MqttMessage mqttMessage) {
+        onMessage(topic, mqttMessage, () -> { });
+    }
+
+    /** Takes a message; {@code acknowledge} runs once what it produced is committed to the store. */
+    public void onMessage(String topic, MqttMessage mqttMessage, Runnable acknowledge) {
+        try {
+            ingest(topic, mqttMessage);
+        } finally {
+            acknowledgeAfterCommit(acknowledge);
+        }
+    }
+
+    private void acknowledgeAfterCommit(Runnable acknowledge) {
+        try {
+            writer.afterCommit(acknowledge);
+        } catch (InterruptedException e) {
+            // Shutting down: unacknowledged, the broker delivers the message again after the restart.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void ingest(String topic, MqttMessage mqttMessage) {
         long receivedAt = System.currentTimeMillis();
         byte[] payload = mqttMessage.getPayload();
         if (payload.length == 0) {
@@ -90,7 +118,10 @@ public final class Ingest {
         }
         String channel = topic.substring(topic.indexOf('/', Topics.ROOT.length()) + 1);
         metrics.messageIn(channel);
-        metrics.ingestLag(receivedAt - agentMessage.ts());
+        if (!(agentMessage instanceof StatusMessage s && s.historical())) {
+            // A replayed status is late on purpose; it would drown the delivery lag this measures.
+            metrics.ingestLag(receivedAt - agentMessage.ts());
+        }
 
         if (agentMessage instanceof CommandResponse response) {
             commands.onResponse(response);
@@ -98,12 +129,13 @@ public final class Ingest {
         LiveFleet.Applied applied = fleet.apply(agentMessage, new String(payload, StandardCharsets.UTF_8),
                 mqttMessage.isRetained(), receivedAt);
         if (!applied.accepted()) {
-            if (!mqttMessage.isRetained()) {
+            if (applied.duplicate()) {
                 metrics.duplicate();
             }
             return;
         }
-        if (agentMessage instanceof ConfigReported || agentMessage instanceof BirthMessage) {
+        // A config report of a retired boot is still what the box did; a retired boot's birth says nothing now.
+        if (agentMessage instanceof ConfigReported || agentMessage instanceof BirthMessage && applied.current()) {
             configListener.accept(agentMessage);
         }
         if (applied.missed() > 0) {

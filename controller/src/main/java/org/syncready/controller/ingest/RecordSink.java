@@ -9,4 +9,10 @@ import org.syncready.controller.fleet.BoxRecord;
  */
 public interface RecordSink {
     void put(BoxRecord record) throws InterruptedException;
+
+    /**
+     * Runs {@code action} once every record put before it is committed (ingest acknowledges an MQTT
+     * message to the broker only then). Blocks while the sink is full, like {@link #put}.
+     */
+    void afterCommit(Runnable action) throws InterruptedException;
 }

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -58,6 +59,7 @@ public final class ControllerMetrics {
     private final Counter gapMessages;
     private final Counter rebirths;
     private final Counter storeFailures;
+    private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public ControllerMetrics() {
         // Two JVM meters break Prometheus naming rules (promtool): a "_count" suffix on a gauge, and a
@@ -70,6 +72,7 @@ public final class ControllerMetrics {
         Gauge.builder("system.cpus", Runtime.getRuntime(), Runtime::availableProcessors)
                 .description("Processors available to the JVM").register(registry);
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            held.add(os); // a function counter holds its object weakly
             FunctionCounter.builder("process.cpu.seconds", os, o -> Math.max(0, o.getProcessCpuTime()) / 1e9)
                     .description("CPU time used by the controller's process").register(registry);
         }
@@ -245,6 +248,29 @@ public final class ControllerMetrics {
     /** A count kept by someone else that only goes up (rows written), exported as a counter. */
     public <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {
         FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
+    /** A gauge with one tag, e.g. one per health condition. */
+    public void gauge(String name, String description, String tag, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag(tag, tagValue).register(registry);
+    }
+
+    /** Throwables no code caught, by kind ({@code error}: the JVM is in doubt; {@code exception}); 0 registers it. */
+    public void uncaughtFailure(String kind, int count) {
+        Counter.builder("syncready.uncaught.failures").description("Throwables no code caught, by kind (error, exception)")
+                .tag("kind", kind).register(registry).increment(count);
+    }
+
+    /** Messages acknowledged to the broker after their rows were committed, and acknowledgements a lost connection voided. */
+    public void ingestAcknowledgements(Supplier<Number> sent, Supplier<Number> dropped) {
+        // A function counter holds its object weakly, and a method reference held by nobody else would be
+        // collected (the counter then reads NaN): this registry keeps them.
+        held.add(sent);
+        held.add(dropped);
+        FunctionCounter.builder("syncready.ingest.acks.sent", sent, s -> s.get().doubleValue())
+                .description("Messages acknowledged to the broker after their rows were committed").register(registry);
+        FunctionCounter.builder("syncready.ingest.acks.dropped", dropped, s -> s.get().doubleValue())
+                .description("Acknowledgements not sent because their connection was lost (the broker redelivers)").register(registry);
     }
 
     /** The Prometheus text exposition. */

@@ -44,6 +44,7 @@ public final class ReadinessChecks implements AutoCloseable {
     private final LiveFleet fleet;
     private final SelftestSender selftests;
     private final Clock clock;
+    private volatile long lastRoundAt;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "readiness"));
     private final Map<String, SessionReadiness> latest = new ConcurrentHashMap<>();
@@ -113,7 +114,14 @@ public final class ReadinessChecks implements AutoCloseable {
             runDue();
         } catch (RuntimeException e) {
             log.error("readiness pass failed: {}", e.toString(), e);
+        } finally {
+            lastRoundAt = System.currentTimeMillis();
         }
+    }
+
+    /** When the latest pass ended (epoch ms, 0 before the first): the health check's sign of life. */
+    public long lastRoundAt() {
+        return lastRoundAt;
     }
 
     private void runDue() {

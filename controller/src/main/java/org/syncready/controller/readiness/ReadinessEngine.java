@@ -160,6 +160,7 @@ public final class ReadinessEngine {
         cameras(status, needs, reasons);
         microphones(status, needs, reasons);
         network(status.network(), needs, reasons);
+        clock(snap, reasons);
         disk(session, status, needs, reasons);
         drift.drift(box.id(), now).ifPresent(d -> reasons.add(new Reason(ReasonCode.CONFIG_DRIFT,
                 Severity.WARNING, null,
@@ -290,6 +291,21 @@ public final class ReadinessEngine {
                     "主机时钟偏差 " + Math.round(n.ntpOffsetMs()) + " 毫秒（上限 " + Math.round(rules.ntpOffsetMaxMs()) + " 毫秒）。",
                     Map.of("ntpOffsetMs", n.ntpOffsetMs())));
         }
+    }
+
+    /**
+     * A box whose timestamps are far from the controller's clock has a wrong clock even when it reports
+     * no NTP offset (no NTP server configured, or the box believes a bad one).
+     */
+    private static void clock(BoxSnapshot snap, List<Reason> reasons) {
+        if (!snap.clockSkewed() || reasons.stream().anyMatch(r -> r.code() == ReasonCode.CLOCK_SKEW)) {
+            return;
+        }
+        long s = Math.abs(snap.clockOffsetMs()) / 1000;
+        boolean ahead = snap.clockOffsetMs() > 0;
+        reasons.add(new Reason(ReasonCode.CLOCK_SKEW, Severity.WARNING, null,
+                "Box clock is " + s + " s " + (ahead ? "ahead of" : "behind") + " the controller's.",
+                "主机时钟比控制器" + (ahead ? "快 " : "慢 ") + s + " 秒。", Map.of("clockOffsetMs", snap.clockOffsetMs())));
     }
 
     private void disk(SyncSession session, StatusMessage status, ReadinessRules.Needs needs, List<Reason> reasons) {

@@ -50,6 +50,7 @@ public final class Rollouts implements AutoCloseable {
     private final DesiredConfigs configs;
     private final RolloutRunner runner;
     private final ScheduledExecutorService thread;
+    private volatile long lastRoundAt;
 
     /**
      * @param live       what the live fleet knows of each box (its applied configuration version)
@@ -222,7 +223,14 @@ public final class Rollouts implements AutoCloseable {
             runner.tick();
         } catch (RuntimeException | Error e) {
             log.error("rollout tick failed", e);
+        } finally {
+            lastRoundAt = System.currentTimeMillis();
         }
+    }
+
+    /** When the latest tick ended (epoch ms, 0 before the first): the health check's sign of life. */
+    public long lastRoundAt() {
+        return lastRoundAt;
     }
 
     private RolloutPlan plan(RolloutRequest request, boolean includeUnchanged) {

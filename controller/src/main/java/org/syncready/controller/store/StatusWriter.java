@@ -11,11 +11,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.syncready.controller.fleet.BoxRecord;
-import org.syncready.controller.ingest.RecordSink;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.fleet.BoxRecord;
+import org.syncready.controller.health.WriterState;
+import org.syncready.controller.ingest.RecordSink;
 
 /**
  * The single SQLite writer. Ingest hands it rows; it writes them in batches, one transaction each,
@@ -23,16 +24,23 @@ import org.slf4j.LoggerFactory;
  * which stops taking messages from the broker, so the broker's per-client queue absorbs the burst
  * instead of the controller dropping rows. When the disk fails, the batch is retried with backoff
  * and kept; nothing is thrown away.
+ *
+ * <p>{@link #afterCommit} queues an action behind the rows queued before it and runs it, on the
+ * writer's thread, once they are committed: ingest acknowledges an MQTT message to the broker only
+ * then, so a crash never loses a message the broker let go of. Actions run in the order queued.
  */
-public final class StatusWriter implements RecordSink, AutoCloseable {
+public final class StatusWriter implements RecordSink, WriterState, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
     private static final String INSERT_STATUS = "INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES (?,?,?,?,?,?)";
+    /**
+     * The live fleet decides which status is the box's latest (by boot and seq, in order of arrival,
+     * never by a clock) and marks it live; rows reach this writer in that order, so the last one wins.
+     */
     private static final String UPSERT_LATEST_STATUS = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, status, status_at) VALUES (?,?,?,?,?)
             ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
-              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at
-            WHERE excluded.status_at >= coalesce(box_latest.status_at, 0)""";
+              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at""";
     private static final String UPSERT_LATEST_BIRTH = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, birth) VALUES (?,?,?,?)
             ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
@@ -47,7 +55,22 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
 
     private final Database database;
     private final ControllerMetrics metrics;
-    private final BlockingQueue<BoxRecord> queue;
+    /** What the queue holds: a row, or an action to run once every row before it is committed. */
+    private sealed interface Queued {
+    }
+
+    private record Row(BoxRecord write) implements Queued {
+    }
+
+    private record AfterCommit(Runnable action) implements Queued {
+    }
+
+    private final BlockingQueue<Queued> queue;
+    private final int capacity;
+    /** When writes began to fail (epoch ms), 0 while they succeed. */
+    private volatile long failingSince;
+    /** When a put first found the queue full (epoch ms), 0 while it has room. */
+    private volatile long fullSince;
     private final int maxBatch;
     private final long lingerNanos;
     private final Thread thread;
@@ -64,6 +87,7 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
         this.database = database;
         this.metrics = metrics;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.maxBatch = maxBatch;
         this.thread = new Thread(this::run, "store-writer");
         metrics.gauge("syncready.store.queue.depth", "Rows waiting for the SQLite writer", queue::size);
@@ -78,14 +102,56 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
     /** Queues a row; blocks while the queue is full (back-pressure, see the class comment). */
     @Override
     public void put(BoxRecord write) throws InterruptedException {
+        enqueue(new Row(write));
+    }
+
+    /**
+     * Runs {@code action} on the writer's thread once every row queued before it is committed (at once
+     * after the next commit when none is waiting). Blocks while the queue is full, like {@link #put}.
+     * The action must be quick and must not throw; a throw is logged and the writer goes on.
+     */
+    @Override
+    public void afterCommit(Runnable action) throws InterruptedException {
+        enqueue(new AfterCommit(action));
+    }
+
+    private void enqueue(Queued entry) throws InterruptedException {
         if (!running) {
             throw new IllegalStateException("store writer is closed");
         }
-        queue.put(write);
+        if (!queue.offer(entry)) {
+            if (fullSince == 0) {
+                fullSince = System.currentTimeMillis();
+            }
+            queue.put(entry);
+        }
     }
 
     public int depth() {
         return queue.size();
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Since when (epoch ms) a put has been waiting for room, or 0 when the queue has room. */
+    @Override
+    public long fullSince() {
+        return fullSince;
+    }
+
+    /** Since when (epoch ms) every write has failed, or 0 while writes succeed. */
+    @Override
+    public long failingSince() {
+        return failingSince;
+    }
+
+    /** Whether the writer thread runs (it ends only after {@link #close}, or killed by an Error). */
+    @Override
+    public boolean alive() {
+        return thread.isAlive();
     }
 
     /** Rows committed so far. */
@@ -94,17 +160,36 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
     }
 
     private void run() {
-        List<BoxRecord> batch = new ArrayList<>(maxBatch);
+        List<Queued> batch = new ArrayList<>(maxBatch);
+        List<BoxRecord> rows = new ArrayList<>(maxBatch);
+        List<Runnable> actions = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                BoxRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 gather(batch);
-                writeUntilDone(batch);
+                if (queue.remainingCapacity() > 0) {
+                    fullSince = 0;
+                }
+                for (Queued q : batch) {
+                    if (q instanceof Row r) {
+                        rows.add(r.write());
+                    } else if (q instanceof AfterCommit a) {
+                        actions.add(a.action());
+                    }
+                }
+                if (!rows.isEmpty() && !writeUntilDone(rows)) {
+                    // Stopped while the store failed: these rows are not committed, so their actions
+                    // (acknowledgements) must not run; the broker delivers the messages again.
+                    actions.clear();
+                }
+                runAll(actions);
                 batch.clear();
+                rows.clear();
+                actions.clear();
             } catch (InterruptedException e) {
                 // close() interrupts only to stop waiting; the loop drains what is left.
                 running = false;
@@ -113,12 +198,22 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
         closeConnection();
     }
 
+    private static void runAll(List<Runnable> actions) {
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("an after-commit action failed: {}", e.toString());
+            }
+        }
+    }
+
     /**
      * Fills the batch with what is queued, waiting at most the linger time ({@link #LINGER_MS}) for more. Without the
      * wait a writer that keeps up commits almost every row alone (median batch 1 row at 8,000
      * statuses/s), and each transaction rewrites the same index and box_latest pages for one row.
      */
-    private void gather(List<BoxRecord> batch) {
+    private void gather(List<Queued> batch) {
         long until = System.nanoTime() + lingerNanos;
         while (batch.size() < maxBatch && running) {
             queue.drainTo(batch, maxBatch - batch.size());
@@ -128,7 +223,7 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
             }
             try {
                 // In slices, so that close() is not kept waiting for a long linger.
-                BoxRecord next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+                Queued next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
                 if (next != null) {
                     batch.add(next);
                 }
@@ -140,22 +235,27 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
         }
     }
 
-    private void writeUntilDone(List<BoxRecord> batch) {
+    /** Writes the batch, retrying with backoff while the store fails; false only when stopped before it could. */
+    private boolean writeUntilDone(List<BoxRecord> batch) {
         long backoffMs = 100;
         boolean failing = false;
         while (true) {
             try {
                 write(batch);
+                failingSince = 0;
                 if (failing) {
                     log.info("store writes recovered; {} rows written", batch.size());
                 }
-                return;
+                return true;
             } catch (SQLException e) {
                 metrics.storeFailure();
                 closeConnection();
                 if (!failing) {
                     log.warn("store write of {} rows failed, retrying with backoff: {}", batch.size(), e.getMessage());
                     failing = true;
+                    if (failingSince == 0) {
+                        failingSince = System.currentTimeMillis();
+                    }
                 }
                 try {
                     Thread.sleep(backoffMs);
@@ -165,7 +265,7 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
                 }
                 if (!running && Thread.currentThread().isInterrupted()) {
                     log.error("store writer stopped with {} unwritten rows after repeated failures", batch.size() + queue.size());
-                    return;
+                    return false;
                 }
                 backoffMs = Math.min(backoffMs * 2, 5_000);
             }
@@ -183,8 +283,8 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
              PreparedStatement latestPresence = connection.prepareStatement(UPSERT_LATEST_PRESENCE);
              PreparedStatement event = connection.prepareStatement(INSERT_EVENT)) {
             // A burst (a box replaying its outbox, a whole fleet reconnecting) brings several statuses of one
-            // box per batch; box_latest needs only the newest, and rewriting its ~1.5 KB JSON for each was
-            // a large share of the writer's work. The upsert's WHERE keeps the newest anyway, so the result is the same.
+            // box per batch; box_latest needs only the last live one, and rewriting its ~1.5 KB JSON for each
+            // was a large share of the writer's work.
             Map<String, BoxRecord.Status> newestStatus = new HashMap<>();
             for (BoxRecord w : batch) {
                 oldest = Math.min(oldest, w.receivedAt());
@@ -196,7 +296,9 @@ public final class StatusWriter implements RecordSink, AutoCloseable {
                         status.setLong(5, s.ts());
                         status.setString(6, s.json());
                         status.addBatch();
-                        newestStatus.merge(s.boxId(), s, (older, newer) -> newer.receivedAt() >= older.receivedAt() ? newer : older);
+                        if (s.live()) {
+                            newestStatus.put(s.boxId(), s);
+                        }
                 } else if (w instanceof BoxRecord.Birth b) {
                         latestBirth.setString(1, b.boxId());
                         latestBirth.setLong(2, b.receivedAt());

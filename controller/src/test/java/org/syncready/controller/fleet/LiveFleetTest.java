@@ -24,9 +24,20 @@ class LiveFleetTest {
     }
 
     private static StatusMessage status(String boot, long seq, DeviceState camera) {
-        return new StatusMessage(1, "b1", 1000 + seq, boot, seq, 10,
+        return status(boot, seq, camera, 1000 + seq, false);
+    }
+
+    private static StatusMessage status(String boot, long seq, DeviceState camera, long ts, boolean historical) {
+        return new StatusMessage(1, "b1", ts, boot, seq, 10,
                 List.of(new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.USB, camera, null, null, null, null, null, null)),
-                List.of(), new NetworkStatus("up", null, null, null, null, null, null, null), new SystemStatus(null, null, null, null, null), null);
+                List.of(), new NetworkStatus("up", null, null, null, null, null, null, null), new SystemStatus(null, null, null, null, null),
+                null, historical);
+    }
+
+    private static final long YEAR_2100 = 4_102_444_800_000L;
+
+    private static List<BoxRecord.Status> statusRows(LiveFleet.Applied applied) {
+        return applied.writes().stream().filter(BoxRecord.Status.class::isInstance).map(BoxRecord.Status.class::cast).toList();
     }
 
     private static StateMessage state(String boot, int conn, StateMessage.Presence p, long ts) {
@@ -90,9 +101,9 @@ class LiveFleetTest {
         assertEquals(Presence.ONLINE, fleet.snapshot("b1").orElseThrow().presence());
         assertTrue(fleet.apply(state("A", 2, StateMessage.Presence.OFFLINE, 30), "{}", false, 30).accepted());
         assertEquals(Presence.OFFLINE, fleet.snapshot("b1").orElseThrow().presence());
-        // A new boot orders by the box's clock.
+        // A new boot replaces the old one, whatever the clocks say; the old boot's late Will is ignored.
         assertTrue(fleet.apply(state("B", 1, StateMessage.Presence.ONLINE, 40), "{}", false, 40).accepted());
-        assertFalse(fleet.apply(state("A", 3, StateMessage.Presence.OFFLINE, 35), "{}", true, 41).accepted());
+        assertFalse(fleet.apply(state("A", 3, StateMessage.Presence.OFFLINE, 45), "{}", true, 41).accepted());
         assertEquals(Presence.ONLINE, fleet.snapshot("b1").orElseThrow().presence());
     }
 
@@ -110,5 +121,128 @@ class LiveFleetTest {
         assertTrue(fleet.checkStale(1_000 + 40_000).isEmpty(), "reported once");
         fleet.apply(status("A", 4, DeviceState.OK), "{}", false, 50_000);
         assertFalse(fleet.snapshot("b1").orElseThrow().stale());
+    }
+
+    @Test
+    void aStatusFromTheFutureDoesNotHideTheLaterOnes() {
+        long now = 1_780_000_000_000L;
+        fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, now), "{}", false, now);
+        fleet.apply(birth("A", 1), "{}", false, now);
+        fleet.apply(status("A", 2, DeviceState.OK, YEAR_2100, false), "{}", false, now);
+        LiveFleet.Applied later = fleet.apply(status("A", 3, DeviceState.FAULT, now + 10_000, false), "{}", false, now + 10_000);
+        assertTrue(statusRows(later).get(0).live(), "seq 3 follows seq 2 in the same boot: it is the live status");
+        BoxSnapshot snap = fleet.snapshot("b1").orElseThrow();
+        assertEquals(3, snap.status().seq());
+        assertEquals(now + 10_000, snap.statusReceivedAt());
+        assertFalse(fleet.checkStale(now + 25_000).stream().findAny().isPresent(), "reporting, so not stale");
+    }
+
+    @Test
+    void aLaterBootsOfflineIsBelievedWhateverTheClocksSay() {
+        long now = 1_780_000_000_000L;
+        fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, YEAR_2100), "{}", false, now);
+        // The box restarted with its clock fixed: boot B, earlier timestamps.
+        assertTrue(fleet.apply(state("B", 1, StateMessage.Presence.ONLINE, now + 1_000), "{}", false, now + 1_000).accepted());
+        assertEquals("B", fleet.snapshot("b1").orElseThrow().bootId());
+        assertTrue(fleet.apply(state("B", 1, StateMessage.Presence.OFFLINE, now + 2_000), "{}", false, now + 2_000).accepted());
+        assertEquals(Presence.OFFLINE, fleet.snapshot("b1").orElseThrow().presence());
+        // An offline of a boot never seen (its online was missed) is believed too.
+        fleet.apply(state("B", 2, StateMessage.Presence.ONLINE, now), "{}", false, now + 3_000);
+        assertTrue(fleet.apply(state("C", 1, StateMessage.Presence.OFFLINE, 5), "{}", false, now + 4_000).accepted());
+        assertEquals(Presence.OFFLINE, fleet.snapshot("b1").orElseThrow().presence());
+    }
+
+    @Test
+    void aClockFarFromTheControllersIsFlaggedOnceAndClearsWhenFixed() {
+        long now = 1_001;
+        fleet.apply(birth("A", 1), "{}", false, now);
+        assertFalse(fleet.snapshot("b1").orElseThrow().clockSkewed(), "the birth's ts is the controller's time");
+        LiveFleet.Applied first = fleet.apply(status("A", 2, DeviceState.OK, YEAR_2100, false), "{}", false, now);
+        assertTrue(first.writes().stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("clock")
+                && e.detail().startsWith("CLOCK_SKEW")), first.writes().toString());
+        BoxSnapshot snap = fleet.snapshot("b1").orElseThrow();
+        assertTrue(snap.clockSkewed());
+        assertEquals(1, fleet.clockSkewedCount());
+        LiveFleet.Applied again = fleet.apply(status("A", 3, DeviceState.OK, YEAR_2100 + 10_000, false), "{}", false, now + 10_000);
+        assertTrue(again.writes().stream().noneMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("clock")), "flagged once");
+        // Fixed: once the latest samples all agree with the controller, the flag clears.
+        for (long seq = 4; seq < 8; seq++) {
+            fleet.apply(status("A", seq, DeviceState.OK, now + seq * 10_000 + 50, false), "{}", false, now + seq * 10_000);
+        }
+        assertFalse(fleet.snapshot("b1").orElseThrow().clockSkewed());
+        // Replayed history says nothing about the clock now.
+        fleet.apply(status("A", 8, DeviceState.OK, YEAR_2100, true), "{}", false, now + 90_000);
+        assertFalse(fleet.snapshot("b1").orElseThrow().clockSkewed());
+    }
+
+    @Test
+    void anOutboxReplayOfTheSameBootFillsHistoryInOrderWithoutGapsOrRebirths() {
+        fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 0);
+        fleet.apply(birth("A", 1), "{}", false, 0);
+        fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 10);
+        fleet.apply(state("A", 1, StateMessage.Presence.OFFLINE, 1), "{}", false, 20);
+        // Reconnected: the statuses made while offline come first, marked historical, then birth and a fresh status.
+        fleet.apply(state("A", 2, StateMessage.Presence.ONLINE, 1), "{}", false, 1_000);
+        for (long seq = 3; seq <= 22; seq++) {
+            LiveFleet.Applied replayed = fleet.apply(status("A", seq, seq == 10 ? DeviceState.FAULT : DeviceState.OK,
+                    1000 + seq, true), "{}", false, 1_000 + seq);
+            assertTrue(replayed.accepted());
+            assertFalse(replayed.rebirth());
+            assertEquals(0, replayed.missed());
+            assertTrue(statusRows(replayed).get(0).live(), "newer than the live status of the same boot");
+            if (seq == 10) {
+                assertTrue(replayed.writes().stream().anyMatch(w -> w instanceof BoxRecord.Event e
+                        && e.detail().contains("ok -> fault") && e.detail().contains("replayed")), replayed.writes().toString());
+            }
+        }
+        assertFalse(fleet.apply(status("A", 15, DeviceState.OK, 1015, true), "{}", false, 1_100).accepted(), "replayed twice");
+        fleet.apply(birth("A", 23), "{}", false, 1_200);
+        fleet.apply(status("A", 24, DeviceState.OK), "{}", false, 1_200);
+        BoxSnapshot snap = fleet.snapshot("b1").orElseThrow();
+        assertEquals(24, snap.status().seq());
+        assertEquals(0, snap.missedMessages());
+    }
+
+    @Test
+    void aGapInReplayedHistoryIsCountedButAsksForNoRebirth() {
+        fleet.apply(birth("A", 1), "{}", false, 0);
+        fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 0);
+        // The box's outbox was full and dropped seq 3..9.
+        LiveFleet.Applied replayed = fleet.apply(status("A", 10, DeviceState.OK, 1010, true), "{}", false, 100_000);
+        assertEquals(7, replayed.missed());
+        assertFalse(replayed.rebirth());
+    }
+
+    @Test
+    void anOlderBootsMessagesAreHistoryOnlyOnceTheNewBootIsOnline() {
+        fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 0);
+        fleet.apply(birth("A", 1), "{}", false, 0);
+        fleet.apply(status("A", 2, DeviceState.OK), "{}", false, 0);
+        // The agent restarted while offline: boot B connects, then replays what boot A had not sent.
+        fleet.apply(state("B", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 1_000);
+        LiveFleet.Applied oldLive = fleet.apply(status("A", 3, DeviceState.FAULT, 5, false), "{}", false, 1_001);
+        LiveFleet.Applied oldReplay = fleet.apply(status("A", 4, DeviceState.FAULT, 6, true), "{}", false, 1_002);
+        LiveFleet.Applied oldBirth = fleet.apply(birth("A", 5), "{}", false, 1_003);
+        for (LiveFleet.Applied a : List.of(oldLive, oldReplay)) {
+            assertTrue(a.accepted());
+            assertFalse(a.current());
+            assertFalse(a.rebirth());
+            assertFalse(statusRows(a).get(0).live(), "history only");
+        }
+        assertTrue(oldBirth.writes().isEmpty(), "an old boot's birth is not the box's birth");
+        assertFalse(fleet.apply(status("A", 4, DeviceState.FAULT, 6, true), "{}", false, 1_004).accepted(), "duplicates of an old boot too");
+        assertEquals("B", fleet.snapshot("b1").orElseThrow().bootId());
+        assertEquals(2, fleet.snapshot("b1").orElseThrow().status().seq(), "boot A's last live status stays until B reports");
+        fleet.apply(birth("B", 1), "{}", false, 1_100);
+        assertTrue(statusRows(fleet.apply(status("B", 2, DeviceState.OK), "{}", false, 1_100)).get(0).live());
+        assertEquals("B", fleet.snapshot("b1").orElseThrow().status().bootId());
+    }
+
+    @Test
+    void aHistoricalStatusOfABootNeverSeenIsHistoryEvenWhenNothingIsKnown() {
+        LiveFleet.Applied a = fleet.apply(status("Z", 40, DeviceState.OK, 5, true), "{}", false, 1);
+        assertTrue(a.accepted());
+        assertFalse(statusRows(a).get(0).live());
+        assertEquals(null, fleet.snapshot("b1").orElseThrow().status());
     }
 }

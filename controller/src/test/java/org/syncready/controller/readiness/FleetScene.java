@@ -49,10 +49,15 @@ final class FleetScene {
     }
 
     void online(String box, Status status, long receivedAt) {
+        online(box, status, receivedAt, receivedAt);
+    }
+
+    /** As {@link #online(String, Status, long)}, the box's messages stamped {@code boxTs} by its own clock. */
+    void online(String box, Status status, long receivedAt, long boxTs) {
         String boot = "boot-" + box;
-        fleet.apply(new StateMessage(1, box, receivedAt, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
-        fleet.apply(new BirthMessage(1, box, receivedAt, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
-        fleet.apply(status.build(box, boot, seq++, receivedAt), "{}", false, receivedAt);
+        fleet.apply(new StateMessage(1, box, boxTs, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
+        fleet.apply(new BirthMessage(1, box, boxTs, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
+        fleet.apply(status.build(box, boot, seq++, boxTs), "{}", false, receivedAt);
     }
 
     void offline(String box) {

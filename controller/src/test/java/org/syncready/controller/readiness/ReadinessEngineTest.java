@@ -135,6 +135,20 @@ class ReadinessEngineTest {
     }
 
     @Test
+    void aBoxClockFarFromTheControllersIsClockSkewEvenWithoutAnNtpOffset() {
+        long now = System.currentTimeMillis();
+        scene.online("b-r1", FleetScene.healthy().network(20.0, 3.0, 0.0, 20_000, null), now, now + 3_600_000);
+        scene.online("b-r2", FleetScene.healthy().network(20.0, 3.0, 0.0, 20_000, 900.0), now, now - 3_600_000);
+        SessionReadiness r = check(SessionKind.LIVE, "c-r1", "c-r2");
+        ClassroomReadiness r1 = room(r, "c-r1");
+        assertEquals(List.of(ReasonCode.CLOCK_SKEW), codes(r1));
+        assertEquals(Verdict.AT_RISK, r1.verdict());
+        assertTrue(r1.reasons().get(0).en().contains("3600 s ahead"), r1.reasons().get(0).en());
+        assertTrue(r1.reasons().get(0).zh().contains("快 3600 秒"), r1.reasons().get(0).zh());
+        assertEquals(List.of(ReasonCode.CLOCK_SKEW), codes(room(r, "c-r2")), "one CLOCK_SKEW, the NTP one");
+    }
+
+    @Test
     void networkQualityBeyondTheLimitsWarnsThenBlocks() {
         scene.online("b-r1", FleetScene.healthy().network(200.0, 45.0, 2.0, 20_000, 900.0));
         scene.online("b-r2", FleetScene.healthy().network(600.0, 3.0, 8.0, 20_000, 5.0));

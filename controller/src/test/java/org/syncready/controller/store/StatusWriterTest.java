@@ -38,21 +38,110 @@ class StatusWriterTest {
     }
 
     @Test
-    void theNewestStatusOfABatchWinsInBoxLatestWhateverItsPlaceInTheBatch() throws Exception {
+    void theLastLiveStatusOfABatchWinsInBoxLatestAndHistoryNeverDoes() throws Exception {
         Path file = dir.resolve("store.db");
         try (Database db = Database.open(file)) {
+            // The live fleet orders by boot and seq, not by any clock: received_at says nothing here.
             writeOneBatch(db,
                     new BoxRecord.Status("box-1", 5_000, 4_900, "boot-a", 5, "{\"seq\":5}"),
                     new BoxRecord.Status("box-2", 4_500, 4_400, "boot-z", 1, "{\"box\":2}"),
-                    new BoxRecord.Status("box-1", 4_000, 3_900, "boot-a", 4, "{\"seq\":4}"));
-            assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
-            assertEquals(5_000, count(file, "SELECT status_at FROM box_latest WHERE box_id='box-1'"));
+                    new BoxRecord.Status("box-1", 4_000, 3_900, "boot-a", 6, "{\"seq\":6}"),
+                    new BoxRecord.Status("box-1", 6_000, 9_999_999, "boot-a", 2, "{\"seq\":2}", false));
+            assertEquals("{\"seq\":6}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+            assertEquals(4_000, count(file, "SELECT status_at FROM box_latest WHERE box_id='box-1'"));
             assertEquals("{\"box\":2}", text(file, "SELECT status FROM box_latest WHERE box_id='box-2'"));
-            assertEquals(3, count(file, "SELECT count(*) FROM box_status"));
+            assertEquals(4, count(file, "SELECT count(*) FROM box_status"));
 
-            // A later batch with an older status (a late redelivery) does not overwrite the newer one.
-            writeOneBatch(db, new BoxRecord.Status("box-1", 3_000, 2_900, "boot-a", 3, "{\"seq\":3}"));
-            assertEquals("{\"seq\":5}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+            // A later batch with history only (a replay, an older boot) does not overwrite the live one.
+            writeOneBatch(db, new BoxRecord.Status("box-1", 7_000, 2_900, "boot-old", 3, "{\"seq\":3}", false));
+            assertEquals("{\"seq\":6}", text(file, "SELECT status FROM box_latest WHERE box_id='box-1'"));
+            assertEquals(5, count(file, "SELECT count(*) FROM box_status"));
+        }
+    }
+
+    @Test
+    void anAfterCommitActionRunsOnlyOnceTheRowsBeforeItAreCommitted() throws Exception {
+        Path file = dir.resolve("store.db");
+        try (Database db = Database.open(file)) {
+            StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 100, 10, 50);
+            java.util.List<Long> seenByAction = new java.util.concurrent.CopyOnWriteArrayList<>();
+            writer.put(new BoxRecord.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
+            writer.put(new BoxRecord.Status("box-1", 1_100, 1_000, "boot-a", 2, "{}"));
+            // What another connection sees when the action runs: the rows are durable by then.
+            writer.afterCommit(() -> seenByAction.add(countUnchecked(file, "SELECT count(*) FROM box_status")));
+            writer.put(new BoxRecord.Status("box-1", 1_200, 1_100, "boot-a", 3, "{}"));
+            writer.afterCommit(() -> seenByAction.add(countUnchecked(file, "SELECT count(*) FROM box_status")));
+            writer.start();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> seenByAction.size() == 2);
+            assertTrue(seenByAction.get(0) >= 2, seenByAction.toString());
+            assertEquals(3, seenByAction.get(1));
+            writer.close();
+        }
+    }
+
+    @Test
+    void whileTheStoreFailsNoActionRunsAndTheFailureIsVisible() throws Exception {
+        Path file = dir.resolve("store.db");
+        try (Database db = Database.open(file)) {
+            failInserts(file, true);
+            ControllerMetrics metrics = new ControllerMetrics();
+            StatusWriter writer = new StatusWriter(db, metrics, 100, 10, 10);
+            java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
+            writer.start();
+            long before = System.currentTimeMillis();
+            writer.put(new BoxRecord.Status("box-1", 1_000, 900, "boot-a", 1, "{}"));
+            writer.afterCommit(acknowledged::incrementAndGet);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writer.failingSince() > 0);
+            assertTrue(writer.failingSince() >= before);
+            await().pollDelay(500, TimeUnit.MILLISECONDS).atMost(2, TimeUnit.SECONDS).until(() -> true);
+            assertEquals(0, acknowledged.get(), "not committed, so not acknowledged");
+            assertTrue(metrics.count("syncready.store.write.failures") >= 1);
+            failInserts(file, false);
+            await().atMost(15, TimeUnit.SECONDS).until(() -> acknowledged.get() == 1);
+            assertEquals(0, writer.failingSince());
+            assertEquals(1, count(file, "SELECT count(*) FROM box_status"));
+            writer.close();
+        }
+    }
+
+    @Test
+    void aPutThatFindsTheQueueFullIsVisible() throws Exception {
+        Path file = dir.resolve("store.db");
+        try (Database db = Database.open(file)) {
+            StatusWriter writer = new StatusWriter(db, new ControllerMetrics(), 2, 10);
+            writer.put(new BoxRecord.Status("box-1", 1, 1, "boot-a", 1, "{}"));
+            writer.put(new BoxRecord.Status("box-1", 2, 2, "boot-a", 2, "{}"));
+            assertEquals(0, writer.fullSince());
+            Thread blocked = new Thread(() -> {
+                try {
+                    writer.put(new BoxRecord.Status("box-1", 3, 3, "boot-a", 3, "{}"));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            blocked.start();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> writer.fullSince() > 0);
+            writer.start();
+            blocked.join(10_000);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> writer.written() == 3 && writer.fullSince() == 0);
+            writer.close();
+        }
+    }
+
+    /** A trigger makes every status insert fail as a full disk would; dropping it is the disk freed. */
+    static void failInserts(Path file, boolean fail) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute(fail ? "CREATE TRIGGER fail_inserts BEFORE INSERT ON box_status BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END"
+                    : "DROP TRIGGER fail_inserts");
+        }
+    }
+
+    private static long countUnchecked(Path file, String sql) {
+        try {
+            return count(file, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
