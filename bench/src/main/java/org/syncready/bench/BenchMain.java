@@ -9,6 +9,7 @@ import org.syncready.bench.ingest.IngestBenchmark;
 import org.syncready.bench.scale.ConnectionsBenchmark;
 import org.syncready.bench.scale.FaultLatencyBenchmark;
 import org.syncready.bench.scale.RolloutBenchmark;
+import org.syncready.bench.scale.TimetableImportBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "syncready-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Ingest.class, BenchMain.Connections.class, BenchMain.FaultLatency.class,
-                BenchMain.Rollout.class, BenchMain.AgentFootprint.class, BenchMain.JfrTop.class},
+                BenchMain.Rollout.class, BenchMain.TimetableImport.class, BenchMain.AgentFootprint.class, BenchMain.JfrTop.class},
         description = "SyncReady benchmarks; each prints its figures.")
 public final class BenchMain implements Runnable {
 
@@ -192,6 +193,39 @@ public final class BenchMain implements Runnable {
             System.out.printf("  controller RSS %.0f MB; publish failures %d, connections lost %d; lossless=%s%n",
                     r.rssMb(), r.publishFailures(), r.connectionsLost(), r.lossless());
             return r.lossless() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "timetable-import", mixinStandardHelpOptions = true,
+            description = "A large CSV timetable imported into a controller process with a small heap: time and peak heap.")
+    static final class TimetableImport implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "10000", description = "weekly rows in the file (default: ${DEFAULT-VALUE})")
+        int rows;
+        @Option(names = "--controller-jvm-args", split = " ", defaultValue = "-Xmx256m",
+                description = "JVM flags of the controller process (default: ${DEFAULT-VALUE})")
+        List<String> controllerJvmArgs;
+        @Option(names = "--quick", description = "1,000 rows: a smoke test under 30 s")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/timetable-import", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            TimetableImportBenchmark.Options options = new TimetableImportBenchmark.Options(quick ? 1_000 : rows,
+                    controllerJvmArgs, workDir);
+            String before = load();
+            TimetableImportBenchmark.Result r = TimetableImportBenchmark.run(options);
+            System.out.printf("timetable-import: %d weekly rows (%d KB CSV, %d classrooms, term 2026-09-01..2027-01-15),"
+                            + " controller JVM flags %s (%s before, %s after)%n",
+                    r.rows(), r.fileKb(), r.classrooms(), options.controllerJvmArgs(), before, load());
+            boolean ok = r.healthyAfter();
+            for (TimetableImportBenchmark.Phase p : r.phases()) {
+                System.out.printf("  %-38s HTTP %d in %6.2f s; heap peak %4d MB, after last GC %4d MB (%d GCs); %s%n",
+                        p.name(), p.status(), p.seconds(), p.heapPeakMb(), p.heapAfterMb(), p.gcs(), p.answer());
+                ok &= p.status() == 200 || p.status() == 422;
+            }
+            System.out.printf("  sessions stored %d; /health after: %s%n", r.sessionsStored(), r.healthyAfter() ? "200" : "NOT 200");
+            return ok ? 0 : 1;
         }
     }
 

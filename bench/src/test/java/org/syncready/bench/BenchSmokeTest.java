@@ -15,6 +15,7 @@ import org.syncready.bench.ingest.IngestBenchmark;
 import org.syncready.bench.scale.ConnectionsBenchmark;
 import org.syncready.bench.scale.FaultLatencyBenchmark;
 import org.syncready.bench.scale.RolloutBenchmark;
+import org.syncready.bench.scale.TimetableImportBenchmark;
 
 /**
  * Runs every benchmark's quick mode once. Asserts only that each ran and lost nothing; speed is
@@ -69,6 +70,17 @@ class BenchSmokeTest {
             assertTrue(run.allAppliedMs() >= run.postMs());
         }
         assertTrue(r.lossless());
+    }
+
+    @Test
+    void timetableImportQuickImportsEveryRowAndStaysHealthy() throws Exception {
+        TimetableImportBenchmark.Result r = TimetableImportBenchmark.run(new TimetableImportBenchmark.Options(1_000,
+                List.of("-Xmx256m"), dir.resolve("timetable")));
+        assertEquals(4, r.phases().size());
+        assertEquals(List.of(200, 200, 200, 422), r.phases().stream().map(TimetableImportBenchmark.Phase::status).toList());
+        assertTrue(r.phases().get(3).answer().contains("errorCount 999, listed 100"), r.phases().get(3).answer());
+        assertTrue(r.sessionsStored() > 1_000, "every weekly row over the term: " + r.sessionsStored());
+        assertTrue(r.healthyAfter());
     }
 
     @Test

@@ -138,7 +138,7 @@ public final class Controller implements AutoCloseable {
 
     private void startParts() throws Exception {
         long started = System.nanoTime();
-        Path dataDir = config.dataDir().toAbsolutePath();
+        Path dataDir = DataFolder.prepare(config.dataDir());
         // The catalogue first: a broken profile must stop the start, not surface at the first rollout.
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
@@ -309,11 +309,15 @@ public final class Controller implements AutoCloseable {
     }
 
     private void prune(SqlHistoryStore history) {
-        long cutoff = System.currentTimeMillis() - config.rawRetentionHours() * 3_600_000L;
+        long now = System.currentTimeMillis();
         try {
-            int deleted = history.pruneStatusBefore(cutoff);
+            int deleted = history.pruneStatusBefore(now - config.rawRetentionHours() * 3_600_000L);
             if (deleted > 0) {
                 log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
+            }
+            int events = history.pruneEventsBefore(now - config.eventRetentionDays() * 86_400_000L);
+            if (events > 0) {
+                log.info("retention: deleted {} events older than {} days", events, config.eventRetentionDays());
             }
         } catch (StoreException e) {
             log.warn("retention run failed: {}", e.getMessage());

@@ -17,6 +17,7 @@ public final class ControllerConfig {
     public static final int DEFAULT_ECHO_PORT = 7947;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
     public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
 
     private final Path dataDir;
     private final String bindAddress;
@@ -36,6 +37,7 @@ public final class ControllerConfig {
     private final Path readinessRules;
     private final boolean allowSimulation;
     private final java.time.Duration selftestTimeout;
+    private final int eventRetentionDays;
     private final long minFreeDiskMb;
 
     private ControllerConfig(Builder b) {
@@ -57,6 +59,7 @@ public final class ControllerConfig {
         this.readinessRules = b.readinessRules;
         this.allowSimulation = b.allowSimulation;
         this.selftestTimeout = b.selftestTimeout;
+        this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
     }
 
@@ -171,6 +174,11 @@ public final class ControllerConfig {
         return minFreeDiskMb;
     }
 
+    /** How long device and presence events are kept (days). */
+    public int eventRetentionDays() {
+        return eventRetentionDays;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -205,6 +213,7 @@ public final class ControllerConfig {
         private Path readinessRules;
         private boolean allowSimulation;
         private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
+        private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
         private Builder(Path dataDir) {
@@ -287,6 +296,14 @@ public final class ControllerConfig {
 
         public Builder minFreeDiskMb(long v) {
             minFreeDiskMb = v;
+            return this;
+        }
+
+        public Builder eventRetentionDays(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("eventRetentionDays must be >= 1, was " + v);
+            }
+            eventRetentionDays = v;
             return this;
         }
 

@@ -49,8 +49,12 @@ public final class ControllerMain implements Callable<Integer> {
     String ingestGroup;
 
     @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
-            description = "Hours raw status reports are kept; events are kept (default: ${DEFAULT-VALUE}).")
+            description = "Hours raw status reports are kept (default: ${DEFAULT-VALUE}).")
     int rawRetentionHours;
+
+    @Option(names = "--event-retention-days", defaultValue = "${env:SYNCREADY_EVENT_RETENTION_DAYS:-90}",
+            description = "Days presence and device-change events are kept (default: ${DEFAULT-VALUE}).")
+    int eventRetentionDays;
 
     @Option(names = "--demo", defaultValue = "${env:SYNCREADY_DEMO:-false}",
             description = "Create a sample bureau on first start and run 12 simulated boxes. 演示模式。")
@@ -100,6 +104,9 @@ public final class ControllerMain implements Callable<Integer> {
         if (rawRetentionHours < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--raw-retention-hours must be >= 1");
         }
+        if (eventRetentionDays < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--event-retention-days must be >= 1");
+        }
         java.time.ZoneId zone;
         try {
             zone = java.time.ZoneId.of(timeZone);
@@ -116,6 +123,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
+                    .eventRetentionDays(eventRetentionDays)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());

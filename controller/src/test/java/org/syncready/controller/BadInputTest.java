@@ -101,6 +101,32 @@ class BadInputTest {
     }
 
     @Test
+    void aKeyTwiceIsRejectedAsBadJson() throws Exception {
+        double before = rejected("bad_json");
+        // Read last-wins this would be seq 51 and a faulted camera, while the stored text said seq 50 and ok.
+        sandwich("box-twice", box -> box.publishRaw(Topics.of(box.boxId, Channel.STATUS),
+                new String(statusJson(box.boxId, 50, "ok"), StandardCharsets.UTF_8)
+                        .replace("\"seq\":50", "\"seq\":50,\"seq\":51").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(before + 1, rejected("bad_json"));
+    }
+
+    @Test
+    void aStatusWithNineHundredFiftyCamerasIsRejectedAndWritesNoEvents() throws Exception {
+        double before = rejected("invalid_field");
+        StringBuilder cameras = new StringBuilder();
+        for (int i = 0; i < 950; i++) {
+            cameras.append(i == 0 ? "" : ",").append("{\"id\":\"c").append(i).append("\",\"role\":\"other\",\"kind\":\"usb\",\"state\":\"fault\"}");
+        }
+        sandwich("box-many-cams", box -> box.publishRaw(Topics.of(box.boxId, Channel.STATUS),
+                new String(statusJson(box.boxId, 50, "ok"), StandardCharsets.UTF_8)
+                        .replaceFirst("\"cameras\":\\[[^\\]]*\\]", "\"cameras\":[" + cameras + "]").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(before + 1, rejected("invalid_field"));
+        ControllerFixture.Response events = fixture.get("/api/v1/boxes/box-many-cams/events");
+        assertEquals(200, events.status(), events.text());
+        assertTrue(events.body().path("items").size() < 20, "a handful of events, not one per camera: " + events.body().path("items").size());
+    }
+
+    @Test
     void payloadNamingAnotherBoxIsRejected() throws Exception {
         double before = rejected("box_mismatch");
         sandwich("box-liar", box -> box.publishRaw(Topics.of(box.boxId, Channel.STATUS), statusJson("box-someone-else", 60, "ok")));
@@ -135,6 +161,30 @@ class BadInputTest {
         assertEquals(before + 3, fixture.controller.metrics().count("syncready.broker.auth.failures", "reason", "bad_credentials"));
         assertTrue(fixture.metricsText().contains("syncready_broker_auth_failures_total"));
         assertEquals(200, fixture.get("/health").status());
+    }
+
+    @Test
+    void aHundredWrongPasswordConnectsWriteOneWarningLine() throws Exception {
+        fixture.registerBox("school-retry", "room-retry", "box-retry");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("org.syncready.controller.broker.BoxAccessControl");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            double before = fixture.controller.metrics().count("syncready.broker.auth.failures", "reason", "bad_credentials");
+            for (int i = 0; i < 100; i++) {
+                assertThrows(MqttException.class, () -> new RawBox(fixture.controller.brokerUri(), "box-retry", "stale-secret"));
+            }
+            assertEquals(before + 100, fixture.controller.metrics().count("syncready.broker.auth.failures", "reason", "bad_credentials"),
+                    "every refusal is counted");
+            java.util.List<String> warnings = lines.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN && e.getFormattedMessage().contains("box-retry"))
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(java.util.List.of("broker refused connection clientId=box-retry reason=bad_credentials"), warnings);
+        } finally {
+            logger.detachAppender(lines);
+        }
     }
 
     @FunctionalInterface

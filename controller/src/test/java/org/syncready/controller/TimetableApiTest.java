@@ -100,6 +100,27 @@ class TimetableApiTest {
     }
 
     @Test
+    void aDryRunOfTwoThousandRowsInOneSlotListsTheFirstHundredProblemsWithTheirCount() throws Exception {
+        StringBuilder csv = new StringBuilder("weekday,period,subject,lead_classroom,remote_classrooms\n");
+        for (int i = 0; i < 2_000; i++) {
+            csv.append("Tue,2,Physics ").append(i).append(",lead-g1,rural-g1\n");
+        }
+        ControllerFixture.Response refused = importCsv("term=2026-09&dryRun=true", csv.toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals(422, refused.status(), refused.text());
+        assertEquals(100, refused.body().path("errors").size());
+        assertEquals(1_999, refused.body().path("errorCount").asInt());
+        assertTrue(refused.body().path("errorsTruncated").asBoolean());
+        assertTrue(refused.body().path("message").asText().startsWith("1999 problem(s) in the file, the first 100 listed"),
+                refused.text());
+
+        JsonNode skipped = importCsv("term=2026-09&dryRun=true&skipBadRows=true", csv.toString().getBytes(StandardCharsets.UTF_8)).body();
+        assertEquals(5, skipped.path("create").asInt(), "the five Tuesdays of the first row");
+        assertEquals(1_999, skipped.path("errorCount").asInt());
+        assertEquals(List.of(), starts("Physics 0"), "a dry run stores nothing");
+        assertEquals(200, api.get("/health").status(), "the controller is still well");
+    }
+
+    @Test
     void requestsThatCannotBeImportedSayWhy() throws Exception {
         assertEquals(404, importCsv("term=1999", CSV.getBytes(StandardCharsets.UTF_8)).status());
         ControllerFixture.Response noTerm = importCsv("", CSV.getBytes(StandardCharsets.UTF_8));

@@ -12,6 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,12 @@ public final class ProfileSchemas {
         if (!knows(model)) {
             return List.of(new ProfileProblem(where, "/model", "no schema for box model '" + model + "'"));
         }
+        List<ProfileProblem> outOfRange = new ArrayList<>();
+        nonFinite(body, "", where, outOfRange);
+        if (!outOfRange.isEmpty()) {
+            // 1e400 parses to Infinity, which the schema validator cannot even compare (found by fuzzing).
+            return outOfRange;
+        }
         JsonSchema schema = compiled.computeIfAbsent(model, m -> factory.getSchema(SchemaLocation.of(
                 folder != null ? folder.resolve(m + ".schema.json").toUri().toString()
                         : "classpath:" + CLASSPATH_DIR + m + ".schema.json"), CONFIG));
@@ -94,5 +101,22 @@ public final class ProfileSchemas {
                     return new ProfileProblem(where, pointer.isEmpty() ? "/" : pointer, message);
                 })
                 .toList();
+    }
+
+    /** Numbers too large for a double (or NaN): JSON numbers a box could not use anyway. */
+    private static void nonFinite(JsonNode node, String pointer, String where, List<ProfileProblem> out) {
+        if (node == null) {
+            return;
+        }
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            out.add(new ProfileProblem(where, pointer.isEmpty() ? "/" : pointer, "number out of range"));
+        } else if (node.isObject()) {
+            node.properties().forEach(e -> nonFinite(e.getValue(), pointer + "/" + e.getKey().replace("~", "~0")
+                    .replace("/", "~1"), where, out));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                nonFinite(node.get(i), pointer + "/" + i, where, out);
+            }
+        }
     }
 }

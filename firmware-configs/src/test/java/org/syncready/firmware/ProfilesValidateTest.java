@@ -85,6 +85,16 @@ class ProfilesValidateTest {
     }
 
     @Test
+    void aNumberTooLargeForADoubleIsAProblemNotACrash() throws Exception {
+        // Found by ConfigVerifierFuzzTest: 4801e40000 parses to Infinity and the schema validator threw.
+        ProfileCatalogue catalogue = ProfileCatalogue.packaged();
+        ObjectNode body = (ObjectNode) catalogue.render("generic-recorder-b/classroom-1080p", java.util.Map.of());
+        ((ObjectNode) body.get("audio")).set("sampleRateHz", new ObjectMapper().readTree("4801e40000"));
+        assertEquals(List.of(new ProfileProblem(null, "/audio/sampleRateHz", "number out of range")),
+                catalogue.schemas().validate(null, "generic-recorder-b", body));
+    }
+
+    @Test
     void theWholeCatalogueLoadsFromTheFolderAndFromTheJar() throws Exception {
         ProfileCatalogue folder = catalogue();
         ProfileCatalogue packaged = ProfileCatalogue.packaged();

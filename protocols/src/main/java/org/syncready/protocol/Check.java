@@ -52,6 +52,13 @@ final class Check {
         return value;
     }
 
+    static <T> java.util.List<T> atMost(java.util.List<T> list, int max, String field) {
+        if (list != null && list.size() > max) {
+            throw invalid(field, "lists " + list.size() + " items; at most " + max + " are allowed");
+        }
+        return list;
+    }
+
     static void positive(long value, String field) {
         if (value <= 0) {
             throw value == 0 ? missing(field) : invalid(field, "must be > 0, was " + value);

@@ -2,6 +2,8 @@ package org.syncready.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -9,16 +11,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Encodes and decodes protocol v1 payloads. Decoding checks, in this order: size, topic, JSON,
- * version, required fields and values, and that the box named in the payload is the box of the
- * topic. Unknown fields are ignored, so either side may add fields without breaking the other.
+ * Encodes and decodes protocol v1 payloads. Decoding checks, in this order: size, topic, JSON (a key
+ * twice in one object is not valid here), version, required fields and values, and that the box named
+ * in the payload is the box of the topic. Unknown fields are ignored, so either side may add fields
+ * without breaking the other.
  * Thread-safe; make one and share it.
  */
 public final class MessageCodec {
@@ -29,6 +31,9 @@ public final class MessageCodec {
         JsonFactory factory = JsonFactory.builder()
                 // A 64 KiB payload cannot legitimately nest deeper than this; refuse hostile input early.
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                // {"boxId":"a","boxId":"b"} would otherwise mean the last value, while the raw text the
+                // controller stores still shows the first: two readings of one message. Refuse it.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         mapper = new ObjectMapper(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -66,29 +71,33 @@ public final class MessageCodec {
         checkSize(payload);
         try {
             return mapper.readValue(payload, type);
-        } catch (ValueInstantiationException e) {
-            if (e.getCause() instanceof ProtocolViolation violation) {
-                throw new ProtocolException(violation.reason, violation.getMessage());
-            }
-            throw new ProtocolException(ProtocolException.Reason.INVALID_FIELD, describe(e));
-        } catch (InvalidFormatException e) {
-            throw new ProtocolException(ProtocolException.Reason.INVALID_FIELD, describe(e));
-        } catch (MismatchedInputException e) {
-            Matcher missing = MISSING_PROPERTY.matcher(String.valueOf(e.getOriginalMessage()));
-            if (missing.find()) {
-                throw missingField(payload, e, missing.group(1));
-            }
-            ProtocolException.Reason reason = e.getPath().isEmpty()
-                    ? ProtocolException.Reason.BAD_JSON : ProtocolException.Reason.INVALID_FIELD;
-            throw new ProtocolException(reason, describe(e));
         } catch (JsonMappingException e) {
-            if (e.getCause() instanceof ProtocolViolation violation) {
-                throw new ProtocolException(violation.reason, violation.getMessage());
-            }
-            throw new ProtocolException(ProtocolException.Reason.INVALID_FIELD, describe(e));
+            throw refusal(payload, e);
         } catch (IOException e) {
             throw new ProtocolException(ProtocolException.Reason.BAD_JSON, "not valid JSON: " + firstLine(e.getMessage()));
         }
+    }
+
+    private ProtocolException refusal(byte[] payload, JsonMappingException e) {
+        if (e.getCause() instanceof StreamReadException syntax) {
+            // Bad JSON inside a nested value (a key twice in a camera, say) arrives wrapped with its path.
+            return new ProtocolException(ProtocolException.Reason.BAD_JSON, "not valid JSON: " + firstLine(syntax.getMessage()));
+        }
+        if (e.getCause() instanceof ProtocolViolation violation) {
+            return new ProtocolException(violation.reason, violation.getMessage());
+        }
+        if (e instanceof MismatchedInputException mismatch) {
+            Matcher missing = MISSING_PROPERTY.matcher(String.valueOf(e.getOriginalMessage()));
+            if (missing.find()) {
+                return missingField(payload, mismatch, missing.group(1));
+            }
+            if (!(e instanceof InvalidFormatException)) {
+                ProtocolException.Reason reason = e.getPath().isEmpty()
+                        ? ProtocolException.Reason.BAD_JSON : ProtocolException.Reason.INVALID_FIELD;
+                return new ProtocolException(reason, describe(e));
+            }
+        }
+        return new ProtocolException(ProtocolException.Reason.INVALID_FIELD, describe(e));
     }
 
     /**

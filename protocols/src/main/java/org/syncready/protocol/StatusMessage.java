@@ -22,8 +22,9 @@ public record StatusMessage(int v, String boxId, long ts, String bootId, @JsonPr
         if (intervalS < 1 || intervalS > 3600) {
             throw Check.invalid("intervalS", "must be 1..3600, was " + intervalS);
         }
-        cameras = List.copyOf(Check.present(cameras, "cameras"));
-        microphones = List.copyOf(Check.present(microphones, "microphones"));
+        cameras = List.copyOf(Check.atMost(Check.present(cameras, "cameras"), Protocol.MAX_CAMERAS, "cameras"));
+        microphones = List.copyOf(Check.atMost(Check.present(microphones, "microphones"), Protocol.MAX_MICROPHONES,
+                "microphones"));
         Check.present(network, "network");
         Check.present(system, "system");
     }

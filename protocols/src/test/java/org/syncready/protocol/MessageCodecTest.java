@@ -86,6 +86,45 @@ class MessageCodecTest {
     }
 
     @Test
+    void refusesAKeyTwiceInOneObjectAtAnyDepth() {
+        String json = new String(codec.encode(status("box-1", 3)), StandardCharsets.UTF_8);
+        // The stored raw text would show seq 3 while a last-wins reader acted on seq 999.
+        ProtocolException top = refuse(statusTopic, json.replaceFirst("\\{", "{\"seq\":999,"));
+        assertEquals(ProtocolException.Reason.BAD_JSON, top.reason());
+        assertTrue(top.getMessage().contains("Duplicate field 'seq'"), top.getMessage());
+        ProtocolException nested = refuse(statusTopic, json.replace("\"id\":\"cam-1\"", "\"id\":\"cam-1\",\"id\":\"cam-2\""));
+        assertEquals(ProtocolException.Reason.BAD_JSON, nested.reason());
+        assertTrue(nested.getMessage().contains("Duplicate field 'id'"), nested.getMessage());
+    }
+
+    @Test
+    void aStatusListsAtMostSixteenCamerasAndSixteenMicrophones() throws Exception {
+        StatusMessage one = status("box-1", 4);
+        List<CameraStatus> sixteen = java.util.stream.IntStream.range(0, Protocol.MAX_CAMERAS)
+                .mapToObj(i -> new CameraStatus("cam-" + i, CameraRole.OTHER, CameraKind.USB, DeviceState.OK,
+                        null, null, null, null, false, null)).toList();
+        StatusMessage full = new StatusMessage(1, "box-1", one.ts(), "boot-a", 4, 10, sixteen, one.microphones(),
+                one.network(), one.system(), one.stream());
+        assertEquals(full, codec.decode(statusTopic, codec.encode(full)));
+
+        String json = new String(codec.encode(full), StandardCharsets.UTF_8);
+        String seventeen = json.replace("\"cameras\":[", "\"cameras\":[{\"id\":\"cam-x\",\"role\":\"other\",\"kind\":\"usb\","
+                + "\"state\":\"ok\",\"frozen\":false},");
+        ProtocolException cams = refuse(statusTopic, seventeen);
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, cams.reason());
+        assertEquals("field 'cameras' lists 17 items; at most 16 are allowed", cams.getMessage());
+
+        StringBuilder mics = new StringBuilder();
+        for (int i = 0; i < 950; i++) {
+            mics.append(i == 0 ? "" : ",").append("{\"id\":\"m").append(i).append("\",\"state\":\"ok\",\"muted\":false,\"clipping\":false}");
+        }
+        String many = json.replaceFirst("\"microphones\":\\[[^\\]]*\\]", "\"microphones\":[" + mics + "]");
+        ProtocolException micsRefused = refuse(statusTopic, many);
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, micsRefused.reason());
+        assertTrue(micsRefused.getMessage().contains("'microphones' lists 950 items"), micsRefused.getMessage());
+    }
+
+    @Test
     void refusesOversizedPayloadBeforeParsing() {
         byte[] big = new byte[Protocol.MAX_PAYLOAD_BYTES + 1];
         ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(statusTopic, big));

@@ -256,6 +256,20 @@ class ProtocolDocumentTest {
                         "/cameras/0/role", "enum", ProtocolException.Reason.INVALID_FIELD),
                 new Broken("status interval 0", "status.schema.json", n -> n.put("intervalS", 0),
                         "/intervalS", "minimum", ProtocolException.Reason.INVALID_FIELD),
+                new Broken("status with 17 cameras", "status.schema.json", n -> {
+                            ArrayNode cams = (ArrayNode) n.get("cameras");
+                            JsonNode first = cams.get(0);
+                            for (int i = cams.size(); i < 17; i++) {
+                                cams.add(((ObjectNode) first.deepCopy()).put("id", "cam-extra-" + i));
+                            }
+                        }, "/cameras", "maxItems", ProtocolException.Reason.INVALID_FIELD),
+                new Broken("status with 17 microphones", "status.schema.json", n -> {
+                            ArrayNode mics = (ArrayNode) n.get("microphones");
+                            JsonNode first = mics.get(0);
+                            for (int i = mics.size(); i < 17; i++) {
+                                mics.add(((ObjectNode) first.deepCopy()).put("id", "mic-extra-" + i));
+                            }
+                        }, "/microphones", "maxItems", ProtocolException.Reason.INVALID_FIELD),
                 new Broken("status without network", "status.schema.json", n -> n.remove("network"),
                         "", "required", ProtocolException.Reason.MISSING_FIELD),
                 new Broken("microphone without id", "status.schema.json",

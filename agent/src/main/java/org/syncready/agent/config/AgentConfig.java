@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.FaultSet;
+import org.syncready.protocol.Protocol;
 
 /**
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
@@ -70,6 +71,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         network = network == null ? new Network(null, List.of()) : network;
         simulation = simulation == null ? Simulation.DEFAULT : simulation;
         cameras = cameras == null ? List.of() : List.copyOf(cameras);
+        atMost(cameras, Protocol.MAX_CAMERAS, "cameras");
         unique(cameras.stream().map(CameraSource::id).toList(), "cameras", "id");
         cameraChecks = cameraChecks == null ? CameraChecks.DEFAULT : cameraChecks;
         configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
@@ -197,6 +199,8 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         public Simulation {
             cameras = cameras == null ? DEFAULT.cameras() : List.copyOf(cameras);
             microphones = microphones == null ? DEFAULT.microphones() : List.copyOf(microphones);
+            atMost(cameras, Protocol.MAX_CAMERAS, "simulation.cameras");
+            atMost(microphones, Protocol.MAX_MICROPHONES, "simulation.microphones");
             unique(cameras.stream().map(Camera::id).toList(), "simulation.cameras", "id");
             unique(microphones.stream().map(Microphone::id).toList(), "simulation.microphones", "id");
             if (flakyMicrophone != null
@@ -282,6 +286,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             decimalRange("microphones.clippingShare", clippingShare, 0, 1);
             alsaRoot = alsaRoot == null ? Path.of("/proc/asound") : alsaRoot;
             devices = devices == null ? List.of() : List.copyOf(devices);
+            atMost(devices, Protocol.MAX_MICROPHONES, "microphones.devices");
             unique(devices.stream().map(AudioInput::id).toList(), "microphones.devices", "id");
         }
     }
@@ -433,6 +438,13 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         }
         if (id.length() > 64) {
             throw new ConfigException(field, "must be at most 64 characters");
+        }
+    }
+
+    /** A status carries at most this many devices of a kind (PROTOCOL.md section 4.3). */
+    private static void atMost(List<?> values, int max, String field) {
+        if (values.size() > max) {
+            throw new ConfigException(field, "lists " + values.size() + " devices; a status reports at most " + max);
         }
     }
 

@@ -12,11 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
-import org.syncready.firmware.ProfileProblem;
 import org.syncready.firmware.ProfileSchemas;
 import org.syncready.protocol.ConfigDesired;
 import org.syncready.protocol.ConfigReported.Result;
@@ -48,7 +46,7 @@ public final class ConfigApplier {
     private final AgentConfig config;
     private final String boxId;
     private final List<PublicKey> keys;
-    private final ProfileSchemas schemas;
+    private final ConfigVerifier verifier;
     private final ConfigFiles files;
     private final ApplyHook hook;
     private final MessageCodec codec;
@@ -65,7 +63,6 @@ public final class ConfigApplier {
         this.boxId = config.boxId();
         this.codec = codec;
         this.target = target;
-        this.schemas = ProfileSchemas.packaged();
         // Per box: the agents of a fleet (demo, tests) may share one data folder.
         this.files = new ConfigFiles(config.dataDir().resolve("config").resolve(boxId));
         this.hook = config.configApply().applyHook() == null ? null : new ApplyHook(config.configApply().applyHook());
@@ -74,6 +71,7 @@ public final class ConfigApplier {
             pinned.add(ConfigSigning.decodePublicKey(k));
         }
         this.keys = List.copyOf(pinned);
+        this.verifier = new ConfigVerifier(config.model(), keys, ProfileSchemas.packaged());
         this.running = loadRunning();
         String[] stored = readHandled();
         long storedVersion = stored.length > 0 ? parse(stored[0]) : 0;
@@ -150,28 +148,9 @@ public final class ConfigApplier {
             target.report(version, Result.REJECTED, why);
             return;
         }
-        if (!ConfigSigning.sha256(doc.body()).equals(doc.sha256())) {
-            reject(doc, "sha256 does not match the canonical body", false);
-            return;
-        }
-        if (keys.isEmpty()) {
-            reject(doc, "no controller key pinned (controllerKeys in agent.yaml)", false);
-            return;
-        }
-        if (!ConfigSigning.verify(doc, keys)) {
-            reject(doc, "signature does not verify with the pinned controller key(s) "
-                    + keys.stream().map(ConfigSigning::keyId).collect(Collectors.joining(", ")), false);
-            return;
-        }
-        String model = doc.body().path("model").asText();
-        if (!model.equals(config.model())) {
-            reject(doc, "body is for model '" + model + "', this box is a '" + config.model() + "'", true);
-            return;
-        }
-        List<ProfileProblem> problems = schemas.validate(null, model, doc.body());
-        if (!problems.isEmpty()) {
-            reject(doc, "body does not validate against " + model + ".schema.json: "
-                    + problems.stream().limit(5).map(Object::toString).collect(Collectors.joining("; ")), true);
+        Optional<ConfigVerifier.Refusal> refused = verifier.check(doc);
+        if (refused.isPresent()) {
+            reject(doc, refused.get().why(), refused.get().verified());
             return;
         }
         apply(doc);

@@ -60,6 +60,17 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
                         m.muted(), m.clipping(), staleError(microphones)));
             }
         }
+        // Detected devices (every V4L2 node, every ALSA capture device) can outnumber what a status carries.
+        if (cams.size() > Protocol.MAX_CAMERAS) {
+            errors.merge("camera", cams.size() + " cameras found; a status reports the first " + Protocol.MAX_CAMERAS,
+                    (a, b) -> a + "; " + b);
+            cams = cams.subList(0, Protocol.MAX_CAMERAS);
+        }
+        if (mics.size() > Protocol.MAX_MICROPHONES) {
+            errors.merge("microphone", mics.size() + " microphones found; a status reports the first "
+                    + Protocol.MAX_MICROPHONES, (a, b) -> a + "; " + b);
+            mics = mics.subList(0, Protocol.MAX_MICROPHONES);
+        }
         NetworkStatus net = network != null && network.value() != null ? network.value()
                 : new NetworkStatus("unknown", null, null, null, null, null, null, List.of());
         SystemStatus sys = system != null && system.value() != null ? system.value()

@@ -209,6 +209,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void moreSimulatedDevicesThanAStatusCarriesAreRefused() throws IOException {
+        StringBuilder cams = new StringBuilder();
+        for (int i = 0; i < 17; i++) {
+            cams.append(i == 0 ? "" : ", ").append("{id: cam-").append(i).append("}");
+        }
+        Path file = write("agent.yaml", "boxId: box-1\nbroker: {uri: \"tcp://127.0.0.1:1883\", password: x}\n"
+                + "simulation:\n  cameras: [" + cams + "]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().endsWith("field 'simulation.cameras' lists 17 devices; a status reports at most 16"), e.getMessage());
+    }
+
+    @Test
     void aMissingFileSaysSo() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
         assertEquals(dir.resolve("nope.yaml") + ": file not found", e.getMessage());

@@ -48,6 +48,20 @@ class SnapshotTest {
         assertEquals(7, m.seq());
     }
 
+    @Test
+    void moreDevicesThanAStatusCarriesAreCutToTheFirstSixteenAndSaidSo() {
+        List<CameraStatus> twenty = java.util.stream.IntStream.range(0, 20)
+                .mapToObj(i -> new CameraStatus("video" + i, CameraRole.OTHER, CameraKind.USB, DeviceState.OK,
+                        null, null, null, null, false, null)).toList();
+        Snapshot s = Snapshot.of(3, ProbeResult.fresh("camera", twenty, 1), null, ProbeResult.fresh("network", NET, 1),
+                ProbeResult.fresh("system", SYS, 1), null);
+        // Without the cut the status constructor refuses the list and the box reports nothing at all.
+        StatusMessage m = s.toStatus("box-1", "boot", 1, 9, 10);
+        assertEquals(org.syncready.protocol.Protocol.MAX_CAMERAS, m.cameras().size());
+        assertEquals("video15", m.cameras().get(15).id());
+        assertEquals("20 cameras found; a status reports the first 16", s.probeErrors().get("camera"));
+    }
+
     private static Snapshot snapshot(CameraStatus cam, ProbeResult<NetworkStatus> net) {
         return Snapshot.of(1, ProbeResult.fresh("camera", List.of(cam), 1), null, net, ProbeResult.fresh("system", SYS, 1), null);
     }

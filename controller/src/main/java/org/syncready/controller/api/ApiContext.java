@@ -48,21 +48,40 @@ final class ApiContext {
         return vertx;
     }
 
-    /** The request body as a JSON object; a clear 400 for an empty, non-JSON or non-object body. */
+    /**
+     * The request body as a JSON object, whatever content type it came with (curl's {@code -d} says
+     * form-urlencoded); a clear 400 for an empty, non-JSON (a key twice included) or non-object body.
+     */
     JsonNode body(RoutingContext ctx) {
-        String text = ctx.body() == null ? null : ctx.body().asString();
-        if (text == null || text.isBlank()) {
+        byte[] bytes = RequestBody.bytes(ctx);
+        if (isBlank(bytes)) {
             throw ApiException.badRequest("a JSON body is required");
         }
         try {
-            JsonNode node = json.readTree(text);
+            JsonNode node = json.readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw ApiException.badRequest("the body must be a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
         }
+    }
+
+    /** The raw request body (a file upload's file), read in memory under the route's limit. */
+    static byte[] bytes(RoutingContext ctx) {
+        return RequestBody.bytes(ctx);
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String text(JsonNode body, String field) {

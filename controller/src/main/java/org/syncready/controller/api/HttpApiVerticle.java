@@ -9,7 +9,6 @@ import org.syncready.controller.refusal.Refusal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import org.syncready.controller.health.Health;
 import org.syncready.controller.health.UncaughtFailures;
@@ -52,7 +51,7 @@ public final class HttpApiVerticle extends VerticleBase {
         for (RouteGroup group : groups) {
             group.mountStreaming(router, api);
         }
-        router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+        router.route().handler(new RequestBody(BODY_LIMIT, false));
         router.get("/health").handler(ctx -> health(ctx, api));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -63,12 +62,17 @@ public final class HttpApiVerticle extends VerticleBase {
                 + ctx.request().method() + " " + ctx.request().path())));
         router.route().failureHandler(ctx -> {
             Throwable failure = ctx.failure();
-            if (ctx.statusCode() == 413) {
-                api.fail(ctx, new ApiException(413, "too_large", "request body exceeds " + BODY_LIMIT / 1024 + " KiB"));
-            } else if (failure instanceof ApiException e) {
+            if (failure instanceof ApiException e) {
                 api.fail(ctx, e);
             } else if (failure instanceof Refusal r) {
                 api.fail(ctx, ApiException.of(r, api.json()));
+            } else if (ctx.statusCode() == 413) {
+                api.fail(ctx, new ApiException(413, "too_large", "the request body is larger than "
+                        + RequestBody.describe(BODY_LIMIT) + ", the most this endpoint accepts"));
+            } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+                // Vert.x Web's own refusals (a malformed request, say) keep their status and get our shape.
+                api.fail(ctx, new ApiException(ctx.statusCode(), "bad_request", "the request could not be read ("
+                        + ctx.statusCode() + ")" + (failure == null || failure.getMessage() == null ? "" : ": " + failure.getMessage())));
             } else {
                 log.error("API request failed: {} {}", ctx.request().method(), ctx.request().path(), failure);
                 api.fail(ctx, new ApiException(500, "internal", "internal error; see the controller log"));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -30,7 +29,10 @@ import org.syncready.controller.schedule.TermStore;
  * bad row imports nothing unless {@code skipBadRows=true}; {@code dryRun=true} says what would change.
  */
 public final class TimetableRoutes implements RouteGroup {
-    /** A district's term timetable is tens of KB; a generous bound that still stops a runaway upload. */
+    /**
+     * A district's term timetable is tens of KB; a generous bound that still stops a runaway upload.
+     * The file is read in memory (a form upload too), never stored on disk.
+     */
     private static final long IMPORT_LIMIT = 4L * 1024 * 1024;
     private static final int SHOWN_CHANGES = 500;
 
@@ -54,7 +56,7 @@ public final class TimetableRoutes implements RouteGroup {
 
     @Override
     public void mountStreaming(Router router, ApiContext api) {
-        router.post("/api/v1/sessions/import").handler(BodyHandler.create().setBodyLimit(IMPORT_LIMIT));
+        router.post("/api/v1/sessions/import").handler(new RequestBody(IMPORT_LIMIT, true));
     }
 
     @Override
@@ -80,7 +82,7 @@ public final class TimetableRoutes implements RouteGroup {
     private void putTerm(RoutingContext ctx) {
         TermCalendar term;
         try {
-            term = TermCalendar.fromJson(api.json(), ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            term = TermCalendar.fromJson(api.json(), ApiContext.bytes(ctx));
         } catch (TermCalendar.InvalidTermException e) {
             ObjectNode body = api.json().createObjectNode().put("error", "invalid").put("message", e.getMessage());
             ArrayNode problems = body.putArray("problems");
@@ -92,7 +94,7 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     private void importTimetable(RoutingContext ctx) {
-        byte[] content = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] content = ApiContext.bytes(ctx);
         if (content.length == 0) {
             throw ApiException.badRequest("the body must be the timetable file (CSV or iCalendar)");
         }
@@ -126,8 +128,8 @@ public final class TimetableRoutes implements RouteGroup {
                     throw ApiException.badRequest(e.getMessage());
                 }
             }
-            if (!read.errors().isEmpty() && !skipBadRows) {
-                throw new ImportRefused(read.errors());
+            if (read.hasErrors() && !skipBadRows) {
+                throw new ImportRefused(read);
             }
             ImportPlan plan = sessions.plan(read.sessions());
             List<SyncSession> applied = dryRun ? List.of() : sessions.apply(plan);
@@ -200,23 +202,34 @@ public final class TimetableRoutes implements RouteGroup {
     private record Outcome(ImportResult read, ImportPlan plan, List<SyncSession> applied) {
     }
 
-    /** A file with bad rows: every error is listed, nothing is stored. */
+    /** A file with bad rows: the first errors are listed with the total, nothing is stored. */
     private static final class ImportRefused extends ApiException {
-        final List<ImportError> errors;
+        final ImportResult read;
 
-        ImportRefused(List<ImportError> errors) {
-            super(422, "invalid_file", errors.size() + " problem(s) in the file; nothing was imported"
-                    + " (fix them, or add skipBadRows=true to import the good rows). 文件有错误，未导入任何课程。");
-            this.errors = errors;
+        ImportRefused(ImportResult read) {
+            super(422, "invalid_file", read.errorCount() + " problem(s) in the file"
+                    + (read.errorCount() > read.errors().size() ? ", the first " + read.errors().size() + " listed" : "")
+                    + "; nothing was imported (fix them, or add skipBadRows=true to import the good rows)."
+                    + " 文件有 " + read.errorCount() + " 处错误，未导入任何课程。");
+            this.read = read;
         }
 
         @Override
         ObjectNode body(com.fasterxml.jackson.databind.ObjectMapper json) {
             ObjectNode body = super.body(json);
-            ArrayNode list = body.putArray("errors");
-            errors.forEach(e -> list.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message()));
+            putErrors(body, read);
             return body;
         }
+    }
+
+    /** {@code errors} (the first ones, in file order), {@code errorCount} (all) and {@code errorsTruncated}. */
+    private static void putErrors(ObjectNode out, ImportResult read) {
+        ArrayNode list = out.putArray("errors");
+        for (ImportError e : read.errors()) {
+            list.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message());
+        }
+        out.put("errorCount", read.errorCount());
+        out.put("errorsTruncated", read.errorCount() > read.errors().size());
     }
 
     private ObjectNode render(Outcome o, String format, boolean dryRun, String termId) {
@@ -224,7 +237,7 @@ public final class TimetableRoutes implements RouteGroup {
                 .put("sessionsRead", o.read().sessions().size())
                 .put("create", o.plan().create().size()).put("update", o.plan().update().size())
                 .put("unchanged", o.plan().unchanged());
-        out.set("errors", errors(o.read().errors()));
+        putErrors(out, o.read());
         ArrayNode changes = out.putArray("changes");
         int shown = 0;
         for (SessionDraft d : o.plan().create()) {
@@ -242,12 +255,6 @@ public final class TimetableRoutes implements RouteGroup {
             change.set("after", sessionView.node(u.after()));
         }
         out.put("changesTruncated", shown > SHOWN_CHANGES);
-        return out;
-    }
-
-    private ArrayNode errors(List<ImportError> errors) {
-        ArrayNode out = api.json().createArrayNode();
-        errors.forEach(e -> out.addObject().put("line", e.line()).put("field", e.field()).put("message", e.message()));
         return out;
     }
 

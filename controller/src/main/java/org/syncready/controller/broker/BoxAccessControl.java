@@ -44,6 +44,8 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
     private final BrokerAccess access;
     private final ControllerMetrics metrics;
     private final Map<String, BrokerPrincipal> connected = new ConcurrentHashMap<>();
+    /** Refusals repeat (a box retrying a wrong password every few seconds): a line per client id a minute. */
+    private final WarningThrottle warnings = new WarningThrottle(10_000, 30);
 
     BoxAccessControl(BrokerAccess access, ControllerMetrics metrics) {
         this.access = access;
@@ -84,8 +86,24 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
 
     private void refuse(SimpleAuthOutput output, String clientId, String reason, String message) {
         metrics.authFailure(reason);
-        log.warn("broker refused connection clientId={} reason={}", clientId, reason);
+        warnings.admit("connect/" + reason + "/" + clientId, System.currentTimeMillis()).ifPresent(unlogged ->
+                log.warn("broker refused connection clientId={} reason={}{}", printable(clientId), reason, repeated(unlogged)));
         output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, message);
+    }
+
+    /** A client's own text in a log line: control characters could forge lines, length could flood them. */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        String clean = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() <= 128 ? clean : clean.substring(0, 125) + "...";
+    }
+
+    /** The tail of a throttled line: how many like it were not logged since the last one. */
+    private static String repeated(long unlogged) {
+        return unlogged == 0 ? "" : " (" + unlogged + " more since the last line, not logged)";
     }
 
     @Override
@@ -96,7 +114,8 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
             output.authorizeSuccessfully();
         } else {
             metrics.aclDenied("publish");
-            log.warn("broker denied publish clientId={} topic={}", clientId, topic);
+            warnings.admit("publish/" + clientId, System.currentTimeMillis()).ifPresent(unlogged ->
+                    log.warn("broker denied publish clientId={} topic={}{}", printable(clientId), printable(topic), repeated(unlogged)));
             output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "a box may only publish under its own topic tree");
         }
     }
@@ -110,7 +129,8 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
             output.authorizeSuccessfully();
         } else {
             metrics.aclDenied("subscribe");
-            log.warn("broker denied subscribe clientId={} filter={}", clientId, filter);
+            warnings.admit("subscribe/" + clientId, System.currentTimeMillis()).ifPresent(unlogged ->
+                    log.warn("broker denied subscribe clientId={} filter={}{}", printable(clientId), printable(filter), repeated(unlogged)));
             output.failAuthorization(SubackReasonCode.NOT_AUTHORIZED, "a box may only subscribe under its own topic tree");
         }
     }
@@ -120,8 +140,10 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
         int size = input.getPublishPacket().getPayload().map(ByteBuffer::remaining).orElse(0);
         if (size > Protocol.MAX_PAYLOAD_BYTES) {
             metrics.rejected("too_large");
-            log.warn("broker dropped oversized publish clientId={} topic={} bytes={}",
-                    input.getClientInformation().getClientId(), input.getPublishPacket().getTopic(), size);
+            String clientId = input.getClientInformation().getClientId();
+            warnings.admit("too_large/" + clientId, System.currentTimeMillis()).ifPresent(unlogged ->
+                    log.warn("broker dropped oversized publish clientId={} topic={} bytes={}{}", printable(clientId),
+                            printable(input.getPublishPacket().getTopic()), size, repeated(unlogged)));
             output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "payload exceeds " + Protocol.MAX_PAYLOAD_BYTES + " bytes");
         }
     }

@@ -65,7 +65,9 @@ public final class DemoFleet implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path logFile = demoDir.resolve("agents.log");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx96m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                "--fleet", fleetFile.toString())
+                "--fleet", fleetFile.toAbsolutePath().toString())
+                // Whatever the agents write relative to their working folder stays under --data too.
+                .directory(demoDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         Process process = pb.start();
@@ -73,7 +75,15 @@ public final class DemoFleet implements AutoCloseable {
         return new DemoFleet(process, seeded);
     }
 
-    private static void writeFleetFile(Path fleetFile, List<BoxRegistration> boxes, String brokerUri, List<String> keys) throws IOException {
+    /**
+     * Each demo agent's state folder (applied configuration, outbox), relative to the fleet file and so
+     * inside the demo folder under {@code --data}: a fresh data folder is a fresh fleet, boxes included.
+     */
+    static String agentDataDir(String boxId) {
+        return "agents/" + boxId;
+    }
+
+    static void writeFleetFile(Path fleetFile, List<BoxRegistration> boxes, String brokerUri, List<String> keys) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         ArrayNode agents = root.putArray("agents");
@@ -84,6 +94,7 @@ public final class DemoFleet implements AutoCloseable {
             agent.put("model", r.box().model());
             agent.put("firmwareVersion", "demo-1.0");
             agent.put("statusIntervalS", 10);
+            agent.put("dataDir", agentDataDir(r.box().id()));
             agent.putObject("probes").put("mode", "simulated");
             ArrayNode pinned = agent.putArray("controllerKeys");
             keys.forEach(pinned::add);
@@ -117,12 +128,16 @@ public final class DemoFleet implements AutoCloseable {
         Files.move(tmp, fleetFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The broker port may differ between runs (--mqtt-port 0). */
-    private static void rewriteBrokerUri(Path fleetFile, String brokerUri, List<String> keys) throws IOException {
+    /** The broker port may differ between runs (--mqtt-port 0); the keys after a key rotation. */
+    static void rewriteBrokerUri(Path fleetFile, String brokerUri, List<String> keys) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = (ObjectNode) json.readTree(fleetFile.toFile());
         root.withArray("agents").forEach(a -> {
             ((ObjectNode) a.get("broker")).put("uri", brokerUri);
+            // Fleet files of earlier versions left the agents' state in the working folder.
+            if (!a.hasNonNull("dataDir")) {
+                ((ObjectNode) a).put("dataDir", agentDataDir(a.path("boxId").asText()));
+            }
             ArrayNode pinned = ((ObjectNode) a).putArray("controllerKeys");
             keys.forEach(pinned::add);
         });

@@ -7,7 +7,6 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -81,7 +80,7 @@ public final class CsvTimetable {
      */
     public static ImportResult read(byte[] content, TermCalendar term, Predicate<String> classroomExists) {
         String text = TimetableText.decode(content);
-        List<ImportError> errors = new ArrayList<>();
+        ImportErrors errors = new ImportErrors();
         List<Row> rows = new ArrayList<>();
         try (CSVParser parser = CSVParser.parse(new StringReader(text), format(text))) {
             Iterator<CSVRecord> it = parser.iterator();
@@ -92,7 +91,7 @@ public final class CsvTimetable {
             Map<Column, String> header = new EnumMap<>(Column.class);
             readHeader(it.next(), index, header, errors);
             if (!errors.isEmpty()) {
-                return new ImportResult(List.of(), errors);
+                return errors.result(List.of());
             }
             long lineBefore = parser.getCurrentLineNumber();
             while (it.hasNext()) {
@@ -119,11 +118,10 @@ public final class CsvTimetable {
             errors.add(new ImportError(Math.max(1, lineOf(message)), null, message.contains("EOF reached before encapsulated")
                     ? "unreadable CSV: a quoted value starting on this line is never closed (a \" is missing)"
                     : "unreadable CSV: " + message));
-            return new ImportResult(List.of(), errors);
+            return errors.result(List.of());
         }
         List<SessionDraft> drafts = Occurrences.withoutConflicts(expand(rows, term), term.zone(), errors);
-        errors.sort(Comparator.comparingInt(ImportError::line).thenComparing(e -> e.field() == null ? "" : e.field()));
-        return new ImportResult(drafts, errors);
+        return errors.result(drafts);
     }
 
     private static CSVFormat format(String text) {
@@ -146,7 +144,7 @@ public final class CsvTimetable {
     // ---- header ----
 
     private static void readHeader(CSVRecord record, Map<Column, Integer> index, Map<Column, String> header,
-                                   List<ImportError> errors) {
+                                   ImportErrors errors) {
         for (int i = 0; i < record.size(); i++) {
             String raw = record.get(i);
             Column c = BY_ALIAS.get(normalize(raw));
@@ -195,8 +193,8 @@ public final class CsvTimetable {
     }
 
     private static Row readRow(int line, CSVRecord record, Map<Column, Integer> index, Map<Column, String> header,
-                               TermCalendar term, Predicate<String> classroomExists, List<ImportError> errors) {
-        int before = errors.size();
+                               TermCalendar term, Predicate<String> classroomExists, ImportErrors errors) {
+        int before = errors.count();
         Cells cells = new Cells(line, record, index, header, errors);
 
         String weekdayText = cells.get(Column.WEEKDAY);
@@ -240,7 +238,7 @@ public final class CsvTimetable {
         String lead = cells.get(Column.LEAD);
         List<String> remotes = TimetableText.classrooms(lead, cells.get(Column.REMOTES), classroomExists,
                 (aboutLead, message) -> cells.error(aboutLead ? Column.LEAD : Column.REMOTES, message));
-        if (errors.size() > before) {
+        if (errors.count() > before) {
             return null;
         }
         return new Row(line, weekday, date, times[0], times[1], subject, teacher.isEmpty() ? null : teacher, kind,
@@ -315,12 +313,14 @@ public final class CsvTimetable {
         for (Row row : rows) {
             List<LocalDate> on = row.date() != null ? List.of(row.date())
                     : dates.computeIfAbsent(row.weekday(), term::teachingDates);
+            // One source text per row, not per occurrence: a term's rows expand twentyfold.
+            String source = "line " + row.line();
             for (LocalDate d : on) {
                 drafts.add(new Occurrences.Tagged(new SessionDraft(row.lead(), row.remotes(), row.subject(),
                         row.teacher(), row.kind(),
                         d.atTime(row.start()).atZone(term.zone()).toInstant(),
                         d.atTime(row.end()).atZone(term.zone()).toInstant(),
-                        "line " + row.line()), row.line(), row.leadField(), row.remotesField()));
+                        source), row.line(), row.leadField(), row.remotesField()));
             }
         }
         return drafts;
@@ -341,9 +341,9 @@ public final class CsvTimetable {
         private final CSVRecord record;
         private final Map<Column, Integer> index;
         private final Map<Column, String> header;
-        private final List<ImportError> errors;
+        private final ImportErrors errors;
 
-        Cells(int line, CSVRecord record, Map<Column, Integer> index, Map<Column, String> header, List<ImportError> errors) {
+        Cells(int line, CSVRecord record, Map<Column, Integer> index, Map<Column, String> header, ImportErrors errors) {
             this.line = line;
             this.record = record;
             this.index = index;

@@ -15,7 +15,6 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -147,7 +146,7 @@ public final class IcsTimetable {
             return new ImportResult(List.of(), List.of(new ImportError(1, null, "not valid iCalendar: " + e.getMessage())));
         }
         List<VEvent> events = calendar.getComponents(Component.VEVENT);
-        List<ImportError> errors = new ArrayList<>();
+        ImportErrors errors = new ImportErrors();
         if (events.isEmpty()) {
             errors.add(new ImportError(1, "VEVENT", "the calendar has no VEVENT"));
         }
@@ -168,12 +167,11 @@ public final class IcsTimetable {
             if (occurrences.size() > MAX_OCCURRENCES) {
                 errors.add(new ImportError(at.begin(), "RRULE", "the file expands to more than " + MAX_OCCURRENCES
                         + " sessions; split it"));
-                return new ImportResult(List.of(), errors);
+                return errors.result(List.of());
             }
         }
         List<SessionDraft> drafts = Occurrences.withoutConflicts(occurrences, window.zone(), errors);
-        errors.sort(Comparator.comparingInt(ImportError::line).thenComparing(e -> e.field() == null ? "" : e.field()));
-        return new ImportResult(drafts, errors);
+        return errors.result(drafts);
     }
 
     /**
@@ -213,12 +211,12 @@ public final class IcsTimetable {
         private final Predicate<String> classroomExists;
         private final Defaults defaults;
         private final Map<String, Set<Instant>> moved;
-        private final List<ImportError> errors;
+        private final ImportErrors errors;
         private final List<Occurrences.Tagged> out;
         private final int errorsBefore;
 
         EventReader(VEvent event, EventLines at, Window window, ClassroomLookup classrooms, Defaults defaults,
-                    Map<String, Set<Instant>> moved, List<ImportError> errors, List<Occurrences.Tagged> out) {
+                    Map<String, Set<Instant>> moved, ImportErrors errors, List<Occurrences.Tagged> out) {
             this.event = event;
             this.at = at;
             this.window = window;
@@ -228,7 +226,7 @@ public final class IcsTimetable {
             this.moved = moved;
             this.errors = errors;
             this.out = out;
-            this.errorsBefore = errors.size();
+            this.errorsBefore = errors.count();
         }
 
         private void error(String property, String message) {
@@ -290,7 +288,7 @@ public final class IcsTimetable {
                 error(Property.RRULE, "FREQ=" + rrule.get().getRecur().getFrequency() + " is not a timetable recurrence"
                         + " (use DAILY or WEEKLY)");
             }
-            if (errors.size() > errorsBefore || length == null) {
+            if (errors.count() > errorsBefore || length == null) {
                 return;
             }
             String uid = value(Property.UID).orElse(null);

@@ -153,6 +153,7 @@ public final class SessionStore {
         List<ImportPlan.Update> update = new ArrayList<>();
         int unchanged = 0;
         Set<String> seen = new HashSet<>();
+        ClassroomTimeline stored = timelineAround(drafts);
         for (SessionDraft d : drafts) {
             try {
                 validate(d);
@@ -163,10 +164,13 @@ public final class SessionStore {
                 throw from(d, Refusal.invalid("classroom '" + d.leadClassroomId() + "' leads two sessions starting at " + d.start()));
             }
             Optional<SyncSession> existing = findByKey(d.leadClassroomId(), d.start());
-            try {
-                checkOverlap(d, existing.map(SyncSession::id).orElse(null));
-            } catch (Refusal e) {
-                throw from(d, e);
+            String replaces = existing.map(SyncSession::id).orElse(null);
+            for (String room : classroomsOf(d)) {
+                Optional<SyncSession> other = stored.clash(room, d.start(), d.end(), replaces);
+                if (other.isPresent()) {
+                    throw from(d, Refusal.conflict("classroom '" + room + "' is already in session '" + other.get().id()
+                            + "' (" + other.get().start() + " - " + other.get().end() + ")"));
+                }
             }
             if (existing.isEmpty()) {
                 create.add(d);
@@ -177,6 +181,26 @@ public final class SessionStore {
             }
         }
         return new ImportPlan(create, update, unchanged);
+    }
+
+    /** The stored sessions a set of drafts could clash with, by classroom. */
+    private ClassroomTimeline timelineAround(List<SessionDraft> drafts) {
+        Instant from = null;
+        Instant to = null;
+        for (SessionDraft d : drafts) {
+            if (d.start() != null && d.end() != null) {
+                from = from == null || d.start().isBefore(from) ? d.start() : from;
+                to = to == null || d.end().isAfter(to) ? d.end() : to;
+            }
+        }
+        return new ClassroomTimeline(from == null ? List.of() : overlapping(from, to), MAX_DURATION);
+    }
+
+    private static List<String> classroomsOf(SessionDraft d) {
+        List<String> rooms = new ArrayList<>(d.remoteClassroomIds().size() + 1);
+        rooms.add(d.leadClassroomId());
+        rooms.addAll(d.remoteClassroomIds());
+        return rooms;
     }
 
     /** Carries out a plan in one transaction: all of it or nothing. */

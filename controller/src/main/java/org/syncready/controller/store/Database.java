@@ -5,6 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;
     private final HikariDataSource pool;
@@ -37,6 +41,7 @@ public final class Database implements AutoCloseable {
         if (!Files.isWritable(parent)) {
             throw new IOException("data folder is not writable: " + parent);
         }
+        ownerOnly(file);
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             // Persistent for the file: set once, before anyone else opens it.
@@ -58,6 +63,29 @@ public final class Database implements AutoCloseable {
         HikariDataSource pool = new HikariDataSource(config);
         log.info("store open at {}", file.toAbsolutePath());
         return new Database(file, pool);
+    }
+
+    /**
+     * The database holds box secrets' hashes and echo keys: readable by the owner only. A new file is
+     * created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database's mode);
+     * existing ones are tightened.
+     */
+    private static void ownerOnly(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        if (!Files.getFileStore(abs.getParent()).supportsFileAttributeView("posix")) {
+            return;
+        }
+        if (!Files.exists(abs)) {
+            // An empty file is a new database to SQLite.
+            Files.createFile(abs, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path p = abs.resolveSibling(abs.getFileName() + suffix);
+            if (Files.exists(p) && !Files.getPosixFilePermissions(p).equals(OWNER_ONLY)) {
+                log.info("store file {} was {}; set to rw-------", p, PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                Files.setPosixFilePermissions(p, OWNER_ONLY);
+            }
+        }
     }
 
     /** Pooled connections for reads and small writes (registrations). */

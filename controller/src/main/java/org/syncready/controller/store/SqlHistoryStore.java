@@ -37,4 +37,22 @@ public final class SqlHistoryStore implements BoxHistory {
     public int pruneStatusBefore(long cutoff) {
         return jdbc.update("DELETE FROM box_status WHERE received_at < ?", cutoff);
     }
+
+    /** Rows one retention transaction deletes at most, so the status writer never waits long behind it. */
+    static final int PRUNE_BATCH = 10_000;
+
+    /**
+     * Deletes events before {@code cutoff}, in batches of {@value #PRUNE_BATCH} rows per transaction.
+     * Returns rows deleted.
+     */
+    public int pruneEventsBefore(long cutoff) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update("DELETE FROM box_event WHERE id IN (SELECT id FROM box_event WHERE at < ? LIMIT " + PRUNE_BATCH + ")",
+                    cutoff);
+            total += deleted;
+        } while (deleted == PRUNE_BATCH);
+        return total;
+    }
 }

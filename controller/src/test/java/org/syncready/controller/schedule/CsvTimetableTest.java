@@ -186,6 +186,36 @@ class CsvTimetableTest {
     }
 
     @Test
+    void twoThousandRowsInOneSlotListTheFirstHundredProblemsAndCountAll() {
+        // Once a 30 KB dry run: one error per pair of rows (two million), and the controller ran out of memory.
+        StringBuilder csv = new StringBuilder("date,start,end,subject,lead_classroom,remote_classrooms\n");
+        for (int i = 0; i < 2_000; i++) {
+            csv.append("2026-09-07,08:00,08:45,Maths ").append(i).append(",lead-1,remote-1\n");
+        }
+        ImportResult r = read(csv.toString());
+        assertEquals(1_999, r.errorCount(), "one problem per row after the first");
+        assertEquals(ImportResult.MAX_LISTED_ERRORS, r.errors().size());
+        assertEquals(3, r.errors().get(0).line(), "line 2 is the first row and keeps its slot");
+        assertEquals(102, r.errors().get(99).line(), "the first problems in file order are listed");
+        assertEquals("line 3, lead_classroom: classroom 'lead-1' is already in the session of line 2 at "
+                + "2026-09-07 08:00–08:45 (Asia/Shanghai)", r.errors().get(0).toString());
+        assertEquals(List.of("line 2"), r.sessions().stream().map(SessionDraft::source).toList());
+    }
+
+    @Test
+    void manyBadRowsAreCountedButOnlyTheFirstListed() {
+        StringBuilder csv = new StringBuilder("weekday,period,subject,lead_classroom,remote_classrooms\n");
+        for (int i = 0; i < 500; i++) {
+            csv.append("Mnday,1,Maths,lab-").append(i).append(",remote-1\n");
+        }
+        ImportResult r = read(csv.toString());
+        assertEquals(1_000, r.errorCount(), "a bad weekday and an unknown lead on every row");
+        assertEquals(ImportResult.MAX_LISTED_ERRORS, r.errors().size());
+        assertEquals(List.of(2, 2, 3, 3), r.errors().subList(0, 4).stream().map(ImportError::line).toList());
+        assertEquals(51, r.errors().get(99).line());
+    }
+
+    @Test
     void anotherZoneAcrossItsDaylightSavingChange() {
         TermCalendar berlin = TermCalendar.fromJson(MAPPER, """
                 {"id":"berlin-exchange","timeZone":"Europe/Berlin","firstDay":"2026-10-19","lastDay":"2026-10-30",
