@@ -27,6 +27,7 @@ import java.util.Map;
 import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.command.CommandHandler;
 import org.syncready.agent.command.CommandTarget;
+import org.syncready.agent.command.SessionTargets;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.configapply.ConfigApplier;
 import org.syncready.agent.configapply.ConfigTarget;
@@ -95,6 +96,9 @@ public final class Agent {
     /** What the log last said about the status (work thread only). */
     private final StatusChangeLog changeLog = new StatusChangeLog();
     private volatile List<DeviceInfo> announcedDevices;
+    /** The stream servers the latest selftest asked for, probed until {@link #sessionTargetsUntil}. Work thread. */
+    private SessionTargets sessionTargets = SessionTargets.NONE;
+    private long sessionTargetsUntil;
     /** The deep camera checks the latest selftest started, for its report. */
     private volatile Map<String, FfmpegDeepCheck.Result> selftestDeepChecks = Map.of();
 
@@ -272,6 +276,9 @@ public final class Agent {
 
     private void round() {
         try {
+            if (sessionTargets != SessionTargets.NONE && System.currentTimeMillis() > sessionTargetsUntil) {
+                useSessionTargets(SessionTargets.NONE);
+            }
             latest = probes.run();
             Snapshot.Significant now = latest.significant();
             String change = changeLog.describe(now, System.currentTimeMillis());
@@ -296,17 +303,46 @@ public final class Agent {
 
     private void onCommand(IncomingCommand command) {
         if (CommandTypes.SELFTEST.equals(command.request().type())) {
-            // Deep camera checks decode seconds of video: they run on the camera probe's own threads
-            // and the selftest joins the work thread only when they are done, so rounds go on meanwhile.
-            // The network checks run meanwhile too, on their own thread; the selftest joins them.
-            probes.startNetworkChecks();
-            probes.deepCheckCameras().orTimeout(SELFTEST_DEEP_WAIT_S, TimeUnit.SECONDS).whenComplete((results, e) -> {
-                selftestDeepChecks = results == null ? Map.of() : results;
-                handleOnWork(command);
-            });
+            SessionTargets asked = SessionTargets.parse(command.request().args());
+            try {
+                // On the work thread: the probes may have to be rebuilt with the session's stream servers first.
+                work.execute(() -> {
+                    if (asked != SessionTargets.NONE) {
+                        sessionTargetsUntil = System.currentTimeMillis() + asked.keepS() * 1000;
+                        if (!asked.targets().equals(sessionTargets.targets())) {
+                            useSessionTargets(asked);
+                        }
+                    }
+                    // Deep camera checks decode seconds of video: they run on the camera probe's own threads
+                    // and the selftest joins the work thread only when they are done, so rounds go on meanwhile.
+                    // The network checks run meanwhile too, on their own thread; the selftest joins them.
+                    probes.startNetworkChecks();
+                    probes.deepCheckCameras().orTimeout(SELFTEST_DEEP_WAIT_S, TimeUnit.SECONDS).whenComplete((results, e) -> {
+                        selftestDeepChecks = results == null ? Map.of() : results;
+                        handleOnWork(command);
+                    });
+                });
+            } catch (RejectedExecutionException e) {
+                log.info("{}: command {} ignored: agent stopping", boxId, command.request().id());
+            }
             return;
         }
         handleOnWork(command);
+    }
+
+    /** Probes the configured targets plus {@code targets} from now on. Work thread. */
+    private void useSessionTargets(SessionTargets targets) {
+        sessionTargets = targets;
+        ProbeSet old = probes;
+        probes = new ProbeSet(probeConfig(config), faults);
+        old.close();
+        log.info("{}: probing {} session stream server(s) {}", boxId, targets.targets().size(),
+                targets.targets().stream().map(t -> t.host() + ":" + t.port()).toList());
+    }
+
+    /** The settings the probes run with: {@code c} with the session's stream servers among the targets. */
+    private AgentConfig probeConfig(AgentConfig c) {
+        return sessionTargets == SessionTargets.NONE ? c : c.toBuilder().targets(sessionTargets.mergeInto(c.probeTargets())).build();
     }
 
     private void handleOnWork(IncomingCommand command) {
@@ -375,7 +411,7 @@ public final class Agent {
             AgentConfig next = ConfigApplier.effective(base, body);
             ProbeSet old = probes;
             if (old != null) {
-                probes = new ProbeSet(next, faults);
+                probes = new ProbeSet(probeConfig(next), faults);
                 old.close();
             }
             int before = config.statusIntervalS();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -230,6 +231,38 @@ class AgentBrokerTest {
     }
 
     @Test
+    @Order(5)
+    void aSelftestProbesTheSessionsStreamServerUntilTheSessionEnds() throws Exception {
+        String box = "box-session";
+        start(box, b -> b.statusIntervalS(1));
+        String replies = "test/replies/" + box;
+        TestSubscriber controller = subscribe("ctl-session", Topics.boxTree(box), replies);
+        await().atMost(WAIT).until(() -> !controller.on(box, Channel.STATUS).isEmpty());
+        com.fasterxml.jackson.databind.node.ObjectNode args = CODEC.mapper().createObjectNode().put("targetsKeepS", 600);
+        args.putArray("targets").addObject().put("name", "stream").put("host", "live.county.example").put("port", 1935);
+
+        CommandResponse selftest = command(controller, box, "c-st-1", "selftest", replies, "corr-st", args);
+        assertTrue(selftest.ok());
+        String network = StreamSupport.stream(selftest.result().get("checks").spliterator(), false)
+                .filter(c -> c.path("type").asText().equals("network")).findFirst().orElseThrow().toString();
+        assertTrue(network.contains("\"host\":\"live.county.example\""), network);
+        // And every status from then on carries it, beside the targets the box had (here: the broker).
+        await().atMost(WAIT).until(() -> {
+            List<StatusMessage> statuses = controller.messages(box, Channel.STATUS, StatusMessage.class);
+            List<String> hosts = statuses.get(statuses.size() - 1).network().targets().stream().map(t -> t.host()).toList();
+            return hosts.contains("live.county.example") && hosts.size() == 2;
+        });
+
+        // The stream server stops answering: the next self-test fails on it.
+        CommandResponse unreachable = command(controller, box, "c-sim", "simulate", replies, "corr-sim",
+                CODEC.mapper().readTree("{\"stream\":\"unreachable\"}"));
+        assertTrue(unreachable.ok(), String.valueOf(unreachable.error()));
+        CommandResponse failing = command(controller, box, "c-st-2", "selftest", replies, "corr-st2", args);
+        assertFalse(failing.result().get("passed").booleanValue());
+        assertTrue(failing.result().get("failed").toString().contains("stream"), failing.result().toString());
+    }
+
+    @Test
     @Order(6)
     void restartAgentRepliesThenCallsTheExitHook() throws Exception {
         String box = "box-restart";
@@ -345,7 +378,13 @@ class AgentBrokerTest {
     /** Sends a request as the controller would and waits for the matching reply. */
     private static CommandResponse command(TestSubscriber s, String boxId, String id, String type,
                                            String responseTopic, String correlation) throws Exception {
-        CommandRequest request = new CommandRequest(Protocol.VERSION, boxId, System.currentTimeMillis(), id, type, null);
+        return command(s, boxId, id, type, responseTopic, correlation, null);
+    }
+
+    private static CommandResponse command(TestSubscriber s, String boxId, String id, String type,
+                                           String responseTopic, String correlation,
+                                           com.fasterxml.jackson.databind.JsonNode args) throws Exception {
+        CommandRequest request = new CommandRequest(Protocol.VERSION, boxId, System.currentTimeMillis(), id, type, args);
         MqttProperties props = new MqttProperties();
         if (responseTopic != null) {
             props.setResponseTopic(responseTopic);

@@ -29,8 +29,12 @@ import org.syncready.controller.readiness.ConfigDriftSource;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessEngine;
 import org.syncready.controller.readiness.ReadinessRules;
-import org.syncready.controller.readiness.SelftestOutcome;
+import org.syncready.controller.readiness.BoxProfile;
+import org.syncready.controller.readiness.ProfileCache;
+import org.syncready.controller.readiness.SelftestResult;
 import org.syncready.controller.readiness.SelftestSender;
+import org.syncready.controller.readiness.StreamServer;
+import java.time.Instant;
 import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
@@ -91,6 +95,8 @@ public final class Controller implements AutoCloseable {
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
     /** How long a box may run something other than its desired configuration before it counts as drift. */
     private static final Duration CONFIG_DRIFT_GRACE = Duration.ofMinutes(10);
+    /** Profiles are read again when a box reports a configuration, and at least this often. */
+    private static final Duration PROFILE_TTL = Duration.ofMinutes(10);
     /** No new configuration this close before a session (nor during one). */
     private static final Duration CLASS_GUARD = Duration.ofMinutes(15);
 
@@ -119,6 +125,7 @@ public final class Controller implements AutoCloseable {
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
     private Health health;
+    private ProfileCache profiles;
     private String brokerUri;
 
     private Controller(ControllerConfig config) {
@@ -189,6 +196,7 @@ public final class Controller implements AutoCloseable {
                 metrics.configReport(reported.result().toString());
             }
             rollouts.onMessage(message);
+            profiles.invalidate(message.boxId());
         });
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -196,8 +204,11 @@ public final class Controller implements AutoCloseable {
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), ingest::onMessage,
-                new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
+        // Every ingested message marks its box for the live readiness sweep (cheap: a set insert).
+        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), (topic, message, acknowledge) -> {
+            ingest.onMessage(topic, message, acknowledge);
+            readiness.touched(org.syncready.protocol.Topics.boxIdOrNull(topic));
+        }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -272,16 +283,19 @@ public final class Controller implements AutoCloseable {
         sessions = SessionStore.load(schedule, id -> registry.classroom(id).isPresent());
         terms = TermStore.load(schedule, json);
         readinessStore = new SqlReadinessStore(database, json);
+        profiles = new ProfileCache(this::desiredProfile, Clock.systemUTC(), PROFILE_TTL.toMillis());
         ConfigDriftSource drift = (boxId, now) -> rollouts.drift(boxId, now)
-                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.since()));
-        engine = new ReadinessEngine(rules, registry, fleet, drift, Clock.systemUTC(), config.zone());
-        SelftestSender selftests = (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout)
-                .handle((answer, error) -> error != null ? SelftestOutcome.NO_ANSWER
-                        : answer.ok() && answer.result() != null && answer.result().path("passed").asBoolean(false)
-                        ? SelftestOutcome.PASSED : SelftestOutcome.FAILED)
-                .thenApply(outcome -> {
-                    metrics.selftest(outcome.name().toLowerCase(java.util.Locale.ROOT));
-                    return outcome;
+                .map(d -> new ConfigDriftSource.Drift(d.desiredVersion(), d.reportedVersion(), d.reportedResult(),
+                        d.reportedResult() == null || d.detail() == null || !d.detail().contains(": ") ? null
+                                : d.detail().substring(d.detail().indexOf(": ") + 2), d.since()));
+        engine = new ReadinessEngine(rules, registry, fleet, drift, profiles, Clock.systemUTC(), config.zone());
+        SelftestSender selftests = (boxId, timeout, servers, keep) -> commands.send(boxId, CommandTypes.SELFTEST,
+                        selftestArgs(json, servers, keep), timeout)
+                .handle((answer, error) -> error != null ? SelftestResult.NO_ANSWER
+                        : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()))
+                .thenApply(result -> {
+                    metrics.selftest(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                    return result;
                 });
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         readiness.onKept(r -> metrics.readinessVerdict(r.trigger(), r.verdict().name()));
@@ -306,6 +320,27 @@ public final class Controller implements AutoCloseable {
         java.nio.file.Files.createDirectories(dataDir);
         java.nio.file.Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
         return id;
+    }
+
+    /** The profile each box should run, from its desired configuration, for the uplink and disk it needs. */
+    private Optional<BoxProfile> desiredProfile(String boxId) {
+        return rollouts.boxConfig(boxId).map(c -> c.path("desired")).filter(d -> d.isObject())
+                .flatMap(d -> BoxProfile.fromBody(d.path("profile").asText(null),
+                        d.path("version").isIntegralNumber() ? d.path("version").asLong() : null, d.path("body")));
+    }
+
+    /** Protocol 6.2: the stream servers the box probes in the self-test and keeps probing until the session ends. */
+    private static com.fasterxml.jackson.databind.JsonNode selftestArgs(ObjectMapper json, List<StreamServer> servers, Duration keep) {
+        if (servers.isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode targets = args.putArray("targets");
+        for (StreamServer s : servers) {
+            targets.addObject().put("name", "stream").put("host", s.host()).put("port", s.port());
+        }
+        args.put("targetsKeepS", Math.min(SessionStore.MAX_DURATION.toSeconds(), Math.max(0, keep.toSeconds())));
+        return args;
     }
 
     private void prune(SqlHistoryStore history) {

@@ -103,7 +103,7 @@ class ReadinessScenarioTest {
         JsonNode r2 = classroom(t5, "room-r2");
         assertEquals("NOT_READY", r2.path("verdict").asText());
         assertEquals("MIC_SILENT", r2.path("reasons").get(0).path("code").asText());
-        assertTrue(r2.path("reasons").get(0).path("zh").asText().startsWith("麦克风 mic-room"));
+        assertTrue(r2.path("reasons").get(0).path("zh").asText().startsWith("教室麦克风 mic-room：无声"), r2.toString());
 
         // The lead box crashes: its Will marks it offline, and the session cannot happen.
         agents.get(0).halt();
@@ -122,7 +122,7 @@ class ReadinessScenarioTest {
 
     private JsonNode awaitCheck(String sessionId, String trigger) {
         return await().atMost(Duration.ofSeconds(20)).until(
-                () -> get("/api/v1/sessions/" + sessionId + "/readiness").path("readiness"),
+                () -> get("/api/v1/sessions/" + sessionId + "/readiness").path("lastCheck"),
                 r -> r.path("trigger").asText().equals(trigger));
     }
 

@@ -59,16 +59,19 @@ public final class ReadinessRoutes implements RouteGroup {
         router.get("/api/v1/reports/readiness").handler(this::report);
     }
 
-    /** A session's latest verdict (or a preview when it was never checked) with its incidents. */
-    private record SessionView(SessionReadiness readiness, List<Incident> incidents) {
+    /** A session's freshest verdict (or a preview when it was never checked), its last stored check and its incidents. */
+    private record SessionView(SessionReadiness readiness, SessionReadiness lastCheck, List<Incident> incidents) {
     }
 
     private void sessionReadiness(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
-        api.blocking(ctx, () -> new SessionView(checks.latest(s.id()).orElseGet(() -> checks.preview(s)), store.incidents(s.id())),
+        api.blocking(ctx, () -> new SessionView(checks.latest(s.id()).orElseGet(() -> checks.preview(s)),
+                        checks.lastCheck(s.id()).orElse(null), store.incidents(s.id())),
                 v -> {
                     ObjectNode out = sessionView.node(s);
+                    out.put("asOf", times.format(clock.instant()));
                     out.set("readiness", api.json().valueToTree(v.readiness()));
+                    out.set("lastCheck", api.json().valueToTree(v.lastCheck()));
                     out.set("incidents", api.json().valueToTree(v.incidents()));
                     return out;
                 });
@@ -102,7 +105,10 @@ public final class ReadinessRoutes implements RouteGroup {
                 .toList();
         // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
         api.blocking(ctx, () -> {
-            Map<String, SessionReadiness> known = new java.util.HashMap<>(store.latest(day.stream().map(SyncSession::id).toList()));
+            // The live verdicts first (never stale between T-30 and the end), then stored checks.
+            List<String> ids = day.stream().map(SyncSession::id).toList();
+            Map<String, SessionReadiness> known = new java.util.HashMap<>(checks.latestInMemory(ids));
+            store.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
             Instant now = clock.instant();
             // Today's live state says nothing about a session that is over: it stays UNKNOWN, "not checked".
             day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
@@ -110,7 +116,8 @@ public final class ReadinessRoutes implements RouteGroup {
             checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
             return known;
         }, latest -> {
-            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId());
+            ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId())
+                    .put("asOf", times.format(clock.instant()));
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {

@@ -11,8 +11,17 @@ import java.util.Optional;
 public interface ConfigDriftSource {
     Optional<Drift> drift(String boxId, Instant now);
 
-    /** Desired vs. reported configuration of a box, and since when they differ. */
-    record Drift(long desiredVersion, Long reportedVersion, Instant since) {
+    /**
+     * Desired vs. reported configuration of a box, and since when they differ.
+     *
+     * @param reportedResult what the box did with the desired version ({@code rejected}, {@code rolled_back}),
+     *                       or null when it did not act on it yet
+     * @param error          the box's reason for rejecting or rolling back, as it sent it (English), or null
+     */
+    record Drift(long desiredVersion, Long reportedVersion, String reportedResult, String error, Instant since) {
+        public Drift(long desiredVersion, Long reportedVersion, Instant since) {
+            this(desiredVersion, reportedVersion, null, null, since);
+        }
     }
 
     ConfigDriftSource NONE = (boxId, now) -> Optional.empty();

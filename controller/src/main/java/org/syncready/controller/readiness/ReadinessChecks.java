@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * self-test to every box first, then the verdict), during the session at a steady pace (no self-test;
  * problems become incidents with a start and an end), and on demand.
  *
+ * <p>Between the first check and the end, {@link LiveReadiness} keeps each session's verdict true to
+ * the live state on the same thread ({@link #touched} after every ingested message), folding in each
+ * box's latest self-test; {@link #latest} is that verdict, {@link #lastCheck} the last stored one.
+ *
  * <p>Time comes from the injected schedule clock, so a test can run a school day in seconds. All work
  * runs on this class's own thread; self-test answers arrive asynchronously, so a sweep never waits
  * for slow boxes and thousands of sessions are checked in one pass.
@@ -47,13 +51,21 @@ public final class ReadinessChecks implements AutoCloseable {
     private volatile long lastRoundAt;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "readiness"));
+    /** The freshest verdict of each session: live, active or in-class. */
     private final Map<String, SessionReadiness> latest = new ConcurrentHashMap<>();
     /** Told of every check kept (metrics); set once at wiring, before {@link #start}. */
     private volatile java.util.function.Consumer<SessionReadiness> onKept = r -> { };
+    /** The last stored check of each session this run. */
+    private final Map<String, SessionReadiness> lastChecks = new ConcurrentHashMap<>();
+    private final LiveReadiness live;
     /** "sessionId|T-30" for pre-start checks already started. Touched only on the readiness thread. */
     private final Map<String, Instant> done = new HashMap<>();
     /** Last in-session evaluation per running session. Readiness thread only. */
     private final Map<String, Instant> lastInSession = new HashMap<>();
+    /** Last in-session verdict stored per running session, to store only changes. Readiness thread only. */
+    private final Map<String, SessionReadiness> lastRecordedInSession = new HashMap<>();
+    /** When memory was last pruned of old verdicts. Readiness thread only. */
+    private Instant lastPrune;
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
 
@@ -65,6 +77,9 @@ public final class ReadinessChecks implements AutoCloseable {
         this.fleet = fleet;
         this.selftests = selftests;
         this.clock = clock;
+        this.live = new LiveReadiness(engine, sessions::overlapping,
+                box -> fleet.snapshot(box).map(b -> b.presence() == Presence.ONLINE).orElse(false),
+                selftests, clock, engine.dataClock(), r -> latest.put(r.sessionId(), r));
     }
 
     /**
@@ -77,9 +92,34 @@ public final class ReadinessChecks implements AutoCloseable {
             open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
         }
         thread.scheduleWithFixedDelay(this::tickSafely, grace.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::liveSafely, grace.toMillis(), engine.rules().checks().liveCoalesceMs(),
+                TimeUnit.MILLISECONDS);
     }
 
-    /** The latest verdict of a session, from memory or the store. */
+    /** A message of the box was ingested (any thread, cheap): its sessions in the live window are judged again soon. */
+    public void touched(String boxId) {
+        live.touched(boxId);
+    }
+
+    /** The live re-evaluation, for tests that drive it. */
+    public LiveReadiness live() {
+        return live;
+    }
+
+    /** One live sweep on the readiness thread; for tests with a fixed clock. */
+    public CompletableFuture<LiveReadiness.Sweep> sweepLive() {
+        return CompletableFuture.supplyAsync(live::sweep, thread);
+    }
+
+    private void liveSafely() {
+        try {
+            live.sweep();
+        } catch (RuntimeException e) {
+            log.error("live readiness sweep failed: {}", e.toString(), e);
+        }
+    }
+
+    /** The freshest verdict of a session (live, active or in-class), from memory or the store. */
     public Optional<SessionReadiness> latest(String sessionId) {
         SessionReadiness r = latest.get(sessionId);
         if (r != null) {
@@ -88,14 +128,35 @@ public final class ReadinessChecks implements AutoCloseable {
         return Optional.ofNullable(store.latest(List.of(sessionId)).get(sessionId));
     }
 
+    /** The freshest verdicts held in memory, by session id (the board takes the rest from the store). */
+    public Map<String, SessionReadiness> latestInMemory(List<String> sessionIds) {
+        Map<String, SessionReadiness> out = new HashMap<>();
+        for (String id : sessionIds) {
+            SessionReadiness r = latest.get(id);
+            if (r != null) {
+                out.put(id, r);
+            }
+        }
+        return out;
+    }
+
+    /** The last stored check of a session (T-30, T-5, on-demand, in-session), from memory or the store. */
+    public Optional<SessionReadiness> lastCheck(String sessionId) {
+        SessionReadiness r = lastChecks.get(sessionId);
+        if (r != null) {
+            return Optional.of(r);
+        }
+        return Optional.ofNullable(store.latest(List.of(sessionId)).get(sessionId));
+    }
+
     /** A verdict from what is known now, without self-tests and without storing it (the day's board). */
     public SessionReadiness preview(SyncSession session) {
-        return engine.evaluate(session, clock.instant(), "preview", Map.of());
+        return engine.evaluate(session, clock.instant(), "preview", live.selftests());
     }
 
     /** Previews for many sessions in one sweep (the day's board). */
     public List<SessionReadiness> preview(List<SyncSession> batch) {
-        return engine.evaluate(batch, clock.instant(), "preview", Map.of());
+        return engine.evaluate(batch, clock.instant(), "preview", live.selftests());
     }
 
     /** Checks one session now: self-tests first, then the verdict, stored. */
@@ -149,31 +210,56 @@ public final class ReadinessChecks implements AutoCloseable {
         due.forEach((trigger, batch) -> check(batch, trigger));
         inSession(now);
         done.values().removeIf(start -> start.plus(DONE_MEMORY).isBefore(now));
+        // Verdicts of sessions long over (or deleted) leave memory; the store keeps the checks.
+        if (lastPrune == null || !now.isBefore(lastPrune.plus(Duration.ofMinutes(10)))) {
+            lastPrune = now;
+            java.util.function.Predicate<String> gone = id -> sessions.get(id).map(s -> s.end().plus(DONE_MEMORY).isBefore(now))
+                    .orElse(true);
+            latest.keySet().removeIf(gone);
+            lastChecks.keySet().removeIf(gone);
+        }
     }
 
     /** Self-tests to every online box of the sessions, then one sweep when all have answered or timed out. */
     private CompletableFuture<List<SessionReadiness>> check(List<SyncSession> batch, String trigger) {
-        Set<String> boxes = new HashSet<>();
+        // Each box probes the stream servers of its sessions in the self-test and until they end.
+        Map<String, Set<StreamServer>> servers = new HashMap<>();
+        Map<String, Instant> until = new HashMap<>();
+        Instant now = clock.instant();
         for (SyncSession s : batch) {
-            boxes.addAll(engine.boxesOf(s.classroomIds()));
+            StreamServer server = engine.streamServer(s).orElse(null);
+            for (String box : engine.boxesOf(s.classroomIds())) {
+                Set<StreamServer> set = servers.computeIfAbsent(box, k -> new HashSet<>());
+                if (server != null) {
+                    set.add(server);
+                }
+                until.merge(box, s.end(), (a, b) -> a.isAfter(b) ? a : b);
+            }
         }
         Duration timeout = Duration.ofSeconds(engine.rules().checks().selftestTimeoutS());
-        Map<String, SelftestOutcome> outcomes = new ConcurrentHashMap<>();
+        Map<String, SelftestResult> outcomes = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> answers = new ArrayList<>();
-        for (String box : boxes) {
+        for (Map.Entry<String, Set<StreamServer>> e : servers.entrySet()) {
+            String box = e.getKey();
             boolean online = fleet.snapshot(box).map(b -> b.presence() == Presence.ONLINE).orElse(false);
             if (!online) {
                 continue;
             }
-            answers.add(selftests.selftest(box, timeout)
-                    .exceptionally(e -> SelftestOutcome.NO_ANSWER)
-                    .thenAccept(o -> outcomes.put(box, o)));
+            Duration keep = Duration.between(now, until.get(box));
+            answers.add(selftests.selftest(box, timeout, List.copyOf(e.getValue()), keep.isNegative() ? Duration.ZERO : keep)
+                    .exceptionally(x -> SelftestResult.NO_ANSWER)
+                    .thenAccept(o -> {
+                        outcomes.put(box, o);
+                        live.selftestAnswered(box, o);
+                    }));
         }
         log.info("readiness {}: {} session(s), self-test sent to {} box(es)", trigger, batch.size(), answers.size());
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                 .thenApplyAsync(v -> {
                     // Judged at the clock's time when the answers are in, so the verdict says what was known then.
-                    List<SessionReadiness> results = engine.evaluate(batch, clock.instant(), trigger, outcomes);
+                    Map<String, SelftestResult> folded = new HashMap<>(live.selftests());
+                    folded.putAll(outcomes);
+                    List<SessionReadiness> results = engine.evaluate(batch, clock.instant(), trigger, folded);
                     for (SessionReadiness r : results) {
                         record(r);
                     }
@@ -189,6 +275,7 @@ public final class ReadinessChecks implements AutoCloseable {
     private void record(SessionReadiness r) {
         latest.put(r.sessionId(), r);
         onKept.accept(r);
+        lastChecks.put(r.sessionId(), r);
         try {
             store.saveCheck(r);
         } catch (RuntimeException e) {
@@ -219,11 +306,11 @@ public final class ReadinessChecks implements AutoCloseable {
             }
         }
         if (!running.isEmpty()) {
-            for (SessionReadiness r : engine.evaluate(running, now, IN_SESSION, Map.of())) {
-                SessionReadiness before = latest.get(r.sessionId());
-                if (before == null || !IN_SESSION.equals(before.trigger()) || before.verdict() != r.verdict()
-                        || !reasonKeys(before).equals(reasonKeys(r))) {
+            for (SessionReadiness r : engine.evaluate(running, now, IN_SESSION, live.selftests())) {
+                SessionReadiness before = lastRecordedInSession.get(r.sessionId());
+                if (before == null || before.verdict() != r.verdict() || !reasonKeys(before).equals(reasonKeys(r))) {
                     record(r); // in-class checks are stored when something changes, not every pass
+                    lastRecordedInSession.put(r.sessionId(), r);
                 } else {
                     latest.put(r.sessionId(), r);
                 }
@@ -239,6 +326,7 @@ public final class ReadinessChecks implements AutoCloseable {
             }
         }
         lastInSession.keySet().retainAll(runningIds);
+        lastRecordedInSession.keySet().retainAll(runningIds);
     }
 
     private void trackIncidents(SyncSession session, SessionReadiness r, Instant now) {

@@ -1,48 +1,62 @@
 package org.syncready.controller.readiness;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.BoxSnapshot;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
 import org.syncready.controller.readiness.ClassroomReadiness.Role;
+import org.syncready.controller.readiness.ReasonSentences.CameraProblem;
+import org.syncready.controller.readiness.ReasonSentences.MicProblem;
 import org.syncready.controller.schedule.SyncSession;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
+import org.syncready.protocol.NetworkTarget;
 import org.syncready.protocol.StatusMessage;
+import org.syncready.protocol.StreamStatus;
 
 /**
  * Judges sessions against the rules from what the controller knows now: the registry, each box's
- * latest status, config drift and, when a check asked for them, the boxes' self-test answers.
- * Pure computation over in-memory state; safe to call from any thread, never touches the store.
+ * latest status (and its recent network figures), its profile, config drift and the boxes' latest
+ * self-test answers. Computation over in-memory state; safe to call from any thread, never touches
+ * the store.
  *
- * <p>Session verdict: the lead classroom NOT_READY (or UNKNOWN) makes the session so; any remote
- * classroom not READY, or the lead AT_RISK, makes it AT_RISK.
+ * <p>Classroom verdict: NOT_READY if any reason is BLOCKING, else UNKNOWN if a rule could not be
+ * judged (a reason of severity UNKNOWN: no box, never reported, a figure the rule needs is missing),
+ * else AT_RISK on a WARNING, else READY. Session verdict: the lead classroom NOT_READY (or UNKNOWN)
+ * makes the session so; any remote classroom not READY, or the lead AT_RISK, makes it AT_RISK.
+ *
+ * <p>The stream path: the session's stream server is the one the lead box's profile pushes to (or,
+ * without a profile, the one its status says it pushes to). The lead is judged on pushing to it, the
+ * remotes on reaching it.
  */
 public final class ReadinessEngine {
-    private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    /** Figures the echo and speed test measure; missing ones make a fresh self-test worth asking for. */
+    static final Set<String> REFRESHABLE = Set.of("uplinkKbps", "rttMs", "streamServer", "diskFreeMb");
 
     private final ReadinessRules rules;
     private final FleetRegistry registry;
     private final LiveFleet fleet;
     private final ConfigDriftSource drift;
+    private final ProfileSource profiles;
     private final Clock dataClock;
-    private final ZoneId zone;
+    private final ReasonSentences say;
+    private final NetworkWindow window;
 
     /**
      * @param dataClock real time, for the age of statuses (which arrive in real time even when the
@@ -50,26 +64,45 @@ public final class ReadinessEngine {
      * @param zone      the bureau's time zone, for times in sentences
      */
     public ReadinessEngine(ReadinessRules rules, FleetRegistry registry, LiveFleet fleet, ConfigDriftSource drift,
-                           Clock dataClock, ZoneId zone) {
+                           ProfileSource profiles, Clock dataClock, ZoneId zone) {
         this.rules = rules;
         this.registry = registry;
         this.fleet = fleet;
         this.drift = drift;
+        this.profiles = profiles;
         this.dataClock = dataClock;
-        this.zone = zone;
+        this.say = new ReasonSentences(zone);
+        this.window = new NetworkWindow(rules.networkWindow());
+    }
+
+    /** Without profiles: every box is judged with the rules' default bitrate. */
+    public ReadinessEngine(ReadinessRules rules, FleetRegistry registry, LiveFleet fleet, ConfigDriftSource drift,
+                           Clock dataClock, ZoneId zone) {
+        this(rules, registry, fleet, drift, ProfileSource.NONE, dataClock, zone);
     }
 
     public ReadinessRules rules() {
         return rules;
     }
 
-    public SessionReadiness evaluate(SyncSession session, Instant now, String trigger, Map<String, SelftestOutcome> selftests) {
+    /** Takes the network figures of the box's latest status into its window (call on every status). */
+    public void observe(String boxId) {
+        fleet.snapshot(boxId).ifPresent(this::observe);
+    }
+
+    private void observe(BoxSnapshot snap) {
+        if (snap.status() != null && snap.statusReceivedAt() != null) {
+            window.observe(snap.boxId(), snap.statusReceivedAt(), snap.status().network());
+        }
+    }
+
+    public SessionReadiness evaluate(SyncSession session, Instant now, String trigger, Map<String, SelftestResult> selftests) {
         return evaluate(session, now, trigger, selftests, new FleetIndex(registry));
     }
 
     /** One sweep: every session judged against one view of the registry. */
     public List<SessionReadiness> evaluate(List<SyncSession> sessions, Instant now, String trigger,
-                                           Map<String, SelftestOutcome> selftests) {
+                                           Map<String, SelftestResult> selftests) {
         FleetIndex index = new FleetIndex(registry);
         List<SessionReadiness> out = new ArrayList<>(sessions.size());
         for (SyncSession s : sessions) {
@@ -88,12 +121,54 @@ public final class ReadinessEngine {
         return out;
     }
 
-    private SessionReadiness evaluate(SyncSession s, Instant now, String trigger, Map<String, SelftestOutcome> selftests,
+    /** The classroom a registered box stands in. */
+    public Optional<String> classroomOf(String boxId) {
+        return registry.box(boxId).map(Box::classroomId);
+    }
+
+    Clock dataClock() {
+        return dataClock;
+    }
+
+    /** The server the session's stream goes through, when the lead box's profile or status tells it. */
+    public Optional<StreamServer> streamServer(SyncSession session) {
+        return Optional.ofNullable(streamServer(session, new FleetIndex(registry)));
+    }
+
+    private StreamServer streamServer(SyncSession s, FleetIndex index) {
+        List<Box> lead = index.boxesIn(s.leadClassroomId());
+        if (lead.isEmpty()) {
+            return null;
+        }
+        String boxId = lead.get(0).id();
+        Optional<BoxProfile> profile = profiles.profile(boxId);
+        if (profile.isPresent() && profile.get().pushServer() != null) {
+            return profile.get().pushServer();
+        }
+        return fleet.snapshot(boxId).map(BoxSnapshot::status).map(StatusMessage::stream)
+                .flatMap(st -> StreamServer.ofUrl(st.target())).orElse(null);
+    }
+
+    /** What one evaluation of one session knows. */
+    private record Ctx(SyncSession session, Instant now, Map<String, SelftestResult> selftests, FleetIndex index,
+                       StreamServer server, boolean inWindow, long dataNow, ReadinessRules.Network limits,
+                       ReadinessRules.Needs leadNeeds, ReadinessRules.Needs remoteNeeds) {
+        ReadinessRules.Needs needs(Role role) {
+            return role == Role.LEAD ? leadNeeds : remoteNeeds;
+        }
+    }
+
+    private SessionReadiness evaluate(SyncSession s, Instant now, String trigger, Map<String, SelftestResult> selftests,
                                       FleetIndex index) {
+        // From the first check before the start until the end, a box that cannot be counted on is not "at risk".
+        boolean inWindow = !now.isBefore(s.start().minus(Duration.ofMinutes(rules.checks().widestMinutes())))
+                && now.isBefore(s.end());
+        Ctx ctx = new Ctx(s, now, selftests, index, streamServer(s, index), inWindow, dataClock.millis(),
+                rules.network(s.kind()), rules.needs(s.kind(), Role.LEAD), rules.needs(s.kind(), Role.REMOTE));
         List<ClassroomReadiness> rooms = new ArrayList<>(s.remoteClassroomIds().size() + 1);
-        rooms.add(classroom(s, now, s.leadClassroomId(), Role.LEAD, selftests, index));
+        rooms.add(classroom(ctx, s.leadClassroomId(), Role.LEAD));
         for (String remote : s.remoteClassroomIds()) {
-            rooms.add(classroom(s, now, remote, Role.REMOTE, selftests, index));
+            rooms.add(classroom(ctx, remote, Role.REMOTE));
         }
         return new SessionReadiness(s.id(), sessionVerdict(rooms), now, trigger, rooms);
     }
@@ -111,75 +186,69 @@ public final class ReadinessEngine {
         return lead;
     }
 
-    private ClassroomReadiness classroom(SyncSession session, Instant now, String classroomId, Role role,
-                                         Map<String, SelftestOutcome> selftests, FleetIndex index) {
-        String schoolId = index.schoolOf(classroomId);
-        List<Box> boxes = index.boxesIn(classroomId);
-        List<Reason> reasons = new ArrayList<>();
-        if (boxes.isEmpty()) {
-            reasons.add(new Reason(ReasonCode.NO_BOX, Severity.WARNING, null,
-                    "No recording box is registered in this classroom.", "该教室没有登记录播主机。", null));
-            return new ClassroomReadiness(classroomId, schoolId, role, null, Verdict.UNKNOWN, reasons, null, SelftestOutcome.NOT_ASKED);
-        }
-        // One box per classroom is the rule; with several, the first registered one speaks for the room.
-        Box box = boxes.get(0);
-        SelftestOutcome selftest = selftests.getOrDefault(box.id(), SelftestOutcome.NOT_ASKED);
-        Optional<BoxSnapshot> snapshot = fleet.snapshot(box.id());
-        if (snapshot.isEmpty() || snapshot.get().presence() == Presence.NEVER_SEEN || snapshot.get().status() == null
-                && snapshot.get().presence() != Presence.OFFLINE) {
-            reasons.add(new Reason(ReasonCode.NO_DATA, Severity.WARNING, null,
-                    "Box " + box.id() + " has never reported its status.", "录播主机 " + box.id() + " 从未上报状态。", null));
-            return new ClassroomReadiness(classroomId, schoolId, role, box.id(), Verdict.UNKNOWN, reasons, null, selftest);
-        }
-        BoxSnapshot snap = snapshot.get();
-        Instant statusAt = snap.statusReceivedAt() == null ? null : Instant.ofEpochMilli(snap.statusReceivedAt());
-        if (snap.presence() == Presence.OFFLINE) {
-            String since = snap.lastSeen() == null ? "" : hm(Instant.ofEpochMilli(snap.lastSeen()));
-            reasons.add(new Reason(ReasonCode.BOX_OFFLINE, Severity.BLOCKING, null,
-                    "Box " + box.id() + " is offline" + (since.isEmpty() ? "." : " (last seen " + since + ")."),
-                    "录播主机 " + box.id() + " 离线" + (since.isEmpty() ? "。" : "（最后在线 " + since + "）。"),
-                    snap.lastSeen() == null ? null : Map.of("lastSeen", Instant.ofEpochMilli(snap.lastSeen()).toString())));
-            return new ClassroomReadiness(classroomId, schoolId, role, box.id(), Verdict.NOT_READY, reasons, statusAt, selftest);
-        }
-        if (selftest == SelftestOutcome.NO_ANSWER) {
-            String at = statusAt == null ? "?" : hm(statusAt);
-            reasons.add(new Reason(ReasonCode.SELFTEST_NO_ANSWER, Severity.INFO, null,
-                    "The box did not answer the self-test; judged on its last status (" + at + ").",
-                    "录播主机未响应自检，按最近一次状态（" + at + "）判断。", null));
-        }
-        StatusMessage status = snap.status();
-        ReadinessRules.Needs needs = rules.needs(session.kind(), role);
-        long ageMs = statusAt == null ? Long.MAX_VALUE : dataClock.millis() - statusAt.toEpochMilli();
-        long maxAgeMs = (long) rules.statusMaxAgePeriods() * Math.max(1, status.intervalS()) * 1000L;
-        if (snap.stale() || ageMs > maxAgeMs) {
-            long ageS = ageMs / 1000;
-            reasons.add(new Reason(ReasonCode.STALE_STATUS, Severity.WARNING, null,
-                    "No fresh status for " + ageS + " s (expected every " + status.intervalS() + " s).",
-                    ageS + " 秒未收到新状态（应每 " + status.intervalS() + " 秒上报）。", Map.of("ageS", ageS)));
-        }
-        cameras(status, needs, reasons);
-        microphones(status, needs, reasons);
-        network(status.network(), needs, reasons);
-        clock(snap, reasons);
-        disk(session, status, needs, reasons);
-        drift.drift(box.id(), now).ifPresent(d -> reasons.add(new Reason(ReasonCode.CONFIG_DRIFT,
-                Severity.WARNING, null,
-                "Configuration v" + d.desiredVersion() + " not applied (box reports " + version(d.reportedVersion()) + ").",
-                "配置 v" + d.desiredVersion() + " 尚未生效（主机上报 " + version(d.reportedVersion()) + "）。",
-                Map.of("desiredVersion", d.desiredVersion(), "since", d.since().toString()))));
-        return new ClassroomReadiness(classroomId, schoolId, role, box.id(), classroomVerdict(reasons), reasons, statusAt, selftest);
-    }
-
     static Verdict classroomVerdict(List<Reason> reasons) {
+        boolean unknown = false;
         boolean warning = false;
         for (Reason r : reasons) {
             if (r.severity() == Severity.BLOCKING) {
                 return Verdict.NOT_READY;
             }
+            unknown |= r.severity() == Severity.UNKNOWN;
             warning |= r.severity() == Severity.WARNING;
         }
-        return warning ? Verdict.AT_RISK : Verdict.READY;
+        return unknown ? Verdict.UNKNOWN : warning ? Verdict.AT_RISK : Verdict.READY;
     }
+
+    private ClassroomReadiness classroom(Ctx ctx, String classroomId, Role role) {
+        String schoolId = ctx.index().schoolOf(classroomId);
+        List<Box> boxes = ctx.index().boxesIn(classroomId);
+        List<Reason> reasons = new ArrayList<>();
+        if (boxes.isEmpty()) {
+            reasons.add(say.noBox());
+            return new ClassroomReadiness(classroomId, schoolId, role, null, Verdict.UNKNOWN, reasons, null, SelftestOutcome.NOT_ASKED);
+        }
+        // One box per classroom is the rule; with several, the first registered one speaks for the room.
+        Box box = boxes.get(0);
+        SelftestResult selftest = ctx.selftests().getOrDefault(box.id(), SelftestResult.NOT_ASKED);
+        Optional<BoxSnapshot> snapshot = fleet.snapshot(box.id());
+        if (snapshot.isEmpty() || snapshot.get().presence() == Presence.NEVER_SEEN || snapshot.get().status() == null
+                && snapshot.get().presence() != Presence.OFFLINE) {
+            reasons.add(say.neverReported(box.id()));
+            return new ClassroomReadiness(classroomId, schoolId, role, box.id(), Verdict.UNKNOWN, reasons, null,
+                    selftest.outcome(), selftest.answeredAt());
+        }
+        BoxSnapshot snap = snapshot.get();
+        Instant statusAt = snap.statusReceivedAt() == null ? null : Instant.ofEpochMilli(snap.statusReceivedAt());
+        if (snap.presence() == Presence.OFFLINE) {
+            reasons.add(say.offline(box.id(), snap.lastSeen()));
+            return new ClassroomReadiness(classroomId, schoolId, role, box.id(), Verdict.NOT_READY, reasons, statusAt,
+                    selftest.outcome(), selftest.answeredAt());
+        }
+        if (selftest.outcome() == SelftestOutcome.NO_ANSWER) {
+            reasons.add(say.selftestNoAnswer(statusAt));
+        }
+        StatusMessage status = snap.status();
+        ReadinessRules.Needs needs = ctx.needs(role);
+        Optional<BoxProfile> profile = profiles.profile(box.id());
+        long ageMs = statusAt == null ? Long.MAX_VALUE : ctx.dataNow() - statusAt.toEpochMilli();
+        long maxAgeMs = (long) rules.statusMaxAgePeriods() * Math.max(1, status.intervalS()) * 1000L;
+        if (snap.stale() || ageMs > maxAgeMs) {
+            reasons.add(say.stale(ctx.inWindow() ? Severity.BLOCKING : Severity.WARNING, ageMs / 1000, status.intervalS()));
+        }
+        cameras(status, needs, reasons);
+        microphones(status, needs, reasons);
+        stream(ctx, role, status, needs, profile, selftest, reasons);
+        observe(snap);
+        network(ctx, box.id(), status, needs, profile, reasons);
+        clock(snap, reasons);
+        disk(ctx, status, needs, profile, reasons);
+        drift.drift(box.id(), ctx.now()).ifPresent(d -> reasons.add(say.drift(d, ctx.now())));
+        selftestFindings(ctx, role, snap, needs, selftest, reasons);
+        return new ClassroomReadiness(classroomId, schoolId, role, box.id(), classroomVerdict(reasons), reasons, statusAt,
+                selftest.outcome(), selftest.answeredAt());
+    }
+
+    // ------------------------------------------------------------------ devices
 
     private void cameras(StatusMessage status, ReadinessRules.Needs needs, List<Reason> reasons) {
         Map<CameraRole, Boolean> roleWorks = new HashMap<>();
@@ -188,9 +257,7 @@ public final class ReadinessEngine {
         }
         for (CameraRole role : needs.cameraRoles()) {
             if (!roleWorks.containsKey(role)) {
-                reasons.add(new Reason(ReasonCode.CAMERA_ABSENT, Severity.BLOCKING, null,
-                        capitalize(roleEn(role)) + " camera: none reported by the box.",
-                        roleZh(role) + "摄像机：主机未上报。", Map.of("role", role.toString())));
+                reasons.add(say.cameraRoleMissing(role));
             }
         }
         for (CameraStatus c : status.cameras()) {
@@ -200,169 +267,342 @@ public final class ReadinessEngine {
             boolean required = needs.cameraRoles().contains(c.role()) && !roleWorks.getOrDefault(c.role(), false);
             Severity severity = required && c.state() != DeviceState.DEGRADED ? Severity.BLOCKING : Severity.WARNING;
             ReasonCode code = c.state() == DeviceState.ABSENT ? ReasonCode.CAMERA_ABSENT : ReasonCode.CAMERA_FAULT;
-            String what = c.state() == DeviceState.ABSENT ? "not connected" : Boolean.TRUE.equals(c.frozen()) && c.state() == DeviceState.OK
-                    ? "picture frozen" : c.state().toString();
-            String whatZh = c.state() == DeviceState.ABSENT ? "未连接" : Boolean.TRUE.equals(c.frozen()) && c.state() == DeviceState.OK
-                    ? "画面冻结" : c.state() == DeviceState.DEGRADED ? "质量下降" : "故障";
-            String detail = c.error() == null ? "" : " (" + c.error() + ")";
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("state", c.state().toString());
-            putIfNotNull(data, "fps", c.fps());
-            putIfNotNull(data, "bitrateKbps", c.bitrateKbps());
-            reasons.add(new Reason(code, severity, c.id(),
-                    capitalize(roleEn(c.role())) + " camera " + c.id() + ": " + what + detail + ".",
-                    roleZh(c.role()) + "摄像机 " + c.id() + "：" + whatZh + detail + "。", data));
+            reasons.add(say.camera(code, severity, c.id(), c.role(), problem(c), c.error(), c.fps(), c.bitrateKbps(),
+                    c.state().toString(), false));
         }
     }
 
+    private static CameraProblem problem(CameraStatus c) {
+        if (c.state() == DeviceState.ABSENT) {
+            return CameraProblem.ABSENT;
+        }
+        if (Boolean.TRUE.equals(c.frozen())) {
+            return CameraProblem.FROZEN;
+        }
+        if (Boolean.TRUE.equals(c.black())) {
+            return CameraProblem.BLACK;
+        }
+        return c.state() == DeviceState.DEGRADED ? CameraProblem.DEGRADED : CameraProblem.FAULT;
+    }
+
     private static boolean works(CameraStatus c) {
-        return c.state() == DeviceState.OK && !Boolean.TRUE.equals(c.frozen());
+        return c.state() == DeviceState.OK && !Boolean.TRUE.equals(c.frozen()) && !Boolean.TRUE.equals(c.black());
     }
 
     private void microphones(StatusMessage status, ReadinessRules.Needs needs, List<Reason> reasons) {
         if (needs.microphones() && status.microphones().isEmpty()) {
-            reasons.add(new Reason(ReasonCode.MIC_SILENT, Severity.BLOCKING, null,
-                    "No microphone reported by the box.", "主机未上报任何麦克风。", null));
+            reasons.add(say.noMicrophone());
         }
         Severity silent = needs.microphones() ? Severity.BLOCKING : Severity.WARNING;
         for (MicrophoneStatus m : status.microphones()) {
-            String name = m.role() == null ? m.id() : m.id() + " (" + m.role() + ")";
-            if (m.state() == DeviceState.ABSENT || m.state() == DeviceState.FAULT) {
-                String detail = m.error() == null ? "" : " (" + m.error() + ")";
-                reasons.add(new Reason(ReasonCode.MIC_SILENT, silent, m.id(),
-                        "Microphone " + name + ": " + m.state() + detail + ", no signal.",
-                        "麦克风 " + name + "：" + (m.state() == DeviceState.ABSENT ? "未连接" : "故障") + detail + "，无信号。",
-                        Map.of("state", m.state().toString())));
+            if (m.state() == DeviceState.ABSENT) {
+                reasons.add(say.microphone(silent, m.id(), m.role(), MicProblem.ABSENT, null, m.error(), false));
+            } else if (m.state() == DeviceState.FAULT) {
+                MicProblem p = m.levelDbfs() != null && m.levelDbfs() < -60 ? MicProblem.SILENT : MicProblem.FAULT;
+                reasons.add(say.microphone(silent, m.id(), m.role(), p, m.levelDbfs(), m.error(), false));
             } else if (m.muted()) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                putIfNotNull(data, "levelDbfs", m.levelDbfs());
-                String level = m.levelDbfs() == null ? "" : " (level " + Math.round(m.levelDbfs()) + " dBFS)";
-                String levelZh = m.levelDbfs() == null ? "" : "（电平 " + Math.round(m.levelDbfs()) + " dBFS）";
-                reasons.add(new Reason(ReasonCode.MIC_SILENT, silent, m.id(),
-                        "Microphone " + name + ": silent" + level + " - muted, unplugged or switched off?",
-                        "麦克风 " + name + "：无声" + levelZh + "——是否静音、未插好或未开机？", data));
+                reasons.add(say.microphone(silent, m.id(), m.role(), MicProblem.MUTED, m.levelDbfs(), null, false));
             } else if (m.clipping()) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                putIfNotNull(data, "peakDbfs", m.peakDbfs());
-                reasons.add(new Reason(ReasonCode.MIC_CLIPPING, Severity.WARNING, m.id(),
-                        "Microphone " + name + ": clipping - lower its gain.",
-                        "麦克风 " + name + "：削波失真——请调低增益。", data));
+                reasons.add(say.clipping(m.id(), m.role(), m.peakDbfs()));
             }
         }
     }
 
-    private void network(NetworkStatus n, ReadinessRules.Needs needs, List<Reason> reasons) {
-        int needKbps = needs.upStreams() * rules.streamBitrateKbps();
-        if (needKbps > 0 && n.uplinkKbps() != null) {
-            double up = n.uplinkKbps();
-            Severity sev = up < needKbps ? Severity.BLOCKING : up < needKbps * rules.uplinkHeadroom() ? Severity.WARNING : null;
-            if (sev != null) {
-                reasons.add(new Reason(ReasonCode.UPLINK_LOW, sev, null,
-                        "Uplink " + kbps(up) + " is below the " + kbps(needKbps) + " this session needs ("
-                                + needs.upStreams() + " stream(s) x " + kbps(rules.streamBitrateKbps()) + ")"
-                                + (sev == Severity.WARNING ? " plus headroom." : "."),
-                        "上行带宽 " + kbps(up) + "，低于本节课所需 " + kbps(needKbps) + "（" + needs.upStreams() + " 路 × "
-                                + kbps(rules.streamBitrateKbps()) + "）" + (sev == Severity.WARNING ? "及余量。" : "。"),
-                        Map.of("uplinkKbps", up, "neededKbps", needKbps)));
+    // ------------------------------------------------------------------ the stream path
+
+    private void stream(Ctx ctx, Role role, StatusMessage status, ReadinessRules.Needs needs, Optional<BoxProfile> profile,
+                        SelftestResult selftest, List<Reason> reasons) {
+        StreamStatus st = status.stream();
+        StreamServer server = ctx.server();
+        if (role == Role.LEAD) {
+            if (needs.upStreams() == 0) {
+                return;
+            }
+            if (st == null) {
+                reasons.add(say.noStream());
+                return;
+            }
+            // The server not answering is the cause to name; "not pushing" would only be its consequence.
+            NetworkTarget probed = server == null ? null : unreachable(status.network(), server);
+            StreamServer named = server != null ? server : StreamServer.ofUrl(st.target()).orElse(null);
+            if ((Boolean.FALSE.equals(st.targetReachable()) || probed != null) && named != null) {
+                reasons.add(say.serverUnreachable(true, named, probed != null ? probed.error() : st.error(), false));
+                return;
+            }
+            if (!st.pushing()) {
+                reasons.add(say.notPushing(Severity.BLOCKING, true, server, st.error()));
+                return;
+            }
+            int expected = profile.map(BoxProfile::bitrateKbps).orElse(rules.streamBitrateKbps());
+            if (st.bitrateKbps() != null && st.bitrateKbps() < expected * rules.streamMinBitrateShare()) {
+                reasons.add(say.lowBitrate(st.bitrateKbps(), expected, rules.streamMinBitrateShare(),
+                        profile.map(BoxProfile::profile).orElse("default")));
+            }
+            return;
+        }
+        // A remote pulls the lesson from the session's stream server.
+        if (server != null) {
+            NetworkTarget probed = target(status.network(), server);
+            if (probed == null) {
+                // The controller hands the server to the box with the self-test of the first check: until the box
+                // answered one, a server it does not probe is only noted.
+                boolean told = selftest.outcome() == SelftestOutcome.PASSED || selftest.outcome() == SelftestOutcome.FAILED;
+                reasons.add(say.serverNotProbed(ctx.inWindow() && told ? Severity.UNKNOWN : Severity.INFO, server));
+            } else if (!probed.reachable()) {
+                reasons.add(say.serverUnreachable(false, server, probed.error(), false));
             }
         }
-        if (n.rttMs() != null && n.rttMs() > rules.rttMaxMs()) {
-            Severity sev = n.rttMs() > rules.rttBlockingMs() ? Severity.BLOCKING : Severity.WARNING;
-            reasons.add(new Reason(ReasonCode.RTT_HIGH, sev, null,
-                    "Round-trip time " + Math.round(n.rttMs()) + " ms (limit " + Math.round(rules.rttMaxMs()) + " ms).",
-                    "网络往返时延 " + Math.round(n.rttMs()) + " 毫秒（上限 " + Math.round(rules.rttMaxMs()) + " 毫秒）。",
-                    Map.of("rttMs", n.rttMs())));
+        if (needs.upStreams() > 0 && st != null && !st.pushing()) {
+            reasons.add(say.notPushing(Severity.WARNING, false, server, st.error()));
         }
-        if (n.jitterMs() != null && n.jitterMs() > rules.jitterMaxMs()) {
-            reasons.add(new Reason(ReasonCode.JITTER_HIGH, Severity.WARNING, null,
-                    "Jitter " + Math.round(n.jitterMs()) + " ms (limit " + Math.round(rules.jitterMaxMs()) + " ms).",
-                    "网络抖动 " + Math.round(n.jitterMs()) + " 毫秒（上限 " + Math.round(rules.jitterMaxMs()) + " 毫秒）。",
-                    Map.of("jitterMs", n.jitterMs())));
+    }
+
+    private static NetworkTarget target(NetworkStatus n, StreamServer server) {
+        if (n == null) {
+            return null;
         }
-        if (n.lossPct() != null && n.lossPct() > rules.lossMaxPct()) {
-            Severity sev = n.lossPct() > rules.lossBlockingPct() ? Severity.BLOCKING : Severity.WARNING;
-            reasons.add(new Reason(ReasonCode.LOSS_HIGH, sev, null,
-                    "Packet loss " + pct(n.lossPct()) + " (limit " + pct(rules.lossMaxPct()) + ").",
-                    "丢包率 " + pct(n.lossPct()) + "（上限 " + pct(rules.lossMaxPct()) + "）。", Map.of("lossPct", n.lossPct())));
+        NetworkTarget found = null;
+        for (NetworkTarget t : n.targets()) {
+            if (server.is(t)) {
+                // Probed under two names (profile and session): reachable if either says so.
+                if (found == null || t.reachable()) {
+                    found = t;
+                }
+            }
         }
-        if (n.ntpOffsetMs() != null && Math.abs(n.ntpOffsetMs()) > rules.ntpOffsetMaxMs()) {
-            reasons.add(new Reason(ReasonCode.CLOCK_SKEW, Severity.WARNING, null,
-                    "Box clock is off by " + Math.round(n.ntpOffsetMs()) + " ms (limit " + Math.round(rules.ntpOffsetMaxMs()) + " ms).",
-                    "主机时钟偏差 " + Math.round(n.ntpOffsetMs()) + " 毫秒（上限 " + Math.round(rules.ntpOffsetMaxMs()) + " 毫秒）。",
-                    Map.of("ntpOffsetMs", n.ntpOffsetMs())));
+        return found;
+    }
+
+    private static NetworkTarget unreachable(NetworkStatus n, StreamServer server) {
+        NetworkTarget t = target(n, server);
+        return t != null && !t.reachable() ? t : null;
+    }
+
+    // ------------------------------------------------------------------ network
+
+    private void network(Ctx ctx, String boxId, StatusMessage status, ReadinessRules.Needs needs, Optional<BoxProfile> profile,
+                         List<Reason> reasons) {
+        NetworkStatus n = status.network();
+        boolean asked = ctx.inWindow();
+        int bitrate = profile.map(BoxProfile::bitrateKbps).orElse(rules.streamBitrateKbps());
+        int needKbps = (int) Math.ceil(needs.upStreams() * bitrate * (1 + rules.uplinkMargin()));
+        if ("down".equals(n.link())) {
+            reasons.add(say.linkDown());
+            return;
+        }
+        if (needKbps > 0) {
+            // Both times are the box's clock: the age is right even when that clock is off.
+            long uplinkAgeS = n.uplinkMeasuredAt() == null ? 0 : (status.ts() - n.uplinkMeasuredAt()) / 1000;
+            if (n.uplinkKbps() == null) {
+                reasons.add(say.uplinkUnknown(needKbps, asked));
+            } else if (uplinkAgeS > rules.uplinkMaxAgeS()) {
+                reasons.add(say.uplinkTooOld(needKbps, n.uplinkKbps(), uplinkAgeS, asked));
+            } else {
+                double up = n.uplinkKbps();
+                Severity sev = up < needKbps ? Severity.BLOCKING : up < needKbps * rules.uplinkHeadroom() ? Severity.WARNING : null;
+                if (sev != null) {
+                    reasons.add(say.uplinkLow(sev, up, needKbps, needs.upStreams(), bitrate, rules.uplinkMargin(),
+                            profile.map(BoxProfile::profile).orElse(null)));
+                }
+            }
+        }
+        NetworkWindow.Medians m = window.medians(boxId, ctx.dataNow());
+        Double rtt = m.samples() > 0 ? m.rttMs() : n.rttMs();
+        Double jitter = m.samples() > 0 ? m.jitterMs() : n.jitterMs();
+        Double loss = m.samples() > 0 ? m.lossPct() : n.lossPct();
+        int samples = Math.max(1, m.samples());
+        ReadinessRules.Network lim = ctx.limits();
+        org.syncready.controller.schedule.SessionKind kind = ctx.session().kind();
+        if (rtt == null && loss == null) {
+            reasons.add(say.echoUnknown(asked));
+        }
+        if (rtt != null) {
+            Severity sev = severity(window.level(boxId, kind, NetworkWindow.Figure.RTT, rtt, lim.rttMaxMs(), lim.rttBlockingMs()));
+            if (sev != null) {
+                reasons.add(say.rtt(sev, rtt, samples, sev == Severity.BLOCKING ? lim.rttBlockingMs() : lim.rttMaxMs()));
+            }
+        }
+        if (jitter != null) {
+            Severity sev = severity(window.level(boxId, kind, NetworkWindow.Figure.JITTER, jitter, lim.jitterMaxMs(),
+                    lim.jitterBlockingMs()));
+            if (sev != null) {
+                reasons.add(say.jitter(sev, jitter, samples, sev == Severity.BLOCKING ? lim.jitterBlockingMs() : lim.jitterMaxMs()));
+            }
+        }
+        if (loss != null) {
+            Severity sev = severity(window.level(boxId, kind, NetworkWindow.Figure.LOSS, loss, lim.lossMaxPct(), lim.lossBlockingPct()));
+            if (sev != null) {
+                reasons.add(say.loss(sev, loss, samples, sev == Severity.BLOCKING ? lim.lossBlockingPct() : lim.lossMaxPct()));
+            }
+        }
+        if (n.ntpOffsetMs() == null) {
+            reasons.add(say.clockUnknown());
+        } else if (Math.abs(n.ntpOffsetMs()) > rules.ntpOffsetMaxMs()) {
+            reasons.add(say.clockSkew(n.ntpOffsetMs(), rules.ntpOffsetMaxMs()));
         }
     }
 
     /**
      * A box whose timestamps are far from the controller's clock has a wrong clock even when it reports
-     * no NTP offset (no NTP server configured, or the box believes a bad one).
+     * no NTP offset (no NTP server configured, or the box believes a bad one): it replaces the "not
+     * measured" note.
      */
-    private static void clock(BoxSnapshot snap, List<Reason> reasons) {
+    private void clock(BoxSnapshot snap, List<Reason> reasons) {
         if (!snap.clockSkewed() || reasons.stream().anyMatch(r -> r.code() == ReasonCode.CLOCK_SKEW)) {
             return;
         }
-        long s = Math.abs(snap.clockOffsetMs()) / 1000;
-        boolean ahead = snap.clockOffsetMs() > 0;
-        reasons.add(new Reason(ReasonCode.CLOCK_SKEW, Severity.WARNING, null,
-                "Box clock is " + s + " s " + (ahead ? "ahead of" : "behind") + " the controller's.",
-                "主机时钟比控制器" + (ahead ? "快 " : "慢 ") + s + " 秒。", Map.of("clockOffsetMs", snap.clockOffsetMs())));
+        reasons.removeIf(r -> r.code() == ReasonCode.NO_DATA && "ntpOffsetMs".equals(r.device()));
+        reasons.add(say.clockFromTimestamps(snap.clockOffsetMs()));
     }
 
-    private void disk(SyncSession session, StatusMessage status, ReadinessRules.Needs needs, List<Reason> reasons) {
+    private static Severity severity(NetworkWindow.Level level) {
+        return switch (level) {
+            case BLOCKING -> Severity.BLOCKING;
+            case WARNING -> Severity.WARNING;
+            case NONE -> null;
+        };
+    }
+
+    // ------------------------------------------------------------------ disk
+
+    private void disk(Ctx ctx, StatusMessage status, ReadinessRules.Needs needs, Optional<BoxProfile> profile,
+                      List<Reason> reasons) {
         Long free = status.system() == null ? null : status.system().diskFreeMb();
-        if (!needs.records() || free == null) {
+        long reserve = rules.diskReserveMb();
+        if (!needs.records()) {
+            if (free != null && free < reserve) {
+                reasons.add(say.diskBelowReserve(free, reserve));
+            }
             return;
         }
-        long minutes = Duration.between(session.start(), session.end()).toMinutes();
-        long needMb = minutes * 60 * rules.recordingKbps() / 8 / 1024 + rules.diskReserveMb();
-        if (free < needMb) {
-            reasons.add(new Reason(ReasonCode.DISK_LOW, Severity.WARNING, null,
-                    "Disk has " + free + " MB free; recording this session needs about " + needMb + " MB.",
-                    "磁盘剩余 " + free + " MB，录制本节课约需 " + needMb + " MB。", Map.of("diskFreeMb", free, "neededMb", needMb)));
+        SyncSessionTimes t = SyncSessionTimes.of(ctx.session(), ctx.now());
+        int bitrate = profile.map(BoxProfile::bitrateKbps).orElse(rules.streamBitrateKbps());
+        long recordingMb = Math.max(1, needs.upStreams()) * (long) bitrate * t.remainingS() / 8 / 1024;
+        if (free == null) {
+            reasons.add(say.diskUnknown(recordingMb));
+        } else if (free < recordingMb) {
+            reasons.add(say.diskCannotRecord(free, recordingMb, t.remainingS() / 60));
+        } else if (free < recordingMb + reserve) {
+            reasons.add(say.diskTight(free, recordingMb, reserve));
         }
     }
 
-    private String hm(Instant at) {
-        return HM.format(at.atZone(zone));
-    }
-
-    private static String version(Long v) {
-        return v == null ? "none" : "v" + v;
-    }
-
-    private static String kbps(double kbps) {
-        return kbps >= 1000 ? String.format(Locale.ROOT, "%.1f Mbit/s", kbps / 1000) : Math.round(kbps) + " kbit/s";
-    }
-
-    private static String pct(double p) {
-        return String.format(Locale.ROOT, "%.1f %%", p);
-    }
-
-    private static void putIfNotNull(Map<String, Object> data, String key, Object value) {
-        if (value != null) {
-            data.put(key, value);
+    /** What is left of a session to record: all of it before the start, the rest once it runs. */
+    private record SyncSessionTimes(long remainingS) {
+        static SyncSessionTimes of(SyncSession s, Instant now) {
+            Instant from = now.isAfter(s.start()) ? now : s.start();
+            return new SyncSessionTimes(Math.max(0, Duration.between(from, s.end()).toSeconds()));
         }
     }
 
-    private static String capitalize(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
+    // ------------------------------------------------------------------ the self-test's own findings
 
-    private static String roleEn(CameraRole role) {
-        return role == null ? "other" : role.toString();
-    }
-
-    private static String roleZh(CameraRole role) {
-        if (role == null) {
-            return "其他";
+    /**
+     * Every failed check of the box's latest self-test becomes the reason it names, unless the status
+     * already says so (same code and device) or a status that arrived after the answer shows the box
+     * again (then the status is the newer word, except on a picture only the self-test decoded).
+     */
+    private void selftestFindings(Ctx ctx, Role role, BoxSnapshot snap, ReadinessRules.Needs needs, SelftestResult selftest,
+                                  List<Reason> reasons) {
+        if (selftest.outcome() != SelftestOutcome.FAILED) {
+            return;
         }
-        return switch (role) {
-            case TEACHER -> "教师";
-            case STUDENT -> "学生";
-            case BLACKBOARD -> "板书";
-            case WIDE -> "全景";
-            default -> "其他";
-        };
+        boolean newerStatus = selftest.answeredAt() != null && snap.statusReceivedAt() != null
+                && snap.statusReceivedAt() > selftest.answeredAt().toEpochMilli();
+        Set<String> keys = new HashSet<>();
+        reasons.forEach(r -> keys.add(r.key()));
+        if (selftest.error() != null && !newerStatus) {
+            add(reasons, keys, say.selftestFailed("selftest", "the self-test did not complete", "自检未能完成", selftest.error()));
+        }
+        StatusMessage status = snap.status();
+        for (SelftestResult.FailedCheck f : selftest.failed()) {
+            Reason r = switch (f.type()) {
+                case "camera" -> cameraFinding(f, status, needs, newerStatus);
+                case "microphone" -> newerStatus ? null : microphoneFinding(f, status, needs);
+                case "network" -> newerStatus ? null : networkFinding(ctx, role, f, reasons, keys);
+                case "stream" -> newerStatus ? null : role == Role.LEAD
+                        ? say.notPushing(Severity.BLOCKING, true, ctx.server(), f.error())
+                        : needs.upStreams() > 0 ? say.notPushing(Severity.WARNING, false, ctx.server(), f.error()) : null;
+                case "system" -> newerStatus || keys.contains(ReasonCode.DISK_LOW.name()) ? null
+                        : f.check().hasNonNull("diskFreeMb") ? say.diskBelowReserve(f.check().path("diskFreeMb").asLong(), rules.diskReserveMb())
+                        : say.selftestFailed("system", "the box's system check failed", "主机系统检查失败", f.error());
+                case "probe" -> newerStatus ? null
+                        : say.selftestFailed("probe:" + f.id(), "the " + f.id() + " probe failed", "“" + f.id() + "”探测失败", f.error());
+                default -> newerStatus ? null
+                        : say.selftestFailed(f.type() + ":" + f.id(), f.type() + " " + f.id() + " failed",
+                                f.type() + " " + f.id() + " 检查失败", f.error());
+            };
+            if (r != null) {
+                add(reasons, keys, r);
+            }
+        }
+    }
+
+    private Reason cameraFinding(SelftestResult.FailedCheck f, StatusMessage status, ReadinessRules.Needs needs, boolean newerStatus) {
+        JsonNode deep = f.check().path("deepCheck");
+        boolean deepFound = deep.isObject() && !deep.path("ok").asBoolean(true);
+        CameraStatus now = status.cameras().stream().filter(c -> c.id().equals(f.id())).findFirst().orElse(null);
+        if (newerStatus && !(deepFound && (now == null || now.deepCheckTs() == null))) {
+            return null;
+        }
+        CameraRole role = now != null ? now.role() : null;
+        boolean otherWorks = status.cameras().stream().anyMatch(c -> !c.id().equals(f.id()) && c.role() == role && works(c));
+        boolean required = role != null && needs.cameraRoles().contains(role) && !otherWorks;
+        CameraProblem problem = "absent".equals(f.state()) ? CameraProblem.ABSENT
+                : f.check().path("frozen").asBoolean(false) || deep.path("frozen").asBoolean(false) ? CameraProblem.FROZEN
+                : f.check().path("black").asBoolean(false) || deep.path("black").asBoolean(false) ? CameraProblem.BLACK
+                : "degraded".equals(f.state()) ? CameraProblem.DEGRADED : CameraProblem.FAULT;
+        Severity sev = required && problem != CameraProblem.DEGRADED ? Severity.BLOCKING : Severity.WARNING;
+        ReasonCode code = problem == CameraProblem.ABSENT ? ReasonCode.CAMERA_ABSENT : ReasonCode.CAMERA_FAULT;
+        String error = f.error() != null ? f.error() : deep.path("error").asText(null);
+        Double fps = f.check().hasNonNull("fps") ? f.check().path("fps").asDouble() : null;
+        return say.camera(code, sev, f.id(), role, problem, error, fps, null, f.state(), true);
+    }
+
+    private Reason microphoneFinding(SelftestResult.FailedCheck f, StatusMessage status, ReadinessRules.Needs needs) {
+        String role = status.microphones().stream().filter(m -> m.id().equals(f.id())).map(MicrophoneStatus::role)
+                .findFirst().orElse(null);
+        if (f.check().path("clipping").asBoolean(false)) {
+            Double peak = f.check().hasNonNull("peakDbfs") ? f.check().path("peakDbfs").asDouble() : null;
+            return say.clipping(f.id(), role, peak);
+        }
+        Double level = f.check().hasNonNull("levelDbfs") ? f.check().path("levelDbfs").asDouble() : null;
+        MicProblem p = "absent".equals(f.state()) ? MicProblem.ABSENT : f.check().path("muted").asBoolean(false) ? MicProblem.MUTED
+                : level != null && level < -60 ? MicProblem.SILENT : MicProblem.FAULT;
+        return say.microphone(needs.microphones() ? Severity.BLOCKING : Severity.WARNING, f.id(), role, p, level, f.error(), true);
+    }
+
+    /** A failed network check: the session's stream server unreachable, the link down, or another target. */
+    private Reason networkFinding(Ctx ctx, Role role, SelftestResult.FailedCheck f, List<Reason> reasons, Set<String> keys) {
+        if ("down".equals(f.check().path("link").asText())) {
+            return say.linkDown();
+        }
+        Reason first = null;
+        for (JsonNode t : f.check().path("targets")) {
+            if (t.path("reachable").asBoolean(true)) {
+                continue;
+            }
+            String host = t.path("host").asText("?");
+            int port = t.path("port").asInt();
+            boolean isServer = ctx.server() != null && ctx.server().host().equalsIgnoreCase(host) && ctx.server().port() == port;
+            Reason r = isServer ? say.serverUnreachable(role == Role.LEAD, ctx.server(), t.path("error").asText(null), true)
+                    : say.selftestFailed("target:" + host + ":" + port,
+                            "target " + t.path("name").asText("?") + " (" + host + ":" + port + ") unreachable",
+                            "无法连接目标 " + t.path("name").asText("?") + "（" + host + ":" + port + "）", t.path("error").asText(null));
+            if (first == null) {
+                first = r;
+            } else {
+                add(reasons, keys, r);
+            }
+        }
+        return first != null ? first
+                : say.selftestFailed("network", "the network check failed", "网络检查失败", f.error());
+    }
+
+    private static void add(List<Reason> reasons, Set<String> keys, Reason r) {
+        if (keys.add(r.key())) {
+            reasons.add(r);
+        }
     }
 
     /** Boxes by classroom and schools by classroom, built once per sweep from the registry. */

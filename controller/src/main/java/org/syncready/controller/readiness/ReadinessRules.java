@@ -21,31 +21,66 @@ import org.syncready.protocol.CameraRole;
  * The thresholds a classroom is judged by, read from a YAML file (defaults packaged as
  * {@code readiness-rules.yaml}; docs/READINESS.md gives each default's source). Per session kind and
  * classroom role: which camera roles must work, whether microphones must, how many streams the box
- * pushes (the uplink it needs), and whether it records (the disk it needs).
+ * sends (the uplink it needs, with the bitrate of its profile), whether it records (the disk it needs),
+ * and optionally network limits of its own.
  */
 public record ReadinessRules(
-        @JsonProperty(required = true) double rttMaxMs,
-        @JsonProperty(required = true) double rttBlockingMs,
-        @JsonProperty(required = true) double jitterMaxMs,
-        @JsonProperty(required = true) double lossMaxPct,
-        @JsonProperty(required = true) double lossBlockingPct,
+        @JsonProperty(required = true) Network network,
+        @JsonProperty(required = true) Window networkWindow,
         @JsonProperty(required = true) double ntpOffsetMaxMs,
         @JsonProperty(required = true) int streamBitrateKbps,
+        @JsonProperty(required = true) double uplinkMargin,
         @JsonProperty(required = true) double uplinkHeadroom,
-        @JsonProperty(required = true) int recordingKbps,
+        @JsonProperty(required = true) double streamMinBitrateShare,
+        @JsonProperty(required = true) int uplinkMaxAgeS,
         @JsonProperty(required = true) int diskReserveMb,
         @JsonProperty(required = true) int statusMaxAgePeriods,
         @JsonProperty(required = true) Checks checks,
         @JsonProperty(required = true) Map<SessionKind, Kind> kinds) {
 
-    /** When checks run: minutes before the start, self-test timeout, and the pace during class. */
-    public record Checks(@JsonProperty(required = true) List<Integer> beforeStartMinutes,
-                         @JsonProperty(required = true) int selftestTimeoutS,
-                         @JsonProperty(required = true) int inSessionEveryS) {
+    /**
+     * Network limits: beyond a "Max" value the classroom is AT_RISK, beyond a "Blocking" one NOT_READY.
+     * Judged on the median of the recent samples ({@link Window}), not on one echo burst.
+     */
+    public record Network(@JsonProperty(required = true) double rttMaxMs,
+                          @JsonProperty(required = true) double rttBlockingMs,
+                          @JsonProperty(required = true) double jitterMaxMs,
+                          @JsonProperty(required = true) double jitterBlockingMs,
+                          @JsonProperty(required = true) double lossMaxPct,
+                          @JsonProperty(required = true) double lossBlockingPct) {
     }
 
-    /** The needs of the lead and of each remote classroom for one session kind. */
-    public record Kind(@JsonProperty(required = true) Needs lead, @JsonProperty(required = true) Needs remote) {
+    /**
+     * How RTT, jitter and loss are smoothed: the median of the last {@code samples} distinct figures
+     * no older than {@code maxAgeS}; a level once raised falls back only when the median drops below
+     * {@code recoverAt} times its limit (hysteresis).
+     */
+    public record Window(@JsonProperty(required = true) int samples,
+                         @JsonProperty(required = true) int maxAgeS,
+                         @JsonProperty(required = true) double recoverAt) {
+    }
+
+    /**
+     * When checks run: minutes before the start, self-test timeout, the pace during class, and the
+     * live re-evaluation from the first check until the end (at most every {@code liveCoalesceMs} after a
+     * status, every {@code liveFullSweepS} in any case; a box missing a figure is asked for a fresh
+     * self-test at most every {@code selftestRefreshS}).
+     */
+    public record Checks(@JsonProperty(required = true) List<Integer> beforeStartMinutes,
+                         @JsonProperty(required = true) int selftestTimeoutS,
+                         @JsonProperty(required = true) int inSessionEveryS,
+                         @JsonProperty(required = true) int liveCoalesceMs,
+                         @JsonProperty(required = true) int liveFullSweepS,
+                         @JsonProperty(required = true) int selftestRefreshS) {
+        /** The earliest check before the start: the live window opens there. */
+        public int widestMinutes() {
+            return beforeStartMinutes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        }
+    }
+
+    /** The needs of the lead and of each remote classroom for one session kind, and its own network limits. */
+    public record Kind(@JsonProperty(required = true) Needs lead, @JsonProperty(required = true) Needs remote,
+                       Network network) {
     }
 
     /** What one classroom's box must have working. */
@@ -61,6 +96,12 @@ public record ReadinessRules(
     public Needs needs(SessionKind kind, ClassroomReadiness.Role role) {
         Kind k = kinds.get(kind);
         return role == ClassroomReadiness.Role.LEAD ? k.lead() : k.remote();
+    }
+
+    /** The network limits of a session kind: its own, or the common ones. */
+    public Network network(SessionKind kind) {
+        Kind k = kinds.get(kind);
+        return k == null || k.network() == null ? network : k.network();
     }
 
     /** The packaged defaults. */
@@ -92,7 +133,8 @@ public record ReadinessRules(
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                // Every field but kinds.*.network is @JsonProperty(required = true), which Jackson enforces on creators.
+                .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .build();
         ReadinessRules rules;
         try {
@@ -109,21 +151,24 @@ public record ReadinessRules(
     }
 
     private void validate(String name) throws RulesException {
-        positive(name, "rttMaxMs", rttMaxMs);
-        positive(name, "jitterMaxMs", jitterMaxMs);
-        positive(name, "lossMaxPct", lossMaxPct);
+        validate(name, "network", network);
+        positive(name, "networkWindow.samples", networkWindow.samples());
+        positive(name, "networkWindow.maxAgeS", networkWindow.maxAgeS());
+        if (!(networkWindow.recoverAt() > 0 && networkWindow.recoverAt() <= 1)) {
+            throw new RulesException(name + ": field 'networkWindow.recoverAt' must be in (0, 1]");
+        }
         positive(name, "ntpOffsetMaxMs", ntpOffsetMaxMs);
         positive(name, "streamBitrateKbps", streamBitrateKbps);
-        positive(name, "recordingKbps", recordingKbps);
         positive(name, "statusMaxAgePeriods", statusMaxAgePeriods);
-        if (rttBlockingMs < rttMaxMs) {
-            throw new RulesException(name + ": field 'rttBlockingMs' must be >= rttMaxMs");
-        }
-        if (lossBlockingPct < lossMaxPct) {
-            throw new RulesException(name + ": field 'lossBlockingPct' must be >= lossMaxPct");
+        positive(name, "uplinkMaxAgeS", uplinkMaxAgeS);
+        if (uplinkMargin < 0) {
+            throw new RulesException(name + ": field 'uplinkMargin' must be >= 0");
         }
         if (uplinkHeadroom < 1) {
             throw new RulesException(name + ": field 'uplinkHeadroom' must be >= 1");
+        }
+        if (!(streamMinBitrateShare >= 0 && streamMinBitrateShare <= 1)) {
+            throw new RulesException(name + ": field 'streamMinBitrateShare' must be in [0, 1]");
         }
         if (diskReserveMb < 0) {
             throw new RulesException(name + ": field 'diskReserveMb' must be >= 0");
@@ -133,6 +178,9 @@ public record ReadinessRules(
         }
         positive(name, "checks.selftestTimeoutS", checks.selftestTimeoutS());
         positive(name, "checks.inSessionEveryS", checks.inSessionEveryS());
+        positive(name, "checks.liveCoalesceMs", checks.liveCoalesceMs());
+        positive(name, "checks.liveFullSweepS", checks.liveFullSweepS());
+        positive(name, "checks.selftestRefreshS", checks.selftestRefreshS());
         for (SessionKind kind : SessionKind.values()) {
             Kind k = kinds.get(kind);
             if (k == null) {
@@ -143,6 +191,24 @@ public record ReadinessRules(
                     throw new RulesException(name + ": field 'kinds." + kind.label() + ".upStreams' must be >= 0");
                 }
             }
+            if (k.network() != null) {
+                validate(name, "kinds." + kind.label() + ".network", k.network());
+            }
+        }
+    }
+
+    private static void validate(String name, String prefix, Network n) throws RulesException {
+        positive(name, prefix + ".rttMaxMs", n.rttMaxMs());
+        positive(name, prefix + ".jitterMaxMs", n.jitterMaxMs());
+        positive(name, prefix + ".lossMaxPct", n.lossMaxPct());
+        if (n.rttBlockingMs() < n.rttMaxMs()) {
+            throw new RulesException(name + ": field '" + prefix + ".rttBlockingMs' must be >= rttMaxMs");
+        }
+        if (n.jitterBlockingMs() < n.jitterMaxMs()) {
+            throw new RulesException(name + ": field '" + prefix + ".jitterBlockingMs' must be >= jitterMaxMs");
+        }
+        if (n.lossBlockingPct() < n.lossMaxPct()) {
+            throw new RulesException(name + ": field '" + prefix + ".lossBlockingPct' must be >= lossMaxPct");
         }
     }
 

@@ -1,6 +1,9 @@
 package org.syncready.controller.readiness;
 
-/** How much a reason weighs: a blocking one makes the classroom NOT_READY, a warning AT_RISK. */
+/**
+ * How much a reason weighs: a blocking one makes the classroom NOT_READY, an unknown one (a rule that
+ * could not be judged for lack of a figure) UNKNOWN, a warning AT_RISK; info changes nothing.
+ */
 public enum Severity {
-    BLOCKING, WARNING, INFO
+    BLOCKING, UNKNOWN, WARNING, INFO
 }

@@ -12,6 +12,8 @@ import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
+import org.syncready.protocol.NetworkTarget;
+import org.syncready.protocol.StreamStatus;
 import org.syncready.protocol.StateMessage;
 import org.syncready.protocol.StatusMessage;
 import org.syncready.protocol.SystemStatus;
@@ -25,6 +27,7 @@ final class FleetScene {
     final FleetRegistry registry;
     final LiveFleet fleet = new LiveFleet();
     private long seq = 1;
+    private long lastTs;
 
     FleetScene() throws Exception {
         registry = FleetRegistry.load(new InMemoryFleetStore(), "controller-secret");
@@ -57,7 +60,9 @@ final class FleetScene {
         String boot = "boot-" + box;
         fleet.apply(new StateMessage(1, box, boxTs, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
         fleet.apply(new BirthMessage(1, box, boxTs, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
-        fleet.apply(status.build(box, boot, seq++, boxTs), "{}", false, receivedAt);
+        // The box's clock only moves forward, even when a test backdates when the controller received it.
+        lastTs = Math.max(lastTs + 1, boxTs);
+        fleet.apply(status.build(box, boot, seq++, lastTs), "{}", false, receivedAt);
     }
 
     void offline(String box) {
@@ -77,6 +82,34 @@ final class FleetScene {
         Integer uplink = 20_000;
         Double ntp = 5.0;
         Long diskFree = 100_000L;
+        String link = "up";
+        /** How long before the status the uplink was measured (box clock); null: the status does not say. */
+        Long uplinkMeasuredAgoMs;
+        StreamStatus stream = new StreamStatus(true, "rtmp://stream.example.org/live/room", 4100, 0L, null, true);
+        final List<NetworkTarget> targets = new ArrayList<>(List.of(
+                new NetworkTarget("stream", "stream.example.org", 1935, true, 21.0, null)));
+
+        /** The status a box of a session has when its stream server is {@code host}:1935 (reachable or not). */
+        Status streamServer(String host, boolean reachable) {
+            targets.clear();
+            targets.add(new NetworkTarget("stream", host, 1935, reachable, reachable ? 21.0 : null, reachable ? null : "connect timed out"));
+            return this;
+        }
+
+        Status noTargets() {
+            targets.clear();
+            return this;
+        }
+
+        Status stream(StreamStatus s) {
+            stream = s;
+            return this;
+        }
+
+        Status linkDown() {
+            link = "down";
+            return this;
+        }
 
         Status camera(String id, CameraRole role, DeviceState state, String error) {
             cameras.removeIf(c -> c.id().equals(id));
@@ -99,6 +132,13 @@ final class FleetScene {
             return this;
         }
 
+        /** A microphone that hears nothing, as the probes report it: a fault with the level of silence. */
+        Status micSilent(String id) {
+            mics.removeIf(m -> m.id().equals(id));
+            mics.add(new MicrophoneStatus(id, "room", DeviceState.FAULT, -90.0, -84.0, false, false, "silent: no signal above -60 dBFS"));
+            return this;
+        }
+
         Status disk(long freeMb) {
             diskFree = freeMb;
             return this;
@@ -110,8 +150,9 @@ final class FleetScene {
 
         StatusMessage build(String box, String boot, long seq, long ts) {
             return new StatusMessage(1, box, ts, boot, seq, 10, cameras, mics,
-                    new NetworkStatus("up", "eth0", rtt, jitter, loss, uplink, ntp, List.of()),
-                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), null);
+                    new NetworkStatus(link, "eth0", rtt, jitter, loss, uplink, ntp, targets,
+                            uplinkMeasuredAgoMs == null ? null : ts - uplinkMeasuredAgoMs, null),
+                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), stream);
         }
     }
 }

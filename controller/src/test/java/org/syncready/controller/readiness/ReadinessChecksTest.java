@@ -36,6 +36,7 @@ class ReadinessChecksTest {
     private final TestClock clock = new TestClock(EIGHT.minus(Duration.ofHours(1)));
     private final Set<String> silentBoxes = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> selftestsSent = new ConcurrentHashMap<>();
+    private final Map<String, List<StreamServer>> serversSent = new ConcurrentHashMap<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -47,9 +48,11 @@ class ReadinessChecksTest {
         store = new InMemoryCheckStore();
         ReadinessEngine engine = new ReadinessEngine(ReadinessRules.defaults(), scene.registry, scene.fleet,
                 ConfigDriftSource.NONE, Clock.systemUTC(), ZoneId.of("Asia/Shanghai"));
-        SelftestSender selftest = (box, timeout) -> {
+        SelftestSender selftest = (box, timeout, servers, keep) -> {
             selftestsSent.merge(box, 1, Integer::sum);
-            return CompletableFuture.completedFuture(silentBoxes.contains(box) ? SelftestOutcome.NO_ANSWER : SelftestOutcome.PASSED);
+            serversSent.put(box, servers);
+            return CompletableFuture.completedFuture(silentBoxes.contains(box) ? SelftestResult.NO_ANSWER
+                    : new SelftestResult(SelftestOutcome.PASSED, Instant.now(), List.of(), null));
         };
         checks = new ReadinessChecks(engine, sessions, store, scene.fleet, selftest, clock);
     }
@@ -81,6 +84,8 @@ class ReadinessChecksTest {
         SessionReadiness t30 = awaitTrigger(s.id(), "T-30");
         assertEquals(Verdict.READY, t30.verdict());
         assertEquals(4, selftestsSent.size(), "every box got a self-test");
+        assertEquals(List.of(new StreamServer("stream.example.org", 1935)), serversSent.get("b-r2"),
+                "with the session's stream server to probe");
         t30.classrooms().forEach(c -> assertEquals(SelftestOutcome.PASSED, c.selftest()));
 
         // 07:40: the remote microphone in room 2 goes silent; room 3's box stops answering commands.
