@@ -81,7 +81,12 @@ class AgentBrokerTest {
     void onlineStateBirthAndStatusAreRetainedWithRisingSeq() throws Exception {
         Agent agent = start("box-retained", b -> b.statusIntervalS(1));
         await().atMost(WAIT).until(agent::connected);
-        // Subscribing after the agent connected: what arrives first is what the broker retained.
+        // Once a first subscriber has seen the birth and statuses, a second one subscribing afterwards gets
+        // first what the broker retained (the agent publishes its birth after its outbox replay, so right
+        // after connecting the birth may still be on its way).
+        TestSubscriber early = subscribe("ctl-early", Topics.boxTree("box-retained"));
+        await().atMost(WAIT).until(() -> !early.on("box-retained", Channel.BIRTH).isEmpty()
+                && !early.on("box-retained", Channel.STATUS).isEmpty());
         TestSubscriber controller = subscribe("ctl-retained", Topics.boxTree("box-retained"));
         await().atMost(WAIT).until(() -> controller.on("box-retained", Channel.STATUS).size() >= 3);
 

@@ -38,12 +38,14 @@ class SimulatorProtocolTest {
     @TempDir
     static Path dir;
     private static Controller controller;
+    private static String token;
     private static final AtomicInteger nextBox = new AtomicInteger();
     private FleetSimulator sim;
 
     @BeforeAll
     static void start() throws Exception {
         controller = Controller.start(ControllerConfig.builder(dir).freePorts().build());
+        token = controller.accounts().createToken("admin", "simulator test", null, "admin").secret();
     }
 
     @AfterAll
@@ -59,7 +61,7 @@ class SimulatorProtocolTest {
     }
 
     private static List<BoxCredentials> enroll(int count) throws Exception {
-        return new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(nextBox.getAndAdd(count), count);
+        return new FleetEnrollment("127.0.0.1", controller.httpPort(), token).enroll(nextBox.getAndAdd(count), count);
     }
 
     private static boolean all(List<BoxCredentials> boxes, Presence presence) {
@@ -144,7 +146,7 @@ class SimulatorProtocolTest {
 
     @Test
     void enrollmentReportsAControllerRefusal() throws Exception {
-        FleetEnrollment enrollment = new FleetEnrollment("127.0.0.1", controller.httpPort());
+        FleetEnrollment enrollment = new FleetEnrollment("127.0.0.1", controller.httpPort(), token);
         int index = nextBox.getAndIncrement();
         enrollment.enroll(index, 1);
         // The same box again: the controller answers 409, which the enrollment must not swallow.

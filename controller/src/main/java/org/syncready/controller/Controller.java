@@ -14,7 +14,14 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.syncready.controller.account.Accounts;
+import org.syncready.controller.account.AdminBootstrap;
+import org.syncready.controller.api.AccountRoutes;
 import org.syncready.controller.api.AuditRoutes;
+import org.syncready.controller.api.RouteEntry;
+import org.syncready.controller.audit.Actor;
+import org.syncready.controller.demo.DemoAccounts;
+import org.syncready.controller.store.SqlAccountStore;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
@@ -127,6 +134,7 @@ public final class Controller implements AutoCloseable {
     private Health health;
     private ProfileCache profiles;
     private String brokerUri;
+    private Accounts accounts;
 
     private Controller(ControllerConfig config) {
         this.config = config;
@@ -182,13 +190,16 @@ public final class Controller implements AutoCloseable {
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
+        accounts = new Accounts(new SqlAccountStore(database), config.clock(), id -> registry.school(id).isPresent(),
+                Accounts.Settings.DEFAULT);
+        AdminBootstrap.run(accounts, config.adminPassword(), dataDir);
         // Rollout actions are counted where they are audited: every action of people and of the engine is.
         rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database),
-                (actor, action, target, detail, result) -> {
+                (who, action, target, detail, result) -> {
                     if (action.startsWith("rollout.") && (result == null || !result.startsWith("refused"))) {
                         metrics.rolloutAction(action.substring("rollout.".length()));
                     }
-                    audit.record(actor, action, target, detail, result);
+                    audit.record(who, action, target, detail, result);
                 },
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
         ingest.onConfigMessages(message -> {
@@ -227,6 +238,7 @@ public final class Controller implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
                         () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: web sessions", this::pruneSessions), 10, 10, TimeUnit.MINUTES);
 
         health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
                 metrics, failures)
@@ -249,8 +261,9 @@ public final class Controller implements AutoCloseable {
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
-                new RolloutRoutes(rollouts),
+                new RolloutRoutes(rollouts, registry),
                 new AuditRoutes(audit),
+                new AccountRoutes(accounts, audit, metrics),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
                 new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()),
@@ -259,16 +272,17 @@ public final class Controller implements AutoCloseable {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, routes);
+        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, accounts, audit, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
             demoFleet = DemoFleet.start(registry, dataDir.resolve("demo"), brokerUri, config.demoAgentJar(), rollouts.publicKeysToPin());
             if (demoFleet.seeded()) {
                 for (com.fasterxml.jackson.databind.JsonNode request : DemoFleet.initialRollouts(codec.mapper())) {
-                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, "demo");
+                    rollouts.start(org.syncready.controller.rollout.RolloutRequest.parse(request), request, Actor.system("demo"));
                 }
             }
+            DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
         log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
@@ -301,6 +315,13 @@ public final class Controller implements AutoCloseable {
         readiness.onKept(r -> metrics.readinessVerdict(r.trigger(), r.verdict().name()));
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
+    }
+
+    private void pruneSessions() {
+        int ended = accounts.pruneSessions();
+        if (ended > 0) {
+            log.info("housekeeping: deleted {} ended web sessions", ended);
+        }
     }
 
     /**
@@ -408,6 +429,16 @@ public final class Controller implements AutoCloseable {
 
     public ReadinessEngine readinessEngine() {
         return engine;
+    }
+
+    /** Users, tokens and sessions (tests and benchmarks create their tokens here). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The HTTP API's route table, each route with its policy. */
+    public List<RouteEntry> routeTable() {
+        return api.routeTable();
     }
 
     /** Rollouts, desired configurations, the class-time guard hook ({@link Rollouts#useGuard}) and drift. */

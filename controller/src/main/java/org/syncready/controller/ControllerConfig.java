@@ -35,6 +35,7 @@ public final class ControllerConfig {
     private final Clock clock;
     private final ZoneId zone;
     private final Path readinessRules;
+    private final String adminPassword;
     private final boolean allowSimulation;
     private final java.time.Duration selftestTimeout;
     private final int eventRetentionDays;
@@ -57,6 +58,7 @@ public final class ControllerConfig {
         this.clock = b.clock;
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
+        this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
         this.selftestTimeout = b.selftestTimeout;
         this.eventRetentionDays = b.eventRetentionDays;
@@ -79,7 +81,7 @@ public final class ControllerConfig {
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
-                .minFreeDiskMb(minFreeDiskMb);
+                .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -162,6 +164,15 @@ public final class ControllerConfig {
     }
 
     /**
+     * The password the first start gives the user {@code admin} ({@code SYNCREADY_ADMIN_PASSWORD}); null:
+     * a random one, logged once and written to {@code admin-password} in the data folder. Used only
+     * while the database has no user.
+     */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /**
      * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
      * docs/SIMULATION.md); the demo always serves it.
      */
@@ -193,6 +204,14 @@ public final class ControllerConfig {
         return brokerUri == null;
     }
 
+    /** Without the passwords: a configuration may be logged. */
+    @Override
+    public String toString() {
+        return "ControllerConfig[data=" + dataDir + ", bind=" + bindAddress + ", http=" + httpPort + ", mqtt=" + mqttPort
+                + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
+                + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
+    }
+
     /** Sets options one by one; {@link #build()} checks them. */
     public static final class Builder {
         private final Path dataDir;
@@ -211,6 +230,7 @@ public final class ControllerConfig {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
+        private String adminPassword;
         private boolean allowSimulation;
         private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
         private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
@@ -323,6 +343,12 @@ public final class ControllerConfig {
 
         public Builder readinessRules(Path v) {
             readinessRules = v;
+            return this;
+        }
+
+        /** The first start's {@code admin} password; null: a random one (see {@link ControllerConfig#adminPassword()}). */
+        public Builder adminPassword(String v) {
+            adminPassword = v == null || v.isEmpty() ? null : v;
             return this;
         }
 

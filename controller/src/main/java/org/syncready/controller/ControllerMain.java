@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
         description = "SyncReady controller: tracks recording boxes over MQTT and serves the HTTP API.%n"
                 + "SyncReady 控制器：通过 MQTT 跟踪录播主机并提供 HTTP API。",
         footer = {"Every option can also be set as an environment variable SYNCREADY_<NAME>, e.g. SYNCREADY_HTTP_PORT=9090,",
-                "or as a key of the --config file, e.g. httpPort: 9090 (/etc/syncready/controller.yaml in the Debian package)."})
+                "or as a key of the --config file, e.g. httpPort: 9090 (/etc/syncready/controller.yaml in the Debian package).",
+                "First start: SYNCREADY_ADMIN_PASSWORD (environment only) is the password of the user 'admin'; without it a random",
+                "one is logged once and written to <data>/admin-password (mode 0600)."})
 public final class ControllerMain implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "${env:SYNCREADY_DATA:-syncready-data}",
@@ -20,8 +22,8 @@ public final class ControllerMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--bind", defaultValue = "${env:SYNCREADY_BIND:-127.0.0.1}",
-            description = "Address the HTTP API and the embedded broker listen on (default: ${DEFAULT-VALUE}; "
-                    + "the API has no login yet, so keep it on loopback).")
+            description = "Address the HTTP API and the embedded broker listen on (default: ${DEFAULT-VALUE}). "
+                    + "Plain HTTP carries passwords and tokens in clear text: keep it on loopback or a trusted network.")
     String bind;
 
     @Option(names = "--http-port", defaultValue = "${env:SYNCREADY_HTTP_PORT:-8080}", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -124,6 +126,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
                     .eventRetentionDays(eventRetentionDays)
+                    .adminPassword(adminPassword())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
@@ -136,6 +139,15 @@ public final class ControllerMain implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The first start's admin password: only from the environment, never a flag, so it does not show in
+     * {@code ps} or the shell history.
+     */
+    private static String adminPassword() {
+        String p = System.getenv("SYNCREADY_ADMIN_PASSWORD");
+        return p == null || p.isEmpty() ? null : p;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -93,6 +93,42 @@ class OpenApiDocumentTest {
         assertTrue(routed.size() >= 38, routed.toString());
     }
 
+    /**
+     * What the document says about credentials agrees with each route's policy: an operation open to
+     * anyone ({@code security: [{}]} only) is a route with an OPEN policy; one that also takes no
+     * credentials among others is open on loopback; the box's speed test takes the box's own; every
+     * other one needs a user (the root's three schemes: bearer token, password, session cookie).
+     */
+    @Test
+    void documentedSecurityAgreesWithEachRoutesPolicy() {
+        Set<String> schemes = new TreeSet<>();
+        doc.path("components").path("securitySchemes").fieldNames().forEachRemaining(schemes::add);
+        assertEquals(Set.of("basicPassword", "bearerToken", "boxBasic", "sessionCookie"), schemes);
+        List<String> problems = new ArrayList<>();
+        for (org.syncready.controller.api.RouteEntry r : api.controller.routeTable()) {
+            if (r.path() == null || r.infrastructure() != null) {
+                continue;
+            }
+            String path = r.path().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            for (String method : r.methods()) {
+                JsonNode op = doc.path("paths").path(path).path(method.toLowerCase(java.util.Locale.ROOT));
+                JsonNode security = op.has("security") ? op.get("security") : doc.path("security");
+                Set<String> says = new TreeSet<>();
+                security.forEach(req -> says.add(req.isEmpty() ? "none" : req.fieldNames().next()));
+                Set<String> expected = switch (r.policy().access()) {
+                    case OPEN, ANONYMOUS_LIMITED -> Set.of("none");
+                    case BOX -> Set.of("boxBasic");
+                    case LOOPBACK_OR_ROLES -> Set.of("none", "bearerToken", "basicPassword", "sessionCookie");
+                    case LOGGED_IN, ROLES -> Set.of("bearerToken", "basicPassword", "sessionCookie");
+                };
+                if (!says.equals(expected)) {
+                    problems.add(method + " " + path + ": documents " + says + ", its policy (" + r.policy().access() + ") means " + expected);
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     @Test
     void everyExampleValidatesAgainstItsSchema() {
         List<String> problems = new ArrayList<>();

@@ -151,7 +151,8 @@ class SessionApiTest {
 
         java.net.http.HttpResponse<byte[]> xlsx = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + api.controller.httpPort() + "/api/v1/reports/readiness?from=" + day + "&to=" + next
-                        + "&groupBy=classroom&format=xlsx")).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                        + "&groupBy=classroom&format=xlsx")).header("Authorization", "Bearer " + api.adminToken).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, xlsx.statusCode());
         assertEquals("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.headers().firstValue("content-type").orElse(""));
         java.util.List<java.util.List<String>> sheet = XlsxCells.read(xlsx.body());

@@ -80,33 +80,37 @@ class SyncReadyCliTest {
             f.registerBox("s1", "c1", "box-1");
             f.registerBox("s1", "c2", "box-2");
             String url = "http://127.0.0.1:" + f.controller.httpPort();
+            String wang = f.tokenFor("wang.tech", org.syncready.controller.account.Role.TECHNICIAN, java.util.Set.of("s1"));
 
-            Run diff = cli("config", "diff", "--url", url, "--box", "box-1", "--profile", "generic-recorder-a/low-uplink-720p");
+            Run diff = cli("config", "diff", "--url", url, "--token", f.adminToken, "--box", "box-1", "--profile", "generic-recorder-a/low-uplink-720p");
             assertEquals(0, diff.code(), diff.err());
             assertTrue(diff.out().contains("/video/resolution") && diff.out().contains("1280x720"), diff.out());
 
-            Run dry = cli("rollout", "start", "--url", url, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1", "--dry-run");
+            Run dry = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1", "--dry-run");
             assertEquals(0, dry.code(), dry.err());
             assertTrue(dry.out().startsWith("DRY RUN: 2 boxes in waves [1,1]"), dry.out());
             assertTrue(dry.out().contains("box-1") && dry.out().contains("box-2") && dry.out().contains("CHANGE"), dry.out());
             assertEquals(0, f.get("/api/v1/rollouts").body().size(), "a dry run starts nothing");
 
-            Run bad = cli("rollout", "start", "--url", url, "--profile", "generic-recorder-a/standard-1080p", "--school", "nowhere");
+            Run bad = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", "generic-recorder-a/standard-1080p", "--school", "nowhere");
             assertEquals(1, bad.code());
             assertTrue(bad.err().contains("/target/schools/0") && bad.err().contains("no school 'nowhere'"), bad.err());
 
-            Run start = cli("rollout", "start", "--url", url, "--actor", "wang.tech", "--profile", "generic-recorder-a/standard-1080p",
+            Run start = cli("rollout", "start", "--url", url, "--token", wang, "--profile", "generic-recorder-a/standard-1080p",
                     "--school", "s1", "--waves", "1,100%");
             assertEquals(0, start.code(), start.err());
             String id = start.out().substring("rollout ".length(), start.out().indexOf(' ', "rollout ".length()));
 
-            Run status = cli("rollout", "status", "--url", url, id);
+            Run status = cli("rollout", "status", "--url", url, "--token", wang, id);
             assertEquals(3, status.code(), "no agent answers: still running\n" + status.out());
             assertTrue(status.out().contains("RUNNING") && status.out().contains("sent") && status.out().contains("by wang.tech"), status.out());
 
-            assertEquals(0, cli("rollout", "abort", "--url", url, id).code());
-            assertEquals(5, cli("rollout", "status", "--url", url, id).code(), "aborted");
-            assertEquals(1, cli("rollout", "status", "--url", url, "r-none").code());
+            assertEquals(0, cli("rollout", "abort", "--url", url, "--token", wang, id).code());
+            assertEquals(5, cli("rollout", "status", "--url", url, "--token", wang, id).code(), "aborted");
+            assertEquals(1, cli("rollout", "status", "--url", url, "--token", wang, "r-none").code());
+            Run anonymous = cli("rollout", "status", "--url", url, id);
+            assertEquals(1, anonymous.code(), "without a token the controller refuses");
+            assertTrue(anonymous.err().contains("SYNCREADY_TOKEN"), anonymous.err());
         }
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -126,7 +130,7 @@ class SyncReadyCliTest {
             String url = "http://127.0.0.1:" + f.controller.httpPort();
             String profile = "generic-recorder-a/standard-1080p";
 
-            Run first = cli("rollout", "start", "--url", url, "--profile", profile, "--school", "s1",
+            Run first = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", profile, "--school", "s1",
                     "--set", "network.ntpServer=ntp.s1.example.org", "--set", "stream.pushUrl=rtmp://10.1.0.5/live/s1",
                     "--box=box-3", "--set", "video.bitrateKbps=2500", "--waves", "100%");
             assertEquals(0, first.code(), first.err());
@@ -136,15 +140,15 @@ class SyncReadyCliTest {
             assertEquals("rtmp://10.1.0.5/live/s1", config.path("desired").path("body").path("stream").path("pushUrl").asText());
             JsonNode box3 = f.get("/api/v1/boxes/box-3/config").body();
             assertEquals(2500, box3.path("overrides").path("box").path("video").path("bitrateKbps").asInt(), "a number stays a number");
-            assertEquals(0, cli("rollout", "abort", "--url", url, id).code());
+            assertEquals(0, cli("rollout", "abort", "--url", url, "--token", f.adminToken, id).code());
 
             // Only the push URL changes: no --profile, and the school's NTP override stays.
-            Run dry = cli("rollout", "start", "--url", url, "--school", "s1", "--set", "stream.pushUrl=rtmp://10.1.0.9/live/s1", "--dry-run");
+            Run dry = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "stream.pushUrl=rtmp://10.1.0.9/live/s1", "--dry-run");
             assertEquals(0, dry.code(), dry.err());
             assertTrue(dry.out().contains("/stream/pushUrl"), dry.out());
             assertTrue(dry.out().contains("override layer of school s1 would become: "
                     + "{\"network\":{\"ntpServer\":\"ntp.s1.example.org\"},\"stream\":{\"pushUrl\":\"rtmp://10.1.0.9/live/s1\"}}"), dry.out());
-            Run real = cli("rollout", "start", "--url", url, "--school", "s1", "--set", "stream.pushUrl=rtmp://10.1.0.9/live/s1",
+            Run real = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "stream.pushUrl=rtmp://10.1.0.9/live/s1",
                     "--waves", "100%");
             assertEquals(0, real.code(), real.err());
             config = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
@@ -163,24 +167,24 @@ class SyncReadyCliTest {
             String url = "http://127.0.0.1:" + f.controller.httpPort();
             Path file = data.resolve("overrides.yaml");
             Files.writeString(file, "schools:\n  s1:\n    stream: {pushUrl: rtmp://10.1.0.7/live/s1}\n");
-            Run dry = cli("rollout", "start", "--url", url, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1",
+            Run dry = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1",
                     "--overrides", file.toString(), "--dry-run");
             assertEquals(0, dry.code(), dry.err());
             assertTrue(dry.out().contains("rtmp://10.1.0.7/live/s1"), dry.out());
 
-            Run orphan = cli("rollout", "start", "--url", url, "--set", "stream.pushUrl=rtmp://x/y", "--school", "s1");
+            Run orphan = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--set", "stream.pushUrl=rtmp://x/y", "--school", "s1");
             assertEquals(2, orphan.code());
             assertTrue(orphan.err().contains("put it after the --school or --box"), orphan.err());
-            Run classroom = cli("rollout", "start", "--url", url, "--classroom", "c1", "--set", "video.fps=25");
+            Run classroom = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--classroom", "c1", "--set", "video.fps=25");
             assertEquals(2, classroom.code());
             assertTrue(classroom.err().contains("per school and per box"), classroom.err());
-            Run badKey = cli("rollout", "start", "--url", url, "--school", "s1", "--set", "stream pushUrl");
+            Run badKey = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "stream pushUrl");
             assertEquals(2, badKey.code());
             assertTrue(badKey.err().contains("expected KEY=VALUE"), badKey.err());
-            Run nothing = cli("rollout", "start", "--url", url, "--school", "s1");
+            Run nothing = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1");
             assertEquals(2, nothing.code());
             assertTrue(nothing.err().contains("nothing to roll out"), nothing.err());
-            Run schema = cli("rollout", "start", "--url", url, "--school", "s1", "--set", "video.fps=\"fast\"",
+            Run schema = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "video.fps=\"fast\"",
                     "--profile", "generic-recorder-a/standard-1080p", "--dry-run");
             assertEquals(1, schema.code(), "the controller checks the layer against the model's schema");
             assertTrue(schema.err().contains("/video/fps"), schema.err());

@@ -138,13 +138,25 @@ class ReadinessScenarioTest {
         }
     }
 
+    private Controller tokenOf;
+    private String token;
+
+    /** An API token of the first admin of the running controller (created once per controller start). */
+    private String bearer() {
+        if (tokenOf != controller) {
+            token = controller.accounts().createToken("admin", "integration test", null, "admin").secret();
+            tokenOf = controller;
+        }
+        return "Bearer " + token;
+    }
+
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString());
         return json.readTree(r.body());
     }
 
     private JsonNode post(String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());

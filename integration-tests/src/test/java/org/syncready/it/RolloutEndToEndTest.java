@@ -97,7 +97,9 @@ class RolloutEndToEndTest {
         assertTrue(config.path("drift").isNull(), config.toString());
         JsonNode audit = get("/api/v1/audit");
         assertTrue(audit.toString().contains("rollout.start") && audit.toString().contains("rollout.complete"), audit.toString());
-        assertEquals("tester", audit.get(audit.size() - 1).path("actor").asText(), "the rollout.start entry names the actor");
+        JsonNode starts = get("/api/v1/audit?action=rollout.start");
+        assertEquals("tester", starts.get(starts.size() - 1).path("actor").asText(), "the rollout.start entry names the actor");
+        assertEquals("127.0.0.1", starts.get(starts.size() - 1).path("source").asText(), "... and where the request came from");
     }
 
     @Test
@@ -380,15 +382,31 @@ class RolloutEndToEndTest {
         return dst;
     }
 
+    private Controller tokenOf;
+    private String token;
+
+    /** An API token of the user "tester", an admin (created once per controller start). */
+    private String bearer() {
+        if (tokenOf != controller) {
+            if (controller.accounts().user("tester").isEmpty()) {
+                controller.accounts().createUser("tester", org.syncready.controller.account.Role.ADMIN, java.util.Set.of(), null,
+                        "tester-password");
+            }
+            token = controller.accounts().createToken("tester", "integration test", null, "admin").secret();
+            tokenOf = controller;
+        }
+        return "Bearer " + token;
+    }
+
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return json.readTree(r.body());
     }
 
     private JsonNode post(String path, String body, int expected) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
-                .header("X-SyncReady-Actor", "tester").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, r.statusCode(), path + ": " + r.body());
         return json.readTree(r.body());

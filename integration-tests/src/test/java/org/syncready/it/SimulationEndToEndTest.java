@@ -146,12 +146,24 @@ class SimulationEndToEndTest {
         throw new AssertionError("no " + id + " in " + list);
     }
 
+    private Controller tokenOf;
+    private String token;
+
+    /** An API token of the first admin of the running controller (created once per controller start). */
+    private String bearer() {
+        if (tokenOf != controller) {
+            token = controller.accounts().createToken("admin", "integration test", null, "admin").secret();
+            tokenOf = controller;
+        }
+        return "Bearer " + token;
+    }
+
     private JsonNode get(String path) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        return json.readTree(http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", bearer()).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

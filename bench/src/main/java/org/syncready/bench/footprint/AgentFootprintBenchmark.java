@@ -44,7 +44,7 @@ public final class AgentFootprintBenchmark {
         ScratchFolder.clear(work);
         Files.createDirectories(work.resolve("agent"));
         try (ControllerProcess controller = ControllerProcess.start(work.resolve("controller"), List.of())) {
-            BoxCredentials box = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, 1).get(0);
+            BoxCredentials box = new FleetEnrollment("127.0.0.1", controller.httpPort(), controller.token()).enroll(0, 1).get(0);
             Path secret = work.resolve("agent/box.secret");
             Files.writeString(secret, box.password());
             List<String> command = new ArrayList<>();
@@ -59,7 +59,8 @@ public final class AgentFootprintBenchmark {
             try {
                 HttpClient http = HttpClient.newHttpClient();
                 URI boxUri = URI.create("http://127.0.0.1:" + controller.httpPort() + "/api/v1/boxes/" + box.boxId());
-                long first = awaitStatus(http, boxUri, agent, Duration.ofSeconds(60));
+                String token = controller.token();
+                long first = awaitStatus(http, boxUri, token, agent, Duration.ofSeconds(60));
                 Thread.sleep(o.settle().toMillis());
                 long cpu0 = cpu(agent);
                 long t0 = System.nanoTime();
@@ -71,7 +72,7 @@ public final class AgentFootprintBenchmark {
                 }
                 double cpuPct = 100.0 * (cpu(agent) - cpu0) / (System.nanoTime() - t0);
                 double rss = ProcessStats.rssMb(agent.pid());
-                long last = statusSeq(http, boxUri);
+                long last = statusSeq(http, boxUri, token);
                 if (!agent.isAlive()) {
                     throw new IllegalStateException("agent exited with " + agent.exitValue() + " (see " + work.resolve("agent/agent.log") + ")");
                 }
@@ -91,13 +92,13 @@ public final class AgentFootprintBenchmark {
         return p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
     }
 
-    private static long awaitStatus(HttpClient http, URI uri, Process agent, Duration timeout) throws Exception {
+    private static long awaitStatus(HttpClient http, URI uri, String token, Process agent, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!agent.isAlive()) {
                 throw new IllegalStateException("agent exited with " + agent.exitValue() + " before its first status");
             }
-            long seq = statusSeq(http, uri);
+            long seq = statusSeq(http, uri, token);
             if (seq >= 0) {
                 return seq;
             }
@@ -106,8 +107,9 @@ public final class AgentFootprintBenchmark {
         throw new IllegalStateException("no status from the agent within " + timeout);
     }
 
-    private static long statusSeq(HttpClient http, URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    private static long statusSeq(HttpClient http, URI uri, String token) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             return -1;
         }

@@ -239,7 +239,8 @@ public final class IngestBenchmark {
         Controller controller = Controller.start(ControllerConfig.builder(dataDir).freePorts().build());
         try {
             int mqttPort = Integer.parseInt(controller.brokerUri().substring(controller.brokerUri().lastIndexOf(':') + 1));
-            List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, o.boxes());
+            List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(),
+                    controller.accounts().createToken("admin", "ingest benchmark", null, "admin").secret()).enroll(0, o.boxes());
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("syncready.db").toAbsolutePath());
             return new Target("(b) controller: decode, state, SQLite", mqttPort, credentials, new StoredRows(db), controller,
                     List.of(db::close, controller));

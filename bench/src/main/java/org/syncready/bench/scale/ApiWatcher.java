@@ -48,8 +48,12 @@ public final class ApiWatcher implements AutoCloseable {
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean recording = true;
 
-    public ApiWatcher(String host, int httpPort) {
+    private final String token;
+
+    /** @param token an API token that may read the boxes */
+    public ApiWatcher(String host, int httpPort, String token) {
         this.base = "http://" + host + ":" + httpPort + "/api/v1/boxes/";
+        this.token = token;
     }
 
     /** Waits until {@code visible} holds for the box's API answer; the latency counts from {@code sentAtMs} (epoch ms). */
@@ -63,7 +67,8 @@ public final class ApiWatcher implements AutoCloseable {
         long now;
         boolean seen;
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + boxId)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + boxId)).timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             now = System.currentTimeMillis();
             seen = r.statusCode() == 200 && visible.test(mapper.readTree(r.body()));

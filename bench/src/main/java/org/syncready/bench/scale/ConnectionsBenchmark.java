@@ -36,7 +36,7 @@ public final class ConnectionsBenchmark {
         int trackEvery = Math.max(1, maxBoxes / Math.max(1, o.trackedBoxes()));
         ScratchFolder.clear(o.workDir());
         try (ControllerProcess controller = ControllerProcess.start(o.workDir().resolve("controller"), o.controllerJvmArgs());
-             ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort());
+             ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort(), controller.token());
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort())
                      .withStatusIntervalS(o.intervalS()))) {
             sim.addListener((boxId, seq, ts, fault) -> {
@@ -44,7 +44,7 @@ public final class ConnectionsBenchmark {
                     watcher.track(boxId, ts, box -> ApiWatcher.statusSeq(box) >= seq);
                 }
             });
-            FleetEnrollment enrollment = new FleetEnrollment("127.0.0.1", controller.httpPort());
+            FleetEnrollment enrollment = new FleetEnrollment("127.0.0.1", controller.httpPort(), controller.token());
             for (int target : o.steps()) {
                 int from = sim.size();
                 if (target <= from) {

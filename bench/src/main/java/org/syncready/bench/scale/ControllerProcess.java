@@ -16,12 +16,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real controller ({@code ControllerMain}) as a child JVM on this class path, on free loopback
- * ports, its output in {@code controller.log} in its data folder.
+ * ports, its output in {@code controller.log} in its data folder. Its first admin gets
+ * {@value #ADMIN_PASSWORD} (through {@code SYNCREADY_ADMIN_PASSWORD}); {@link #token()} is an API
+ * token of that admin, for the benchmark's requests.
  */
 public final class ControllerProcess implements AutoCloseable {
+    /** The bench's controllers run on loopback for minutes: a fixed password for their admin is enough. */
+    public static final String ADMIN_PASSWORD = "bench-admin-password";
+
     private final Process process;
     private final int httpPort;
     private final int mqttPort;
+    private String token;
 
     private ControllerProcess(Process process, int httpPort, int mqttPort) {
         this.process = process;
@@ -39,13 +45,16 @@ public final class ControllerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.syncready.controller.ControllerMain",
                 "--data", dataDir.toAbsolutePath().toString(), "--bind", "127.0.0.1",
                 "--http-port", String.valueOf(http), "--mqtt-port", String.valueOf(mqtt), "--echo-port", "0"));
-        Process p = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SYNCREADY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        Process p = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("controller.log").toFile()))
                 .start();
         ControllerProcess controller = new ControllerProcess(p, http, mqtt);
         try {
             controller.awaitHealthy(Duration.ofSeconds(90));
+            controller.token = controller.createToken();
         } catch (IOException | RuntimeException e) {
             controller.close();
             throw e;
@@ -72,6 +81,26 @@ public final class ControllerProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IOException("controller not healthy after " + timeout);
+    }
+
+    /** Logs in once with the admin's password (HTTP Basic) and creates a token for the run. */
+    private String createToken() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String basic = java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/tokens"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"benchmark\",\"expiresInDays\":7}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IOException("could not create an API token (" + r.statusCode() + "): " + r.body()
+                    + " (a data folder from an earlier run with another admin password? clear it)");
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("secret").asText();
+    }
+
+    /** An API token of the controller's admin. */
+    public String token() {
+        return token;
     }
 
     private static int freePort() throws IOException {

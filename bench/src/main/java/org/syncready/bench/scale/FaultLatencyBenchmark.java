@@ -36,9 +36,9 @@ public final class FaultLatencyBenchmark {
     public static Result run(Options o) throws Exception {
         ScratchFolder.clear(o.workDir());
         try (ControllerProcess controller = ControllerProcess.start(o.workDir().resolve("controller"), o.controllerJvmArgs());
-             ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort());
+             ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort(), controller.token());
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort()))) {
-            List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, o.boxes());
+            List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(), controller.token()).enroll(0, o.boxes());
             int connected = sim.connect(credentials, Duration.ofMinutes(2));
             if (connected != o.boxes()) {
                 throw new IllegalStateException("only " + connected + " of " + o.boxes() + " boxes connected");

@@ -81,7 +81,7 @@ public final class RolloutBenchmark {
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort())
                      .withStatusIntervalS(Math.max(1, o.statusIntervalS())))) {
             long t0 = System.nanoTime();
-            List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort()).enroll(0, o.boxes());
+            List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(), controller.token()).enroll(0, o.boxes());
             double enrollS = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             int connected = sim.connect(credentials, Duration.ofMinutes(3));
@@ -95,7 +95,7 @@ public final class RolloutBenchmark {
             log.info("rollout benchmark: {} boxes enrolled in {} s, connected in {} s", o.boxes(), "%.1f".formatted(enrollS),
                     "%.1f".formatted(connectS));
             Thread.sleep(2_000);
-            Api api = new Api(controller.httpPort());
+            Api api = new Api(controller.httpPort(), controller.token());
             List<Run> runs = new ArrayList<>();
             for (int i = 0; i < PLANS.size(); i++) {
                 Path jfr = o.jfr() == null ? null : Path.of(o.jfr() + "-" + (i + 1) + ".jfr");
@@ -187,19 +187,22 @@ public final class RolloutBenchmark {
         final ObjectMapper json = new ObjectMapper();
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         final String base;
+        final String token;
 
-        Api(int port) {
+        Api(int port, String token) {
             this.base = "http://127.0.0.1:" + port;
+            this.token = token;
         }
 
         HttpResponse<byte[]> post(String path, String body) throws IOException, InterruptedException {
             return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
-                    .header("Content-Type", "application/json").header("X-SyncReady-Actor", "bench")
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
         }
 
         JsonNode get(String path) throws IOException, InterruptedException {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new IOException("GET " + path + " answered " + r.statusCode());

@@ -28,9 +28,12 @@ public final class FleetEnrollment {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper mapper = new ObjectMapper();
     private final String base;
+    private final String token;
 
-    public FleetEnrollment(String host, int httpPort) {
+    /** @param token an API token of an admin or technician (registration needs one) */
+    public FleetEnrollment(String host, int httpPort, String token) {
         this.base = "http://" + host + ":" + httpPort;
+        this.token = token;
     }
 
     public static String boxId(int index) {
@@ -80,6 +83,7 @@ public final class FleetEnrollment {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)))
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> permits.release())

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.refusal.Refusal;
 
 /**
@@ -24,20 +26,31 @@ final class ApiContext {
         this.json = json;
     }
 
-    /** Header naming who acts; replaced by the logged-in user once the API has authentication. */
-    static final String ACTOR_HEADER = "X-SyncReady-Actor";
+    /** Key of the error an answer carried, for the audit entry of the request. */
+    static final String ERROR = "syncready.error";
 
-    /** Who is acting, for audit entries: the only place the API decides it. */
-    String actor(RoutingContext ctx) {
-        String actor = ctx.request().getHeader(ACTOR_HEADER);
-        if (actor == null || actor.isBlank()) {
-            return "anonymous";
+    /** Who is making the request; set by the route's policy check (null on open routes). */
+    static Principal principal(RoutingContext ctx) {
+        return ctx.get(AccessGuard.PRINCIPAL);
+    }
+
+    /** Who acts and from where, for audit entries: the only place the API decides it. */
+    static Actor actor(RoutingContext ctx) {
+        Principal p = principal(ctx);
+        if (p == null) {
+            throw new IllegalStateException("no principal on " + ctx.request().path() + ": its policy does not log anyone in");
         }
-        String trimmed = actor.strip();
-        if (trimmed.length() > 64 || !trimmed.matches("[\\p{L}\\p{N} ._@-]+")) {
-            throw ApiException.badRequest("header " + ACTOR_HEADER + " must be a name of at most 64 letters, digits, spaces or ._@-");
-        }
-        return trimmed;
+        return new Actor(p.username(), AccessGuard.source(ctx));
+    }
+
+    /** Names what a state-changing request acted on in its audit entry (default: the request's path). */
+    static void auditTarget(RoutingContext ctx, String target) {
+        ctx.put(AccessGuard.AUDIT_TARGET, target);
+    }
+
+    /** Replaces the audit entry's detail (default: the query and the masked JSON body). */
+    static void auditDetail(RoutingContext ctx, String detail) {
+        ctx.put(AccessGuard.AUDIT_DETAIL, detail);
     }
 
     ObjectMapper json() {
@@ -137,14 +150,21 @@ final class ApiContext {
                 } catch (RuntimeException e) {
                     ctx.fail(e);
                 }
-            } else if (result.cause() instanceof Refusal r) {
-                fail(ctx, ApiException.of(r, json));
-            } else if (result.cause() instanceof ApiException e) {
-                fail(ctx, e);
             } else {
-                ctx.fail(result.cause());
+                failWith(ctx, result.cause());
             }
         });
+    }
+
+    /** Answers a failure from a worker: domain refusals with their status, anything else as a 500 (logged). */
+    void failWith(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof Refusal r) {
+            fail(ctx, ApiException.of(r, json));
+        } else if (cause instanceof ApiException e) {
+            fail(ctx, e);
+        } else {
+            ctx.fail(cause);
+        }
     }
 
     void send(RoutingContext ctx, int status, JsonNode body) {
@@ -160,6 +180,7 @@ final class ApiContext {
         if (ctx.response().ended()) {
             return;
         }
+        ctx.put(ERROR, e);
         send(ctx, e.status, e.body(json));
     }
 }

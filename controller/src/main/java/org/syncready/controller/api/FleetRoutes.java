@@ -7,10 +7,11 @@ import static org.syncready.controller.api.ApiContext.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.BoxHistory;
 import org.syncready.controller.fleet.BoxRegistration;
@@ -54,22 +55,30 @@ public final class FleetRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get("/api/v1/schools").handler(this::listSchools);
-        router.post("/api/v1/schools").handler(this::addSchool);
-        router.get("/api/v1/classrooms").handler(this::listClassrooms);
-        router.post("/api/v1/classrooms").handler(this::addClassroom);
-        router.get("/api/v1/boxes").handler(this::listBoxes);
-        router.post("/api/v1/boxes").handler(this::registerBox);
-        router.get("/api/v1/boxes/:id").handler(this::getBox);
-        router.get("/api/v1/boxes/:id/history").handler(this::history);
-        router.get("/api/v1/boxes/:id/events").handler(this::events);
+        SchoolsOf schoolFilter = Scopes.school(registry, Scopes.query("school"));
+        SchoolsOf boxInPath = Scopes.box(registry, Scopes.path("id"));
+        routes.get("/api/v1/schools", Policy.anyRole(), this::listSchools);
+        routes.post("/api/v1/schools", Policy.roles(Role.ADMIN).audited("school.create"), this::addSchool);
+        routes.get("/api/v1/classrooms", Policy.anyRole().inAnySchoolOf(schoolFilter), this::listClassrooms);
+        routes.post("/api/v1/classrooms", Policy.roles(Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN)
+                .inEverySchoolOf(Scopes.school(registry, Scopes.body("schoolId"))).audited("classroom.create"), this::addClassroom);
+        routes.get("/api/v1/boxes", Policy.anyRole().inAnySchoolOf(schoolFilter), this::listBoxes);
+        routes.post("/api/v1/boxes", Policy.roles(Role.ADMIN, Role.TECHNICIAN)
+                .inEverySchoolOf(Scopes.classroom(registry, Scopes.body("classroomId"))).audited("box.register"), this::registerBox);
+        routes.get("/api/v1/boxes/:id", Policy.anyRole().inAnySchoolOf(boxInPath), this::getBox);
+        routes.get("/api/v1/boxes/:id/history", Policy.anyRole().inAnySchoolOf(boxInPath), this::history);
+        routes.get("/api/v1/boxes/:id/events", Policy.anyRole().inAnySchoolOf(boxInPath), this::events);
     }
 
     private void listSchools(RoutingContext ctx) {
+        Principal caller = ApiContext.principal(ctx);
         ArrayNode out = api.json().createArrayNode();
         for (School s : registry.schools()) {
+            if (!caller.sees(s.id())) {
+                continue;
+            }
             List<Classroom> rooms = registry.classrooms(s.id());
             out.addObject().put("id", s.id()).put("nameZh", s.nameZh()).put("nameEn", s.nameEn())
                     .put("classrooms", rooms.size());
@@ -82,9 +91,13 @@ public final class FleetRoutes implements RouteGroup {
         if (school != null && registry.school(school).isEmpty()) {
             throw ApiException.notFound("no school '" + school + "'");
         }
+        Principal caller = ApiContext.principal(ctx);
         List<Box> boxes = registry.boxes();
         ArrayNode out = api.json().createArrayNode();
         for (Classroom c : registry.classrooms(school)) {
+            if (!caller.sees(c.schoolId())) {
+                continue;
+            }
             ObjectNode node = out.addObject().put("id", c.id()).put("schoolId", c.schoolId())
                     .put("nameZh", c.nameZh()).put("nameEn", c.nameEn());
             ArrayNode ids = node.putArray("boxIds");
@@ -102,10 +115,11 @@ public final class FleetRoutes implements RouteGroup {
         if (school != null && registry.school(school).isEmpty()) {
             throw ApiException.notFound("no school '" + school + "'");
         }
+        Principal caller = ApiContext.principal(ctx);
         ArrayNode out = api.json().createArrayNode();
         for (Box box : registry.boxes()) {
             String schoolId = registry.schoolOf(box.id()).orElse(null);
-            if (school != null && !school.equals(schoolId)) {
+            if (school != null && !school.equals(schoolId) || !caller.sees(schoolId)) {
                 continue;
             }
             BoxSnapshot snap = snapshot(box.id());
@@ -170,18 +184,21 @@ public final class FleetRoutes implements RouteGroup {
 
     private void addSchool(RoutingContext ctx) {
         JsonNode body = api.body(ctx);
+        ApiContext.auditTarget(ctx, "school " + body.path("id").asText("?"));
         api.blocking(ctx, () -> registry.addSchool(text(body, "id"), text(body, "nameZh"), text(body, "nameEn")),
                 school -> api.json().valueToTree(school), 201);
     }
 
     private void addClassroom(RoutingContext ctx) {
         JsonNode body = api.body(ctx);
+        ApiContext.auditTarget(ctx, "classroom " + body.path("id").asText("?") + " in school " + body.path("schoolId").asText("?"));
         api.blocking(ctx, () -> registry.addClassroom(text(body, "id"), text(body, "schoolId"), text(body, "nameZh"), text(body, "nameEn")),
                 classroom -> api.json().valueToTree(classroom), 201);
     }
 
     private void registerBox(RoutingContext ctx) {
         JsonNode body = api.body(ctx);
+        ApiContext.auditTarget(ctx, "box " + body.path("id").asText("?") + " in classroom " + body.path("classroomId").asText("?"));
         api.blocking(ctx, () -> registry.registerBox(text(body, "id"), text(body, "classroomId"), text(body, "model")),
                 (BoxRegistration r) -> {
                     ObjectNode out = api.json().createObjectNode();

@@ -10,6 +10,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.syncready.controller.account.Accounts;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.health.Health;
 import org.syncready.controller.health.UncaughtFailures;
 import org.syncready.controller.metrics.ControllerMetrics;
@@ -19,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the REST API: one router, the route groups mounted on it, {@code /health}, {@code /metrics},
  * and one error shape for everything. The groups own their endpoints; this verticle owns the server.
+ * Every route is mounted through {@link ApiRoutes} with its {@link Policy}; {@link #routeTable()}
+ * lists them.
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(HttpApiVerticle.class);
@@ -30,37 +37,43 @@ public final class HttpApiVerticle extends VerticleBase {
     private final ObjectMapper json;
     private final List<RouteGroup> groups;
     private final Health health;
+    private final Accounts accounts;
+    private final AuditLog audit;
     private HttpServer server;
     private Router router;
 
     public HttpApiVerticle(String host, int port, ControllerMetrics metrics, Health health, ObjectMapper json,
-                           List<RouteGroup> groups) {
+                           Accounts accounts, AuditLog audit, List<RouteGroup> groups) {
         this.host = host;
         this.port = port;
         this.metrics = metrics;
         this.health = health;
         this.json = json;
+        this.accounts = accounts;
+        this.audit = audit;
         this.groups = List.copyOf(groups);
     }
 
     @Override
     public Future<?> start() {
         ApiContext api = new ApiContext(vertx, json);
-        Router router = Router.router(vertx);
-        this.router = router;
+        router = Router.router(vertx);
+        ApiRoutes routes = new ApiRoutes(router, new AccessGuard(api, accounts, audit, metrics));
         for (RouteGroup group : groups) {
-            group.mountStreaming(router, api);
+            group.mountStreaming(routes, api);
         }
-        router.route().handler(new RequestBody(BODY_LIMIT, false));
-        router.get("/health").handler(ctx -> health(ctx, api));
-        router.get("/metrics").handler(ctx -> ctx.response()
+        router.route().handler(new RequestBody(BODY_LIMIT, false))
+                .putMetadata(ApiRoutes.INFRASTRUCTURE, "reads request bodies up to 64 KiB; each route's policy runs after it");
+        routes.get("/health", Policy.open("load balancers and monitoring: status, counts, no box data"), ctx -> health(ctx, api));
+        routes.get("/metrics", Policy.loopbackOr(Role.ADMIN, Role.BUREAU), ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         for (RouteGroup group : groups) {
-            group.mount(router, api);
+            group.mount(routes, api);
         }
         router.route().last().handler(ctx -> api.fail(ctx, new ApiException(404, "not_found", "no such endpoint: "
-                + ctx.request().method() + " " + ctx.request().path())));
-        router.route().failureHandler(ctx -> {
+                + ctx.request().method() + " " + ctx.request().path())))
+                .putMetadata(ApiRoutes.INFRASTRUCTURE, "answers 404 for a path no route has: serves nothing");
+        router.route().putMetadata(ApiRoutes.INFRASTRUCTURE, "turns failures into the error shape: serves nothing").failureHandler(ctx -> {
             Throwable failure = ctx.failure();
             if (failure instanceof ApiException e) {
                 api.fail(ctx, e);
@@ -121,6 +134,17 @@ public final class HttpApiVerticle extends VerticleBase {
             failures.addObject().put("at", f.at().toString()).put("where", f.where()).put("type", f.type()).put("message", f.message());
         }
         api.send(ctx, report.ok() ? 200 : 503, body);
+    }
+
+    /** Every route of the router, in order, with its policy: what the route-table test walks. */
+    public List<RouteEntry> routeTable() {
+        return router.getRoutes().stream().map(r -> {
+            Set<String> methods = new TreeSet<>();
+            if (r.methods() != null) {
+                r.methods().forEach(m -> methods.add(m.name()));
+            }
+            return new RouteEntry(methods, r.getPath(), r.getMetadata(ApiRoutes.POLICY), r.getMetadata(ApiRoutes.INFRASTRUCTURE));
+        }).toList();
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */

@@ -3,7 +3,6 @@ package org.syncready.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,8 +36,9 @@ public final class OpenApiRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
-        router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json; charset=utf-8")
+    public void mount(ApiRoutes routes, ApiContext api) {
+        routes.get("/openapi.json", Policy.open("describes the API, holds no data: clients and generators read it before logging in"),
+                ctx -> ctx.response().putHeader("content-type", "application/json; charset=utf-8")
                 .putHeader("cache-control", "no-cache").end(json));
     }
 }

@@ -4,7 +4,6 @@ import static org.syncready.controller.api.ApiContext.param;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +13,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.Incident;
@@ -51,12 +52,14 @@ public final class ReadinessRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get("/api/v1/sessions/:id/readiness").handler(this::sessionReadiness);
-        router.post("/api/v1/sessions/:id/check").handler(this::check);
-        router.get("/api/v1/readiness").handler(this::board);
-        router.get("/api/v1/reports/readiness").handler(this::report);
+        SchoolsOf sessionInPath = Scopes.session(registry, sessions, Scopes.path("id"));
+        routes.get("/api/v1/sessions/:id/readiness", Policy.anyRole().inAnySchoolOf(sessionInPath), this::sessionReadiness);
+        routes.post("/api/v1/sessions/:id/check", Policy.roles(Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN)
+                .inAnySchoolOf(sessionInPath).audited("readiness.check"), this::check);
+        routes.get("/api/v1/readiness", Policy.anyRole().inAnySchoolOf(Scopes.school(registry, Scopes.query("school"))), this::board);
+        routes.get("/api/v1/reports/readiness", Policy.anyRole(), this::report);
     }
 
     /** A session's freshest verdict (or a preview when it was never checked), its last stored check and its incidents. */
@@ -79,12 +82,14 @@ public final class ReadinessRoutes implements RouteGroup {
 
     private void check(RoutingContext ctx) {
         SyncSession s = require(ctx.pathParam("id"));
+        ApiContext.auditTarget(ctx, "session " + s.id() + ": self-tests of its online boxes");
         checks.checkNow(s).whenComplete((r, e) -> ctx.vertx().runOnContext(v -> {
             if (e != null) {
                 ctx.fail(e);
             } else {
                 ObjectNode out = sessionView.node(s);
                 out.set("readiness", api.json().valueToTree(r));
+                ApiContext.auditDetail(ctx, "verdict " + r.verdict());
                 api.send(ctx, 200, out);
             }
         }));
@@ -99,8 +104,10 @@ public final class ReadinessRoutes implements RouteGroup {
         }
         Instant from = date.atStartOfDay(times.zone()).toInstant();
         Instant to = date.plusDays(1).atStartOfDay(times.zone()).toInstant();
+        Principal caller = ApiContext.principal(ctx);
         List<SyncSession> day = sessions.overlapping(from, to).stream()
                 .filter(s -> !s.start().isBefore(from))
+                .filter(s -> caller.seesAny(Scopes.schools(registry, s)))
                 .filter(s -> school == null || s.classroomIds().stream().anyMatch(c -> school.equals(schoolOf(c))))
                 .toList();
         // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
@@ -163,8 +170,12 @@ public final class ReadinessRoutes implements RouteGroup {
             throw ApiException.badRequest("'format' must be json, csv or xlsx, was '" + format + "'");
         }
         String chosen = format;
+        Principal caller = ApiContext.principal(ctx);
         api.vertx().executeBlocking(() -> {
-            ReportSheet sheet = new ReportSheet(report.build(from, to, groupBy, this::schoolOf), groupBy, names());
+            // Each caller's report has only their schools' rows (school-it and technician); the bureau sees all.
+            List<ReadinessReport.Row> rows = report.build(from, to, groupBy, this::schoolOf).stream()
+                    .filter(r -> caller.sees(groupBy == ReadinessReport.GroupBy.SCHOOL ? r.key() : schoolOf(r.key()))).toList();
+            ReportSheet sheet = new ReportSheet(rows, groupBy, names());
             return switch (chosen) {
                 case "csv" -> io.vertx.core.buffer.Buffer.buffer(sheet.csv());
                 case "xlsx" -> io.vertx.core.buffer.Buffer.buffer(sheet.xlsx("readiness " + group));

@@ -39,6 +39,29 @@ final class RequestBody implements Handler<RoutingContext> {
         return body == null ? new byte[0] : body.getBytes();
     }
 
+    /**
+     * The body's fields when it is an HTML form ({@code application/x-www-form-urlencoded}): the login
+     * page's {@code username} and {@code password}, a form's {@code _csrf}. Empty for any other body.
+     */
+    static java.util.Map<String, String> form(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return fields;
+        }
+        for (String pair : new String(bytes(ctx), java.nio.charset.StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                fields.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                // A malformed %-escape: that field is left out, and the route says what is missing.
+            }
+        }
+        return fields;
+    }
+
     /** "4 MiB", "64 KiB": the limit as people read it. */
     static String describe(long bytes) {
         if (bytes % (1024 * 1024) == 0) {

@@ -3,13 +3,14 @@ package org.syncready.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.fleet.Box;
@@ -52,9 +53,12 @@ public final class SelftestRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.post("/api/v1/boxes/:id/selftest").handler(this::selftest);
+        // An active check of one box (no change to it): admins, and the technicians and IT staff of its school.
+        routes.post("/api/v1/boxes/:id/selftest", Policy.roles(Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT)
+                .inEverySchoolOf(Scopes.box(registry, Scopes.path("id")))
+                .auditedElsewhere("box.selftest, by the handler once the box answered or not"), this::selftest);
     }
 
     private void selftest(RoutingContext ctx) {
@@ -65,7 +69,7 @@ public final class SelftestRoutes implements RouteGroup {
             throw new ApiException(409, "conflict", "Box " + boxId + " is " + presence.label()
                     + ": it can run a self-test only while connected. / 录播主机 " + boxId + " 未在线，无法自检。");
         }
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         Instant asked = Instant.now();
         commands.send(boxId, CommandTypes.SELFTEST, null, timeout).whenComplete((answer, error) -> {
             String result = error != null ? "no answer" : !answer.ok() ? "refused: " + answer.error()

@@ -5,7 +5,6 @@ import static org.syncready.controller.api.ApiContext.param;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +12,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.schedule.SessionDraft;
 import org.syncready.controller.schedule.SessionKind;
@@ -37,13 +38,20 @@ public final class SessionRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get("/api/v1/sessions").handler(this::list);
-        router.post("/api/v1/sessions").handler(this::create);
-        router.get("/api/v1/sessions/:id").handler(this::get);
-        router.put("/api/v1/sessions/:id").handler(this::update);
-        router.delete("/api/v1/sessions/:id").handler(this::delete);
+        SchoolsOf leadInBody = Scopes.classroom(registry, Scopes.body("leadClassroomId"));
+        SchoolsOf leadOfPath = Scopes.sessionLead(registry, sessions, Scopes.path("id"));
+        routes.get("/api/v1/sessions", Policy.anyRole().inAnySchoolOf(Scopes.school(registry, Scopes.query("school")))
+                .inAnySchoolOf(Scopes.classroom(registry, Scopes.query("classroom"))), this::list);
+        routes.post("/api/v1/sessions", Policy.roles(Role.ADMIN, Role.SCHOOL_IT).inEverySchoolOf(leadInBody)
+                .audited("session.create"), this::create);
+        routes.get("/api/v1/sessions/:id", Policy.anyRole().inAnySchoolOf(Scopes.session(registry, sessions, Scopes.path("id"))),
+                this::get);
+        routes.put("/api/v1/sessions/:id", Policy.roles(Role.ADMIN, Role.SCHOOL_IT).inEverySchoolOf(leadOfPath)
+                .inEverySchoolOf(leadInBody).audited("session.update"), this::update);
+        routes.delete("/api/v1/sessions/:id", Policy.roles(Role.ADMIN, Role.SCHOOL_IT).inEverySchoolOf(leadOfPath)
+                .audited("session.delete"), this::delete);
     }
 
     private void list(RoutingContext ctx) {
@@ -61,8 +69,12 @@ public final class SessionRoutes implements RouteGroup {
             throw ApiException.notFound("no school '" + school + "'");
         }
         String classroom = param(ctx, "classroom");
+        Principal caller = ApiContext.principal(ctx);
         ArrayNode out = api.json().createArrayNode();
         for (SyncSession s : sessions.overlapping(from, to)) {
+            if (!caller.seesAny(Scopes.schools(registry, s))) {
+                continue;
+            }
             if (school != null && s.classroomIds().stream().noneMatch(c -> school.equals(schoolOf(c)))) {
                 continue;
             }
@@ -80,17 +92,24 @@ public final class SessionRoutes implements RouteGroup {
 
     private void create(RoutingContext ctx) {
         SessionDraft draft = draft(api.body(ctx), "api");
-        api.blocking(ctx, () -> sessions.create(draft), this::node, 201);
+        api.blocking(ctx, () -> {
+            SyncSession created = sessions.create(draft);
+            ApiContext.auditTarget(ctx, "session " + created.id());
+            return created;
+        }, this::node, 201);
     }
 
     private void update(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        ApiContext.auditTarget(ctx, "session " + id);
         SessionDraft draft = draft(api.body(ctx), "api");
         api.blocking(ctx, () -> sessions.update(id, draft), this::node);
     }
 
     private void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        ApiContext.auditTarget(ctx, "session " + id);
+        sessions.get(id).ifPresent(s -> ApiContext.auditDetail(ctx, "deleted: " + node(s)));
         api.blocking(ctx, () -> {
             sessions.delete(id);
             return id;

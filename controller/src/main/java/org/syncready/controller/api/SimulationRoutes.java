@@ -3,11 +3,12 @@ package org.syncready.controller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.fleet.BoxSnapshot;
@@ -49,9 +50,12 @@ public final class SimulationRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.post("/api/v1/boxes/:id/simulate").handler(this::simulate);
+        // A command to a box: admins, and the technicians of the box's school.
+        routes.post("/api/v1/boxes/:id/simulate", Policy.roles(Role.ADMIN, Role.TECHNICIAN)
+                .inEverySchoolOf(Scopes.box(registry, Scopes.path("id")))
+                .auditedElsewhere("box.simulate, by the handler once the box answered or not"), this::simulate);
     }
 
     private void simulate(RoutingContext ctx) {
@@ -78,7 +82,7 @@ public final class SimulationRoutes implements RouteGroup {
             throw new ApiException(409, "conflict", "Box " + boxId + " is " + presence.label()
                     + ": it can take faults only while connected. / 录播主机 " + boxId + " 未在线，无法设置故障。");
         }
-        String actor = api.actor(ctx);
+        Actor actor = ApiContext.actor(ctx);
         commands.send(boxId, CommandTypes.SIMULATE, body, ANSWER_TIMEOUT).whenComplete((answer, error) -> {
             String result = error != null ? "no answer" : answer.ok() ? "ok" : "refused: " + answer.error();
             ctx.vertx().executeBlocking(() -> {
@@ -89,7 +93,7 @@ public final class SimulationRoutes implements RouteGroup {
         });
     }
 
-    private void answer(RoutingContext ctx, String boxId, String actor, CommandResponse answer, Throwable error) {
+    private void answer(RoutingContext ctx, String boxId, Actor actor, CommandResponse answer, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
             log.info("simulate box={} by={}: no answer: {}", boxId, actor, cause.getMessage());

@@ -2,7 +2,6 @@ package org.syncready.controller.api;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -56,14 +55,15 @@ public final class SpeedtestRoutes implements RouteGroup {
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         // Everything is mounted before the body handler, in mountStreaming.
     }
 
     @Override
-    public void mountStreaming(Router router, ApiContext api) {
+    public void mountStreaming(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.post(PATH).handler(this::upload);
+        routes.post(PATH, Policy.box("boxes time an upload with HTTP Basic boxId:secret, checked by the route")
+                .notAudited("a box's measurement, counted in syncready_speedtest_uploads_total"), this::upload);
     }
 
     private void upload(RoutingContext ctx) {

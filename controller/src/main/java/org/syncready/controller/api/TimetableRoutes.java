@@ -4,13 +4,14 @@ import static org.syncready.controller.api.ApiContext.param;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.schedule.ClassroomLookup;
 import org.syncready.controller.schedule.CsvTimetable;
@@ -55,17 +56,19 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     @Override
-    public void mountStreaming(Router router, ApiContext api) {
-        router.post("/api/v1/sessions/import").handler(new RequestBody(IMPORT_LIMIT, true));
+    public void mountStreaming(ApiRoutes routes, ApiContext api) {
+        this.api = api;
+        // The policy is checked before the body is read: nobody uploads 4 MiB without logging in.
+        routes.post("/api/v1/sessions/import", Policy.roles(Role.ADMIN, Role.SCHOOL_IT).audited("timetable.import"),
+                new RequestBody(IMPORT_LIMIT, true), this::importTimetable);
     }
 
     @Override
-    public void mount(Router router, ApiContext api) {
+    public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
-        router.get("/api/v1/terms").handler(this::listTerms);
-        router.get("/api/v1/terms/:id").handler(this::getTerm);
-        router.post("/api/v1/terms").handler(this::putTerm);
-        router.post("/api/v1/sessions/import").handler(this::importTimetable);
+        routes.get("/api/v1/terms", Policy.anyRole(), this::listTerms);
+        routes.get("/api/v1/terms/:id", Policy.anyRole(), this::getTerm);
+        routes.post("/api/v1/terms", Policy.roles(Role.ADMIN).audited("term.put"), this::putTerm);
     }
 
     private void listTerms(RoutingContext ctx) {
@@ -90,6 +93,7 @@ public final class TimetableRoutes implements RouteGroup {
             api.send(ctx, 400, body);
             return;
         }
+        ApiContext.auditTarget(ctx, "term " + term.id());
         api.blocking(ctx, () -> terms.put(term), replaced -> term.toJson(api.json()), 200);
     }
 
@@ -113,6 +117,8 @@ public final class TimetableRoutes implements RouteGroup {
             throw ApiException.badRequest("an iCalendar import needs 'term', or 'from' and 'to' dates to expand recurrences in");
         }
         Predicate<String> exists = id -> registry.classroom(id).isPresent();
+        Principal caller = ApiContext.principal(ctx);
+        ApiContext.auditTarget(ctx, "timetable " + format + (termId == null ? "" : " for term " + termId) + (dryRun ? " (dry run)" : ""));
         ClassroomLookup lookup = classroomLookup();
         IcsTimetable.Defaults defaults = icsDefaults(ctx, lookup, format);
         api.blocking(ctx, () -> {
@@ -130,6 +136,13 @@ public final class TimetableRoutes implements RouteGroup {
             }
             if (read.hasErrors() && !skipBadRows) {
                 throw new ImportRefused(read);
+            }
+            // A school's staff import their own schools' sessions: those their classrooms lead.
+            for (SessionDraft d : read.sessions()) {
+                if (!caller.sees(registry.schoolOfClassroom(d.leadClassroomId()).orElse(null))) {
+                    throw ApiException.notFound("no classroom '" + d.leadClassroomId() + "' (a lead classroom in the file)"
+                            + " among your schools' classrooms; nothing was imported");
+                }
             }
             ImportPlan plan = sessions.plan(read.sessions());
             List<SyncSession> applied = dryRun ? List.of() : sessions.apply(plan);

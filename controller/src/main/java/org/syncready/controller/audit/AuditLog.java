@@ -16,18 +16,26 @@ public final class AuditLog {
         this.clock = clock;
     }
 
-    /** Records an action; a store failure is logged (with the entry), never thrown at the action it audits. */
-    public void record(String actor, String action, String target, String detail, String result) {
+    /**
+     * Records an action; a store failure is logged (without the detail), never thrown at the action it
+     * audits. The detail goes only to the store, never to the log. URLs in target, detail and result
+     * lose their user info and query first ({@link SecretMask}): whatever a caller passes, credentials
+     * in them are not kept.
+     */
+    public void record(Actor who, String action, String target, String detail, String result) {
+        String t = SecretMask.maskText(target);
+        String d = SecretMask.maskText(detail);
+        String r = SecretMask.maskText(result);
         try {
-            store.append(new AuditEntry(0, clock.millis(), actor, action, target, detail, result));
+            store.append(new AuditEntry(0, clock.millis(), who.name(), who.source(), action, t, d, r));
         } catch (RuntimeException e) {
-            log.error("audit entry not stored: actor={} action={} target={} result={}: {}", actor, action, target, result, e.getMessage());
+            log.error("audit entry not stored: actor={} action={} target={} result={}: {}", who, action, t, r, e.getMessage());
         }
-        log.info("audit actor={} action={} target={} result={}", actor, action, target, result);
+        log.info("audit actor={} action={} target={} result={}", who, action, t, r);
     }
 
-    /** The newest entries first, at most {@code limit}, optionally only since {@code sinceMs} and of one action prefix. */
-    public List<AuditEntry> list(int limit, Long sinceMs, String actionPrefix) {
-        return store.list(limit, sinceMs, actionPrefix);
+    /** The newest entries first that match {@code q}. */
+    public List<AuditEntry> list(AuditQuery q) {
+        return store.list(q);
     }
 }

@@ -3,8 +3,9 @@ package org.syncready.controller.audit;
 import java.util.List;
 
 /**
- * Where the audit log is kept. Implemented in the store package (SQLite) and by an in-memory fake in
- * the tests. Blocking; a failure of the store is thrown unchecked.
+ * Where the audit log is kept: append-only (the SQLite store's triggers refuse changing or deleting an
+ * entry). Implemented in the store package (SQLite) and by an in-memory fake in the tests. Blocking; a
+ * failure of the store is thrown unchecked.
  */
 public interface AuditStore {
 
@@ -12,8 +13,9 @@ public interface AuditStore {
     void append(AuditEntry entry);
 
     /**
-     * The newest entries first, at most {@code limit}, made at or after {@code sinceMs} (all when null)
-     * and whose action starts with {@code actionPrefix} (all when null).
+     * The newest entries first that match {@code q}: the action prefix's own wildcards ({@code %}) are
+     * dropped and letters match in either case; actor and source match exactly; the target contains
+     * {@code q.target()}.
      */
-    List<AuditEntry> list(int limit, Long sinceMs, String actionPrefix);
+    List<AuditEntry> list(AuditQuery q);
 }

@@ -54,9 +54,10 @@ public final class SyncReadyCli {
             description = "Controller HTTP address (default: ${DEFAULT-VALUE}; env SYNCREADY_URL).")
     String url;
 
-    @Option(names = "--actor", defaultValue = "${env:SYNCREADY_ACTOR}", scope = CommandLine.ScopeType.INHERIT,
-            description = "Your name in the audit log (default: env SYNCREADY_ACTOR, else your login name).")
-    String actor;
+    @Option(names = "--token", defaultValue = "${env:SYNCREADY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
+            description = "API token (srt_...) sent as 'Authorization: Bearer'; the audit log names its user "
+                    + "(default: env SYNCREADY_TOKEN; prefer the variable: a flag shows in ps).")
+    String token;
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print the controller's JSON instead of tables.")
     boolean rawJson;
@@ -484,8 +485,10 @@ public final class SyncReadyCli {
             err.println("bad --url " + url + ": " + e.getMessage());
             return 2;
         }
-        String who = actor == null || actor.isBlank() ? System.getProperty("user.name", "anonymous") : actor;
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).header("X-SyncReady-Actor", who);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (token != null && !token.isBlank()) {
+            b.header("Authorization", "Bearer " + token.strip());
+        }
         if (body != null) {
             b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
@@ -500,6 +503,11 @@ public final class SyncReadyCli {
             if (r.statusCode() >= 500) {
                 err.println("controller error " + r.statusCode() + ": " + answer.path("message").asText(r.body()));
                 return UNREACHABLE;
+            }
+            if (r.statusCode() == 401) {
+                err.println("not logged in (401): " + answer.path("message").asText()
+                        + (token == null || token.isBlank() ? "; set SYNCREADY_TOKEN or --token (create one with POST /api/v1/tokens)" : ""));
+                return REFUSED;
             }
             if (r.statusCode() >= 400) {
                 err.println("refused (" + r.statusCode() + " " + answer.path("error").asText() + "): " + answer.path("message").asText());

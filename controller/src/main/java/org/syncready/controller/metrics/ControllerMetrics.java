@@ -44,6 +44,10 @@ public final class ControllerMetrics {
     public static final List<String> CHECK_TRIGGERS = List.of("T-30", "T-5", "on-demand", "in-session");
     public static final List<String> SELFTEST_OUTCOMES = List.of("passed", "failed", "no_answer");
     public static final List<String> CONFIG_RESULTS = List.of("applied", "rejected", "rolled_back");
+    public static final List<String> API_AUTH_OUTCOMES = List.of("ok_token", "ok_password", "ok_session", "anonymous", "malformed",
+            "wrong_credentials", "token_unknown", "token_expired", "token_revoked", "session_ended", "user_disabled", "throttled",
+            "csrf", "forbidden", "out_of_scope", "rate_limited");
+    public static final List<String> LOGIN_OUTCOMES = List.of("ok", "failed", "throttled");
     public static final List<String> ROLLOUT_ACTIONS = List.of("start", "force", "pause", "resume", "abort", "rollback", "complete");
 
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -113,6 +117,8 @@ public final class ControllerMetrics {
         SELFTEST_OUTCOMES.forEach(this::selftestCounter);
         CONFIG_RESULTS.forEach(this::configReportCounter);
         ROLLOUT_ACTIONS.forEach(this::rolloutActionCounter);
+        API_AUTH_OUTCOMES.forEach(this::apiAuthCounter);
+        LOGIN_OUTCOMES.forEach(this::loginTimer);
     }
 
     public void messageIn(String channel) {
@@ -239,6 +245,33 @@ public final class ControllerMetrics {
     private Counter rolloutActionCounter(String action) {
         return Counter.builder("syncready.rollout.actions").description("Rollout actions, by action")
                 .tag("action", action).register(registry);
+    }
+
+    /**
+     * One authentication decision of the API, by outcome: {@code ok_token}, {@code ok_password},
+     * {@code ok_session}, {@code anonymous}, {@code malformed}, {@code wrong_credentials},
+     * {@code token_unknown}, {@code token_expired}, {@code token_revoked}, {@code session_ended},
+     * {@code user_disabled}, {@code throttled}, {@code csrf}, {@code forbidden}, {@code out_of_scope},
+     * {@code rate_limited}.
+     */
+    public void apiAuth(String outcome) {
+        apiAuthCounter(outcome).increment();
+    }
+
+    private Counter apiAuthCounter(String outcome) {
+        return Counter.builder("syncready.api.auth").description("API authentication and access decisions, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** One login at {@code POST /login}, by outcome: ok, failed, throttled. */
+    public void login(String outcome, Duration took) {
+        loginTimer(outcome).record(took);
+    }
+
+    /** A histogram (not client-side quantiles), so logins of several nodes aggregate; password hashing takes ~0.1-1 s. */
+    private Timer loginTimer(String outcome) {
+        return Timer.builder("syncready.api.logins").description("Logins at POST /login, by outcome, and how long they took")
+                .tag("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {

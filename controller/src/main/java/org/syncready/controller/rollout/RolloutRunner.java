@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.audit.Actor;
 import org.syncready.protocol.ConfigDesired;
 import org.syncready.protocol.ConfigReported;
 
@@ -104,7 +105,8 @@ final class RolloutRunner {
      *
      * @throws org.syncready.controller.refusal.Refusal {@code CONFLICT} when no box would change
      */
-    RolloutView start(RolloutPlan plan, RolloutRequest request, JsonNode requestJson, String actor) {
+    RolloutView start(RolloutPlan plan, RolloutRequest request, JsonNode requestJson, Actor who) {
+        String actor = who.name();
         if (plan.boxes().isEmpty()) {
             throw RolloutRefusal.conflict("/target", "every targeted box already runs this configuration: " + plan.unchanged());
         }
@@ -138,10 +140,10 @@ final class RolloutRunner {
         }
         configs.assigned(newProfiles);
         runs.put(id, run);
-        audit.record(actor, "rollout.start", run.subject(), auditDetail(requestJson),
+        audit.record(who, "rollout.start", run.subject(), auditDetail(requestJson),
                 "ok: " + plan.boxes().size() + " boxes in " + plan.waveSizes().size() + " waves");
         if (request.force()) {
-            audit.record(actor, "rollout.force", run.subject(), "class-time guard overridden", "ok");
+            audit.record(who, "rollout.force", run.subject(), "class-time guard overridden", "ok");
         }
         log.info("rollout {} started by {}: {} boxes, waves {}, target {}", id, actor, plan.boxes().size(), plan.waveSizes(),
                 request.target().describe());
@@ -149,8 +151,8 @@ final class RolloutRunner {
     }
 
     /** A start refused while planning is audited with why (nothing else of it is stored). */
-    void auditRefusal(String actor, RolloutRequest request, JsonNode requestJson, RuntimeException refusal) {
-        audit.record(actor, "rollout.start", request.target() == null ? "?" : request.target().describe(), auditDetail(requestJson),
+    void auditRefusal(Actor who, RolloutRequest request, JsonNode requestJson, RuntimeException refusal) {
+        audit.record(who, "rollout.start", request.target() == null ? "?" : request.target().describe(), auditDetail(requestJson),
                 "refused: " + refusal.getMessage());
     }
 
@@ -160,7 +162,8 @@ final class RolloutRunner {
      * @throws org.syncready.controller.refusal.Refusal {@code NOT_FOUND} for an unknown rollout or action,
      *                                                 {@code CONFLICT} when its state does not allow the action
      */
-    RolloutView act(String id, String action, String actor) {
+    RolloutView act(String id, String action, Actor who) {
+        String actor = who.name();
         RolloutRun run = runs.get(id);
         if (run == null) {
             throw RolloutRefusal.notFound("no rollout '" + id + "'");
@@ -195,7 +198,7 @@ final class RolloutRunner {
             }
             default -> throw RolloutRefusal.notFound("no action '" + action + "'; use pause, resume, abort or rollback");
         }
-        audit.record(actor, "rollout." + action, run.subject(), "from " + before.label(), result);
+        audit.record(who, "rollout." + action, run.subject(), "from " + before.label(), result);
         return run.view();
     }
 
@@ -371,7 +374,7 @@ final class RolloutRunner {
                     + strategy.failureThreshold() + ")";
             boolean abort = strategy.abortOnFailure();
             setState(run, abort ? RolloutState.ABORTED : RolloutState.PAUSED, why);
-            audit.record("system", abort ? "rollout.abort" : "rollout.pause", run.subject(), why, "ok");
+            audit.record(Actor.SYSTEM, abort ? "rollout.abort" : "rollout.pause", run.subject(), why, "ok");
             log.warn("rollout {} {}: {}", run.id(), abort ? "aborted" : "paused", why);
             return;
         }
@@ -388,12 +391,12 @@ final class RolloutRunner {
             String why = "wave " + (run.wave() + 1) + ": " + applied + " of " + wave.size() + " boxes applied, " + needed
                     + " needed to go on";
             setState(run, RolloutState.PAUSED, why);
-            audit.record("system", "rollout.pause", run.subject(), why, "ok");
+            audit.record(Actor.SYSTEM, "rollout.pause", run.subject(), why, "ok");
             return;
         }
         if (run.wave() + 1 >= run.waveSizes().size()) {
             setState(run, RolloutState.COMPLETED, null);
-            audit.record("system", "rollout.complete", run.subject(), applied + " boxes in the last wave applied", "ok");
+            audit.record(Actor.SYSTEM, "rollout.complete", run.subject(), applied + " boxes in the last wave applied", "ok");
             log.info("rollout {} completed", run.id());
             return;
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.refusal.Refusal;
 import org.syncready.firmware.ProfileCatalogue;
 import org.syncready.protocol.AgentMessage;
@@ -115,7 +116,7 @@ public final class Rollouts implements AutoCloseable {
      *
      * @throws Refusal {@code INVALID} naming every problem, or {@code CONFLICT}; a refused start is audited too
      */
-    public RolloutView start(RolloutRequest request, JsonNode requestJson, String actor) {
+    public RolloutView start(RolloutRequest request, JsonNode requestJson, Actor actor) {
         RolloutView view = call(() -> {
             RolloutPlan plan;
             try {
@@ -144,7 +145,7 @@ public final class Rollouts implements AutoCloseable {
      *
      * @throws Refusal {@code NOT_FOUND} for an unknown rollout or action, {@code CONFLICT} when its state does not allow it
      */
-    public RolloutView act(String id, String action, String actor) {
+    public RolloutView act(String id, String action, Actor actor) {
         RolloutView view = call(() -> runner.act(id, action, actor));
         if (view.state().equals(RolloutState.RUNNING.label())) {
             tickSoon();

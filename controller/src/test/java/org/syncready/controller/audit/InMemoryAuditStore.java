@@ -11,17 +11,21 @@ public final class InMemoryAuditStore implements AuditStore {
 
     @Override
     public synchronized void append(AuditEntry e) {
-        entries.add(new AuditEntry(entries.size() + 1, e.at(), e.actor(), e.action(), e.target(), e.detail(), e.result()));
+        entries.add(new AuditEntry(entries.size() + 1, e.at(), e.actor(), e.source(), e.action(), e.target(), e.detail(), e.result()));
     }
 
     @Override
-    public synchronized List<AuditEntry> list(int limit, Long sinceMs, String actionPrefix) {
+    public synchronized List<AuditEntry> list(AuditQuery q) {
         // As SQL's LIKE: ASCII letters in either case match.
-        String prefix = (actionPrefix == null ? "" : actionPrefix.replace("%", "")).toLowerCase(Locale.ROOT);
+        String prefix = (q.actionPrefix() == null ? "" : q.actionPrefix().replace("%", "")).toLowerCase(Locale.ROOT);
         return entries.stream()
-                .filter(e -> sinceMs == null || e.at() >= sinceMs)
+                .filter(e -> q.sinceMs() == null || e.at() >= q.sinceMs())
+                .filter(e -> q.untilMs() == null || e.at() < q.untilMs())
+                .filter(e -> q.actor() == null || q.actor().equals(e.actor()))
                 .filter(e -> e.action().toLowerCase(Locale.ROOT).startsWith(prefix))
+                .filter(e -> q.target() == null || e.target() != null && e.target().contains(q.target()))
+                .filter(e -> q.source() == null || q.source().equals(e.source()))
                 .sorted(Comparator.comparingLong(AuditEntry::id).reversed())
-                .limit(limit).toList();
+                .limit(q.limit()).toList();
     }
 }

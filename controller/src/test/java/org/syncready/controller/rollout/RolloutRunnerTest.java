@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.refusal.Refusal;
 import org.syncready.protocol.ConfigDesired;
 import org.syncready.protocol.ConfigReported.Result;
@@ -76,7 +77,7 @@ class RolloutRunnerTest {
         // Resumed: the next wave goes out; a box that is online but says nothing times out naming what it runs.
         t.live.put("box-2", new LiveBoxes.Seen(true, null));
         t.live.put("box-3", new LiveBoxes.Seen(false, null));
-        assertEquals("running", t.runner.act(id, "resume", "bob").state());
+        assertEquals("running", t.runner.act(id, "resume", new Actor("bob", null)).state());
         t.tick();
         t.clock.advance(Duration.ofSeconds(120));
         t.tick();
@@ -89,7 +90,7 @@ class RolloutRunnerTest {
         String id = t.start("{\"profile\":\"" + RolloutTestbed.PROFILE + "\",\"target\":{\"boxes\":[\"box-1\"]},\"strategy\":{\"boxTimeoutS\":60}}");
         t.tick();
         t.live.put("box-1", new LiveBoxes.Seen(true, 4L));
-        assertEquals("aborted", t.runner.act(id, "abort", "carol").state());
+        assertEquals("aborted", t.runner.act(id, "abort", new Actor("carol", null)).state());
         t.clock.advance(Duration.ofSeconds(61));
         t.tick();
         RolloutView.Box b = t.entry(id, "box-1");
@@ -137,7 +138,7 @@ class RolloutRunnerTest {
         t.tick();
         t.report("box-1", 1, Result.ROLLED_BACK, "camera cam-ptz: not found on this box");
         assertEquals("paused", t.view(id).state());
-        assertEquals("running", t.runner.act(id, "resume", "bob").state());
+        assertEquals("running", t.runner.act(id, "resume", new Actor("bob", null)).state());
         t.tick();
         assertEquals(List.of("rolled_back", "sent", "sent"), states(id));
 
@@ -189,7 +190,7 @@ class RolloutRunnerTest {
         assertEquals(RolloutTestbed.LOW, t.configs.profileOf("box-1"));
         assertTrue(t.configs.override("box:box-1") != null);
 
-        RolloutView rolled = t.runner.act(second, "rollback", "carol");
+        RolloutView rolled = t.runner.act(second, "rollback", new Actor("carol", null));
         assertEquals("rolled_back", rolled.state());
         assertTrue(rolled.reason().startsWith("rolled back by carol: 2 boxes sent their previous configuration"), rolled.reason());
         List<ConfigDesired> docs = t.published("box-1");
@@ -199,10 +200,10 @@ class RolloutRunnerTest {
         assertEquals(RolloutTestbed.PROFILE, t.configs.profileOf("box-1"), "the profile assignment is back");
         assertNull(t.configs.override("box:box-1"), "the box layer the rollout set is gone");
 
-        Refusal again = assertThrows(Refusal.class, () -> t.runner.act(second, "rollback", "carol"));
+        Refusal again = assertThrows(Refusal.class, () -> t.runner.act(second, "rollback", new Actor("carol", null)));
         assertEquals(Refusal.Kind.CONFLICT, again.kind());
         assertEquals(List.of(new Refusal.Problem("request", "/", "rollout " + second + " is already rolled back")), again.problems());
-        assertEquals(Refusal.Kind.NOT_FOUND, assertThrows(Refusal.class, () -> t.runner.act("r-nope", "pause", "x")).kind());
+        assertEquals(Refusal.Kind.NOT_FOUND, assertThrows(Refusal.class, () -> t.runner.act("r-nope", "pause", new Actor("x", null))).kind());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.syncready.controller.audit.Actor;
 import org.syncready.controller.TestClock;
 import org.syncready.controller.fleet.Box;
 import org.syncready.firmware.ProfileCatalogue;
@@ -98,7 +99,7 @@ final class RolloutTestbed {
     String start(String request) {
         JsonNode body = json(request);
         RolloutRequest r = RolloutRequest.parse(body);
-        return runner.start(planner.plan(r, configs, runner::inActiveRollout, runner.guard(), false), r, body, "tester").id();
+        return runner.start(planner.plan(r, configs, runner::inActiveRollout, runner.guard(), false), r, body, new Actor("tester", null)).id();
     }
 
     void tick() {

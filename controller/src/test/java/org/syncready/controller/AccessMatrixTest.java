@@ -1,0 +1,469 @@
+package org.syncready.controller;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.account.Role;
+import org.syncready.controller.api.RouteEntry;
+
+/**
+ * Every route of the router × every role (and anonymous) × a resource of the caller's own school and
+ * one of another school: the expected answer is written here, route by route, independently of the
+ * policies in the code. A route the router has and this table lacks fails the build, as does a route
+ * without a policy. Each state-changing route's allowed call must leave an audit entry naming the
+ * user and the address.
+ */
+class AccessMatrixTest {
+    private static final String OWN_SCHOOL = "own-school";
+    private static final String OTHER_SCHOOL = "other-school";
+    private static final String TERM = """
+            {"id":"t1","name":"Matrix term","firstDay":"2028-03-01","lastDay":"2028-03-31","holidays":[],"makeUpDays":{},
+             "periods":{"1":{"start":"08:00","end":"08:45"}}}""";
+
+    @TempDir
+    static Path data;
+    static ControllerFixture f;
+    static final Map<Role, String> users = new EnumMap<>(Role.class);
+    static final Map<Role, String> tokens = new EnumMap<>(Role.class);
+    static final AtomicInteger n = new AtomicInteger();
+    static final Map<String, String> activeRollout = new HashMap<>();
+    static String ownSession;
+    static String otherSession;
+
+    enum Variant { OWN, OTHER }
+
+    /** One concrete request. */
+    record Call(String method, String path, String body, String contentType) {
+        static Call of(String method, String path) {
+            return new Call(method, path, null, null);
+        }
+
+        static Call json(String method, String path, String body) {
+            return new Call(method, path, body, "application/json");
+        }
+    }
+
+    @FunctionalInterface
+    interface Maker {
+        Call make(Role role, Variant v) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface Expect {
+        /** The status for {@code role} (null: anonymous) and variant. */
+        int status(Role role, Variant v);
+    }
+
+    /**
+     * @param audit the action an allowed call by the admin must leave in the audit log; null for reads
+     *              and routes not audited
+     */
+    record Case(String method, String route, Maker maker, Expect expect, String audit) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Simulation allowed, as in the demo: the simulate route's policy is what is checked here.
+        f = new ControllerFixture(ControllerConfig.builder(data).freePorts().allowSimulation(true).build());
+        for (String[] s : new String[][] {{OWN_SCHOOL, "a"}, {OTHER_SCHOOL, "b"}}) {
+            f.registerBox(s[0], s[1] + "1", "box-" + s[1] + "1");
+            assertEquals(201, f.post("/api/v1/classrooms", "{\"id\":\"" + s[1] + "2\",\"schoolId\":\"" + s[0]
+                    + "\",\"nameZh\":\"教室\",\"nameEn\":\"Room\"}").status());
+        }
+        assertEquals(200, f.post("/api/v1/terms", TERM).status());
+        users.put(Role.ADMIN, "admin");
+        tokens.put(Role.ADMIN, f.adminToken);
+        users.put(Role.BUREAU, "m-bureau");
+        tokens.put(Role.BUREAU, f.tokenFor("m-bureau", Role.BUREAU, Set.of()));
+        users.put(Role.SCHOOL_IT, "m-it");
+        tokens.put(Role.SCHOOL_IT, f.tokenFor("m-it", Role.SCHOOL_IT, Set.of(OWN_SCHOOL)));
+        users.put(Role.TECHNICIAN, "m-tech");
+        tokens.put(Role.TECHNICIAN, f.tokenFor("m-tech", Role.TECHNICIAN, Set.of(OWN_SCHOOL)));
+        f.controller.accounts().createUser("patchme", Role.BUREAU, Set.of(), null, "patchme-password");
+        f.controller.accounts().createUser("someone-else", Role.BUREAU, Set.of(), null, "someone-else-password");
+        ownSession = newSession(Variant.OWN);
+        otherSession = newSession(Variant.OTHER);
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    // ------------------------------------------------------------------ the expected table
+
+    static Expect open(int ok) {
+        return (role, v) -> ok;
+    }
+
+    static Expect loggedIn(int ok) {
+        return (role, v) -> role == null ? 401 : ok;
+    }
+
+    /** Allowed roles get {@code ok}; others 403; anonymous 401. */
+    static Expect roles(int ok, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 401 : !set.contains(role) ? 403 : ok;
+    }
+
+    /** As {@link #roles}, and a school-it or technician asking about another school gets {@code outside}. */
+    static Expect scoped(int ok, int outside, Role... allowed) {
+        Expect base = roles(ok, allowed);
+        return (role, v) -> {
+            int s = base.status(role, v);
+            return s == ok && v == Variant.OTHER && role.scoped() ? outside : s;
+        };
+    }
+
+    static final Role[] ALL = Role.values();
+
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        // Open, health and metrics (the test runs on the loopback address: /metrics needs no login there).
+        c.add(new Case("GET", "/health", (r, v) -> Call.of("GET", "/health"), open(200), null));
+        c.add(new Case("GET", "/metrics", (r, v) -> Call.of("GET", "/metrics"), open(200), null));
+        // The OpenAPI document: it describes the API and holds no data.
+        c.add(new Case("GET", "/openapi.json", (r, v) -> Call.of("GET", "/openapi.json"), open(200), null));
+        c.add(new Case("GET", "/login", (r, v) -> Call.of("GET", "/login"), open(200), null));
+        c.add(new Case("POST", "/login", (r, v) -> Call.json("POST", "/login", "{\"username\":\"" + user(r == null ? Role.BUREAU : r)
+                + "\",\"password\":\"" + password(r == null ? Role.BUREAU : r) + "\"}"), open(200), "login.ok"));
+        c.add(new Case("POST", "/logout", (r, v) -> Call.of("POST", "/logout"), loggedIn(204), "logout"));
+        // The caller's own account and tokens.
+        c.add(new Case("GET", "/api/v1/me", (r, v) -> Call.of("GET", "/api/v1/me"), loggedIn(200), null));
+        c.add(new Case("POST", "/api/v1/me/password", (r, v) -> Call.json("POST", "/api/v1/me/password",
+                "{\"currentPassword\":\"" + password(r) + "\",\"newPassword\":\"" + password(r) + "\"}"), loggedIn(204),
+                "user.password.change"));
+        c.add(new Case("GET", "/api/v1/tokens", (r, v) -> Call.of("GET", "/api/v1/tokens"), loggedIn(200), null));
+        c.add(new Case("POST", "/api/v1/tokens", (r, v) -> Call.json("POST", "/api/v1/tokens", "{\"name\":\"matrix\"}"),
+                loggedIn(201), "token.create"));
+        c.add(new Case("DELETE", "/api/v1/tokens/:id", (r, v) -> Call.of("DELETE", "/api/v1/tokens/" + f.controller.accounts()
+                .createToken(v == Variant.OWN && r != null ? user(r) : "someone-else", "to revoke", null, "admin").token().id()),
+                (r, v) -> r == null ? 401 : v == Variant.OWN || r == Role.ADMIN ? 200 : 404, "token.revoke"));
+        // Users: admin only.
+        c.add(new Case("GET", "/api/v1/users", (r, v) -> Call.of("GET", "/api/v1/users"), roles(200, Role.ADMIN), null));
+        c.add(new Case("POST", "/api/v1/users", (r, v) -> Call.json("POST", "/api/v1/users", "{\"username\":\"u" + n.incrementAndGet()
+                + "\",\"role\":\"bureau\",\"password\":\"a long password\"}"), roles(201, Role.ADMIN), "user.create"));
+        c.add(new Case("GET", "/api/v1/users/:username", (r, v) -> Call.of("GET", "/api/v1/users/m-bureau"), roles(200, Role.ADMIN), null));
+        c.add(new Case("PATCH", "/api/v1/users/:username", (r, v) -> Call.json("PATCH", "/api/v1/users/patchme",
+                "{\"displayName\":\"Patched " + n.incrementAndGet() + "\"}"), roles(200, Role.ADMIN), "user.update"));
+        c.add(new Case("POST", "/api/v1/users/:username/password", (r, v) -> Call.json("POST", "/api/v1/users/patchme/password",
+                "{\"password\":\"patchme-password-" + n.incrementAndGet() + "\"}"), roles(204, Role.ADMIN), "user.password.reset"));
+        // Registry.
+        c.add(new Case("GET", "/api/v1/schools", (r, v) -> Call.of("GET", "/api/v1/schools"), roles(200, ALL), null));
+        c.add(new Case("POST", "/api/v1/schools", (r, v) -> Call.json("POST", "/api/v1/schools", "{\"id\":\"s" + n.incrementAndGet()
+                + "\",\"nameZh\":\"学校\",\"nameEn\":\"School\"}"), roles(201, Role.ADMIN), "school.create"));
+        c.add(new Case("GET", "/api/v1/classrooms", (r, v) -> Call.of("GET", "/api/v1/classrooms?school=" + school(v)),
+                scoped(200, 404, ALL), null));
+        c.add(new Case("POST", "/api/v1/classrooms", (r, v) -> Call.json("POST", "/api/v1/classrooms", "{\"id\":\"c" + n.incrementAndGet()
+                        + "\",\"schoolId\":\"" + school(v) + "\",\"nameZh\":\"教室\",\"nameEn\":\"Room\"}"),
+                scoped(201, 404, Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN), "classroom.create"));
+        c.add(new Case("GET", "/api/v1/boxes", (r, v) -> Call.of("GET", "/api/v1/boxes?school=" + school(v)), scoped(200, 404, ALL), null));
+        c.add(new Case("POST", "/api/v1/boxes", (r, v) -> Call.json("POST", "/api/v1/boxes", "{\"id\":\"bx" + n.incrementAndGet()
+                        + "\",\"classroomId\":\"" + classroom(v) + "\",\"model\":\"generic-recorder-a\"}"),
+                scoped(201, 404, Role.ADMIN, Role.TECHNICIAN), "box.register"));
+        for (String suffix : new String[] {"", "/history", "/events", "/config"}) {
+            c.add(new Case("GET", "/api/v1/boxes/:id" + suffix, (r, v) -> Call.of("GET", "/api/v1/boxes/" + box(v) + suffix),
+                    scoped(200, 404, ALL), null));
+        }
+        c.add(new Case("GET", "/api/v1/boxes/:id/config/preview", (r, v) -> Call.of("GET", "/api/v1/boxes/" + box(v)
+                + "/config/preview?profile=generic-recorder-a/low-uplink-720p"), scoped(200, 404, ALL), null));
+        // Sessions, terms, timetables.
+        c.add(new Case("GET", "/api/v1/sessions", (r, v) -> Call.of("GET", "/api/v1/sessions?school=" + school(v)),
+                scoped(200, 404, ALL), null));
+        c.add(new Case("POST", "/api/v1/sessions", (r, v) -> Call.json("POST", "/api/v1/sessions", sessionBody(v)),
+                scoped(201, 404, Role.ADMIN, Role.SCHOOL_IT), "session.create"));
+        c.add(new Case("GET", "/api/v1/sessions/:id", (r, v) -> Call.of("GET", "/api/v1/sessions/" + session(v)),
+                scoped(200, 404, ALL), null));
+        c.add(new Case("PUT", "/api/v1/sessions/:id", (r, v) -> Call.json("PUT", "/api/v1/sessions/" + newSession(v), sessionBody(v)),
+                scoped(200, 404, Role.ADMIN, Role.SCHOOL_IT), "session.update"));
+        c.add(new Case("DELETE", "/api/v1/sessions/:id", (r, v) -> Call.of("DELETE", "/api/v1/sessions/" + newSession(v)),
+                scoped(200, 404, Role.ADMIN, Role.SCHOOL_IT), "session.delete"));
+        c.add(new Case("GET", "/api/v1/terms", (r, v) -> Call.of("GET", "/api/v1/terms"), roles(200, ALL), null));
+        c.add(new Case("GET", "/api/v1/terms/:id", (r, v) -> Call.of("GET", "/api/v1/terms/t1"), roles(200, ALL), null));
+        c.add(new Case("POST", "/api/v1/terms", (r, v) -> Call.json("POST", "/api/v1/terms", TERM), roles(200, Role.ADMIN), "term.put"));
+        c.add(new Case("POST", "/api/v1/sessions/import", (r, v) -> new Call("POST", "/api/v1/sessions/import?term=t1&dryRun=true",
+                "星期,节次,科目,教师,类型,主讲教室,听课教室\n周一,1,数学,王丽,直播," + classroom(v) + "," + classroom2(v) + "\n", "text/csv"),
+                scoped(200, 404, Role.ADMIN, Role.SCHOOL_IT), "timetable.import"));
+        // Readiness.
+        c.add(new Case("GET", "/api/v1/sessions/:id/readiness", (r, v) -> Call.of("GET", "/api/v1/sessions/" + session(v) + "/readiness"),
+                scoped(200, 404, ALL), null));
+        c.add(new Case("POST", "/api/v1/sessions/:id/check", (r, v) -> Call.of("POST", "/api/v1/sessions/" + session(v) + "/check"),
+                scoped(200, 404, Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN), "readiness.check"));
+        c.add(new Case("GET", "/api/v1/readiness", (r, v) -> Call.of("GET", "/api/v1/readiness?date=2027-01-02&school=" + school(v)),
+                scoped(200, 404, ALL), null));
+        c.add(new Case("GET", "/api/v1/reports/readiness", (r, v) -> Call.of("GET", "/api/v1/reports/readiness"), roles(200, ALL), null));
+        // Configuration and rollouts.
+        c.add(new Case("GET", "/api/v1/profiles", (r, v) -> Call.of("GET", "/api/v1/profiles"), roles(200, ALL), null));
+        c.add(new Case("GET", "/api/v1/profiles/:model/:name", (r, v) -> Call.of("GET", "/api/v1/profiles/generic-recorder-a/standard-1080p"),
+                roles(200, ALL), null));
+        // A technician naming another school's box is refused as the engine refuses an unknown box (400, "no box").
+        c.add(new Case("POST", "/api/v1/rollouts", (r, v) -> {
+            abortActive(box(v));
+            return Call.json("POST", "/api/v1/rollouts", rolloutBody(box(v)));
+        }, scoped(201, 400, Role.ADMIN, Role.TECHNICIAN), "rollout.start"));
+        c.add(new Case("GET", "/api/v1/rollouts", (r, v) -> Call.of("GET", "/api/v1/rollouts"), roles(200, ALL), null));
+        c.add(new Case("GET", "/api/v1/rollouts/:id", (r, v) -> Call.of("GET", "/api/v1/rollouts/" + rollout(v, false)),
+                scoped(200, 404, ALL), null));
+        for (String action : new String[] {"pause", "resume", "abort", "rollback"}) {
+            c.add(new Case("POST", "/api/v1/rollouts/:id/" + action, (r, v) -> Call.of("POST", "/api/v1/rollouts/"
+                    + rollout(v, action.equals("resume")) + "/" + action), scoped(200, 404, Role.ADMIN, Role.TECHNICIAN),
+                    "rollout." + action));
+        }
+        // Fault simulation (demo): a command to the box, for admins and the box's technicians. The matrix's boxes are
+        // offline, so an allowed call ends in 409 (after the policy let it through, before a command is sent and audited).
+        c.add(new Case("POST", "/api/v1/boxes/:id/simulate", (r, v) -> Call.json("POST", "/api/v1/boxes/" + box(v) + "/simulate",
+                "{\"rttMs\":250}"), scoped(409, 404, Role.ADMIN, Role.TECHNICIAN), null));
+        // Self-test of one box: admins, and the box's technicians and school IT. The matrix's boxes are offline, so an
+        // allowed call ends in 409 (after the policy let it through, before a command is sent and audited).
+        c.add(new Case("POST", "/api/v1/boxes/:id/selftest", (r, v) -> Call.json("POST", "/api/v1/boxes/" + box(v) + "/selftest", "{}"),
+                scoped(409, 404, Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT), null));
+        // Audit: admin and bureau.
+        c.add(new Case("GET", "/api/v1/audit", (r, v) -> Call.of("GET", "/api/v1/audit?limit=5"), roles(200, Role.ADMIN, Role.BUREAU), null));
+        // The speed test is for boxes (HTTP Basic boxId:secret): no user token opens it.
+        c.add(new Case("POST", "/api/v1/speedtest", (r, v) -> new Call("POST", "/api/v1/speedtest", "0123456789", "application/octet-stream"),
+                open(401), null));
+        return c;
+    }
+
+    // ------------------------------------------------------------------ the tests
+
+    @Test
+    void everyRouteHasAPolicyAndARowInThisTable() {
+        List<RouteEntry> table = f.controller.routeTable();
+        List<String> without = table.stream().filter(e -> e.policy() == null && e.infrastructure() == null)
+                .map(e -> e.methods() + " " + e.path()).toList();
+        assertEquals(List.of(), without, "routes without a declared policy");
+        List<String> infra = table.stream().filter(e -> e.policy() == null).map(e -> e.methods() + " " + e.path()).toList();
+        assertTrue(table.stream().filter(e -> e.policy() == null).allMatch(e -> e.path() == null),
+                "only the router's own catch-all routes may go without a policy: " + infra);
+
+        Set<String> routed = table.stream().filter(e -> e.policy() != null)
+                .map(e -> String.join(",", e.methods()) + " " + e.path()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> tested = cases().stream().map(c -> c.method() + " " + c.route()).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> untested = new TreeSet<>(routed);
+        untested.removeAll(tested);
+        Set<String> gone = new TreeSet<>(tested);
+        gone.removeAll(routed);
+        assertEquals(Set.of(), untested, "routes missing from the access matrix: add their expected answers here");
+        assertEquals(Set.of(), gone, "matrix rows for routes the router does not have");
+    }
+
+    @Test
+    void eachRoleGetsExactlyTheAnswersTheTableExpectsAndStateChangesAreAudited() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        int calls = 0;
+        for (Case c : cases()) {
+            for (Role role : roles()) {
+                for (Variant v : Variant.values()) {
+                    Call call = c.maker().make(role, v);
+                    long lastAudit = lastAuditId();
+                    ControllerFixture.Response r = send(role, call);
+                    calls++;
+                    int expected = c.expect().status(role, v);
+                    if (r.status() != expected) {
+                        wrong.add(String.format("%-7s %-40s %-10s %-5s expected %d, got %d: %s", c.method(), call.path(),
+                                role == null ? "anonymous" : role.label(), v, expected, r.status(), abbreviate(r.text())));
+                    }
+                    if (c.audit() != null && role == Role.ADMIN && v == Variant.OWN && r.status() == expected) {
+                        checkAudited(c, lastAudit, wrong);
+                    }
+                }
+            }
+        }
+        if (!wrong.isEmpty()) {
+            fail(wrong.size() + " of " + calls + " answers differ from the matrix:\n" + String.join("\n", wrong));
+        }
+    }
+
+    @Test
+    void listsShowOnlyTheCallersSchools() throws Exception {
+        String rolloutOwn = rollout(Variant.OWN, false);
+        String rolloutOther = rollout(Variant.OTHER, false);
+        for (Role role : new Role[] {Role.SCHOOL_IT, Role.TECHNICIAN}) {
+            ControllerFixture.Client c = f.as(tokens.get(role));
+            assertEquals(List.of(OWN_SCHOOL), ids(c.get("/api/v1/schools").body(), "id"), role.label());
+            JsonNode rooms = c.get("/api/v1/classrooms").body();
+            assertTrue(ids(rooms, "id").containsAll(List.of("a1", "a2")) && ids(rooms, "schoolId").stream().allMatch(OWN_SCHOOL::equals),
+                    role.label() + " " + rooms);
+            assertTrue(ids(c.get("/api/v1/boxes").body(), "schoolId").stream().allMatch(OWN_SCHOOL::equals), role.label());
+            assertTrue(ids(c.get("/api/v1/boxes").body(), "id").contains("box-a1"));
+            List<String> sessions = ids(c.get("/api/v1/sessions?from=2027-01-01&to=2027-03-01").body(), "id");
+            assertTrue(sessions.contains(ownSession) && !sessions.contains(otherSession), role.label() + " " + sessions);
+            JsonNode board = c.get("/api/v1/readiness?date=" + day(ownSession)).body();
+            assertTrue(ids(board.path("sessions"), "leadSchoolId").stream().allMatch(OWN_SCHOOL::equals), board.toString());
+            JsonNode report = c.get("/api/v1/reports/readiness?from=2027-01-01&to=2027-03-01").body();
+            assertEquals(List.of(OWN_SCHOOL), ids(report.path("rows"), "key"), report.toString());
+            List<String> rollouts = ids(c.get("/api/v1/rollouts").body(), "id");
+            assertTrue(rollouts.contains(rolloutOwn) && !rollouts.contains(rolloutOther), rollouts.toString());
+        }
+        ControllerFixture.Client bureau = f.as(tokens.get(Role.BUREAU));
+        assertTrue(ids(bureau.get("/api/v1/schools").body(), "id").containsAll(List.of(OWN_SCHOOL, OTHER_SCHOOL)));
+        List<String> all = ids(bureau.get("/api/v1/sessions?from=2027-01-01&to=2027-03-01").body(), "id");
+        assertTrue(all.contains(ownSession) && all.contains(otherSession));
+        assertEquals(Set.of(OWN_SCHOOL, OTHER_SCHOOL), Set.copyOf(ids(bureau.get("/api/v1/reports/readiness?from=2027-01-01&to=2027-03-01")
+                .body().path("rows"), "key")));
+        List<String> rollouts = ids(bureau.get("/api/v1/rollouts").body(), "id");
+        assertTrue(rollouts.contains(rolloutOwn) && rollouts.contains(rolloutOther));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static List<Role> roles() {
+        List<Role> r = new ArrayList<>();
+        r.add(null);
+        r.addAll(Arrays.asList(Role.values()));
+        return r;
+    }
+
+    private static ControllerFixture.Response send(Role role, Call call) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(f.uri(call.path()));
+        if (role != null) {
+            b.header("Authorization", "Bearer " + tokens.get(role));
+        }
+        if (call.body() == null) {
+            b.method(call.method(), HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("content-type", call.contentType()).method(call.method(),
+                    HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
+        }
+        return f.send(b.build());
+    }
+
+    private static long lastAuditId() throws Exception {
+        JsonNode newest = f.get("/api/v1/audit?limit=1").body();
+        return newest.isEmpty() ? 0 : newest.get(0).path("id").asLong();
+    }
+
+    /** The entry is written right after the answer is sent, on a worker: it may take a moment to appear. */
+    private static void checkAudited(Case c, long after, List<String> wrong) throws Exception {
+        JsonNode found;
+        try {
+            found = await().atMost(Duration.ofSeconds(5)).until(() -> auditEntry(c.audit(), after), java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            wrong.add(c.method() + " " + c.route() + ": no audit entry '" + c.audit() + "' by admin after #" + after);
+            return;
+        }
+        if (!"127.0.0.1".equals(found.path("source").asText())) {
+            wrong.add(c.method() + " " + c.route() + ": audit entry without the source address: " + found);
+        }
+    }
+
+    private static JsonNode auditEntry(String action, long after) throws Exception {
+        for (JsonNode e : f.get("/api/v1/audit?actor=admin&action=" + action + "&limit=20").body()) {
+            if (e.path("id").asLong() > after && e.path("action").asText().equals(action)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 160 ? s.substring(0, 160) + "…" : s;
+    }
+
+    private static List<String> ids(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path(field).asText()));
+        return out;
+    }
+
+    static String user(Role role) {
+        return users.get(role);
+    }
+
+    static String password(Role role) {
+        return role == Role.ADMIN ? ControllerFixture.ADMIN_PASSWORD : users.get(role) + "-password";
+    }
+
+    static String school(Variant v) {
+        return v == Variant.OWN ? OWN_SCHOOL : OTHER_SCHOOL;
+    }
+
+    static String classroom(Variant v) {
+        return v == Variant.OWN ? "a1" : "b1";
+    }
+
+    static String classroom2(Variant v) {
+        return v == Variant.OWN ? "a2" : "b2";
+    }
+
+    static String box(Variant v) {
+        return v == Variant.OWN ? "box-a1" : "box-b1";
+    }
+
+    static String session(Variant v) {
+        return v == Variant.OWN ? ownSession : otherSession;
+    }
+
+    /** A new day for each session, so sessions never overlap. */
+    static String sessionBody(Variant v) {
+        String day = LocalDate.parse("2027-01-01").plusDays(n.incrementAndGet()).toString();
+        return "{\"leadClassroomId\":\"" + classroom(v) + "\",\"remoteClassroomIds\":[\"" + classroom2(v) + "\"],\"subject\":\"数学\","
+                + "\"start\":\"" + day + "T08:00\",\"end\":\"" + day + "T08:45\"}";
+    }
+
+    static String newSession(Variant v) throws Exception {
+        ControllerFixture.Response r = f.post("/api/v1/sessions", sessionBody(v));
+        assertEquals(201, r.status(), r.text());
+        return r.body().path("id").asText();
+    }
+
+    private static String day(String sessionId) throws Exception {
+        return f.get("/api/v1/sessions/" + sessionId).body().path("start").asText().substring(0, 10);
+    }
+
+    /** A change every time (the bitrate override), so the box never already runs it. */
+    static String rolloutBody(String box) {
+        return "{\"profile\":\"generic-recorder-a/standard-1080p\",\"target\":{\"boxes\":[\"" + box + "\"]},"
+                + "\"overrides\":{\"boxes\":{\"" + box + "\":{\"video\":{\"bitrateKbps\":" + (2000 + n.incrementAndGet()) + "}}}}}";
+    }
+
+    static void abortActive(String box) throws Exception {
+        String id = activeRollout.remove(box);
+        if (id != null) {
+            f.post("/api/v1/rollouts/" + id + "/abort", "{}");
+        }
+        // The rollout a caller under test may have started.
+        for (JsonNode r : f.get("/api/v1/rollouts").body()) {
+            if (r.path("state").asText().matches("running|paused") && r.path("target").asText().contains(box)) {
+                f.post("/api/v1/rollouts/" + r.path("id").asText() + "/abort", "{}");
+            }
+        }
+    }
+
+    /** A fresh running rollout of the variant's box (paused if asked), started by the admin. */
+    static String rollout(Variant v, boolean paused) throws Exception {
+        abortActive(box(v));
+        ControllerFixture.Response r = f.post("/api/v1/rollouts", rolloutBody(box(v)));
+        assertEquals(201, r.status(), r.text());
+        String id = r.body().path("id").asText();
+        activeRollout.put(box(v), id);
+        if (paused) {
+            assertEquals(200, f.post("/api/v1/rollouts/" + id + "/pause", "{}").status());
+        }
+        return id;
+    }
+}
