@@ -36,6 +36,7 @@ class SelftestEndToEndTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private Controller controller;
     private Agent agent;
+    private String token;
 
     @AfterEach
     void tearDown() {
@@ -58,6 +59,7 @@ class SelftestEndToEndTest {
                 .probeIntervalS(600).keepAliveS(5).target("stream", "127.0.0.1", 1935).dataDir(data.resolve("agent")).build(), code -> { });
         await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/v1/boxes/box-hexi-g5").path("presence").asText().equals("online"));
         String url = "http://127.0.0.1:" + controller.httpPort();
+        token();
 
         HttpResponse<String> healthy = post("/api/v1/boxes/box-hexi-g5/selftest", "");
         assertEquals(200, healthy.statusCode(), healthy.body());
@@ -72,7 +74,7 @@ class SelftestEndToEndTest {
         JsonNode stream = check(report, "stream", "stream");
         assertTrue(stream.path("pushing").asBoolean(), stream.toString());
         assertTrue(stream.path("bitrateKbps").asInt() > 0, stream.toString());
-        Run ok = cli("selftest", "--url", url, "box-hexi-g5");
+        Run ok = cli("selftest", "--url", url, "--token", token, "box-hexi-g5");
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().startsWith("box-hexi-g5  PASSED"), ok.out());
 
@@ -93,7 +95,7 @@ class SelftestEndToEndTest {
         assertTrue(push.path("error").asText().contains("not reachable"), push.toString());
         assertTrue(report.path("failed").toString().contains("cam-student"), report.toString());
 
-        Run failed = cli("selftest", "--url", url, "box-hexi-g5");
+        Run failed = cli("selftest", "--url", url, "--token", token, "box-hexi-g5");
         assertEquals(5, failed.code(), failed.out() + failed.err());
         long failedChecks = java.util.stream.StreamSupport.stream(report.path("checks").spliterator(), false)
                 .filter(c -> !c.path("passed").asBoolean()).count();
@@ -104,7 +106,7 @@ class SelftestEndToEndTest {
                 failed.out());
         assertTrue(get("/api/v1/audit?action=box.selftest").toString().contains("failed: "), "each self-test is audited");
 
-        Run unknown = cli("selftest", "--url", url, "box-nope");
+        Run unknown = cli("selftest", "--url", url, "--token", token, "box-nope");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("no box 'box-nope'"), unknown.err());
     }
@@ -128,12 +130,21 @@ class SelftestEndToEndTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** An API token of the controller's first admin (created once). */
+    private String token() {
+        if (token == null) {
+            token = controller.accounts().createToken("admin", "integration test", null, "admin").secret();
+        }
+        return token;
+    }
+
     private JsonNode get(String path) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        return json.readTree(http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token()).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token()).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
