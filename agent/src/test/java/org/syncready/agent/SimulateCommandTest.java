@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.AgentConfigBuilder;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.CommandRequest;
@@ -175,8 +176,8 @@ class SimulateCommandTest {
 
     // ---- helpers ----
 
-    private Agent start(String boxId, Consumer<AgentConfig.Builder> tweak) {
-        AgentConfig.Builder b = AgentConfig.builder(boxId, broker.uri(), "secret").dataDir(dir)
+    private Agent start(String boxId, Consumer<AgentConfigBuilder> tweak) {
+        AgentConfigBuilder b = AgentConfig.builder(boxId, broker.uri(), "secret").dataDir(dir)
                 .target("broker", "127.0.0.1", broker.port);
         tweak.accept(b);
         Agent agent = Agent.start(b.build(), code -> {

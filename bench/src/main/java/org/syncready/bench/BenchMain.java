@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "syncready-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Ingest.class, BenchMain.Connections.class, BenchMain.FaultLatency.class,
-                BenchMain.Rollout.class, BenchMain.TimetableImport.class, BenchMain.AgentFootprint.class, BenchMain.JfrTop.class},
+                BenchMain.Rollout.class, BenchMain.TimetableImport.class, BenchMain.AgentFootprint.class,
+                BenchMain.ReadinessSweep.class, BenchMain.JfrTop.class},
         description = "SyncReady benchmarks; each prints its figures.")
 public final class BenchMain implements Runnable {
 
@@ -260,6 +261,32 @@ public final class BenchMain implements Runnable {
             System.out.printf("  RSS %.0f MB (max %.0f MB in the window), CPU %.2f %% of a core over %d s, %d statuses reached the API%n",
                     r.rssMb(), r.maxRssMb(), r.cpuPct(), options.window().toSeconds(), r.statusesSeen());
             return r.statusesSeen() > 1 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "readiness-sweep", mixinStandardHelpOptions = true,
+            description = "Readiness sweeps from memory (all sessions; the live full and coalesced passes), in thread CPU and wall time.")
+    static final class ReadinessSweep implements Callable<Integer> {
+        @Option(names = "--sessions", defaultValue = "10000", description = "sessions of 4 classrooms over 10,000 boxes (default: ${DEFAULT-VALUE})")
+        int sessions;
+        @Option(names = "--ops", defaultValue = "40", description = "measured full passes, after as many warm-up ones (default: ${DEFAULT-VALUE})")
+        int ops;
+        @Option(names = "--quick", description = "1,000 sessions, 5 passes: a smoke test under 30 s")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            String before = load();
+            int n = quick ? 1_000 : sessions;
+            int fullOps = quick ? 5 : ops;
+            List<org.syncready.bench.micro.SweepCpuTime.Figures> figures = org.syncready.bench.micro.SweepCpuTime.run(n,
+                    quick ? List.of(0.1) : List.of(0.0, 0.1), fullOps, fullOps * 5);
+            System.out.printf("readiness-sweep: %d sessions x 4 classrooms, 10,000 boxes in memory (%s before, %s after)%n", n, before, load());
+            for (org.syncready.bench.micro.SweepCpuTime.Figures f : figures) {
+                System.out.printf("  %-36s faults %3.0f %%: CPU median %6.1f ms (p90 %6.1f), wall median %6.1f ms (p90 %6.1f), %d passes%n",
+                        f.operation(), f.faultShare() * 100, f.cpuMedianMs(), f.cpuP90Ms(), f.wallMedianMs(), f.wallP90Ms(), f.ops());
+            }
+            return figures.isEmpty() ? 1 : 0;
         }
     }
 

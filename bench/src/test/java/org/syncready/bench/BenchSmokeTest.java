@@ -73,6 +73,13 @@ class BenchSmokeTest {
     }
 
     @Test
+    void readinessSweepQuickTimesEveryPass() throws Exception {
+        List<org.syncready.bench.micro.SweepCpuTime.Figures> f = org.syncready.bench.micro.SweepCpuTime.run(200, List.of(0.1), 3, 5);
+        assertEquals(3, f.size());
+        f.forEach(x -> assertTrue(x.cpuMedianMs() > 0 && x.wallMedianMs() > 0, x.toString()));
+    }
+
+    @Test
     void timetableImportQuickImportsEveryRowAndStaysHealthy() throws Exception {
         TimetableImportBenchmark.Result r = TimetableImportBenchmark.run(new TimetableImportBenchmark.Options(1_000,
                 List.of("-Xmx256m"), dir.resolve("timetable")));

@@ -269,7 +269,7 @@ public final class Controller implements AutoCloseable {
                 new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()),
                 new OpenApiRoutes());
         if (config.simulationAllowed()) {
-            log.warn("fault simulation is on ({}): POST /api/v1/boxes/{{id}}/simulate switches faults of simulated boxes",
+            log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
         api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, accounts, audit, routes);

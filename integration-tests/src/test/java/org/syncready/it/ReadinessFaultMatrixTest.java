@@ -198,6 +198,39 @@ class ReadinessFaultMatrixTest {
         assertEquals(List.of(), notReady, "realistic jitter in healthy figures raises no alarm");
     }
 
+    @Test
+    void theUplinkABoxNeedsFollowsTheProfileRolledOutToIt() throws Exception {
+        startController();
+        List<String> group = fleetGroup("p", 30);
+        awaitOnline(4);
+        String remote = group.get(1);
+        String room = remote.replace("box-", "room-");
+        inject(remote, "{\"uplinkKbps\":2300}");
+        String session = session(group, DAY);
+        clock.set(DAY.atZone(SHANGHAI).toInstant().minus(Duration.ofMinutes(25)));
+
+        // 720p at 1.2 Mbit/s: one stream back needs 1.38 Mbit/s, and 2.3 Mbit/s is plenty.
+        rollOut("generic-recorder-b/classroom-720p", remote);
+        JsonNode on720 = classroom(post("/api/v1/sessions/" + session + "/check", "").path("readiness"), room);
+        assertEquals("READY", on720.path("verdict").asText(), on720.toString());
+
+        // 1080p at 3 Mbit/s needs 3.45 Mbit/s: the same uplink is short, and the sentence names the profile.
+        rollOut("generic-recorder-b/classroom-1080p", remote);
+        JsonNode on1080 = classroom(post("/api/v1/sessions/" + session + "/check", "").path("readiness"), room);
+        JsonNode low = StreamSupport.stream(on1080.path("reasons").spliterator(), false)
+                .filter(r -> r.path("code").asText().equals("UPLINK_LOW")).findFirst().orElseThrow(() -> new AssertionError(on1080));
+        assertEquals("BLOCKING", low.path("severity").asText());
+        assertEquals(3450, low.path("data").path("neededKbps").asInt());
+        assertEquals("generic-recorder-b/classroom-1080p", low.path("data").path("profile").asText());
+        assertTrue(low.path("zh").asText().contains("配置 generic-recorder-b/classroom-1080p"), low.toString());
+    }
+
+    private void rollOut(String profile, String box) throws Exception {
+        String id = post("/api/v1/rollouts", "{\"profile\":\"" + profile + "\",\"target\":{\"boxes\":[\"" + box
+                + "\"]},\"strategy\":{\"waves\":[\"100%\"]}}").path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/v1/rollouts/" + id).path("state").asText().equals("completed"));
+    }
+
     // ------------------------------------------------------------------ one round
 
     private void runRound(Instant start, List<Cell> cells, List<List<String>> groups, List<String> sessions,
@@ -387,10 +420,14 @@ class ReadinessFaultMatrixTest {
             String id = name + "-" + room;
             post("/api/v1/classrooms", "{\"id\":\"room-" + id + "\",\"schoolId\":\"" + (room.equals("lead") ? "lead-school" : "rural")
                     + "\",\"nameZh\":\"教室\",\"nameEn\":\"Room\"}");
-            String password = post("/api/v1/boxes", "{\"id\":\"box-" + id + "\",\"classroomId\":\"room-" + id
-                    + "\",\"model\":\"generic-recorder-b\"}").path("mqtt").path("password").asText();
-            agents.add(Agent.start(AgentConfig.builder("box-" + id, controller.brokerUri(), password)
-                    .keepAliveS(keepAliveS).statusIntervalS(2).probeIntervalS(1).dataDir(data.resolve("agent-" + id)).build(), code -> { }));
+            JsonNode registered = post("/api/v1/boxes", "{\"id\":\"box-" + id + "\",\"classroomId\":\"room-" + id
+                    + "\",\"model\":\"generic-recorder-b\"}");
+            String password = registered.path("mqtt").path("password").asText();
+            List<String> keys = new ArrayList<>();
+            registered.path("config").path("publicKeys").forEach(k -> keys.add(k.asText()));
+            agents.add(Agent.start(AgentConfig.builder("box-" + id, controller.brokerUri(), password).model("generic-recorder-b")
+                    .controllerKeys(keys).keepAliveS(keepAliveS).statusIntervalS(2).probeIntervalS(1)
+                    .dataDir(data.resolve("agent-" + id)).build(), code -> { }));
             boxes.add("box-" + id);
         }
         return boxes;

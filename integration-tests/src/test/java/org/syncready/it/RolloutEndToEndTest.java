@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.agent.Agent;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.AgentConfigBuilder;
 import org.syncready.controller.Controller;
 import org.syncready.controller.ControllerConfig;
 import org.syncready.controller.TestClock;
@@ -331,7 +332,7 @@ class RolloutEndToEndTest {
     }
 
     private void startAgent(String id, boolean noBlackboard, List<String> pinned) {
-        AgentConfig.Builder b = configs.containsKey(id) ? configs.get(id).toBuilder()
+        AgentConfigBuilder b = configs.containsKey(id) ? configs.get(id).toBuilder()
                 : AgentConfig.builder(id, controller.brokerUri(), passwords.get(id)).model(MODEL).keepAliveS(5)
                 .statusIntervalS(10).probeIntervalS(1).dataDir(data.resolve("agent-" + id)).controllerKeys(pinned);
         if (noBlackboard) {

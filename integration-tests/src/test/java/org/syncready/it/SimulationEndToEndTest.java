@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.agent.Agent;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.AgentConfigBuilder;
 import org.syncready.controller.Controller;
 import org.syncready.controller.ControllerConfig;
 import org.syncready.protocol.FaultSet;
@@ -124,7 +125,7 @@ class SimulationEndToEndTest {
         assertEquals("/uplink", json.readTree(typo.body()).path("problems").get(0).path("field").asText());
     }
 
-    private Agent start(AgentConfig.Builder b) {
+    private Agent start(AgentConfigBuilder b) {
         Agent a = Agent.start(b.keepAliveS(5).dataDir(data.resolve("agent-" + agents.size())).build(), code -> { });
         agents.add(a);
         return a;

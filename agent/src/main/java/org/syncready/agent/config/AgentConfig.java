@@ -3,7 +3,6 @@ package org.syncready.agent.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +18,9 @@ import org.syncready.protocol.Protocol;
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
  * from agent.yaml with {@link ConfigLoader}, or build it in code with {@link #builder(String, String, String)}.
  *
- * <p>Why this file is over 500 lines: it is agent.yaml's whole schema in one place, one nested record
- * per section, each checking its own values, plus the {@link Builder} the tests and the demo use.
- * Spread over files, the one contract an operator edits would have to be read in twenty places.
+ * <p>It is agent.yaml's whole schema in one place, one nested record per section, each checking its
+ * own values: spread over files, the one contract an operator edits would have to be read in twenty
+ * places. The {@link AgentConfigBuilder} the tests and the demo use lives in its own file.
  *
  * @param boxId           the box's id, also its MQTT client id
  * @param broker          where and how to connect
@@ -80,13 +79,13 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */
-    public static Builder builder(String boxId, String brokerUri, String password) {
-        return new Builder(boxId, brokerUri, password);
+    public static AgentConfigBuilder builder(String boxId, String brokerUri, String password) {
+        return new AgentConfigBuilder(boxId, brokerUri, password);
     }
 
     /** A builder that starts from this config, to change a field or two. */
-    public Builder toBuilder() {
-        return new Builder(this);
+    public AgentConfigBuilder toBuilder() {
+        return new AgentConfigBuilder(this);
     }
 
     /** The username to log in with, which is the box id unless configured otherwise. */
@@ -454,219 +453,6 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             if (!seen.add(v)) {
                 throw new ConfigException(field, "has two entries with " + key + " '" + v + "'");
             }
-        }
-    }
-
-    /** Builds a config in code, mostly for tests and the demo fleet; {@link #build()} checks everything. */
-    public static final class Builder {
-        private String boxId;
-        private String brokerUri;
-        private String username;
-        private String password;
-        private int keepAliveS = 30;
-        private String model = "SR-SIM";
-        private String firmwareVersion = "sim-1.0";
-        private int statusIntervalS = 10;
-        private int probeIntervalS = 2;
-        private int probeTimeoutMs = 2000;
-        private Path dataDir;
-        private ProbeMode probeMode = ProbeMode.SIMULATED;
-        private String iface;
-        private List<Target> targets = new ArrayList<>();
-        private List<Camera> cameras = Simulation.DEFAULT.cameras();
-        private List<Microphone> microphones = Simulation.DEFAULT.microphones();
-        private FlakyMicrophone flakyMicrophone;
-        private FaultSet faults = FaultSet.NONE;
-        private List<CameraSource> realCameras = List.of();
-        private CameraChecks cameraChecks = CameraChecks.DEFAULT;
-        private ConfigApply configApply;
-        private Microphones audio;
-        private ControllerLink controller;
-        private Ntp ntp;
-        private Stream stream;
-        private Outbox outbox;
-
-        private Builder(String boxId, String brokerUri, String password) {
-            this.boxId = boxId;
-            this.brokerUri = brokerUri;
-            this.password = password;
-        }
-
-        private Builder(AgentConfig c) {
-            boxId = c.boxId;
-            brokerUri = c.broker.uri();
-            username = c.broker.username();
-            password = c.broker.password();
-            keepAliveS = c.broker.keepAliveS();
-            model = c.model;
-            firmwareVersion = c.firmwareVersion;
-            statusIntervalS = c.statusIntervalS;
-            probeIntervalS = c.probeIntervalS;
-            probeTimeoutMs = c.probeTimeoutMs;
-            dataDir = c.dataDir;
-            probeMode = c.probes.mode();
-            iface = c.network.iface();
-            targets = new ArrayList<>(c.network.targets());
-            cameras = c.simulation.cameras();
-            microphones = c.simulation.microphones();
-            flakyMicrophone = c.simulation.flakyMicrophone();
-            faults = c.simulation.faults();
-            realCameras = c.cameras;
-            cameraChecks = c.cameraChecks;
-            configApply = c.configApply;
-            audio = c.microphones;
-            controller = c.controller;
-            ntp = c.ntp;
-            stream = c.stream;
-            outbox = c.outbox;
-        }
-
-        public Builder boxId(String v) {
-            boxId = v;
-            return this;
-        }
-
-        public Builder brokerUri(String v) {
-            brokerUri = v;
-            return this;
-        }
-
-        public Builder username(String v) {
-            username = v;
-            return this;
-        }
-
-        public Builder password(String v) {
-            password = v;
-            return this;
-        }
-
-        public Builder keepAliveS(int v) {
-            keepAliveS = v;
-            return this;
-        }
-
-        public Builder model(String v) {
-            model = v;
-            return this;
-        }
-
-        public Builder firmwareVersion(String v) {
-            firmwareVersion = v;
-            return this;
-        }
-
-        public Builder statusIntervalS(int v) {
-            statusIntervalS = v;
-            return this;
-        }
-
-        public Builder probeIntervalS(int v) {
-            probeIntervalS = v;
-            return this;
-        }
-
-        public Builder probeTimeoutMs(int v) {
-            probeTimeoutMs = v;
-            return this;
-        }
-
-        public Builder dataDir(Path v) {
-            dataDir = v;
-            return this;
-        }
-
-        public Builder probeMode(ProbeMode v) {
-            probeMode = v;
-            return this;
-        }
-
-        public Builder iface(String v) {
-            iface = v;
-            return this;
-        }
-
-        public Builder target(String name, String host, int port) {
-            targets.add(new Target(name, host, port));
-            return this;
-        }
-
-        public Builder targets(List<Target> v) {
-            targets = new ArrayList<>(v);
-            return this;
-        }
-
-        public Builder cameras(List<Camera> v) {
-            cameras = v;
-            return this;
-        }
-
-        public Builder microphones(List<Microphone> v) {
-            microphones = v;
-            return this;
-        }
-
-        /** Makes microphone {@code id} go silent for the last third of every {@code periodS}. */
-        public Builder flakyMicrophone(String id, int periodS) {
-            flakyMicrophone = new FlakyMicrophone(id, periodS);
-            return this;
-        }
-
-        /** The faults a simulated box starts with. */
-        public Builder faults(FaultSet v) {
-            faults = v;
-            return this;
-        }
-
-        /** The real cameras (probe mode real). */
-        public Builder realCameras(List<CameraSource> v) {
-            realCameras = v;
-            return this;
-        }
-
-        public Builder cameraChecks(CameraChecks v) {
-            cameraChecks = v;
-            return this;
-        }
-
-        /** Pins the controller's config-signing keys (see {@link ConfigApply}). */
-        public Builder controllerKeys(List<String> keys) {
-            configApply = new ConfigApply(keys, configApply == null ? null : configApply.applyHook());
-            return this;
-        }
-
-        /** Real microphone settings (the simulated ones are {@link #microphones(List)}). */
-        public Builder audio(Microphones v) {
-            audio = v;
-            return this;
-        }
-
-        public Builder controller(ControllerLink v) {
-            controller = v;
-            return this;
-        }
-
-        public Builder ntp(Ntp v) {
-            ntp = v;
-            return this;
-        }
-
-        public Builder stream(Stream v) {
-            stream = v;
-            return this;
-        }
-
-        public Builder outbox(Outbox v) {
-            outbox = v;
-            return this;
-        }
-
-        public AgentConfig build() {
-            return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
-                    firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
-                    new Probes(probeMode), new Network(iface, targets),
-                    new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,
-                    audio, controller, ntp, stream, outbox);
         }
     }
 }

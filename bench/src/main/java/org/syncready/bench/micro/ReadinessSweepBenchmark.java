@@ -59,7 +59,8 @@ import org.syncready.protocol.StateMessage;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ReadinessSweepBenchmark {
-    private static final int CLASSROOMS = 10_000;
+    /** Classrooms (one box each): as many as sessions, as in the benchmark's 10,000 x 10,000. */
+    private int classrooms;
     static final int DIRTY_PER_SWEEP = 500;
 
     @Param({"10000"})
@@ -88,11 +89,12 @@ public class ReadinessSweepBenchmark {
         fleet = new LiveFleet();
         SplittableRandom random = new SplittableRandom(42);
         ts = System.currentTimeMillis();
-        faulted = new boolean[CLASSROOMS];
-        for (int s = 0; s < CLASSROOMS / 100; s++) {
+        classrooms = Math.max(4, sessions);
+        faulted = new boolean[classrooms];
+        for (int s = 0; s < (classrooms + 99) / 100; s++) {
             registry.addSchool("school-" + s, "学校" + s, "School " + s);
         }
-        for (int i = 0; i < CLASSROOMS; i++) {
+        for (int i = 0; i < classrooms; i++) {
             String room = "room-%05d".formatted(i);
             String box = "box-%05d".formatted(i);
             registry.addClassroom(room, "school-" + i / 100, "教室", "Room");
@@ -106,10 +108,10 @@ public class ReadinessSweepBenchmark {
         now = Instant.now();
         batch = new ArrayList<>(sessions);
         for (int i = 0; i < sessions; i++) {
-            int lead = random.nextInt(CLASSROOMS);
+            int lead = random.nextInt(classrooms);
             List<String> remotes = new ArrayList<>(3);
             while (remotes.size() < 3) {
-                String r = "room-%05d".formatted(random.nextInt(CLASSROOMS));
+                String r = "room-%05d".formatted(random.nextInt(classrooms));
                 if (!r.equals("room-%05d".formatted(lead)) && !remotes.contains(r)) {
                     remotes.add(r);
                 }
@@ -147,7 +149,7 @@ public class ReadinessSweepBenchmark {
             // What ingest does for each status: the live fleet takes it, then the live readiness is told.
             fleet.apply(StatusFactory.status(box, "boot-" + nextDirty, ts, seq, 10, faulted[nextDirty]), "{}", false, ts);
             live.touched(box);
-            nextDirty = (nextDirty + 1) % CLASSROOMS;
+            nextDirty = (nextDirty + 1) % classrooms;
         }
         return live.sweep();
     }

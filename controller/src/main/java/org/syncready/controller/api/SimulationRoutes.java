@@ -58,6 +58,44 @@ public final class SimulationRoutes implements RouteGroup {
                 .auditedElsewhere("box.simulate, by the handler once the box answered or not"), this::simulate);
     }
 
+    /**
+     * The HTTP body may group the figures the way a status does ({@code {"network":{"uplinkKbps":200}}},
+     * {@code {"stream":{"pushing":false}}}, {@code {"system":{"diskFreeMb":40}}}, {@code {"clock":{"offsetMs":90000}}});
+     * the command to the box takes them flat (PROTOCOL.md 6.3), so grouped fields are lifted here. A group
+     * field that is not an object, or an unknown name inside a group, is left for the check to name.
+     */
+    static JsonNode flatten(JsonNode body) {
+        if (!(body instanceof com.fasterxml.jackson.databind.node.ObjectNode in)) {
+            return body;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = in.deepCopy();
+        if (in.get("network") instanceof com.fasterxml.jackson.databind.node.ObjectNode net) {
+            out.remove("network");
+            net.fields().forEachRemaining(e -> out.set(switch (e.getKey()) {
+                case "down" -> "networkDown";
+                default -> e.getKey();
+            }, e.getValue()));
+        }
+        if (in.get("system") instanceof com.fasterxml.jackson.databind.node.ObjectNode sys) {
+            out.remove("system");
+            sys.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+        }
+        if (in.get("clock") instanceof com.fasterxml.jackson.databind.node.ObjectNode clock) {
+            out.remove("clock");
+            clock.fields().forEachRemaining(e -> out.set("offsetMs".equals(e.getKey()) ? "clockOffsetMs" : e.getKey(), e.getValue()));
+        }
+        if (in.get("stream") instanceof com.fasterxml.jackson.databind.node.ObjectNode stream) {
+            JsonNode pushing = stream.get("pushing");
+            JsonNode reachable = stream.get("reachable");
+            if (reachable != null && reachable.isBoolean() && !reachable.booleanValue()) {
+                out.put("stream", "unreachable");
+            } else if (pushing != null && pushing.isBoolean()) {
+                out.put("stream", pushing.booleanValue() ? "ok" : "stopped");
+            }
+        }
+        return out;
+    }
+
     private void simulate(RoutingContext ctx) {
         if (!allowed) {
             throw new ApiException(403, "forbidden", "Fault simulation is off on this controller: it is for the demo, tests "
@@ -68,7 +106,7 @@ public final class SimulationRoutes implements RouteGroup {
         if (registry.box(boxId).isEmpty()) {
             throw ApiException.notFound("no box '" + boxId + "'");
         }
-        JsonNode body = api.body(ctx);
+        JsonNode body = flatten(api.body(ctx));
         try {
             FaultChange.parse(body);
         } catch (FaultChange.InvalidFaults e) {
