@@ -47,7 +47,9 @@ class EchoResponderTest {
         assertEquals(new EchoPacket(EchoPacket.REPLY, "box-1", 3, 42, 777), p);
         assertEquals(req.length, reply.getLength());
         assertTrue(EchoPacket.verify(reply.getData(), reply.getLength(), key));
-        assertEquals(1.0, metrics.count("syncready.echo.packets", "outcome", "answered"));
+        // The responder counts after its send returns, so the reply can arrive first.
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                metrics.count("syncready.echo.packets", "outcome", "answered") == 1.0);
     }
 
     @Test
