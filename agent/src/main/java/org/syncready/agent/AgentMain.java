@@ -10,17 +10,19 @@ import java.util.concurrent.CountDownLatch;
 import org.syncready.agent.config.AgentConfig;
 import org.syncready.agent.config.ConfigException;
 import org.syncready.agent.config.ConfigLoader;
+import org.syncready.agent.enroll.EnrollCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The command line: {@code java -jar syncready-agent.jar --config agent.yaml}, flags overriding the
- * file; or {@code --fleet fleet.yaml} for several simulated agents in one JVM. Runs until SIGTERM,
+ * file; or {@code --fleet fleet.yaml} for several simulated agents in one JVM; or
+ * {@code enroll --controller URL --code CODE} to enroll the box first ({@link EnrollCommand}). Runs until SIGTERM,
  * then stops cleanly (offline state, DISCONNECT). Exit code 2 means the configuration is wrong.
  */
 @Command(name = "syncready-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = EnrollCommand.class,
         description = {"Reports a classroom recording box's cameras, microphones, network and system to the SyncReady controller over MQTT 5.",
                 "同步课堂录播主机代理：通过 MQTT 5 向 SyncReady 控制器报告摄像头、麦克风、网络和系统状态。", ""},
         footer = {"",

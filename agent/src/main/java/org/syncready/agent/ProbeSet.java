@@ -77,8 +77,9 @@ final class ProbeSet implements AutoCloseable {
             LinkNetworkProbe link = LinkNetworkProbe.ofHost(config.network().iface(), config.probeTargets(),
                     Duration.ofMillis(config.probeTimeoutMs() * 3L / 4));
             if (config.controller() != null || config.ntp() != null) {
+                // The speed test trusts what MQTT over TLS trusts: the CA pinned at enrollment.
                 quality = new QualityNetworkProbe(link, new NetworkChecks(config.boxId(), config.broker().password(),
-                        config.controller(), config.ntp()).start());
+                        config.controller(), config.ntp(), config.controllerTrust().getSocketFactory()).start());
                 network = runner.add(quality);
             } else {
                 quality = null;

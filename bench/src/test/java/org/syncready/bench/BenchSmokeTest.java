@@ -37,6 +37,16 @@ class BenchSmokeTest {
     }
 
     @Test
+    void ingestOverTlsLosesNothing() throws Exception {
+        IngestBenchmark.Result r = IngestBenchmark.run(new IngestBenchmark.Options(50, 2_000, 8, 1, dir.resolve("tls"), null, true));
+        assertEquals(2_000, r.tls().measured());
+        assertEquals(0, r.tls().lost());
+        assertTrue(r.tls().delivered() >= 2_000 + 50, "every status sent over TLS is a row in box_status");
+        assertTrue(r.lossless(), r.toString());
+        assertTrue(r.tlsRatio() > 0);
+    }
+
+    @Test
     void connectionsQuickSeesEveryTrackedStatusInTheApi() throws Exception {
         List<ConnectionsBenchmark.Step> steps = ConnectionsBenchmark.run(new ConnectionsBenchmark.Options(List.of(200), 2,
                 Duration.ofSeconds(3), Duration.ofSeconds(6), 50, dir.resolve("connections"), List.of()));

@@ -18,6 +18,11 @@ import org.syncready.controller.account.Accounts;
 import org.syncready.controller.account.AdminBootstrap;
 import org.syncready.controller.api.AccountRoutes;
 import org.syncready.controller.api.AuditRoutes;
+import org.syncready.controller.api.BoxConnectInfo;
+import org.syncready.controller.api.EnrollmentRoutes;
+import org.syncready.controller.enroll.EnrollmentCodes;
+import org.syncready.controller.store.SqlEnrollmentStore;
+import org.syncready.controller.tls.TlsIdentity;
 import org.syncready.controller.api.RouteEntry;
 import org.syncready.controller.audit.Actor;
 import org.syncready.controller.demo.DemoAccounts;
@@ -132,6 +137,8 @@ public final class Controller implements AutoCloseable {
     private Health health;
     private ProfileCache profiles;
     private String brokerUri;
+    private TlsIdentity tls;
+    private EnrollmentCodes enrollment;
     private Accounts accounts;
 
     private Controller(ControllerConfig config) {
@@ -164,12 +171,26 @@ public final class Controller implements AutoCloseable {
         fleet = new LiveFleet();
         fleet.restore(history.latest(), codec);
 
+        tls = config.tlsCert() != null ? TlsIdentity.fromFiles(config.tlsCert(), config.tlsKey(), config.tlsCa())
+                : TlsIdentity.loadOrCreate(dataDir.resolve("tls"), config.tlsHostnames(), Clock.systemUTC());
+        log.info("TLS certificate from {} for {}; boxes pin {}", tls.origin(), TlsIdentity.subjectAltNames(tls.certificate()),
+                tls.caFingerprint() == null ? "nothing (system trust store)" : "the CA with SHA-256 fingerprint " + tls.caFingerprint());
         if (config.embeddedBroker()) {
+            warnIfPlainOnNetwork("MQTT", config.mqttBind(), config.plainMqttBind(), config.mqttPort());
             // File persistence: the messages queued for ingest's session and not yet acknowledged survive a
             // crash of this process, broker included (docs/OPERATIONS.md, "No acknowledged message lost").
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
-                    new EmbeddedBroker.Settings(config.bindAddress(), config.mqttPort(), 200_000, true), registry, metrics);
-            brokerUri = "tcp://" + config.bindAddress() + ":" + broker.port();
+                    new EmbeddedBroker.Settings(config.plainMqttBind(), config.mqttPort(), 200_000, true,
+                            new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics);
+            brokerUri = "tcp://" + reachable(config.plainMqttBind()) + ":" + broker.port();
+            // A rotated or revoked box is cut off at once, not at its next reconnect.
+            registry.onCredentialsWithdrawn(boxId -> broker.disconnect(boxId).whenComplete((closed, error) -> {
+                if (error != null) {
+                    log.warn("box={}: could not close its broker connection: {}", boxId, error.toString());
+                } else if (Boolean.TRUE.equals(closed)) {
+                    log.info("box={}: broker connection closed (credentials withdrawn)", boxId);
+                }
+            }));
         } else {
             brokerUri = config.brokerUri();
         }
@@ -239,26 +260,37 @@ public final class Controller implements AutoCloseable {
                 .fact("boxesOnline", () -> fleet.count(Presence.ONLINE));
         health.start();
 
-        echo = EchoResponder.start(config.bindAddress(), config.echoPort(), registry::echoKey, metrics,
+        echo = EchoResponder.start(config.mqttBind(), config.echoPort(), registry::echoKey, metrics,
                 EchoResponder.Limits.DEFAULT);
 
         vertx = Vertx.vertx();
+        warnIfPlainOnNetwork("HTTP", config.httpBind(), config.plainHttpBind(), config.httpPort());
+        // Picked now rather than by the server: registration and enrollment answers name it.
+        int httpsPort = config.httpsPort() == 0 ? freePort(config.httpBind()) : config.httpsPort();
+        BoxConnectInfo connect = new BoxConnectInfo(config.embeddedBroker() ? null : config.brokerUri(),
+                broker == null ? -1 : broker.tlsPort(), httpsPort, echo.port(), tls.caPem(), tls.caFingerprint(),
+                rollouts.publicKeysToPin());
+        enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
+                EnrollmentCodes.loadOrCreateKey(dataDir.resolve("keys")), config.clock(), EnrollmentCodes.Limits.DEFAULT);
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, new FleetRoutes.BrokerInfo(brokerUri, rollouts.publicKeysToPin())),
+                new FleetRoutes(registry, fleet, history, connect),
                 sessionRoutes,
                 new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts, registry),
                 new AuditRoutes(audit),
                 new AccountRoutes(accounts, audit, metrics),
+                new EnrollmentRoutes(enrollment, registry, connect),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
         }
-        api = new HttpApiVerticle(config.bindAddress(), config.httpPort(), metrics, health, apiJson, accounts, audit, routes);
+        api = new HttpApiVerticle(new HttpApiVerticle.Endpoint(config.plainHttpBind(), config.httpPort()),
+                new HttpApiVerticle.TlsEndpoint(config.httpBind(), httpsPort, tls.chainPem(), tls.keyPem()), metrics, health,
+                apiJson, accounts, audit, routes);
         vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         if (config.demo()) {
@@ -271,8 +303,31 @@ public final class Controller implements AutoCloseable {
             DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
         }
-        log.info("controller ready in {} ms: http://{}:{} mqtt {} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
-                config.bindAddress(), api.actualPort(), brokerUri, echo.port(), dataDir);
+        log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
+                config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
+                broker == null ? "" : " mqtts " + config.mqttBind() + ":" + broker.tlsPort(), echo.port(), dataDir);
+    }
+
+    /** Plain listeners belong on loopback; on the network they carry passwords in clear text. */
+    private static void warnIfPlainOnNetwork(String what, String configured, String plainBind, int port) {
+        if (!ControllerConfig.isLoopback(plainBind)) {
+            log.warn("plain {} listens on {}:{}, off loopback (--allow-plain-on-network): passwords and configurations "
+                    + "cross the network in clear text; use it only on a network you trust", what, plainBind, port);
+        } else if (!plainBind.equals(configured)) {
+            log.info("plain {} stays on {} (port {}); {} is for TLS only (--allow-plain-on-network opens plain {} there too)",
+                    what, plainBind, port, configured, what);
+        }
+    }
+
+    /** An address a client on this machine can connect to for a listener bound to {@code bind}. */
+    private static String reachable(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? ControllerConfig.LOOPBACK : bind;
+    }
+
+    private static int freePort(String bind) throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
@@ -370,8 +425,29 @@ public final class Controller implements AutoCloseable {
         return echo.port();
     }
 
+    /** The plain MQTT URI on this machine (the controller's own client). */
     public String brokerUri() {
         return brokerUri;
+    }
+
+    /** The embedded broker's MQTT-over-TLS port; -1 with an external broker. */
+    public int mqttsPort() {
+        return broker == null ? -1 : broker.tlsPort();
+    }
+
+    /** The HTTPS port. */
+    public int httpsPort() {
+        return api.actualTlsPort();
+    }
+
+    /** Enrollment codes: made, listed, revoked and redeemed (the API's routes use the same). */
+    public EnrollmentCodes enrollment() {
+        return enrollment;
+    }
+
+    /** The certificate the TLS listeners present and the CA boxes pin. */
+    public TlsIdentity tls() {
+        return tls;
     }
 
     public ControllerMetrics metrics() {

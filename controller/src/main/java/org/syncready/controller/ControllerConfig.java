@@ -1,8 +1,11 @@
 package org.syncready.controller;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,14 +18,26 @@ public final class ControllerConfig {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MQTT_PORT = 1883;
     public static final int DEFAULT_ECHO_PORT = 7947;
+    public static final int DEFAULT_MQTTS_PORT = 8883;
+    public static final int DEFAULT_HTTPS_PORT = 8443;
+    /** Where the plain listeners stay when the configured address is on the network and plain is not allowed there. */
+    public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
     public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
     public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
 
     private final Path dataDir;
-    private final String bindAddress;
+    private final String mqttBind;
+    private final String httpBind;
     private final int httpPort;
     private final int mqttPort;
+    private final int httpsPort;
+    private final int mqttsPort;
+    private final Path tlsCert;
+    private final Path tlsKey;
+    private final Path tlsCa;
+    private final List<String> tlsHostnames;
+    private final boolean allowPlainOnNetwork;
     private final int echoPort;
     private final String brokerUri;
     private final String brokerUsername;
@@ -42,9 +57,17 @@ public final class ControllerConfig {
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
-        this.bindAddress = b.bindAddress;
+        this.mqttBind = b.mqttBind;
+        this.httpBind = b.httpBind;
         this.httpPort = b.httpPort;
         this.mqttPort = b.mqttPort;
+        this.httpsPort = b.httpsPort;
+        this.mqttsPort = b.mqttsPort;
+        this.tlsCert = b.tlsCert;
+        this.tlsKey = b.tlsKey;
+        this.tlsCa = b.tlsCa;
+        this.tlsHostnames = b.tlsHostnames;
+        this.allowPlainOnNetwork = b.allowPlainOnNetwork;
         this.echoPort = b.echoPort;
         this.brokerUri = b.brokerUri;
         this.brokerUsername = b.brokerUsername;
@@ -65,8 +88,8 @@ public final class ControllerConfig {
 
     /**
      * A controller with its data in {@code dataDir} and every default: embedded broker, loopback,
-     * HTTP 8080, MQTT 1883, UDP echo 7947, raw reports kept 48 h, the packaged catalogue and rules,
-     * the system clock, Asia/Shanghai.
+     * HTTP 8080, HTTPS 8443, MQTT 1883, MQTT over TLS 8883, UDP echo 7947, its own CA and server
+     * certificate, raw reports kept 48 h, the packaged catalogue and rules, the system clock, Asia/Shanghai.
      */
     public static Builder builder(Path dataDir) {
         return new Builder(dataDir);
@@ -74,7 +97,9 @@ public final class ControllerConfig {
 
     /** A builder that starts from this config, to change an option or two. */
     public Builder toBuilder() {
-        return new Builder(dataDir).bindAddress(bindAddress).httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+        return new Builder(dataDir).mqttBind(mqttBind).httpBind(httpBind).httpPort(httpPort).mqttPort(mqttPort)
+                .httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).tls(tlsCert, tlsKey, tlsCa)
+                .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
@@ -86,19 +111,85 @@ public final class ControllerConfig {
         return dataDir;
     }
 
-    /** Address the HTTP API, the embedded broker and the echo service listen on. */
-    public String bindAddress() {
-        return bindAddress;
+    /** Address the embedded broker (MQTT over TLS) and the UDP echo service listen on: where boxes connect. */
+    public String mqttBind() {
+        return mqttBind;
     }
 
-    /** 0: a free one, logged. */
+    /** Address HTTPS listens on: where people and boxes (enrollment, speed tests) reach the API. */
+    public String httpBind() {
+        return httpBind;
+    }
+
+    /**
+     * Where plain MQTT listens: {@link #mqttBind()} when that is a loopback address or plain is allowed
+     * on the network, else {@link #LOOPBACK} (the controller's own client, tools on this machine).
+     */
+    public String plainMqttBind() {
+        return plainBind(mqttBind);
+    }
+
+    /** Where plain HTTP listens, by the rule of {@link #plainMqttBind()}. */
+    public String plainHttpBind() {
+        return plainBind(httpBind);
+    }
+
+    /** Plain HTTP and MQTT on a non-loopback address, asked for with {@code --allow-plain-on-network}. */
+    public boolean allowPlainOnNetwork() {
+        return allowPlainOnNetwork;
+    }
+
+    /** Plain HTTP's port; 0: a free one, logged. */
     public int httpPort() {
         return httpPort;
     }
 
-    /** The embedded broker's port; 0: a free one, logged. */
+    /** The embedded broker's plain port; 0: a free one, logged. */
     public int mqttPort() {
         return mqttPort;
+    }
+
+    /** HTTPS's port; 0: a free one, logged. */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
+    /** The embedded broker's MQTT-over-TLS port; 0: a free one, logged. */
+    public int mqttsPort() {
+        return mqttsPort;
+    }
+
+    /** The operator's certificate chain (PEM); null: the controller's own CA and certificate. */
+    public Path tlsCert() {
+        return tlsCert;
+    }
+
+    /** The key of {@link #tlsCert()} (PEM). */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
+    /** The CA certificate boxes pin when {@link #tlsCert()} is given; null: the chain's self-signed root, else the boxes' system trust store. */
+    public Path tlsCa() {
+        return tlsCa;
+    }
+
+    /** Names and addresses the controller's own server certificate covers; empty: this machine's. */
+    public List<String> tlsHostnames() {
+        return tlsHostnames;
+    }
+
+    /** True when {@code address} is a loopback address (a literal, or a name that resolves to one). */
+    public static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private String plainBind(String configured) {
+        return allowPlainOnNetwork || isLoopback(configured) ? configured : LOOPBACK;
     }
 
     /** The UDP echo service's port; 0: a free one, logged. */
@@ -199,7 +290,8 @@ public final class ControllerConfig {
     /** Without the passwords: a configuration may be logged. */
     @Override
     public String toString() {
-        return "ControllerConfig[data=" + dataDir + ", bind=" + bindAddress + ", http=" + httpPort + ", mqtt=" + mqttPort
+        return "ControllerConfig[data=" + dataDir + ", mqttBind=" + mqttBind + ", httpBind=" + httpBind + ", http=" + httpPort
+                + ", https=" + httpsPort + ", mqtt=" + mqttPort + ", mqtts=" + mqttsPort + ", tlsCert=" + tlsCert
                 + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
                 + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
     }
@@ -207,9 +299,17 @@ public final class ControllerConfig {
     /** Sets options one by one; {@link #build()} checks them. */
     public static final class Builder {
         private final Path dataDir;
-        private String bindAddress = "127.0.0.1";
+        private String mqttBind = LOOPBACK;
+        private String httpBind = LOOPBACK;
         private int httpPort = DEFAULT_HTTP_PORT;
         private int mqttPort = DEFAULT_MQTT_PORT;
+        private int httpsPort = DEFAULT_HTTPS_PORT;
+        private int mqttsPort = DEFAULT_MQTTS_PORT;
+        private Path tlsCert;
+        private Path tlsKey;
+        private Path tlsCa;
+        private List<String> tlsHostnames = List.of();
+        private boolean allowPlainOnNetwork;
         private int echoPort = DEFAULT_ECHO_PORT;
         private String brokerUri;
         private String brokerUsername;
@@ -231,8 +331,49 @@ public final class ControllerConfig {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         }
 
+        /** Shorthand: the broker's and the API's address at once ({@code --bind}). */
         public Builder bindAddress(String v) {
-            bindAddress = Objects.requireNonNull(v, "bindAddress");
+            return mqttBind(v).httpBind(v);
+        }
+
+        public Builder mqttBind(String v) {
+            mqttBind = address(v, "mqttBind");
+            return this;
+        }
+
+        public Builder httpBind(String v) {
+            httpBind = address(v, "httpBind");
+            return this;
+        }
+
+        public Builder httpsPort(int v) {
+            httpsPort = port(v, "httpsPort");
+            return this;
+        }
+
+        public Builder mqttsPort(int v) {
+            mqttsPort = port(v, "mqttsPort");
+            return this;
+        }
+
+        /**
+         * The operator's certificate chain and key (PEM), and optionally the CA boxes pin; all null:
+         * the controller's own. A certificate without its key (or the reverse) is refused at build.
+         */
+        public Builder tls(Path cert, Path key, Path ca) {
+            tlsCert = cert;
+            tlsKey = key;
+            tlsCa = ca;
+            return this;
+        }
+
+        public Builder tlsHostnames(List<String> v) {
+            tlsHostnames = v == null ? List.of() : v.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return this;
+        }
+
+        public Builder allowPlainOnNetwork(boolean v) {
+            allowPlainOnNetwork = v;
             return this;
         }
 
@@ -251,9 +392,9 @@ public final class ControllerConfig {
             return this;
         }
 
-        /** HTTP, MQTT and UDP echo on free ports (tests, several controllers on one machine). */
+        /** HTTP, HTTPS, MQTT, MQTT over TLS and UDP echo on free ports (tests, several controllers on one machine). */
         public Builder freePorts() {
-            return httpPort(0).mqttPort(0).echoPort(0);
+            return httpPort(0).mqttPort(0).httpsPort(0).mqttsPort(0).echoPort(0);
         }
 
         /**
@@ -335,7 +476,21 @@ public final class ControllerConfig {
         }
 
         public ControllerConfig build() {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("tlsCert and tlsKey go together: give both PEM files, or neither "
+                        + "for the controller's own certificate");
+            }
+            if (tlsCa != null && tlsCert == null) {
+                throw new IllegalArgumentException("tlsCa needs tlsCert and tlsKey (the controller's own certificate brings its own CA)");
+            }
             return new ControllerConfig(this);
+        }
+
+        private static String address(String v, String name) {
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException(name + " must be an address, e.g. 127.0.0.1 or 0.0.0.0");
+            }
+            return v.strip();
         }
 
         private static int port(int v, String name) {

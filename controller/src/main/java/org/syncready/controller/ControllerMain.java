@@ -1,13 +1,14 @@
 package org.syncready.controller;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar syncready-controller.jar [--demo] [--data DIR] [--http-port N] [--mqtt-port N] [--broker URI]}. */
+/** {@code java -jar syncready-controller.jar [--demo] [--data DIR] [--bind ADDR] [--mqtt-bind ADDR] [--http-bind ADDR] [--tls-cert PEM --tls-key PEM] ...}. */
 @Command(name = "syncready-controller", mixinStandardHelpOptions = true, versionProvider = ControllerMain.Version.class,
         description = "SyncReady controller: tracks recording boxes over MQTT and serves the HTTP API.%n"
                 + "SyncReady 控制器：通过 MQTT 跟踪录播主机并提供 HTTP API。",
@@ -22,15 +23,51 @@ public final class ControllerMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--bind", defaultValue = "${env:SYNCREADY_BIND:-127.0.0.1}",
-            description = "Address the HTTP API and the embedded broker listen on (default: ${DEFAULT-VALUE}). "
-                    + "Plain HTTP carries passwords and tokens in clear text: keep it on loopback or a trusted network.")
+            description = "Shorthand for --mqtt-bind and --http-bind together (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--http-port", defaultValue = "${env:SYNCREADY_HTTP_PORT:-8080}", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mqtt-bind", defaultValue = "${env:SYNCREADY_MQTT_BIND}",
+            description = "Address the broker's MQTT over TLS and the UDP echo service listen on: where boxes connect "
+                    + "(default: --bind). Plain MQTT stays on 127.0.0.1 unless --allow-plain-on-network.")
+    String mqttBind;
+
+    @Option(names = "--http-bind", defaultValue = "${env:SYNCREADY_HTTP_BIND}",
+            description = "Address HTTPS listens on (default: --bind). Plain HTTP stays on 127.0.0.1 unless --allow-plain-on-network.")
+    String httpBind;
+
+    @Option(names = "--http-port", defaultValue = "${env:SYNCREADY_HTTP_PORT:-8080}", description = "Plain HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--mqtt-port", defaultValue = "${env:SYNCREADY_MQTT_PORT:-1883}", description = "Embedded broker port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--https-port", defaultValue = "${env:SYNCREADY_HTTPS_PORT:-8443}", description = "HTTPS port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpsPort;
+
+    @Option(names = "--mqtt-port", defaultValue = "${env:SYNCREADY_MQTT_PORT:-1883}", description = "Embedded broker's plain MQTT port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int mqttPort;
+
+    @Option(names = "--mqtts-port", defaultValue = "${env:SYNCREADY_MQTTS_PORT:-8883}", description = "Embedded broker's MQTT over TLS port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int mqttsPort;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:SYNCREADY_TLS_CERT}",
+            description = "PEM certificate chain (server certificate first) for HTTPS and MQTT over TLS; "
+                    + "default: the controller's own CA and certificate in <data>/tls/.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:SYNCREADY_TLS_KEY}", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", defaultValue = "${env:SYNCREADY_TLS_CA}",
+            description = "PEM CA certificate boxes pin with --tls-cert (default: the chain's self-signed root, else the boxes' system trust store).")
+    Path tlsCa;
+
+    @Option(names = "--tls-hostnames", split = ",", defaultValue = "${env:SYNCREADY_TLS_HOSTNAMES}",
+            description = "Comma-separated host names and addresses the controller's own certificate names "
+                    + "(default: this machine's host name and addresses; localhost and 127.0.0.1 always).")
+    List<String> tlsHostnames;
+
+    @Option(names = "--allow-plain-on-network", defaultValue = "${env:SYNCREADY_ALLOW_PLAIN_ON_NETWORK:-false}",
+            description = "Let plain MQTT and HTTP listen on a non-loopback --mqtt-bind/--http-bind too (logged as a warning: "
+                    + "passwords cross the network in clear text).")
+    boolean allowPlainOnNetwork;
 
     @Option(names = "--echo-port", defaultValue = "${env:SYNCREADY_ECHO_PORT:-7947}",
             description = "UDP port of the network-check echo service; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -97,6 +134,18 @@ public final class ControllerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Controller controller = Controller.start(config());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** The configuration the parsed options describe; a bad value is a ParameterException naming the option. */
+    ControllerConfig config() {
         if (echoPort < 0 || echoPort > 65535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--echo-port must be 0..65535");
         }
@@ -117,10 +166,12 @@ public final class ControllerMain implements Callable<Integer> {
                     + "' (use a region id such as Asia/Shanghai)");
         }
         String brokerUri = broker == null || broker.isBlank() ? null : broker.replaceFirst("^mqtt://", "tcp://");
-        ControllerConfig config;
         try {
-            config = ControllerConfig.builder(data).bindAddress(bind)
-                    .httpPort(httpPort).mqttPort(mqttPort).echoPort(echoPort)
+            return ControllerConfig.builder(data).bindAddress(bind)
+                    .mqttBind(mqttBind == null || mqttBind.isBlank() ? bind : mqttBind)
+                    .httpBind(httpBind == null || httpBind.isBlank() ? bind : httpBind)
+                    .httpPort(httpPort).mqttPort(mqttPort).httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort)
+                    .tls(tlsCert, tlsKey, tlsCa).tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
@@ -129,16 +180,9 @@ public final class ControllerMain implements Callable<Integer> {
                     .adminPassword(adminPassword())
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage()
+                    .replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
         }
-        Controller controller = Controller.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            controller.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
-        return 0;
     }
 
     /**

@@ -234,6 +234,24 @@ class AccessMatrixTest {
         // offline, so an allowed call ends in 409 (after the policy let it through, before a command is sent and audited).
         c.add(new Case("POST", "/api/v1/boxes/:id/simulate", (r, v) -> Call.json("POST", "/api/v1/boxes/" + box(v) + "/simulate",
                 "{\"rttMs\":250}"), scoped(409, 404, Role.ADMIN, Role.TECHNICIAN), null));
+        // Enrollment and box credentials: codes for admins and the classroom school's technician or school IT; rotation
+        // and revocation for admins and the box school's technician (on a box made for the call: revocation removes it).
+        c.add(new Case("POST", "/api/v1/classrooms/:id/enrollment-codes", (r, v) -> Call.json("POST",
+                "/api/v1/classrooms/" + classroom(v) + "/enrollment-codes", "{\"ttlHours\":1}"),
+                scoped(201, 404, Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN), "enrollment.code.create"));
+        c.add(new Case("GET", "/api/v1/classrooms/:id/enrollment-codes", (r, v) -> Call.of("GET",
+                "/api/v1/classrooms/" + classroom(v) + "/enrollment-codes"), scoped(200, 404, Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN), null));
+        c.add(new Case("DELETE", "/api/v1/classrooms/:id/enrollment-codes/:code", (r, v) -> Call.of("DELETE",
+                "/api/v1/classrooms/" + classroom(v) + "/enrollment-codes/" + enrollmentCode(v).code().id()),
+                scoped(200, 404, Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN), "enrollment.code.revoke"));
+        // Anyone may redeem a code (a box has no account); audited with the box's address as the actor, not a user.
+        c.add(new Case("POST", "/api/v1/enroll", (r, v) -> Call.json("POST", "/api/v1/enroll",
+                "{\"code\":\"" + enrollmentCode(v).text() + "\"}"), open(201), null));
+        c.add(new Case("POST", "/api/v1/boxes/:id/credentials", (r, v) -> Call.of("POST", "/api/v1/boxes/" + box(v) + "/credentials"),
+                scoped(200, 404, Role.ADMIN, Role.TECHNICIAN), "box.credentials.rotate"));
+        c.add(new Case("DELETE", "/api/v1/boxes/:id", (r, v) -> Call.of("DELETE", "/api/v1/boxes/" + f.controller.registry()
+                .registerBox("rv" + n.incrementAndGet(), classroom(v), "generic-recorder-a").box().id()),
+                scoped(200, 404, Role.ADMIN, Role.TECHNICIAN), "box.revoke"));
         // Audit: admin and bureau.
         c.add(new Case("GET", "/api/v1/audit", (r, v) -> Call.of("GET", "/api/v1/audit?limit=5"), roles(200, Role.ADMIN, Role.BUREAU), null));
         // The speed test is for boxes (HTTP Basic boxId:secret): no user token opens it.
@@ -402,6 +420,11 @@ class AccessMatrixTest {
 
     static String classroom2(Variant v) {
         return v == Variant.OWN ? "a2" : "b2";
+    }
+
+    static org.syncready.controller.enroll.EnrollmentCodes.Issued enrollmentCode(Variant v) {
+        return f.controller.enrollment().create(classroom(v), java.time.Duration.ofHours(1),
+                org.syncready.controller.audit.Actor.system("matrix"));
     }
 
     static String box(Variant v) {

@@ -9,10 +9,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.FaultSet;
 import org.syncready.protocol.Protocol;
+import org.syncready.protocol.TlsTrust;
 
 /**
  * Everything one agent needs to run, checked when built: a value that exists is a valid one. Load it
@@ -103,12 +105,30 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
     }
 
     /**
-     * @param uri        {@code tcp://host:port}
+     * Whom this box trusts over TLS, for the broker ({@code ssl://}) and the controller's HTTPS alike:
+     * the CA in {@code broker.caFile}, else the system trust store. A caFile that cannot be read is a
+     * {@link ConfigException}.
+     */
+    public SSLContext controllerTrust() {
+        if (broker.caFile() == null) {
+            return TlsTrust.system();
+        }
+        try {
+            return TlsTrust.pinnedFile(broker.caFile());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("broker.caFile", e.getMessage());
+        }
+    }
+
+    /**
+     * @param uri        {@code ssl://host:port} (MQTT over TLS) or {@code tcp://host:port} (plain: loopback, the demo)
      * @param username   null means the box id
      * @param password   the box's secret (already read from {@code passwordFile} when that was configured)
      * @param keepAliveS MQTT keep-alive
+     * @param caFile     the controller's CA certificate (PEM) pinned at enrollment, for {@code ssl://} and
+     *                   {@code https://}; null: the system trust store
      */
-    public record Broker(String uri, String username, String password, int keepAliveS) {
+    public record Broker(String uri, String username, String password, int keepAliveS, Path caFile) {
         public Broker {
             if (uri == null || uri.isBlank()) {
                 throw ConfigException.missing("broker.uri");
@@ -121,24 +141,38 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
                 throw new ConfigException("broker.password", "is missing: set broker.password or broker.passwordFile");
             }
             ConfigException.range("broker.keepAliveS", keepAliveS, 5, 3600);
+            if (caFile != null && uri.startsWith("tcp:")) {
+                throw new ConfigException("broker.caFile", "is set but broker.uri is plain tcp://: use ssl://host:8883");
+            }
+        }
+
+        public Broker(String uri, String username, String password, int keepAliveS) {
+            this(uri, username, password, keepAliveS, null);
+        }
+
+        /** True for {@code ssl://}: the connection is TLS, checked against {@link #caFile()} or the system trust store. */
+        public boolean tls() {
+            return uri.startsWith("ssl:");
         }
 
         private static void checkUri(String uri) {
+            String shape = "must look like ssl://host:8883 (or tcp://host:port on loopback), was '" + uri + "'";
             try {
                 URI parsed = new URI(uri);
-                if (!"tcp".equals(parsed.getScheme()) || parsed.getHost() == null || parsed.getPort() < 1
-                        || (parsed.getPath() != null && !parsed.getPath().isEmpty())) {
-                    throw new ConfigException("broker.uri", "must look like tcp://host:port, was '" + uri + "'");
+                if (!("tcp".equals(parsed.getScheme()) || "ssl".equals(parsed.getScheme())) || parsed.getHost() == null
+                        || parsed.getPort() < 1 || (parsed.getPath() != null && !parsed.getPath().isEmpty())) {
+                    throw new ConfigException("broker.uri", shape);
                 }
             } catch (URISyntaxException e) {
-                throw new ConfigException("broker.uri", "must look like tcp://host:port, was '" + uri + "'");
+                throw new ConfigException("broker.uri", shape);
             }
         }
 
         /** Never prints the password: configs end up in logs. */
         @Override
         public String toString() {
-            return "Broker[uri=" + uri + ", username=" + username + ", password=***, keepAliveS=" + keepAliveS + "]";
+            return "Broker[uri=" + uri + ", username=" + username + ", password=***, keepAliveS=" + keepAliveS
+                    + ", caFile=" + caFile + "]";
         }
     }
 
@@ -322,10 +356,10 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
             try {
                 URI u = new URI(url);
                 if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                    throw new ConfigException("controller.url", "must look like http://host:port, was '" + url + "'");
+                    throw new ConfigException("controller.url", "must look like https://host:8443 (or http://host:port on loopback), was '" + url + "'");
                 }
             } catch (URISyntaxException e) {
-                throw new ConfigException("controller.url", "must look like http://host:port, was '" + url + "'");
+                throw new ConfigException("controller.url", "must look like https://host:8443 (or http://host:port on loopback), was '" + url + "'");
             }
             ConfigException.range("controller.echoPort", echoPort, 1, 65535);
             ConfigException.range("controller.echoIntervalS", echoIntervalS, 10, 3600);

@@ -27,6 +27,7 @@ public final class AgentConfigBuilder {
     private String username;
     private String password;
     private int keepAliveS = 30;
+    private Path caFile;
     private String model = "SR-SIM";
     private String firmwareVersion = "sim-1.0";
     private int statusIntervalS = 10;
@@ -61,6 +62,7 @@ public final class AgentConfigBuilder {
         username = c.broker().username();
         password = c.broker().password();
         keepAliveS = c.broker().keepAliveS();
+        caFile = c.broker().caFile();
         model = c.model();
         firmwareVersion = c.firmwareVersion();
         statusIntervalS = c.statusIntervalS();
@@ -101,6 +103,12 @@ public final class AgentConfigBuilder {
 
     public AgentConfigBuilder password(String v) {
         password = v;
+        return this;
+    }
+
+    /** The controller's CA (PEM) the box pins for {@code ssl://} and {@code https://}. */
+    public AgentConfigBuilder caFile(Path v) {
+        caFile = v;
         return this;
     }
 
@@ -225,7 +233,7 @@ public final class AgentConfigBuilder {
     }
 
     public AgentConfig build() {
-        return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS), model,
+        return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS, caFile), model,
                 firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                 new Probes(probeMode), new Network(iface, targets),
                 new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,

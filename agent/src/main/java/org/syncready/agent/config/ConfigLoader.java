@@ -24,6 +24,7 @@ import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.FaultChange;
 import org.syncready.protocol.FaultSet;
+import org.syncready.protocol.TlsTrust;
 
 /**
  * Reads agent.yaml and fleet.yaml into {@link AgentConfig}s. Command-line flags arrive as
@@ -257,7 +258,7 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Broker readBroker(YamlFields b, Path baseDir) {
-        b.allow("uri", "username", "password", "passwordFile", "keepAliveS");
+        b.allow("uri", "username", "password", "passwordFile", "keepAliveS", "caFile");
         String uri = b.text("uri");
         if (uri == null) {
             throw ConfigException.missing("broker.uri");
@@ -279,7 +280,17 @@ public final class ConfigLoader {
                 throw new ConfigException("broker.passwordFile", "is empty: " + path);
             }
         }
-        return new AgentConfig.Broker(uri, b.text("username"), password, b.integer("keepAliveS", 30));
+        String caFile = b.text("caFile");
+        Path ca = caFile == null ? null : baseDir.resolve(caFile);
+        if (ca != null && !uri.startsWith("tcp:")) {
+            try {
+                // Read now: a missing or broken CA file is a configuration error at start, not a refusal at every connect.
+                TlsTrust.pinnedFile(ca);
+            } catch (IOException e) {
+                throw new ConfigException("broker.caFile", e.getMessage());
+            }
+        }
+        return new AgentConfig.Broker(uri, b.text("username"), password, b.integer("keepAliveS", 30), ca);
     }
 
     private static AgentConfig.Network readNetwork(YamlFields n) {

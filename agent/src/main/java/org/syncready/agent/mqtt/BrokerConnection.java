@@ -24,6 +24,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.protocol.TlsTrust;
 import org.syncready.protocol.Channel;
 import org.syncready.protocol.MessageCodec;
 import org.syncready.protocol.Protocol;
@@ -68,6 +69,8 @@ final class BrokerConnection {
     private ScheduledFuture<?> nextAttempt;
     private int failedAttempts;
     private final PausableSocketFactory sockets = new PausableSocketFactory();
+    /** For {@code ssl://}: whom the box trusts; null for plain MQTT. */
+    private final javax.net.ssl.SSLContext trust;
     /** Released when a simulated hang ends early (stop, halt). */
     private volatile CountDownLatch hangEnded = new CountDownLatch(0);
 
@@ -75,6 +78,7 @@ final class BrokerConnection {
                      AtomicLong seq, IncomingRequests incoming) {
         this.config = config;
         this.boxId = config.boxId();
+        this.trust = config.broker().tls() ? config.controllerTrust() : null;
         this.bootId = bootId;
         this.codec = codec;
         this.io = io;
@@ -136,7 +140,14 @@ final class BrokerConnection {
         options.setConnectionTimeout(10);
         options.setUserName(config.username());
         options.setPassword(config.broker().password().getBytes(StandardCharsets.UTF_8));
-        options.setSocketFactory(sockets);
+        if (config.broker().tls()) {
+            // Checked against the CA pinned at enrollment (or the system trust store), host name included.
+            // (A simulated hang pauses plain sockets only: simulated boxes speak plain MQTT on loopback.)
+            options.setSocketFactory(TlsTrust.noDelay(trust));
+            options.setHttpsHostnameVerificationEnabled(true);
+        } else {
+            options.setSocketFactory(sockets);
+        }
         // The Will carries this attempt's conn: a Will from an older connection, fired late by the
         // broker, must not hide the "online" of a newer one.
         options.setWill(Topics.of(boxId, Channel.STATE), stateMessage(StateMessage.Presence.OFFLINE, c));
@@ -409,6 +420,10 @@ final class BrokerConnection {
     static String describe(Throwable e) {
         if (e == null) {
             return "unknown reason";
+        }
+        String tls = TlsTrust.explain(e);
+        if (tls != null) {
+            return "TLS: " + tls;
         }
         StringBuilder s = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         if (e instanceof MqttException m) {

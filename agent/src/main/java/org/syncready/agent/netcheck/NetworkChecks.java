@@ -49,13 +49,19 @@ public final class NetworkChecks implements AutoCloseable {
 
     /** @param controller null: no echo or uplink; @param ntpConfig null: no NTP */
     public NetworkChecks(String boxId, String secret, AgentConfig.ControllerLink controller, AgentConfig.Ntp ntpConfig) {
+        this(boxId, secret, controller, ntpConfig, null);
+    }
+
+    /** {@code https}: whom the speed test trusts for an https controller URL; null: the JVM's default. */
+    public NetworkChecks(String boxId, String secret, AgentConfig.ControllerLink controller, AgentConfig.Ntp ntpConfig,
+                         javax.net.ssl.SSLSocketFactory https) {
         this.boxId = boxId;
         this.controller = controller;
         this.ntpConfig = ntpConfig;
         this.echo = controller == null ? null : new EchoBurst(boxId, EchoPacket.key(secret));
         this.uplink = controller == null ? null
                 : new SpeedTestUpload(controller.url(), boxId, secret, controller.uplinkBytes(), Duration.ofSeconds(5),
-                UPLINK_MAX_SENDING);
+                UPLINK_MAX_SENDING, https);
         this.ntp = ntpConfig == null ? null
                 : new NtpOffset(ntpConfig.server(), ntpConfig.port(), Duration.ofMillis(ntpConfig.timeoutMs()));
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {

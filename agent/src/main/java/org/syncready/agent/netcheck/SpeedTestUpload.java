@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.HttpRetryException;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,6 +74,7 @@ public final class SpeedTestUpload {
     private final int connectTimeoutMs;
     private final int maxBytes;
     private final Duration maxSending;
+    private final SSLSocketFactory tls;
     private final Random random = new Random();
 
     /**
@@ -80,6 +83,13 @@ public final class SpeedTestUpload {
      */
     public SpeedTestUpload(String controllerUrl, String boxId, String secret, int maxBytes, Duration connectTimeout,
                            Duration maxSending) {
+        this(controllerUrl, boxId, secret, maxBytes, connectTimeout, maxSending, null);
+    }
+
+    /** {@code tls}: whom to trust for an https URL (the box's pinned CA); null: the JVM's default. */
+    public SpeedTestUpload(String controllerUrl, String boxId, String secret, int maxBytes, Duration connectTimeout,
+                           Duration maxSending, SSLSocketFactory tls) {
+        this.tls = tls;
         this.sink = URI.create(controllerUrl.replaceAll("/+$", "") + "/api/v1/speedtest");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((boxId + ":" + secret).getBytes(StandardCharsets.UTF_8));
         this.connectTimeoutMs = (int) connectTimeout.toMillis();
@@ -97,6 +107,10 @@ public final class SpeedTestUpload {
         HttpURLConnection c = (HttpURLConnection) sink.toURL().openConnection();
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(c::disconnect,
                 connectTimeoutMs + 5_000 + maxSending.toMillis() + answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (c instanceof HttpsURLConnection https && tls != null) {
+            // The default host name check stays on; only the trusted CA is the box's own.
+            https.setSSLSocketFactory(tls);
+        }
         String answerText;
         int status;
         double clientMs;

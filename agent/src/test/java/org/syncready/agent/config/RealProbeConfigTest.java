@@ -67,7 +67,7 @@ class RealProbeConfigTest {
         assertError("microphones: {devices: [{id: m}]}\n", "microphones.devices[0].device");
         assertError("microphones: {devices: [{id: m, device: a}, {id: m, device: b}]}\n", "has two entries with id 'm'");
         assertError("controller: {echoPort: 7947}\n", "controller.url");
-        assertError("controller: {url: \"ftp://x\"}\n", "field 'controller.url' must look like http://host:port");
+        assertError("controller: {url: \"ftp://x\"}\n", "field 'controller.url' must look like https://host:8443");
         assertError("controller: {url: \"http://x\", uplinkBytes: 99999999}\n", "controller.uplinkBytes");
         assertError("controller: {url: \"http://x\", echoRate: 3}\n", "field 'controller.echoRate' is not a known field");
         assertError("ntp: {port: 123}\n", "ntp.server");

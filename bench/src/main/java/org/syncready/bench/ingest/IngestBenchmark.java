@@ -53,11 +53,16 @@ public final class IngestBenchmark {
      * {@code window} unacknowledged, split into {@code rounds} alternating bursts. With {@code jfrPrefix},
      * each set-up's first measured burst is recorded to {@code <prefix>-broker.jfr} / {@code <prefix>-controller.jfr}.
      */
-    public record Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix) {
+    public record Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix, boolean tls) {
         public Options {
             if (boxes < 1 || messages < boxes || window < 1 || rounds < 1) {
                 throw new IllegalArgumentException("need boxes >= 1, messages >= boxes, window >= 1, rounds >= 1");
             }
+        }
+
+        /** Without the TLS set-up. */
+        public Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix) {
+            this(boxes, messages, window, rounds, workDir, jfrPrefix, false);
         }
     }
 
@@ -77,13 +82,23 @@ public final class IngestBenchmark {
         }
     }
 
-    public record Result(Phase broker, Phase controller, List<Double> roundRatios, int payloadBytes, int liveStateMismatches) {
+    /**
+     * @param tls             (c), the controller with its boxes on MQTT over TLS; null unless asked for
+     * @param tlsRoundRatios  per round, (c)'s throughput over (b)'s
+     */
+    public record Result(Phase broker, Phase controller, List<Double> roundRatios, int payloadBytes, int liveStateMismatches,
+                         Phase tls, List<Double> tlsRoundRatios) {
         public double ratio() {
             return controller.perSecond() / broker.perSecond();
         }
 
+        /** Throughput over TLS relative to plain MQTT, both through the whole controller: c/b. */
+        public double tlsRatio() {
+            return tls == null ? Double.NaN : tls.perSecond() / controller.perSecond();
+        }
+
         public boolean lossless() {
-            return broker.lost() == 0 && controller.lost() == 0 && liveStateMismatches == 0;
+            return broker.lost() == 0 && controller.lost() == 0 && liveStateMismatches == 0 && (tls == null || tls.lost() == 0);
         }
     }
 
@@ -97,19 +112,20 @@ public final class IngestBenchmark {
 
     public static Result run(Options o) throws Exception {
         Files.createDirectories(o.workDir());
-        try (Target broker = brokerOnly(o); Target controller = throughController(o)) {
-            Target[] targets = {broker, controller};
+        try (Target broker = brokerOnly(o); Target controller = throughController(o, false);
+             Target tls = o.tls() ? throughController(o, true) : null) {
+            Target[] targets = tls == null ? new Target[] {broker, controller} : new Target[] {broker, controller, tls};
             long warmup = Math.max(o.boxes(), o.messages() / 10);
             for (Target t : targets) {
                 t.warmUp(warmup, o.window());
             }
-            double[][] seconds = new double[2][o.rounds()];
-            double[] cpu = new double[2];
+            double[][] seconds = new double[targets.length][o.rounds()];
+            double[] cpu = new double[targets.length];
             long perRound = o.messages() / o.rounds();
             for (int r = 0; r < o.rounds(); r++) {
                 for (int i = 0; i < targets.length; i++) {
                     Path jfr = r == 0 && o.jfrPrefix() != null
-                            ? Path.of(o.jfrPrefix() + (i == 0 ? "-broker.jfr" : "-controller.jfr")) : null;
+                            ? Path.of(o.jfrPrefix() + (i == 0 ? "-broker.jfr" : i == 1 ? "-controller.jfr" : "-tls.jfr")) : null;
                     long cpu0 = processCpuNanos();
                     seconds[i][r] = targets[i].measure(perRound, o.window(), jfr);
                     cpu[i] += (processCpuNanos() - cpu0) / 1e9;
@@ -120,9 +136,16 @@ public final class IngestBenchmark {
             for (int r = 0; r < o.rounds(); r++) {
                 roundRatios.add(seconds[0][r] / seconds[1][r]);
             }
-            int mismatches = controller.stateMismatches();
+            int mismatches = controller.stateMismatches() + (tls == null ? 0 : tls.stateMismatches());
+            List<Double> tlsRatios = new ArrayList<>();
+            if (tls != null) {
+                for (int r = 0; r < o.rounds(); r++) {
+                    tlsRatios.add(seconds[1][r] / seconds[2][r]);
+                }
+            }
             return new Result(broker.phase(perRound * o.rounds(), sum(seconds[0]), cpu[0]),
-                    controller.phase(perRound * o.rounds(), sum(seconds[1]), cpu[1]), roundRatios, payloadBytes(), mismatches);
+                    controller.phase(perRound * o.rounds(), sum(seconds[1]), cpu[1]), roundRatios, payloadBytes(), mismatches,
+                    tls == null ? null : tls.phase(perRound * o.rounds(), sum(seconds[2]), cpu[2]), tlsRatios);
         }
     }
 
@@ -211,8 +234,8 @@ public final class IngestBenchmark {
                     statuses.increment();
                 }
             });
-            Target t = new Target("(a) broker + null subscriber", broker.port(), credentials, statuses::sum, null,
-                    List.of(subscriber, broker));
+            Target t = new Target("(a) broker + null subscriber", FleetSimulator.Settings.of("127.0.0.1", broker.port()),
+                    credentials, statuses::sum, null, List.of(subscriber, broker));
             return t;
         } catch (Exception | Error e) {
             if (subscriber != null) {
@@ -223,9 +246,9 @@ public final class IngestBenchmark {
         }
     }
 
-    /** (b): the whole controller; delivered = rows in box_status. */
-    private static Target throughController(Options o) throws Exception {
-        Path dataDir = o.workDir().resolve("controller");
+    /** (b): the whole controller; delivered = rows in box_status. (c) with {@code tls}: the same, boxes on MQTT over TLS. */
+    private static Target throughController(Options o, boolean tls) throws Exception {
+        Path dataDir = o.workDir().resolve(tls ? "controller-tls" : "controller");
         ScratchFolder.clear(dataDir);
         Controller controller = Controller.start(ControllerConfig.builder(dataDir).freePorts().build());
         try {
@@ -233,8 +256,11 @@ public final class IngestBenchmark {
             List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(),
                     controller.accounts().createToken("admin", "ingest benchmark", null, "admin").secret()).enroll(0, o.boxes());
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("syncready.db").toAbsolutePath());
-            return new Target("(b) controller: decode, state, SQLite", mqttPort, credentials, new StoredRows(db), controller,
-                    List.of(db::close, controller));
+            FleetSimulator.Settings fleet = tls
+                    ? FleetSimulator.Settings.of("127.0.0.1", controller.mqttsPort()).withTls(controller.tls().caPem())
+                    : FleetSimulator.Settings.of("127.0.0.1", mqttPort);
+            return new Target(tls ? "(c) controller, boxes on MQTT over TLS" : "(b) controller: decode, state, SQLite", fleet,
+                    credentials, new StoredRows(db), controller, List.of(db::close, controller));
         } catch (Exception | Error e) {
             controller.close();
             throw e;
@@ -250,13 +276,13 @@ public final class IngestBenchmark {
         private final List<AutoCloseable> resources;
         private String busiestThreads = "";
 
-        Target(String name, int mqttPort, List<BoxCredentials> credentials, LongSupplier delivered, Controller controller,
-               List<AutoCloseable> resources) throws Exception {
+        Target(String name, FleetSimulator.Settings fleet, List<BoxCredentials> credentials, LongSupplier delivered,
+               Controller controller, List<AutoCloseable> resources) throws Exception {
             this.name = name;
             this.delivered = delivered;
             this.controller = controller;
             this.resources = resources;
-            this.sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort));
+            this.sim = FleetSimulator.start(fleet);
             int connected = sim.connect(credentials, Duration.ofSeconds(120));
             if (connected != credentials.size()) {
                 sim.close();

@@ -44,7 +44,8 @@ public final class ControllerProcess implements AutoCloseable {
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.syncready.controller.ControllerMain",
                 "--data", dataDir.toAbsolutePath().toString(), "--bind", "127.0.0.1",
-                "--http-port", String.valueOf(http), "--mqtt-port", String.valueOf(mqtt), "--echo-port", "0"));
+                "--http-port", String.valueOf(http), "--mqtt-port", String.valueOf(mqtt), "--echo-port", "0",
+                "--https-port", "0", "--mqtts-port", "0"));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("SYNCREADY_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Process p = builder

@@ -37,7 +37,13 @@ public final class FleetSimulator implements AutoCloseable {
      * camera; {@code connectConcurrency} bounds CONNECTs in flight so a big fleet does not flood the broker.
      */
     public record Settings(String brokerHost, int brokerPort, List<String> sourceAddresses, int statusIntervalS,
-                           double faultShare, int keepAliveS, int eventLoops, int connectConcurrency) {
+                           double faultShare, int keepAliveS, int eventLoops, int connectConcurrency, String caPem) {
+        /** Plain MQTT. */
+        public Settings(String brokerHost, int brokerPort, List<String> sourceAddresses, int statusIntervalS,
+                        double faultShare, int keepAliveS, int eventLoops, int connectConcurrency) {
+            this(brokerHost, brokerPort, sourceAddresses, statusIntervalS, faultShare, keepAliveS, eventLoops, connectConcurrency, null);
+        }
+
         public Settings {
             if (sourceAddresses.isEmpty()) {
                 throw new IllegalArgumentException("at least one source address");
@@ -54,11 +60,19 @@ public final class FleetSimulator implements AutoCloseable {
         }
 
         public Settings withFaultShare(double share) {
-            return new Settings(brokerHost, brokerPort, sourceAddresses, statusIntervalS, share, keepAliveS, eventLoops, connectConcurrency);
+            return new Settings(brokerHost, brokerPort, sourceAddresses, statusIntervalS, share, keepAliveS, eventLoops,
+                    connectConcurrency, caPem);
         }
 
         public Settings withStatusIntervalS(int seconds) {
-            return new Settings(brokerHost, brokerPort, sourceAddresses, seconds, faultShare, keepAliveS, eventLoops, connectConcurrency);
+            return new Settings(brokerHost, brokerPort, sourceAddresses, seconds, faultShare, keepAliveS, eventLoops,
+                    connectConcurrency, caPem);
+        }
+
+        /** MQTT over TLS to {@code brokerPort}, trusting exactly this CA (PEM) with host names checked, as a box does. */
+        public Settings withTls(String caPem) {
+            return new Settings(brokerHost, brokerPort, sourceAddresses, statusIntervalS, faultShare, keepAliveS, eventLoops,
+                    connectConcurrency, caPem);
         }
     }
 

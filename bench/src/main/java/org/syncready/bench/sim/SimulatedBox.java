@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttClientWillOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -111,6 +112,10 @@ final class SimulatedBox {
         options.setVersion(5);
         options.setLocalAddress(sourceAddress);
         options.setTcpNoDelay(true);
+        if (settings.caPem() != null) {
+            options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                    .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(settings.caPem())));
+        }
         MqttClient c = MqttClient.create(vertx, options);
         client = c;
         c.publishHandler(this::onMessage);

@@ -31,27 +31,17 @@ import org.syncready.protocol.Topics;
 public final class FleetRoutes implements RouteGroup {
     private static final long HOUR_MS = 3_600_000;
 
-    /**
-     * What the API needs to know for registration answers: where boxes connect, and the controller's
-     * config-signing public keys a box pins (agent.yaml {@code controllerKeys}).
-     */
-    public record BrokerInfo(String publicUri, List<String> configKeys) {
-        public BrokerInfo {
-            configKeys = configKeys == null ? List.of() : List.copyOf(configKeys);
-        }
-    }
-
     private final FleetRegistry registry;
     private final LiveFleet fleet;
     private final BoxHistory history;
-    private final BrokerInfo broker;
+    private final BoxConnectInfo connect;
     private ApiContext api;
 
-    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BrokerInfo broker) {
+    public FleetRoutes(FleetRegistry registry, LiveFleet fleet, BoxHistory history, BoxConnectInfo connect) {
         this.registry = registry;
         this.fleet = fleet;
         this.history = history;
-        this.broker = broker;
+        this.connect = connect;
     }
 
     @Override
@@ -198,23 +188,26 @@ public final class FleetRoutes implements RouteGroup {
 
     private void registerBox(RoutingContext ctx) {
         JsonNode body = api.body(ctx);
+        String host = BoxConnectInfo.requestHost(ctx);
         ApiContext.auditTarget(ctx, "box " + body.path("id").asText("?") + " in classroom " + body.path("classroomId").asText("?"));
         api.blocking(ctx, () -> registry.registerBox(text(body, "id"), text(body, "classroomId"), text(body, "model")),
                 (BoxRegistration r) -> {
                     ObjectNode out = api.json().createObjectNode();
                     out.set("box", api.json().valueToTree(r.box()));
                     out.putObject("mqtt")
-                            .put("uri", broker.publicUri())
+                            .put("uri", connect.mqttUri(host))
                             .put("clientId", r.box().id())
                             .put("username", r.box().id())
                             .put("password", r.secret())
                             .put("topicRoot", Topics.boxRoot(r.box().id()))
                             .put("note", "The password is shown only once. / 密码只显示这一次，请妥善保存。");
                     ObjectNode config = out.putObject("config")
-                            .put("publicKey", broker.configKeys().isEmpty() ? null : broker.configKeys().get(0))
+                            .put("publicKey", connect.configKeys().isEmpty() ? null : connect.configKeys().get(0))
                             .put("note", "Pin these keys in agent.yaml (controllerKeys): the box applies only configurations they sign. "
                                     + "/ 请将公钥写入 agent.yaml 的 controllerKeys，主机只接受由其签名的配置。");
-                    config.set("publicKeys", api.json().valueToTree(broker.configKeys()));
+                    config.set("publicKeys", api.json().valueToTree(connect.configKeys()));
+                    out.putObject("tls").put("caCertificate", connect.caPem()).put("caFingerprint", connect.caFingerprint());
+                    out.put("controllerUrl", connect.controllerUrl(host));
                     return out;
                 }, 201);
     }

@@ -3,7 +3,10 @@ package org.syncready.controller.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import org.syncready.controller.refusal.Refusal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,16 +26,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the REST API: one router, the route groups mounted on it, {@code /health}, {@code /metrics},
- * and one error shape for everything. The groups own their endpoints; this verticle owns the server.
- * Every route is mounted through {@link ApiRoutes} with its {@link Policy}; {@link #routeTable()}
- * lists them.
+ * and one error shape for everything. The groups own their endpoints; this verticle owns the servers:
+ * plain HTTP (loopback, the demo) and HTTPS, both serving the same router. Every route is mounted
+ * through {@link ApiRoutes} with its {@link Policy}; {@link #routeTable()} lists them.
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(HttpApiVerticle.class);
     private static final int BODY_LIMIT = 64 * 1024;
 
-    private final String host;
-    private final int port;
+    /** Where a server listens; port 0: a free one. */
+    public record Endpoint(String host, int port) {
+    }
+
+    /** HTTPS: where, and the certificate chain and key it presents (PEM). */
+    public record TlsEndpoint(String host, int port, String chainPem, String keyPem) {
+        @Override
+        public String toString() {
+            return "TlsEndpoint[" + host + ":" + port + "]";
+        }
+    }
+
+    private final Endpoint plain;
+    private final TlsEndpoint tls;
     private final ControllerMetrics metrics;
     private final ObjectMapper json;
     private final List<RouteGroup> groups;
@@ -40,12 +55,14 @@ public final class HttpApiVerticle extends VerticleBase {
     private final Accounts accounts;
     private final AuditLog audit;
     private HttpServer server;
+    private HttpServer tlsServer;
     private Router router;
 
-    public HttpApiVerticle(String host, int port, ControllerMetrics metrics, Health health, ObjectMapper json,
+    /** {@code tls} may be null: plain HTTP only. */
+    public HttpApiVerticle(Endpoint plain, TlsEndpoint tls, ControllerMetrics metrics, Health health, ObjectMapper json,
                            Accounts accounts, AuditLog audit, List<RouteGroup> groups) {
-        this.host = host;
-        this.port = port;
+        this.plain = plain;
+        this.tls = tls;
         this.metrics = metrics;
         this.health = health;
         this.json = json;
@@ -91,10 +108,22 @@ public final class HttpApiVerticle extends VerticleBase {
                 api.fail(ctx, new ApiException(500, "internal", "internal error; see the controller log"));
             }
         });
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
-            server = s;
-            log.info("HTTP API listening on http://{}:{}", host, s.actualPort());
-        });
+        Future<HttpServer> plainStarted = vertx.createHttpServer().requestHandler(router).listen(plain.port(), plain.host())
+                .onSuccess(s -> {
+                    server = s;
+                    log.info("HTTP API listening on http://{}:{}", plain.host(), s.actualPort());
+                });
+        if (tls == null) {
+            return plainStarted;
+        }
+        HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertValue(Buffer.buffer(tls.chainPem())).setKeyValue(Buffer.buffer(tls.keyPem())));
+        Future<HttpServer> tlsStarted = vertx.createHttpServer(options).requestHandler(router).listen(tls.port(), tls.host())
+                .onSuccess(s -> {
+                    tlsServer = s;
+                    log.info("HTTP API listening on https://{}:{}", tls.host(), s.actualPort());
+                });
+        return Future.all(plainStarted, tlsStarted);
     }
 
     /**
@@ -126,8 +155,13 @@ public final class HttpApiVerticle extends VerticleBase {
         }).toList();
     }
 
-    /** The port actually bound (differs from the configured one when that was 0). */
+    /** The plain port actually bound (differs from the configured one when that was 0). */
     public int actualPort() {
         return server.actualPort();
+    }
+
+    /** The HTTPS port actually bound; -1 without HTTPS. */
+    public int actualTlsPort() {
+        return tlsServer == null ? -1 : tlsServer.actualPort();
     }
 }

@@ -14,6 +14,7 @@ import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundIntercepto
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
@@ -21,6 +22,8 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
+import java.util.concurrent.CompletableFuture;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +47,11 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
     private final BrokerAccess access;
     private final ControllerMetrics metrics;
     private final Map<String, BrokerPrincipal> connected = new ConcurrentHashMap<>();
+    /**
+     * Taken at this broker's start: {@link Services} is static, and the last HiveMQ started in a JVM
+     * (a benchmark runs two) would otherwise receive every later call.
+     */
+    private volatile ClientService clients;
     /** Refusals repeat (a box retrying a wrong password every few seconds): a line per client id a minute. */
     private final WarningThrottle warnings = new WarningThrottle(10_000, 30);
 
@@ -57,6 +65,19 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
         Services.securityRegistry().setAuthenticatorProvider(in -> this);
         Services.securityRegistry().setAuthorizerProvider(in -> this);
         Services.initializerRegistry().setClientInitializer((in, context) -> context.addPublishInboundInterceptor(this));
+        clients = Services.clientService();
+    }
+
+    /** Closes {@code clientId}'s connection now; its next CONNECT is checked again. */
+    CompletableFuture<Boolean> disconnect(String clientId) {
+        ClientService service = clients;
+        connected.remove(clientId);
+        if (service == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        // The Will still goes out: the box shows offline at once.
+        return service.disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED,
+                "credentials revoked or rotated");
     }
 
     @Override

@@ -9,10 +9,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.syncready.controller.metrics.ControllerMetrics;
+import org.syncready.controller.tls.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +25,34 @@ import org.slf4j.LoggerFactory;
  * {@link Settings#filePersistence} the broker keeps sessions, their queued messages and retained
  * messages in files under {@code data/}: a message a box had acknowledged (PUBACK) but the controller
  * had not yet stored survives a crash of the controller's process, which is the broker's too.
+ *
+ * <p>Two listeners: plain MQTT (the controller's own client, tools and the demo on this machine) and,
+ * when {@link Settings#tls()} is given, MQTT over TLS for boxes. HiveMQ CE reads its TLS key from a JKS
+ * key store only, so the PEM identity is written to {@code conf/server.jks} (0600) with a new random
+ * password at every start; {@code config.xml}, which names that password, is 0600 too.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    /** What the broker listens on, how much it buffers per client, and whether that survives a crash. */
-    public record Settings(String bindAddress, int port, int maxQueuedMessagesPerClient, boolean filePersistence) {
-        /** In-memory persistence: everything the broker holds is lost when it stops. */
+    /**
+     * What the broker listens on (plain MQTT on {@code bindAddress:port}, and MQTT over TLS when
+     * {@code tls} is not null), how much it buffers per client, and whether that survives a crash.
+     */
+    public record Settings(String bindAddress, int port, int maxQueuedMessagesPerClient, boolean filePersistence,
+                           TlsListener tls) {
+        /** In-memory persistence: everything the broker holds is lost when it stops. Plain MQTT only. */
         public Settings(String bindAddress, int port, int maxQueuedMessagesPerClient) {
-            this(bindAddress, port, maxQueuedMessagesPerClient, false);
+            this(bindAddress, port, maxQueuedMessagesPerClient, false, null);
         }
+
+        /** Plain MQTT only. */
+        public Settings(String bindAddress, int port, int maxQueuedMessagesPerClient, boolean filePersistence) {
+            this(bindAddress, port, maxQueuedMessagesPerClient, filePersistence, null);
+        }
+    }
+
+    /** MQTT over TLS on {@code bindAddress:port} (0: a free one), presenting {@code identity}. */
+    public record TlsListener(String bindAddress, int port, TlsIdentity identity) {
     }
 
     /**
@@ -43,28 +64,46 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final int INFLIGHT_WINDOW = 1_000;
 
     private final EmbeddedHiveMQ hivemq;
+    private final BoxAccessControl access;
     private final int port;
+    private final int tlsPort;
 
-    private EmbeddedBroker(EmbeddedHiveMQ hivemq, int port) {
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq, BoxAccessControl access, int port, int tlsPort) {
         this.hivemq = hivemq;
+        this.access = access;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
-    public static EmbeddedBroker start(Path home, Settings settings, BrokerAccess access, ControllerMetrics metrics)
+    public static EmbeddedBroker start(Path home, Settings settings, BrokerAccess accessCheck, ControllerMetrics metrics)
             throws IOException {
         int port = settings.port() == 0 ? freePort(settings.bindAddress()) : settings.port();
         Path conf = Files.createDirectories(home.resolve("conf"));
         Path data = Files.createDirectories(home.resolve("data"));
         Path extensions = Files.createDirectories(home.resolve("extensions"));
-        Files.writeString(conf.resolve("config.xml"), configXml(settings, port), StandardCharsets.UTF_8);
+        TlsListener tls = settings.tls();
+        int tlsPort = -1;
+        String tlsXml = "";
+        if (tls != null) {
+            tlsPort = tls.port() == 0 ? freePort(tls.bindAddress()) : tls.port();
+            Path keyStore = conf.resolve("server.jks");
+            char[] password = TlsIdentity.newKeyStorePassword();
+            tls.identity().writeKeyStore(keyStore, password);
+            tlsXml = tlsListenerXml(tls.bindAddress(), tlsPort, keyStore, new String(password));
+        }
+        Path configXml = conf.resolve("config.xml");
+        Files.deleteIfExists(configXml);
+        Files.createFile(configXml, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(configXml, configXml(settings, port, tlsXml), StandardCharsets.UTF_8);
 
+        BoxAccessControl access = new BoxAccessControl(accessCheck, metrics);
         EmbeddedExtension extension = EmbeddedExtension.builder()
                 .withId("syncready-access-control")
                 .withName("SyncReady access control")
                 .withVersion("1")
                 .withPriority(1000)
                 .withStartPriority(1000)
-                .withExtensionMain(new BoxAccessControl(access, metrics))
+                .withExtensionMain(access)
                 .build();
         // HiveMQ CE reads these from public static fields, with no configuration file option; JVM-wide,
         // pinned with the HiveMQ version (EmbeddedBrokerWindowTest fails if they stop working).
@@ -87,13 +126,32 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IOException("embedded MQTT broker did not start on " + settings.bindAddress() + ":" + port
                     + ": " + e.getMessage(), e);
         }
-        log.info("embedded MQTT broker listening on {}:{} (started in {} ms)", settings.bindAddress(), port,
-                (System.nanoTime() - started) / 1_000_000);
-        return new EmbeddedBroker(hivemq, port);
+        if (tls != null) {
+            log.info("embedded MQTT broker listening on {}:{} and over TLS on {}:{} (started in {} ms)", settings.bindAddress(), port,
+                    tls.bindAddress(), tlsPort, (System.nanoTime() - started) / 1_000_000);
+        } else {
+            log.info("embedded MQTT broker listening on {}:{} (started in {} ms)", settings.bindAddress(), port,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        return new EmbeddedBroker(hivemq, access, port, tlsPort);
     }
 
+    /** The plain listener's port. */
     public int port() {
         return port;
+    }
+
+    /** The TLS listener's port; -1 without one. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /**
+     * Closes the connection of {@code clientId} now, if it has one (a revoked box, a rotated secret).
+     * The future says whether a connection was closed.
+     */
+    public CompletableFuture<Boolean> disconnect(String clientId) {
+        return access.disconnect(clientId);
     }
 
     @Override
@@ -108,7 +166,33 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private static String configXml(Settings s, int port) {
+    private static String tlsListenerXml(String bind, int port, Path keyStore, String password) {
+        return """
+                    <tls-tcp-listener>
+                      <port>%d</port>
+                      <bind-address>%s</bind-address>
+                      <name>mqtt-tls</name>
+                      <tls>
+                        <keystore>
+                          <path>%s</path>
+                          <password>%s</password>
+                          <private-key-password>%s</private-key-password>
+                        </keystore>
+                        <protocols>
+                          <protocol>TLSv1.3</protocol>
+                          <protocol>TLSv1.2</protocol>
+                        </protocols>
+                        <client-authentication-mode>NONE</client-authentication-mode>
+                      </tls>
+                    </tls-tcp-listener>
+                """.formatted(port, xml(bind), xml(keyStore.toAbsolutePath().toString()), password, password);
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String configXml(Settings s, int port, String tlsListenerXml) {
         return """
                 <?xml version="1.0"?>
                 <hivemq>
@@ -116,8 +200,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                     <tcp-listener>
                       <port>%d</port>
                       <bind-address>%s</bind-address>
+                      <name>mqtt-plain</name>
                     </tcp-listener>
-                  </listeners>
+                %s  </listeners>
                   <mqtt>
                     <queued-messages>
                       <!-- HiveMQ's default of 1000 drops messages for a busy subscriber such as the controller's ingest. -->
@@ -139,7 +224,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                     <enabled>false</enabled>
                   </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, s.bindAddress(), s.maxQueuedMessagesPerClient(), s.filePersistence() ? "file" : "in-memory");
+                """.formatted(port, xml(s.bindAddress()), tlsListenerXml, s.maxQueuedMessagesPerClient(),
+                s.filePersistence() ? "file" : "in-memory");
     }
 
     private static int freePort(String bindAddress) throws IOException {

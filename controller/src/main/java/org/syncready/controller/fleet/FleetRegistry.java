@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.syncready.controller.broker.BrokerAccess;
 import org.syncready.controller.broker.BrokerPrincipal;
@@ -31,6 +32,8 @@ public final class FleetRegistry implements BrokerAccess {
     private final Map<String, Box> boxes = new ConcurrentHashMap<>();
     private final Map<String, String> secretHashes = new ConcurrentHashMap<>();
     private final String controllerSecretHash;
+    /** Told the id of a box whose credentials stopped being valid (rotated, revoked): the broker closes its connection. */
+    private volatile Consumer<String> credentialsWithdrawn = id -> { };
 
     private FleetRegistry(FleetStore store, String controllerSecret) {
         this.store = store;
@@ -105,6 +108,53 @@ public final class FleetRegistry implements BrokerAccess {
         boxes.put(id, box);
         log.info("box registered box={} classroom={} school={}", id, classroomId, classrooms.get(classroomId).schoolId());
         return new BoxRegistration(box, secret);
+    }
+
+    /** Who closes a box's connection when its credentials stop being valid (set once, by the wiring). */
+    public void onCredentialsWithdrawn(Consumer<String> action) {
+        credentialsWithdrawn = action;
+    }
+
+    /**
+     * Gives a box a new secret and returns it (shown once); the old one stops working at once and the
+     * box's current connection is closed, so whoever held the old secret must log in again.
+     */
+    public BoxRegistration rotateSecret(String boxId) {
+        Box box = boxes.get(boxId);
+        if (box == null) {
+            throw Refusal.notFound("no box '" + boxId + "'");
+        }
+        String secret = BoxSecrets.newSecret();
+        String hash = BoxSecrets.hash(secret);
+        if (!store.replaceSecret(boxId, hash)) {
+            throw Refusal.notFound("no box '" + boxId + "'");
+        }
+        secretHashes.put(boxId, hash);
+        credentialsWithdrawn.accept(boxId);
+        log.info("box secret rotated box={} school={}", boxId, schoolOf(boxId).orElse("?"));
+        return new BoxRegistration(box, secret);
+    }
+
+    /**
+     * Revokes a box: it leaves the registry, its secret stops working at once and its connection is
+     * closed. Its history stays until retention; the id may be registered again (with a new secret).
+     */
+    public Box revokeBox(String boxId) {
+        Box box = boxes.get(boxId);
+        if (box == null) {
+            throw Refusal.notFound("no box '" + boxId + "'");
+        }
+        String school = schoolOf(boxId).orElse("?");
+        // Memory first: from here on the broker refuses the box, whatever the store says.
+        secretHashes.remove(boxId);
+        boxes.remove(boxId);
+        try {
+            store.removeBox(boxId);
+        } finally {
+            credentialsWithdrawn.accept(boxId);
+        }
+        log.info("box revoked box={} school={}", boxId, school);
+        return box;
     }
 
     @Override

@@ -25,4 +25,10 @@ public interface FleetStore {
     boolean addClassroom(Classroom classroom, long createdAt);
 
     boolean addBox(StoredBox box);
+
+    /** Replaces a box's secret hash (rotation); false when there is no such box. */
+    boolean replaceSecret(String boxId, String secretHash);
+
+    /** Removes a box (revocation); its history rows stay until retention. False when there was no such box. */
+    boolean removeBox(String boxId);
 }

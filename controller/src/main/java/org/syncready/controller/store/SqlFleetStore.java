@@ -47,6 +47,16 @@ public final class SqlFleetStore implements FleetStore {
                 b.box().id(), b.box().classroomId(), b.box().model(), b.secretHash(), b.box().createdAt());
     }
 
+    @Override
+    public boolean replaceSecret(String boxId, String secretHash) {
+        return jdbc.update("UPDATE box SET secret_hash = ? WHERE id = ?", secretHash, boxId) == 1;
+    }
+
+    @Override
+    public boolean removeBox(String boxId) {
+        return jdbc.update("DELETE FROM box WHERE id = ?", boxId) == 1;
+    }
+
     /** Inserts one row; false when a key or constraint refuses it (the id is taken). */
     private boolean insert(String sql, Object... args) {
         return jdbc.withConnection("registering '" + args[0] + "'", c -> {

@@ -38,7 +38,7 @@ class AnonymousPolicyTest {
         Accounts accounts = new Accounts(new SqlAccountStore(db), Clock.systemUTC(), id -> false, Accounts.Settings.DEFAULT);
         ControllerMetrics metrics = new ControllerMetrics();
         Health health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT, metrics, new UncaughtFailures(metrics));
-        return new HttpApiVerticle("127.0.0.1", 0, metrics, health, new ObjectMapper(), accounts,
+        return new HttpApiVerticle(new HttpApiVerticle.Endpoint("127.0.0.1", 0), null, metrics, health, new ObjectMapper(), accounts,
                 new AuditLog(new SqlAuditStore(db), Clock.systemUTC()), List.of(group));
     }
 

@@ -53,4 +53,35 @@ class FleetRegistryTest {
             assertTrue(reloaded.authenticate("box-1", "box-1", pw).isPresent());
         }
     }
+
+    @Test
+    void aRotatedSecretReplacesTheOldAtOnceAndARevokedBoxIsRefusedAndForgotten() throws Exception {
+        try (Database db = Database.open(data.resolve("fleet.db"))) {
+            FleetRegistry registry = FleetRegistry.load(new SqlFleetStore(db), "controller-secret");
+            java.util.List<String> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+            registry.onCredentialsWithdrawn(withdrawn::add);
+            registry.addSchool("s", "学校", "S");
+            registry.addClassroom("c", "s", "教室", "C");
+            byte[] old = registry.registerBox("box-1", "c", "m").secret().getBytes(StandardCharsets.UTF_8);
+
+            byte[] rotated = registry.rotateSecret("box-1").secret().getBytes(StandardCharsets.UTF_8);
+            assertTrue(registry.authenticate("box-1", "box-1", old).isEmpty(), "the old secret stops at once");
+            assertTrue(registry.authenticate("box-1", "box-1", rotated).isPresent());
+            assertEquals(java.util.List.of("box-1"), withdrawn, "the broker is told to close the connection");
+            assertTrue(FleetRegistry.load(new SqlFleetStore(db), "x").authenticate("box-1", "box-1", rotated).isPresent(),
+                    "the new secret survives a restart");
+
+            registry.revokeBox("box-1");
+            assertTrue(registry.authenticate("box-1", "box-1", rotated).isEmpty());
+            assertTrue(registry.box("box-1").isEmpty());
+            assertTrue(registry.echoKey("box-1").isEmpty());
+            assertEquals(java.util.List.of("box-1", "box-1"), withdrawn);
+            assertTrue(FleetRegistry.load(new SqlFleetStore(db), "x").box("box-1").isEmpty(), "revoked for good");
+
+            assertEquals("not_found", assertThrows(Refusal.class, () -> registry.revokeBox("box-1")).kind().code());
+            assertEquals("not_found", assertThrows(Refusal.class, () -> registry.rotateSecret("box-1")).kind().code());
+            // The id is free for a new box (a replaced unit), with a new secret.
+            assertTrue(registry.registerBox("box-1", "c", "m").secret().length() > 20);
+        }
+    }
 }

@@ -37,4 +37,24 @@ public abstract class FleetStoreContract {
         assertEquals(List.of(room), loaded.classrooms());
         assertEquals(List.of(box), loaded.boxes());
     }
+
+    @Test
+    void aSecretIsReplacedAndABoxRemovedOnlyWhenItExists() {
+        store.addSchool(new School("hexi", "河西", "Hexi"), 1_000);
+        store.addClassroom(new Classroom("hexi-g3", "hexi", "三年级", "Grade 3"), 1_000);
+        Box box = new Box("box-1", "hexi-g3", "m", 1_000);
+        store.addBox(new FleetStore.StoredBox(box, "old"));
+        store.addBox(new FleetStore.StoredBox(new Box("box-2", "hexi-g3", "m", 1_000), "two"));
+
+        assertTrue(store.replaceSecret("box-1", "new"));
+        assertFalse(store.replaceSecret("nobody", "x"));
+        assertEquals(List.of(new FleetStore.StoredBox(box, "new"), new FleetStore.StoredBox(new Box("box-2", "hexi-g3", "m", 1_000), "two")),
+                store.load().boxes().stream().sorted(java.util.Comparator.comparing(b -> b.box().id())).toList());
+
+        assertTrue(store.removeBox("box-1"));
+        assertFalse(store.removeBox("box-1"));
+        assertEquals(List.of("box-2"), store.load().boxes().stream().map(b -> b.box().id()).toList());
+        // The id is free again: the same box may be enrolled anew.
+        assertTrue(store.addBox(new FleetStore.StoredBox(new Box("box-1", "hexi-g3", "m", 2_000), "again")));
+    }
 }

@@ -33,4 +33,19 @@ public final class InMemoryFleetStore implements FleetStore {
     public synchronized boolean addBox(StoredBox box) {
         return boxes.putIfAbsent(box.box().id(), box) == null;
     }
+
+    @Override
+    public synchronized boolean replaceSecret(String boxId, String secretHash) {
+        StoredBox b = boxes.get(boxId);
+        if (b == null) {
+            return false;
+        }
+        boxes.put(boxId, new StoredBox(b.box(), secretHash));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean removeBox(String boxId) {
+        return boxes.remove(boxId) != null;
+    }
 }

@@ -1,0 +1,49 @@
+package org.syncready.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ControllerMainTest {
+    private static ControllerConfig parse(String... args) {
+        ControllerMain main = new ControllerMain();
+        new CommandLine(main).parseArgs(args);
+        return main.config();
+    }
+
+    @Test
+    void bindIsAShorthandForBothAndEachBindCanBeSetApart() {
+        ControllerConfig both = parse("--bind", "0.0.0.0");
+        assertEquals("0.0.0.0", both.mqttBind());
+        assertEquals("0.0.0.0", both.httpBind());
+        assertEquals("127.0.0.1", both.plainMqttBind(), "plain stays on loopback without the flag");
+        assertFalse(both.allowPlainOnNetwork());
+
+        ControllerConfig split = parse("--bind", "0.0.0.0", "--http-bind", "127.0.0.1", "--mqtts-port", "9883", "--https-port", "9443");
+        assertEquals("0.0.0.0", split.mqttBind());
+        assertEquals("127.0.0.1", split.httpBind());
+        assertEquals(9883, split.mqttsPort());
+        assertEquals(9443, split.httpsPort());
+
+        ControllerConfig asked = parse("--mqtt-bind", "0.0.0.0", "--allow-plain-on-network");
+        assertEquals("0.0.0.0", asked.plainMqttBind());
+        assertEquals("127.0.0.1", asked.plainHttpBind(), "--http-bind defaults to --bind (loopback)");
+    }
+
+    @Test
+    void tlsOptions() {
+        ControllerConfig c = parse("--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-hostnames", "ctl.example.edu.cn,10.0.0.5");
+        assertEquals(Path.of("c.pem"), c.tlsCert());
+        assertEquals(Path.of("k.pem"), c.tlsKey());
+        assertEquals(List.of("ctl.example.edu.cn", "10.0.0.5"), c.tlsHostnames());
+
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> parse("--tls-cert", "c.pem"));
+        assertTrue(e.getMessage().contains("--tls-key"), e.getMessage());
+    }
+}

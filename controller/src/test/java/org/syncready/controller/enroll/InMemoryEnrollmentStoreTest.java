@@ -1,0 +1,8 @@
+package org.syncready.controller.enroll;
+
+class InMemoryEnrollmentStoreTest extends EnrollmentStoreContract {
+    @Override
+    protected EnrollmentStore newStore() {
+        return new InMemoryEnrollmentStore();
+    }
+}
