@@ -31,6 +31,8 @@ import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.ReadinessRoutes;
 import org.syncready.controller.api.RolloutRoutes;
 import org.syncready.controller.api.SessionRoutes;
+import org.syncready.controller.api.OpenApiRoutes;
+import org.syncready.controller.api.SelftestRoutes;
 import org.syncready.controller.api.SimulationRoutes;
 import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
@@ -212,9 +214,19 @@ public final class Controller implements AutoCloseable {
         accounts = new Accounts(new SqlAccountStore(database), config.clock(), id -> registry.school(id).isPresent(),
                 Accounts.Settings.DEFAULT);
         AdminBootstrap.run(accounts, config.adminPassword(), dataDir);
-        rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database), audit::record,
+        // Rollout actions are counted where they are audited: every action of people and of the engine is.
+        rollouts = new Rollouts(BoxDirectory.of(registry), catalogue, signer, new SqlRolloutStore(database),
+                (who, action, target, detail, result) -> {
+                    if (action.startsWith("rollout.") && (result == null || !result.startsWith("refused"))) {
+                        metrics.rolloutAction(action.substring("rollout.".length()));
+                    }
+                    audit.record(who, action, target, detail, result);
+                },
                 DesiredPublisher.over(mqtt), LiveBoxes.of(fleet), codec, config.clock(), CONFIG_DRIFT_GRACE);
         ingest.onConfigMessages(message -> {
+            if (message instanceof org.syncready.protocol.ConfigReported reported && reported.result() != null) {
+                metrics.configReport(reported.result().toString());
+            }
             rollouts.onMessage(message);
             profiles.invalidate(message.boxId());
         });
@@ -283,7 +295,9 @@ public final class Controller implements AutoCloseable {
                 new AccountRoutes(accounts, audit, metrics),
                 new EnrollmentRoutes(enrollment, registry, connect),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
-                new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit));
+                new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
+                new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()),
+                new OpenApiRoutes());
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
@@ -347,8 +361,13 @@ public final class Controller implements AutoCloseable {
         SelftestSender selftests = (boxId, timeout, servers, keep) -> commands.send(boxId, CommandTypes.SELFTEST,
                         selftestArgs(json, servers, keep), timeout)
                 .handle((answer, error) -> error != null ? SelftestResult.NO_ANSWER
-                        : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()));
+                        : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()))
+                .thenApply(result -> {
+                    metrics.selftest(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                    return result;
+                });
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
+        readiness.onKept(r -> metrics.readinessVerdict(r.trigger(), r.verdict().name()));
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }
@@ -448,6 +467,11 @@ public final class Controller implements AutoCloseable {
     /** The certificate the TLS listeners present and the CA boxes pin. */
     public TlsIdentity tls() {
         return tls;
+    }
+
+    /** Every route the HTTP API serves, as "METHOD /path/{param}" (the OpenAPI document's test compares them). */
+    public java.util.List<String> apiRoutes() {
+        return api.routes();
     }
 
     public ControllerMetrics metrics() {

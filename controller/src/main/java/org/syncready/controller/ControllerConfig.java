@@ -52,6 +52,7 @@ public final class ControllerConfig {
     private final Path readinessRules;
     private final String adminPassword;
     private final boolean allowSimulation;
+    private final java.time.Duration selftestTimeout;
     private final int eventRetentionDays;
     private final long minFreeDiskMb;
 
@@ -82,6 +83,7 @@ public final class ControllerConfig {
         this.readinessRules = b.readinessRules;
         this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
+        this.selftestTimeout = b.selftestTimeout;
         this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
     }
@@ -103,6 +105,7 @@ public final class ControllerConfig {
                 .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
+                .selftestTimeout(selftestTimeout)
                 .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword);
     }
 
@@ -283,6 +286,11 @@ public final class ControllerConfig {
         return demo || allowSimulation;
     }
 
+    /** How long {@code POST /api/v1/boxes/{id}/selftest} waits for the box (60 s; shorter in tests). */
+    public java.time.Duration selftestTimeout() {
+        return selftestTimeout;
+    }
+
     public boolean embeddedBroker() {
         return brokerUri == null;
     }
@@ -324,6 +332,7 @@ public final class ControllerConfig {
         private Path readinessRules;
         private String adminPassword;
         private boolean allowSimulation;
+        private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
         private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
 
@@ -461,6 +470,15 @@ public final class ControllerConfig {
 
         public Builder allowSimulation(boolean v) {
             allowSimulation = v;
+            return this;
+        }
+
+        /** Not a command-line option: a technician's self-test waits 60 s; tests shorten it. */
+        public Builder selftestTimeout(java.time.Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("selftestTimeout must be positive, was " + v);
+            }
+            selftestTimeout = v;
             return this;
         }
 

@@ -145,6 +145,8 @@ class AccessMatrixTest {
         // Open, health and metrics (the test runs on the loopback address: /metrics needs no login there).
         c.add(new Case("GET", "/health", (r, v) -> Call.of("GET", "/health"), open(200), null));
         c.add(new Case("GET", "/metrics", (r, v) -> Call.of("GET", "/metrics"), open(200), null));
+        // The OpenAPI document: it describes the API and holds no data.
+        c.add(new Case("GET", "/openapi.json", (r, v) -> Call.of("GET", "/openapi.json"), open(200), null));
         c.add(new Case("GET", "/login", (r, v) -> Call.of("GET", "/login"), open(200), null));
         c.add(new Case("POST", "/login", (r, v) -> Call.json("POST", "/login", "{\"username\":\"" + user(r == null ? Role.BUREAU : r)
                 + "\",\"password\":\"" + password(r == null ? Role.BUREAU : r) + "\"}"), open(200), "login.ok"));
@@ -252,6 +254,10 @@ class AccessMatrixTest {
         c.add(new Case("DELETE", "/api/v1/boxes/:id", (r, v) -> Call.of("DELETE", "/api/v1/boxes/" + f.controller.registry()
                 .registerBox("rv" + n.incrementAndGet(), classroom(v), "generic-recorder-a").box().id()),
                 scoped(200, 404, Role.ADMIN, Role.TECHNICIAN), "box.revoke"));
+        // Self-test of one box: admins, and the box's technicians and school IT. The matrix's boxes are offline, so an
+        // allowed call ends in 409 (after the policy let it through, before a command is sent and audited).
+        c.add(new Case("POST", "/api/v1/boxes/:id/selftest", (r, v) -> Call.json("POST", "/api/v1/boxes/" + box(v) + "/selftest", "{}"),
+                scoped(409, 404, Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT), null));
         // Audit: admin and bureau.
         c.add(new Case("GET", "/api/v1/audit", (r, v) -> Call.of("GET", "/api/v1/audit?limit=5"), roles(200, Role.ADMIN, Role.BUREAU), null));
         // The speed test is for boxes (HTTP Basic boxId:secret): no user token opens it.

@@ -104,7 +104,24 @@ class SessionApiTest {
 
         JsonNode board = api.get("/api/v1/readiness?date=" + day + "&school=rural").body();
         assertEquals(1, board.path("sessions").size());
-        assertEquals(1, board.path("counts").path("UNKNOWN").asInt());
+        assertEquals(2, board.path("counts").path("UNKNOWN").asInt(), "rural's two classrooms, not the lead school's");
+        assertEquals("rural", board.path("school").path("id").asText());
+        JsonNode rooms = board.path("sessions").get(0).path("readiness").path("classrooms");
+        assertEquals(2, rooms.size(), "only rural's classrooms: " + rooms);
+        for (JsonNode room : rooms) {
+            assertEquals("rural", room.path("schoolId").asText());
+            assertEquals("教室", room.path("classroomNameZh").asText());
+            assertEquals("Room", room.path("classroomNameEn").asText());
+            assertEquals("学校", room.path("schoolNameZh").asText());
+        }
+        assertEquals("UNKNOWN", board.path("sessions").get(0).path("readiness").path("schoolVerdict").asText());
+        JsonNode lead = api.get("/api/v1/readiness?date=" + day + "&school=lead-school").body();
+        assertEquals(1, lead.path("sessions").get(0).path("readiness").path("classrooms").size());
+        assertEquals("lead-g1", lead.path("sessions").get(0).path("readiness").path("classrooms").get(0).path("classroomId").asText());
+        JsonNode all = api.get("/api/v1/readiness?date=" + day).body();
+        assertEquals(1, all.path("counts").path("UNKNOWN").asInt(), "without a filter: sessions");
+        assertEquals(3, all.path("sessions").get(0).path("readiness").path("classrooms").size());
+        assertEquals("Room", all.path("sessions").get(0).path("readiness").path("classrooms").get(2).path("classroomNameEn").asText());
         assertEquals("Asia/Shanghai", board.path("timeZone").asText());
         assertError(api.get("/api/v1/readiness?date=9/9/2026"), 400, "'date'");
 
@@ -119,10 +136,42 @@ class SessionApiTest {
         assertEquals(3, report.path("rows").size());
         assertEquals(1, report.path("rows").get(0).path("checked").asInt());
         assertEquals(0, report.path("rows").get(0).path("ready").asInt(), "UNKNOWN is not READY");
+        JsonNode room = report.path("rows").get(0);
+        assertEquals("lead-g1", room.path("classroomId").asText());
+        assertEquals("教室", room.path("classroomNameZh").asText());
+        assertEquals("Room", room.path("classroomNameEn").asText());
+        assertEquals("lead-school", room.path("schoolId").asText());
+        assertEquals("学校", room.path("schoolNameZh").asText());
+        assertEquals(0, room.path("unchecked").asInt());
         ControllerFixture.Response csv = api.get("/api/v1/reports/readiness?from=" + day + "&to=" + next + "&format=csv");
         assertEquals(200, csv.status());
-        assertTrue(csv.text().startsWith("\uFEFFschool 学校,sessions 课次"), csv.text());
-        assertTrue(csv.text().contains("rural,2,2,0,0.0,2,0,0"), csv.text());
+        assertTrue(csv.text().startsWith("\uFEFFschool 学校,school_name 学校名称,school_name_en 学校英文名称,sessions 课次,"
+                + "checked 已检查,unchecked 未检查"), csv.text());
+        assertTrue(csv.text().contains("rural,学校,School,2,2,0,0,0.0,2,0,0"), csv.text());
+
+        java.net.http.HttpResponse<byte[]> xlsx = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + api.controller.httpPort() + "/api/v1/reports/readiness?from=" + day + "&to=" + next
+                        + "&groupBy=classroom&format=xlsx")).header("Authorization", "Bearer " + api.adminToken).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, xlsx.statusCode());
+        assertEquals("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.headers().firstValue("content-type").orElse(""));
+        java.util.List<java.util.List<String>> sheet = XlsxCells.read(xlsx.body());
+        assertEquals(java.util.List.of("classroom 班级", "classroom_name 班级名称", "classroom_name_en 班级英文名称", "school 学校",
+                "school_name 学校名称", "school_name_en 学校英文名称", "sessions 课次", "checked 已检查", "unchecked 未检查", "ready 就绪",
+                "readiness_rate 就绪率", "without_incident 无故障课次", "incidents 故障数", "minutes_lost 损失分钟"), sheet.get(0));
+        assertEquals(java.util.List.of("lead-g1", "教室", "Room", "lead-school", "学校", "School", "1", "1", "0", "0", "0.0", "1", "0", "0"),
+                sheet.get(1), "the rate of 0 READY out of 1 checked is 0");
+        assertEquals(4, sheet.size(), "header and three classrooms");
+
+        // Sessions never checked are counted apart: the one in the past above had no check.
+        String pastFrom = java.time.LocalDate.parse(day).minusDays(4).toString();
+        JsonNode withPast = api.get("/api/v1/reports/readiness?from=" + pastFrom + "&to=" + day + "&groupBy=school").body();
+        JsonNode rural = withPast.path("rows").get(1);
+        assertEquals("rural", rural.path("key").asText());
+        assertEquals(1, rural.path("sessions").asInt());
+        assertEquals(1, rural.path("unchecked").asInt(), withPast.toString());
+        assertEquals(0, rural.path("withoutIncident").asInt(), "not known to have gone well");
+        assertTrue(rural.path("readinessRate").isNull());
         assertError(api.get("/api/v1/reports/readiness?groupBy=county"), 400, "'groupBy'");
     }
 }

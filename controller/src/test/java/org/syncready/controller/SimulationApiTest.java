@@ -141,6 +141,10 @@ class SimulationApiTest {
     static final class AnsweringBox implements AutoCloseable {
         final List<CommandRequest> requests = new CopyOnWriteArrayList<>();
         volatile Function<CommandRequest, Answer> answer = r -> new Answer(true, null, null);
+        /** The command type this box answers; others (such as a rebirth after hand-made seqs) it ignores. */
+        volatile String answers = "simulate";
+        /** Whether it answers at all (false: a box that went silent). */
+        volatile boolean silent;
         private final String boxId;
         private final RawBox presence;
         private final ExecutorService replies = Executors.newSingleThreadExecutor();
@@ -161,7 +165,7 @@ class SimulationApiTest {
         private void reply(MqttMessage m) {
             try {
                 CommandRequest request = (CommandRequest) CODEC.decode(Topics.of(boxId, Channel.CMD_REQUEST), m.getPayload());
-                if (!request.type().equals("simulate")) {
+                if (!request.type().equals(answers) || silent) {
                     return; // a rebirth the controller asks for after our hand-made seqs: not this test's business
                 }
                 requests.add(request);

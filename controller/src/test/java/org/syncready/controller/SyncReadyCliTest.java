@@ -3,6 +3,7 @@ package org.syncready.controller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -118,5 +119,75 @@ class SyncReadyCliTest {
         Run down = cli("rollout", "status", "--url", "http://127.0.0.1:" + closed, "r-1");
         assertEquals(4, down.code());
         assertTrue(down.err().contains("cannot reach the controller"), down.err());
+    }
+
+    @Test
+    void setChangesOneKeyOfASchoolOrBoxLayerAndKeepsTheRest() throws Exception {
+        try (ControllerFixture f = new ControllerFixture(data)) {
+            f.registerBox("s1", "c1", "box-1");
+            f.registerBox("s1", "c2", "box-2");
+            f.registerBox("s2", "c3", "box-3");
+            String url = "http://127.0.0.1:" + f.controller.httpPort();
+            String profile = "generic-recorder-a/standard-1080p";
+
+            Run first = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", profile, "--school", "s1",
+                    "--set", "network.ntpServer=ntp.s1.example.org", "--set", "stream.pushUrl=rtmp://10.1.0.5/live/s1",
+                    "--box=box-3", "--set", "video.bitrateKbps=2500", "--waves", "100%");
+            assertEquals(0, first.code(), first.err());
+            String id = first.out().substring("rollout ".length(), first.out().indexOf(' ', "rollout ".length()));
+            JsonNode config = f.get("/api/v1/boxes/box-1/config").body();
+            assertEquals("ntp.s1.example.org", config.path("overrides").path("school").path("network").path("ntpServer").asText(), config.toString());
+            assertEquals("rtmp://10.1.0.5/live/s1", config.path("desired").path("body").path("stream").path("pushUrl").asText());
+            JsonNode box3 = f.get("/api/v1/boxes/box-3/config").body();
+            assertEquals(2500, box3.path("overrides").path("box").path("video").path("bitrateKbps").asInt(), "a number stays a number");
+            assertEquals(0, cli("rollout", "abort", "--url", url, "--token", f.adminToken, id).code());
+
+            // Only the push URL changes: no --profile, and the school's NTP override stays.
+            Run dry = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "stream.pushUrl=rtmp://10.1.0.9/live/s1", "--dry-run");
+            assertEquals(0, dry.code(), dry.err());
+            assertTrue(dry.out().contains("/stream/pushUrl"), dry.out());
+            assertTrue(dry.out().contains("override layer of school s1 would become: "
+                    + "{\"network\":{\"ntpServer\":\"ntp.s1.example.org\"},\"stream\":{\"pushUrl\":\"rtmp://10.1.0.9/live/s1\"}}"), dry.out());
+            Run real = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "stream.pushUrl=rtmp://10.1.0.9/live/s1",
+                    "--waves", "100%");
+            assertEquals(0, real.code(), real.err());
+            config = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> f.get("/api/v1/boxes/box-2/config").body(),
+                            c -> c.path("desired").path("body").path("stream").path("pushUrl").asText().endsWith("10.1.0.9/live/s1"));
+            assertEquals(profile, config.path("profile").asText(), "each box keeps its profile");
+            assertEquals("rtmp://10.1.0.9/live/s1", config.path("desired").path("body").path("stream").path("pushUrl").asText());
+            assertEquals("ntp.s1.example.org", config.path("desired").path("body").path("network").path("ntpServer").asText());
+        }
+    }
+
+    @Test
+    void overridesFromAFileAndSetsThatCannotBeUsed() throws Exception {
+        try (ControllerFixture f = new ControllerFixture(data)) {
+            f.registerBox("s1", "c1", "box-1");
+            String url = "http://127.0.0.1:" + f.controller.httpPort();
+            Path file = data.resolve("overrides.yaml");
+            Files.writeString(file, "schools:\n  s1:\n    stream: {pushUrl: rtmp://10.1.0.7/live/s1}\n");
+            Run dry = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--profile", "generic-recorder-a/standard-1080p", "--school", "s1",
+                    "--overrides", file.toString(), "--dry-run");
+            assertEquals(0, dry.code(), dry.err());
+            assertTrue(dry.out().contains("rtmp://10.1.0.7/live/s1"), dry.out());
+
+            Run orphan = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--set", "stream.pushUrl=rtmp://x/y", "--school", "s1");
+            assertEquals(2, orphan.code());
+            assertTrue(orphan.err().contains("put it after the --school or --box"), orphan.err());
+            Run classroom = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--classroom", "c1", "--set", "video.fps=25");
+            assertEquals(2, classroom.code());
+            assertTrue(classroom.err().contains("per school and per box"), classroom.err());
+            Run badKey = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "stream pushUrl");
+            assertEquals(2, badKey.code());
+            assertTrue(badKey.err().contains("expected KEY=VALUE"), badKey.err());
+            Run nothing = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1");
+            assertEquals(2, nothing.code());
+            assertTrue(nothing.err().contains("nothing to roll out"), nothing.err());
+            Run schema = cli("rollout", "start", "--url", url, "--token", f.adminToken, "--school", "s1", "--set", "video.fps=\"fast\"",
+                    "--profile", "generic-recorder-a/standard-1080p", "--dry-run");
+            assertEquals(1, schema.code(), "the controller checks the layer against the model's schema");
+            assertTrue(schema.err().contains("/video/fps"), schema.err());
+        }
     }
 }

@@ -246,8 +246,18 @@ public final class CommandHandler {
         }
         StreamStatus stream = s.stream();
         if (stream != null) {
-            check(checks, failed, "stream", "stream", stream.pushing() ? DeviceState.OK : DeviceState.FAULT,
+            ObjectNode push = check(checks, failed, "stream", "stream", stream.pushing() ? DeviceState.OK : DeviceState.FAULT,
                     stream.pushing() ? null : stream.error() == null ? "not pushing" : stream.error());
+            // The values a technician compares with the stream server's view (target without credentials).
+            push.put("pushing", stream.pushing());
+            if (stream.target() != null) {
+                push.put("target", stream.target());
+            }
+            putIfPresent(push, "bitrateKbps", stream.bitrateKbps());
+            putIfPresent(push, "droppedFrames", stream.droppedFrames());
+            if (stream.targetReachable() != null) {
+                push.put("targetReachable", stream.targetReachable());
+            }
         }
         SystemStatus sys = s.system();
         boolean diskLow = sys.diskFreeMb() != null && sys.diskFreeMb() < DISK_LOW_MB;

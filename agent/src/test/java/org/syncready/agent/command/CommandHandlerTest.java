@@ -144,6 +144,11 @@ class CommandHandlerTest {
         assertTrue(report.get("passed").booleanValue(), report.toString());
         assertEquals(0, report.get("failed").size());
         assertEquals(List.of("camera", "microphone", "network", "stream", "system"), types(report));
+        JsonNode stream = report.get("checks").get(3);
+        assertTrue(stream.get("pushing").booleanValue(), stream.toString());
+        assertEquals("rtmp://s/live/box-1", stream.get("target").asText());
+        assertEquals(4500, stream.get("bitrateKbps").asInt());
+        assertEquals(0, stream.get("droppedFrames").asLong());
 
         next = snapshot(DeviceState.FAULT, false, List.of(
                 new NetworkTarget("controller", "10.0.0.1", 1883, true, 20.0, null),

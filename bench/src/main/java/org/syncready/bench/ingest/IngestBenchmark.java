@@ -177,16 +177,25 @@ public final class IngestBenchmark {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** Median and p99 rows per SQLite transaction, from the controller's Prometheus text. */
+    /**
+     * Mean and largest rows per SQLite transaction, from the controller's Prometheus text (a histogram
+     * with fixed buckets: its _sum over _count, and _max).
+     */
     private static String storeBatchSizes(String scrape) {
-        StringBuilder out = new StringBuilder();
+        double sum = 0;
+        double count = 0;
+        double max = 0;
         for (String line : scrape.split("\n")) {
-            if (line.startsWith("syncready_store_batch_size{quantile=")) {
-                out.append(out.length() == 0 ? "" : "/").append(line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')))
-                        .append(":").append(Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
+            double v = line.startsWith("syncready_store_batch_size") ? Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) : 0;
+            if (line.startsWith("syncready_store_batch_size_sum ")) {
+                sum = v;
+            } else if (line.startsWith("syncready_store_batch_size_count ")) {
+                count = v;
+            } else if (line.startsWith("syncready_store_batch_size_max ")) {
+                max = v;
             }
         }
-        return out.toString();
+        return count == 0 ? "-" : "mean:" + Math.round(sum / count) + "/max:" + Math.round(max);
     }
 
     private static long processCpuNanos() {

@@ -127,6 +127,27 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     /**
+     * Every route with a path, as "METHOD /path/{param}" (Vert.x's ":param" written as OpenAPI writes it);
+     * a route for every method is listed once per method it could take ("ANY /path").
+     */
+    public List<String> routes() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            String path = r.getPath();
+            if (path == null) {
+                continue;
+            }
+            String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            if (r.methods() == null || r.methods().isEmpty()) {
+                out.add("ANY " + openApiPath);
+            } else {
+                r.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * 200 with {@code "status":"ok"}, or 503 with {@code "status":"degraded"} and every problem: the
      * latest verdict of {@link Health}, which judges on its own thread, so this never blocks.
      */

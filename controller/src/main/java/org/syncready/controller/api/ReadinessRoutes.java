@@ -13,8 +13,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
@@ -130,11 +128,13 @@ public final class ReadinessRoutes implements RouteGroup {
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
             ArrayNode items = out.putArray("sessions");
             for (SyncSession s : day) {
-                SessionReadiness r = latest.get(s.id());
-                counts.merge(r.verdict(), 1, Integer::sum);
                 ObjectNode item = sessionView.node(s);
-                item.set("readiness", api.json().valueToTree(r));
+                boardEntry(item, s, latest.get(s.id()), school, counts);
                 items.add(item);
+            }
+            if (school != null) {
+                registry.school(school).ifPresent(x -> out.putObject("school").put("id", x.id()).put("nameZh", x.nameZh())
+                        .put("nameEn", x.nameEn()));
             }
             ObjectNode c = out.putObject("counts");
             for (Verdict v : Verdict.values()) {
@@ -163,50 +163,116 @@ public final class ReadinessRoutes implements RouteGroup {
         String format = param(ctx, "format");
         if (format == null) {
             String accept = ctx.request().getHeader("accept");
-            format = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv") ? "csv" : "json";
+            String a = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
+            format = a.contains("text/csv") ? "csv" : a.contains(XLSX) ? "xlsx" : "json";
         }
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw ApiException.badRequest("'format' must be json or csv, was '" + format + "'");
+        if (!List.of("json", "csv", "xlsx").contains(format)) {
+            throw ApiException.badRequest("'format' must be json, csv or xlsx, was '" + format + "'");
         }
-        boolean csv = format.equals("csv");
+        String chosen = format;
         Principal caller = ApiContext.principal(ctx);
-        // Each caller's report has only their schools' rows (school-it and technician); the bureau sees all.
-        api.vertx().executeBlocking(() -> report.build(from, to, groupBy, this::schoolOf).stream()
-                .filter(r -> caller.sees(groupBy == ReadinessReport.GroupBy.SCHOOL ? r.key() : schoolOf(r.key()))).toList(), false)
-                .onComplete(result -> {
+        api.vertx().executeBlocking(() -> {
+            // Each caller's report has only their schools' rows (school-it and technician); the bureau sees all.
+            List<ReadinessReport.Row> rows = report.build(from, to, groupBy, this::schoolOf).stream()
+                    .filter(r -> caller.sees(groupBy == ReadinessReport.GroupBy.SCHOOL ? r.key() : schoolOf(r.key()))).toList();
+            ReportSheet sheet = new ReportSheet(rows, groupBy, names());
+            return switch (chosen) {
+                case "csv" -> io.vertx.core.buffer.Buffer.buffer(sheet.csv());
+                case "xlsx" -> io.vertx.core.buffer.Buffer.buffer(sheet.xlsx("readiness " + group));
+                default -> {
+                    ObjectNode out = api.json().createObjectNode().put("from", times.format(from)).put("to", times.format(to))
+                            .put("groupBy", group);
+                    out.set("rows", sheet.json(api.json()));
+                    yield io.vertx.core.buffer.Buffer.buffer(api.json().writeValueAsBytes(out));
+                }
+            };
+        }, false).onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
                 return;
             }
-            List<ReadinessReport.Row> rows = result.result();
-            if (csv) {
-                ctx.response().putHeader("content-type", "text/csv; charset=utf-8")
-                        .putHeader("content-disposition", "attachment; filename=\"readiness-" + group + ".csv\"")
-                        .end(csv(rows, groupBy));
-                return;
+            String type = switch (chosen) {
+                case "csv" -> "text/csv; charset=utf-8";
+                case "xlsx" -> XLSX;
+                default -> "application/json; charset=utf-8";
+            };
+            if (!chosen.equals("json")) {
+                ctx.response().putHeader("content-disposition", "attachment; filename=\"readiness-" + group + "." + chosen + "\"");
             }
-            ObjectNode out = api.json().createObjectNode().put("from", times.format(from)).put("to", times.format(to))
-                    .put("groupBy", group);
-            out.set("rows", api.json().valueToTree(rows));
-            api.send(ctx, 200, out);
+            ctx.response().putHeader("content-type", type).end(result.result());
         });
     }
 
-    /** UTF-8 with a BOM, so Excel in zh-CN opens the Chinese header right. */
-    private static String csv(List<ReadinessReport.Row> rows, ReadinessReport.GroupBy groupBy) {
-        StringBuilder out = new StringBuilder("\uFEFF");
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.DEFAULT)) {
-            p.printRecord(groupBy == ReadinessReport.GroupBy.SCHOOL ? "school 学校" : "classroom 教室",
-                    "sessions 课次", "checked 已检查", "ready 就绪", "readiness_rate 就绪率",
-                    "without_incident 无故障课次", "incidents 故障数", "minutes_lost 损失分钟");
-            for (ReadinessReport.Row r : rows) {
-                p.printRecord(r.key(), r.sessions(), r.checked(), r.ready(), r.readinessRate() == null ? "" : r.readinessRate(),
-                        r.withoutIncident(), r.incidents(), r.minutesLost());
+    private static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private ReportSheet.Names names() {
+        return new ReportSheet.Names() {
+            @Override
+            public org.syncready.controller.fleet.School school(String id) {
+                return registry.school(id).orElse(null);
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+
+            @Override
+            public org.syncready.controller.fleet.Classroom classroom(String id) {
+                return registry.classroom(id).orElse(null);
+            }
+        };
+    }
+
+    /**
+     * One session of the day's board: its readiness with every classroom's names beside its id. With a
+     * school filter only that school's classrooms are listed, {@code schoolVerdict} is theirs (the worst
+     * of them), and {@code counts} counts that school's classrooms; otherwise it counts sessions.
+     */
+    private void boardEntry(ObjectNode item, SyncSession s, SessionReadiness r, String school, Map<Verdict, Integer> counts) {
+        ObjectNode readiness = api.json().valueToTree(r);
+        ArrayNode rooms = readiness.withArray("classrooms");
+        ArrayNode kept = api.json().createArrayNode();
+        Verdict schoolVerdict = null;
+        for (com.fasterxml.jackson.databind.JsonNode node : rooms) {
+            ObjectNode room = (ObjectNode) node;
+            String schoolId = room.path("schoolId").asText(null);
+            if (school != null && !school.equals(schoolId)) {
+                continue;
+            }
+            registry.classroom(room.path("classroomId").asText()).ifPresent(c ->
+                    room.put("classroomNameZh", c.nameZh()).put("classroomNameEn", c.nameEn()));
+            if (schoolId != null) {
+                registry.school(schoolId).ifPresent(x -> room.put("schoolNameZh", x.nameZh()).put("schoolNameEn", x.nameEn()));
+            }
+            if (school != null) {
+                Verdict v = Verdict.valueOf(room.path("verdict").asText());
+                counts.merge(v, 1, Integer::sum);
+                schoolVerdict = schoolVerdict == null || severity(v) > severity(schoolVerdict) ? v : schoolVerdict;
+            }
+            kept.add(room);
         }
-        return out.toString();
+        if (school != null && kept.isEmpty()) {
+            // Not checked (a session that is over): the school's classrooms are unknown, and counted so.
+            for (String c : s.classroomIds()) {
+                if (school.equals(schoolOf(c))) {
+                    counts.merge(Verdict.UNKNOWN, 1, Integer::sum);
+                    schoolVerdict = Verdict.UNKNOWN;
+                }
+            }
+        }
+        readiness.set("classrooms", kept);
+        if (school == null) {
+            counts.merge(r.verdict(), 1, Integer::sum);
+        } else {
+            readiness.put("schoolVerdict", schoolVerdict == null ? null : schoolVerdict.name());
+        }
+        item.set("readiness", readiness);
+    }
+
+    /** NOT_READY is worst, then UNKNOWN (nobody knows), then AT_RISK. */
+    private static int severity(Verdict v) {
+        return switch (v) {
+            case READY -> 0;
+            case AT_RISK -> 1;
+            case UNKNOWN -> 2;
+            case NOT_READY -> 3;
+        };
     }
 
     private SyncSession require(String id) {

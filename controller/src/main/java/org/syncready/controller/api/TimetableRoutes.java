@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
+import org.syncready.controller.schedule.ClassroomLookup;
 import org.syncready.controller.schedule.CsvTimetable;
 import org.syncready.controller.schedule.IcsTimetable;
 import org.syncready.controller.schedule.ImportError;
@@ -118,15 +119,17 @@ public final class TimetableRoutes implements RouteGroup {
         Predicate<String> exists = id -> registry.classroom(id).isPresent();
         Principal caller = ApiContext.principal(ctx);
         ApiContext.auditTarget(ctx, "timetable " + format + (termId == null ? "" : " for term " + termId) + (dryRun ? " (dry run)" : ""));
+        ClassroomLookup lookup = classroomLookup();
+        IcsTimetable.Defaults defaults = icsDefaults(ctx, lookup, format);
         api.blocking(ctx, () -> {
             ImportResult read;
             if (format.equals("csv")) {
                 read = CsvTimetable.read(content, term, exists);
             } else if (term != null) {
-                read = IcsTimetable.read(content, term, exists);
+                read = IcsTimetable.read(content, term, lookup, defaults);
             } else {
                 try {
-                    read = IcsTimetable.read(content, zone, from, to, exists);
+                    read = IcsTimetable.read(content, zone, from, to, lookup, defaults);
                 } catch (IllegalArgumentException e) {
                     throw ApiException.badRequest(e.getMessage());
                 }
@@ -145,6 +148,68 @@ public final class TimetableRoutes implements RouteGroup {
             List<SyncSession> applied = dryRun ? List.of() : sessions.apply(plan);
             return new Outcome(read, plan, applied);
         }, outcome -> render(outcome, format, dryRun, termId));
+    }
+
+    /**
+     * Classrooms by what people type into a calendar: the id, the classroom's Chinese or English name,
+     * or the school's name with it. A name shared by classrooms of several schools answers all of them.
+     */
+    private ClassroomLookup classroomLookup() {
+        return text -> {
+            String t = text == null ? "" : text.strip();
+            if (t.isEmpty()) {
+                return List.of();
+            }
+            if (registry.classroom(t).isPresent()) {
+                return List.of(t);
+            }
+            String key = ClassroomLookup.key(t);
+            if (key.isEmpty()) {
+                return List.of();
+            }
+            List<String> found = new java.util.ArrayList<>();
+            for (org.syncready.controller.fleet.Classroom c : registry.classrooms(null)) {
+                String schoolZh = registry.school(c.schoolId()).map(org.syncready.controller.fleet.School::nameZh).orElse("");
+                String schoolEn = registry.school(c.schoolId()).map(org.syncready.controller.fleet.School::nameEn).orElse("");
+                if (key.equals(ClassroomLookup.key(c.id())) || key.equals(ClassroomLookup.key(c.nameZh()))
+                        || key.equals(ClassroomLookup.key(c.nameEn())) || key.equals(ClassroomLookup.key(schoolZh + c.nameZh()))
+                        || key.equals(ClassroomLookup.key(schoolEn + c.nameEn()))) {
+                    found.add(c.id());
+                }
+            }
+            return found;
+        };
+    }
+
+    /** {@code lead} and {@code remotes} chosen at import for iCalendar events that name none (ids or names). */
+    private static IcsTimetable.Defaults icsDefaults(RoutingContext ctx, ClassroomLookup lookup, String format) {
+        String lead = param(ctx, "lead");
+        String remotes = param(ctx, "remotes");
+        if (lead == null && remotes == null) {
+            return IcsTimetable.Defaults.NONE;
+        }
+        if (!format.equals("ics")) {
+            throw ApiException.badRequest("'lead' and 'remotes' apply to iCalendar imports; a CSV names its classrooms in its columns");
+        }
+        String leadId = lead == null ? null : oneClassroom(lookup, lead, "lead");
+        List<String> remoteIds = new java.util.ArrayList<>();
+        if (remotes != null) {
+            for (String r : remotes.split("[,，;；|、]")) {
+                if (!r.isBlank()) {
+                    remoteIds.add(oneClassroom(lookup, r, "remotes"));
+                }
+            }
+        }
+        return new IcsTimetable.Defaults(leadId, remoteIds);
+    }
+
+    private static String oneClassroom(ClassroomLookup lookup, String text, String param) {
+        List<String> found = lookup.find(text);
+        if (found.size() != 1) {
+            throw ApiException.badRequest("'" + param + "': " + (found.isEmpty() ? "unknown classroom '" + text.strip() + "'"
+                    : "'" + text.strip() + "' names " + found.size() + " classrooms " + found + "; give the school's name with it, or the id"));
+        }
+        return found.get(0);
     }
 
     private record Outcome(ImportResult read, ImportPlan plan, List<SyncSession> applied) {

@@ -33,15 +33,16 @@ import picocli.CommandLine.Parameters;
  * the rollout completed); 1 refused (invalid profile or request, unknown box or rollout; the message
  * names the field); 2 bad command line; 3 {@code rollout status} of a rollout still running or paused;
  * 4 the controller could not be reached or failed; 5 {@code rollout status} of a rollout that was
- * aborted or rolled back, or has failed boxes.
+ * aborted or rolled back, or has failed boxes, or a {@code selftest} that found a problem.
  */
 // scope INHERIT: every subcommand gets --help and --version too ("syncready rollout start --help").
 @Command(name = "syncready", mixinStandardHelpOptions = true, versionProvider = SyncReadyCli.Version.class,
         scope = CommandLine.ScopeType.INHERIT,
-        description = {"SyncReady technician tool: check configuration profiles and run rollouts.",
-                "SyncReady 运维工具：检查配置模板，执行分批配置下发。"},
-        subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class},
-        footer = "Exit codes: 0 ok, 1 refused, 2 usage, 3 rollout in progress, 4 controller unreachable or failing, 5 rollout failed.")
+        description = {"SyncReady technician tool: check configuration profiles, run rollouts, self-test a box.",
+                "SyncReady 运维工具：检查配置模板，执行分批配置下发，录播主机自检。"},
+        subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class, SyncReadyCli.Selftest.class},
+        footer = "Exit codes: 0 ok, 1 refused, 2 usage, 3 rollout in progress, 4 controller unreachable or failing (or the box did "
+                + "not answer), 5 rollout failed or self-test found a problem.")
 public final class SyncReadyCli {
     static final int OK = 0;
     static final int REFUSED = 1;
@@ -178,14 +179,28 @@ public final class SyncReadyCli {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--profile", required = true, description = "Profile, model/name.")
+        @Option(names = "--profile", description = "Profile, model/name. Without it each box keeps its profile "
+                + "and only the overrides change.")
         String profile;
-        @Option(names = "--school", description = "Target school id (repeatable).")
+        @Option(names = "--school", parameterConsumer = Overrides.Scope.class,
+                description = "Target school id (repeatable); --set after it changes that school's override layer.")
         List<String> schools = new ArrayList<>();
-        @Option(names = "--classroom", description = "Target classroom id (repeatable).")
+        @Option(names = "--classroom", parameterConsumer = Overrides.Scope.class, description = "Target classroom id (repeatable).")
         List<String> classrooms = new ArrayList<>();
-        @Option(names = "--box", description = "Target box id (repeatable); the first is the canary.")
+        @Option(names = "--box", parameterConsumer = Overrides.Scope.class,
+                description = "Target box id (repeatable); the first is the canary; --set after it changes that box's override layer.")
         List<String> boxes = new ArrayList<>();
+        @Option(names = "--set", paramLabel = "KEY=VALUE", parameterConsumer = Overrides.Set.class,
+                description = {"Sets one configuration key in the override layer of the --school or --box before it, "
+                        + "e.g. --school remote-hexi --set stream.pushUrl=rtmp://10.1.0.5/live/hexi (repeatable). "
+                        + "KEY is a dotted path; VALUE is read as JSON when it is a number, true/false, null (removes the key), "
+                        + "\"quoted text\", [..] or {..}, else as text. The rest of the stored layer is kept."})
+        List<String> sets = new ArrayList<>();
+        @Option(names = "--overrides", paramLabel = "FILE", description = "Override layers from a JSON or YAML file: "
+                + "{schools: {ID: {...}}, boxes: {ID: {...}}}; each replaces the stored layer ({} clears it); --set goes on top.")
+        Path overridesFile;
+        /** The override layers the --set options build, in order; filled while the command line is parsed. */
+        final Overrides overrides = new Overrides();
         @Option(names = "--model", description = "Only boxes of this model.")
         String model;
         @Option(names = "--all", description = "Every box.")
@@ -208,7 +223,23 @@ public final class SyncReadyCli {
         @Override
         public Integer call() {
             SyncReadyCli cli = root(spec);
-            ObjectNode body = cli.json.createObjectNode().put("profile", profile);
+            ObjectNode body = cli.json.createObjectNode();
+            if (profile != null) {
+                body.put("profile", profile);
+            }
+            ObjectNode layers;
+            try {
+                layers = overrides.layers(cli, overridesFile);
+            } catch (Overrides.Unusable e) {
+                cli.err.println(e.getMessage());
+                return e.exitCode();
+            }
+            if (layers != null) {
+                body.set("overrides", layers);
+            } else if (profile == null) {
+                cli.err.println("give --profile, --set or --overrides: there is nothing to roll out");
+                return 2;
+            }
             ObjectNode target = body.putObject("target");
             list(target, "schools", schools);
             list(target, "classrooms", classrooms);
@@ -253,6 +284,7 @@ public final class SyncReadyCli {
                             + answer.path("deferred").asInt() + " would be deferred, " + answer.path("unchanged").size()
                             + " already up to date. Nothing was changed.");
                     t.print(cli.out);
+                    printLayers(cli, layers);
                     return OK;
                 }
                 cli.out.println("rollout " + answer.path("id").asText() + " " + answer.path("state").asText() + ": "
@@ -260,6 +292,17 @@ public final class SyncReadyCli {
                 cli.out.println("follow it with: syncready rollout status " + answer.path("id").asText());
                 return OK;
             });
+        }
+
+        /** The override layers a rollout would store, so a dry run shows what replaces what is stored now. */
+        private static void printLayers(SyncReadyCli cli, ObjectNode layers) {
+            if (layers == null) {
+                return;
+            }
+            for (String kind : new String[] {"schools", "boxes"}) {
+                layers.path(kind).fields().forEachRemaining(e -> cli.out.println("override layer of "
+                        + (kind.equals("schools") ? "school " : "box ") + e.getKey() + " would become: " + e.getValue()));
+            }
         }
 
         private static void list(ObjectNode target, String field, List<String> values) {
@@ -361,6 +404,68 @@ public final class SyncReadyCli {
         }
     }
 
+    // ------------------------------------------------------------------ selftest
+
+    @Command(name = "selftest", description = {"Self-test one box now and show every check: cameras, microphones, network, "
+            + "stream, system, with the values measured and the errors. Exit 0 passed, 5 a check failed, 1 unknown or offline box, "
+            + "4 no answer.", "立即自检一台录播主机，逐项显示摄像头、麦克风、网络、推流、系统的检查结果。"})
+    static final class Selftest implements Callable<Integer> {
+        /** Longer than the controller's own wait for the box (60 s), so its 503 arrives rather than a client timeout. */
+        static final Duration WAIT = Duration.ofSeconds(90);
+        private static final java.util.Set<String> NOT_VALUES = java.util.Set.of("type", "id", "state", "passed", "error");
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "BOX", description = "Box id.")
+        String box;
+
+        @Override
+        public Integer call() {
+            SyncReadyCli cli = root(spec);
+            return cli.request("POST", "/api/v1/boxes/" + enc(box) + "/selftest", cli.json.createObjectNode(), WAIT, answer -> {
+                JsonNode checks = answer.path("checks");
+                long failed = 0;
+                Table t = new Table("TYPE", "ID", "STATE", "RESULT", "ERROR", "VALUES").lastColumnUncut();
+                for (JsonNode c : checks) {
+                    boolean passed = c.path("passed").asBoolean(false);
+                    failed += passed ? 0 : 1;
+                    t.row(c.path("type").asText(), c.path("id").asText(), c.path("state").asText(), passed ? "pass" : "FAIL",
+                            c.path("error").asText(null), values(c));
+                }
+                boolean passed = answer.path("passed").asBoolean(false);
+                cli.out.println(answer.path("boxId").asText() + "  " + (passed ? "PASSED" : "FAILED") + "  ("
+                        + (failed == 0 ? "all " + checks.size() + " checks passed" : failed + " of " + checks.size() + " checks failed")
+                        + (answer.has("durationMs") ? ", " + answer.path("durationMs").asLong() + " ms" : "") + ")");
+                t.print(cli.out);
+                return passed ? OK : FAILED;
+            });
+        }
+
+        /** The measured values of one check as {@code key=value}, targets and the camera deep check in short. */
+        static String values(JsonNode check) {
+            List<String> parts = new ArrayList<>();
+            check.fields().forEachRemaining(e -> {
+                String k = e.getKey();
+                JsonNode v = e.getValue();
+                if (NOT_VALUES.contains(k) || v.isNull()) {
+                    return;
+                }
+                if (k.equals("targets")) {
+                    List<String> targets = new ArrayList<>();
+                    v.forEach(x -> targets.add(x.path("name").asText() + ":" + (x.path("reachable").asBoolean() ? "ok" : "unreachable")));
+                    parts.add("targets=" + String.join(",", targets));
+                } else if (k.equals("deepCheck")) {
+                    parts.add("deepCheck=" + (v.path("ok").asBoolean() ? "ok" : v.path("frozen").asBoolean() ? "frozen"
+                            : v.path("black").asBoolean() ? "black" : "error: " + v.path("error").asText()));
+                } else {
+                    parts.add(k + "=" + (v.isTextual() ? v.asText() : v.toString()));
+                }
+            });
+            return parts.isEmpty() ? "-" : String.join(" ", parts);
+        }
+    }
+
     // ------------------------------------------------------------------ HTTP
 
     interface Render {
@@ -368,6 +473,10 @@ public final class SyncReadyCli {
     }
 
     int request(String method, String path, JsonNode body, Render render) {
+        return request(method, path, body, Duration.ofSeconds(60), render);
+    }
+
+    int request(String method, String path, JsonNode body, Duration timeout, Render render) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI uri;
         try {
@@ -376,7 +485,7 @@ public final class SyncReadyCli {
             err.println("bad --url " + url + ": " + e.getMessage());
             return 2;
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
         if (token != null && !token.isBlank()) {
             b.header("Authorization", "Bearer " + token.strip());
         }

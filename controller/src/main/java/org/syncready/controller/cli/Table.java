@@ -8,16 +8,24 @@ import java.util.List;
 final class Table {
     private static final int MAX_CELL = 60;
     private final List<String[]> rows = new ArrayList<>();
+    private boolean lastUncut;
 
     Table(String... header) {
         rows.add(header);
+    }
+
+    /** Leaves the last column whole (a list of measured values that should not lose its end). */
+    Table lastColumnUncut() {
+        lastUncut = true;
+        return this;
     }
 
     Table row(Object... cells) {
         String[] r = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             String s = cells[i] == null ? "-" : String.valueOf(cells[i]);
-            r[i] = s.length() > MAX_CELL ? s.substring(0, MAX_CELL - 1) + "…" : s;
+            boolean cut = s.length() > MAX_CELL && !(lastUncut && i == cells.length - 1);
+            r[i] = cut ? s.substring(0, MAX_CELL - 1) + "…" : s;
         }
         rows.add(r);
         return this;

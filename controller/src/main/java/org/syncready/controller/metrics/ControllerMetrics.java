@@ -8,68 +8,165 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every metric the controller exports, so their names live in one place and the Prometheus text on
- * {@code /metrics} matches the docs. Counters are created on first use per label value.
+ * {@code /metrics} matches the docs and passes {@code promtool check metrics}.
+ *
+ * <ul>
+ *   <li>Latencies and batch sizes are histograms with fixed buckets, not client-side quantiles: a
+ *       quantile cannot be averaged across controller nodes, buckets can be summed
+ *       ({@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))}).</li>
+ *   <li>Things that only go up are counters ({@code _total}), never gauges.</li>
+ *   <li>Every refusal and outcome counter exists at 0 for each of its label values from the start,
+ *       so that {@code rate()} and alerts see the first event rather than a series appearing.</li>
+ * </ul>
  */
 public final class ControllerMetrics {
+    /** Labels of {@code syncready_ingest_rejected_total}: the protocol's reasons and the controller's own. */
+    public static final List<String> REJECT_REASONS = List.of("bad_json", "too_large", "unsupported_version", "missing_field",
+            "invalid_field", "box_mismatch", "bad_box_id", "bad_topic", "unknown_box", "wrong_direction");
+    public static final List<String> AUTH_FAILURES = List.of("no_credentials", "bad_credentials");
+    public static final List<String> ACL_ACTIONS = List.of("publish", "subscribe");
+    public static final List<String> ECHO_OUTCOMES = List.of("answered", "rate_limited", "malformed", "unknown_box", "bad_signature");
+    public static final List<String> SPEEDTEST_OUTCOMES = List.of("ok", "unauthorized", "too_large", "too_soon", "busy",
+            "timeout", "failed");
+    public static final List<String> VERDICTS = List.of("READY", "AT_RISK", "NOT_READY", "UNKNOWN");
+    public static final List<String> CHECK_TRIGGERS = List.of("T-30", "T-5", "on-demand", "in-session");
+    public static final List<String> SELFTEST_OUTCOMES = List.of("passed", "failed", "no_answer");
+    public static final List<String> CONFIG_RESULTS = List.of("applied", "rejected", "rolled_back");
+    public static final List<String> API_AUTH_OUTCOMES = List.of("ok_token", "ok_password", "ok_session", "anonymous", "malformed",
+            "wrong_credentials", "token_unknown", "token_expired", "token_revoked", "session_ended", "user_disabled", "throttled",
+            "csrf", "forbidden", "out_of_scope", "rate_limited");
+    public static final List<String> LOGIN_OUTCOMES = List.of("ok", "failed", "throttled");
+    public static final List<String> ROLLOUT_ACTIONS = List.of("start", "force", "pause", "resume", "abort", "rollback", "complete");
+
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    private static final double[] BATCH_BUCKETS = {1, 5, 10, 50, 100, 250, 500, 1000};
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DistributionSummary batchSize;
     private final Timer ingestLag;
     private final Timer storeLag;
+    private final Counter duplicates;
+    private final Counter gapMessages;
+    private final Counter rebirths;
+    private final Counter storeFailures;
     private final List<Object> held = new CopyOnWriteArrayList<>();
 
     public ControllerMetrics() {
+        // Two JVM meters break Prometheus naming rules (promtool): a "_count" suffix on a gauge, and a
+        // CPU time in nanoseconds. They leave; CPU time comes back as the conventional process_cpu_seconds_total.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")
+                || id.getName().equals("process.cpu.time")));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("system.cpus", Runtime.getRuntime(), Runtime::availableProcessors)
+                .description("Processors available to the JVM").register(registry);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            held.add(os); // a function counter holds its object weakly
+            FunctionCounter.builder("process.cpu.seconds", os, o -> Math.max(0, o.getProcessCpuTime()) / 1e9)
+                    .description("CPU time used by the controller's process").register(registry);
+        }
         batchSize = DistributionSummary.builder("syncready.store.batch.size")
-                .description("Rows written per SQLite transaction").publishPercentiles(0.5, 0.99).register(registry);
+                .description("Rows written per SQLite transaction").serviceLevelObjectives(BATCH_BUCKETS).register(registry);
         ingestLag = Timer.builder("syncready.ingest.lag")
                 .description("Controller receive time minus the box's timestamp (includes box clock skew)")
-                .publishPercentiles(0.5, 0.99).maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         storeLag = Timer.builder("syncready.store.write.lag")
                 .description("From receiving a status to its row being committed")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        for (org.syncready.protocol.Channel channel : org.syncready.protocol.Channel.values()) {
+            if (channel.fromAgent()) {
+                messagesCounter(channel.suffix());
+            }
+        }
+        for (String reason : REJECT_REASONS) {
+            rejectedCounter(reason);
+        }
+        AUTH_FAILURES.forEach(this::authFailureCounter);
+        ACL_ACTIONS.forEach(this::aclCounter);
+        ECHO_OUTCOMES.forEach(this::echoCounter);
+        SPEEDTEST_OUTCOMES.forEach(this::speedtestCounter);
+        speedtestBytes();
+        duplicates = Counter.builder("syncready.ingest.duplicates")
+                .description("Redelivered messages dropped (same bootId and seq)").register(registry);
+        gapMessages = Counter.builder("syncready.ingest.gap.messages")
+                .description("Messages boxes sent that never arrived (gaps in seq)").register(registry);
+        rebirths = Counter.builder("syncready.ingest.rebirth.requests")
+                .description("Rebirth commands sent after a gap or a status without birth").register(registry);
+        storeFailures = Counter.builder("syncready.store.write.failures")
+                .description("SQLite batches that failed (retried, nothing dropped)").register(registry);
+        for (String trigger : CHECK_TRIGGERS) {
+            for (String verdict : VERDICTS) {
+                verdictCounter(trigger, verdict);
+            }
+        }
+        SELFTEST_OUTCOMES.forEach(this::selftestCounter);
+        CONFIG_RESULTS.forEach(this::configReportCounter);
+        ROLLOUT_ACTIONS.forEach(this::rolloutActionCounter);
+        API_AUTH_OUTCOMES.forEach(this::apiAuthCounter);
+        LOGIN_OUTCOMES.forEach(this::loginTimer);
     }
 
     public void messageIn(String channel) {
-        Counter.builder("syncready.ingest.messages").description("Messages received from boxes, by channel")
-                .tag("channel", channel).register(registry).increment();
+        messagesCounter(channel).increment();
+    }
+
+    private Counter messagesCounter(String channel) {
+        return Counter.builder("syncready.ingest.messages").description("Messages received from boxes, by channel")
+                .tag("channel", channel).register(registry);
     }
 
     public void rejected(String reason) {
-        Counter.builder("syncready.ingest.rejected").description("Messages refused, by reason")
-                .tag("reason", reason).register(registry).increment();
+        rejectedCounter(reason).increment();
+    }
+
+    private Counter rejectedCounter(String reason) {
+        return Counter.builder("syncready.ingest.rejected").description("Messages refused, by reason")
+                .tag("reason", reason).register(registry);
     }
 
     public void duplicate() {
-        registry.counter("syncready.ingest.duplicates").increment();
+        duplicates.increment();
     }
 
     public void gap(long missing) {
-        registry.counter("syncready.ingest.gap.messages").increment(missing);
+        gapMessages.increment(missing);
     }
 
     public void rebirthRequested() {
-        registry.counter("syncready.ingest.rebirth.requests").increment();
+        rebirths.increment();
     }
 
     public void authFailure(String reason) {
-        Counter.builder("syncready.broker.auth.failures").description("MQTT connections refused at CONNECT")
-                .tag("reason", reason).register(registry).increment();
+        authFailureCounter(reason).increment();
+    }
+
+    private Counter authFailureCounter(String reason) {
+        return Counter.builder("syncready.broker.auth.failures").description("MQTT connections refused at CONNECT")
+                .tag("reason", reason).register(registry);
     }
 
     public void aclDenied(String action) {
-        Counter.builder("syncready.broker.acl.denied").description("Publishes and subscriptions outside the client's topic tree")
-                .tag("action", action).register(registry).increment();
+        aclCounter(action).increment();
+    }
+
+    private Counter aclCounter(String action) {
+        return Counter.builder("syncready.broker.acl.denied").description("Publishes and subscriptions outside the client's topic tree")
+                .tag("action", action).register(registry);
     }
 
     public void ingestLag(long millis) {
@@ -82,21 +179,72 @@ public final class ControllerMetrics {
     }
 
     public void storeFailure() {
-        registry.counter("syncready.store.write.failures").increment();
+        storeFailures.increment();
     }
 
     /** One packet at the UDP echo service, by outcome: answered, rate_limited, malformed, unknown_box, bad_signature. */
     public void echo(String outcome) {
-        Counter.builder("syncready.echo.packets").description("UDP echo packets received, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        echoCounter(outcome).increment();
     }
 
-    /** One speed-test upload, by outcome (ok, unauthorized, too_large, busy, too_soon, failed), and its bytes. */
+    private Counter echoCounter(String outcome) {
+        return Counter.builder("syncready.echo.packets").description("UDP echo packets received, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** One speed-test upload, by outcome (ok, unauthorized, too_large, busy, too_soon, timeout, failed), and its bytes. */
     public void speedtest(String outcome, long bytes) {
-        Counter.builder("syncready.speedtest.uploads").description("Speed-test uploads, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
-        Counter.builder("syncready.speedtest.bytes").description("Bytes received by the speed-test sink")
-                .register(registry).increment(bytes);
+        speedtestCounter(outcome).increment();
+        speedtestBytes().increment(bytes);
+    }
+
+    private Counter speedtestCounter(String outcome) {
+        return Counter.builder("syncready.speedtest.uploads").description("Speed-test uploads, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter speedtestBytes() {
+        return Counter.builder("syncready.speedtest.bytes").description("Bytes received by the speed-test sink").register(registry);
+    }
+
+    /** One readiness check kept: the session's verdict, by what triggered it (T-30, T-5, on-demand, in-session). */
+    public void readinessVerdict(String trigger, String verdict) {
+        verdictCounter(trigger, verdict).increment();
+    }
+
+    private Counter verdictCounter(String trigger, String verdict) {
+        return Counter.builder("syncready.readiness.verdicts").description("Session readiness checks kept, by trigger and verdict")
+                .tag("trigger", trigger).tag("verdict", verdict).register(registry);
+    }
+
+    /** One self-test sent to a box before a readiness check, by outcome: passed, failed, no_answer. */
+    public void selftest(String outcome) {
+        selftestCounter(outcome).increment();
+    }
+
+    private Counter selftestCounter(String outcome) {
+        return Counter.builder("syncready.readiness.selftests").description("Self-tests of readiness checks, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** A box's report on a configuration sent to it: applied, rejected, rolled_back. */
+    public void configReport(String result) {
+        configReportCounter(result).increment();
+    }
+
+    private Counter configReportCounter(String result) {
+        return Counter.builder("syncready.config.reports").description("Configuration reports from boxes, by result")
+                .tag("result", result).register(registry);
+    }
+
+    /** A rollout action (start, force, pause, resume, abort, rollback, complete), by people or by the engine. */
+    public void rolloutAction(String action) {
+        rolloutActionCounter(action).increment();
+    }
+
+    private Counter rolloutActionCounter(String action) {
+        return Counter.builder("syncready.rollout.actions").description("Rollout actions, by action")
+                .tag("action", action).register(registry);
     }
 
     /**
@@ -107,18 +255,32 @@ public final class ControllerMetrics {
      * {@code rate_limited}.
      */
     public void apiAuth(String outcome) {
-        Counter.builder("syncready.api.auth").description("API authentication and access decisions, by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        apiAuthCounter(outcome).increment();
+    }
+
+    private Counter apiAuthCounter(String outcome) {
+        return Counter.builder("syncready.api.auth").description("API authentication and access decisions, by outcome")
+                .tag("outcome", outcome).register(registry);
     }
 
     /** One login at {@code POST /login}, by outcome: ok, failed, throttled. */
     public void login(String outcome, Duration took) {
-        Timer.builder("syncready.api.logins").description("Logins at POST /login, by outcome, and how long they took")
-                .tag("outcome", outcome).publishPercentiles(0.5, 0.99).register(registry).record(took);
+        loginTimer(outcome).record(took);
+    }
+
+    /** A histogram (not client-side quantiles), so logins of several nodes aggregate; password hashing takes ~0.1-1 s. */
+    private Timer loginTimer(String outcome) {
+        return Timer.builder("syncready.api.logins").description("Logins at POST /login, by outcome, and how long they took")
+                .tag("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A count kept by someone else that only goes up (rows written), exported as a counter. */
+    public <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).register(registry);
     }
 
     /** A gauge with one tag, e.g. one per health condition. */

@@ -53,6 +53,8 @@ public final class ReadinessChecks implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "readiness"));
     /** The freshest verdict of each session: live, active or in-class. */
     private final Map<String, SessionReadiness> latest = new ConcurrentHashMap<>();
+    /** Told of every check kept (metrics); set once at wiring, before {@link #start}. */
+    private volatile java.util.function.Consumer<SessionReadiness> onKept = r -> { };
     /** The last stored check of each session this run. */
     private final Map<String, SessionReadiness> lastChecks = new ConcurrentHashMap<>();
     private final LiveReadiness live;
@@ -265,8 +267,14 @@ public final class ReadinessChecks implements AutoCloseable {
                 }, thread);
     }
 
+    /** Who is told of each check kept (the controller's metrics count verdicts per trigger). */
+    public void onKept(java.util.function.Consumer<SessionReadiness> listener) {
+        onKept = listener;
+    }
+
     private void record(SessionReadiness r) {
         latest.put(r.sessionId(), r);
+        onKept.accept(r);
         lastChecks.put(r.sessionId(), r);
         try {
             store.saveCheck(r);

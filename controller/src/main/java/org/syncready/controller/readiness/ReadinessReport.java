@@ -16,11 +16,19 @@ import org.syncready.controller.schedule.SyncSession;
  * (one classroom taking part in one session): how many there were, how many were READY at the last
  * check before the start, how many ran without an incident, and the minutes lost to blocking
  * incidents (overlapping incidents of one classroom count once).
+ *
+ * <p>A classroom-session the controller never checked (no check before nor during it: the controller
+ * was down, or the session was imported afterwards) is {@code unchecked}: nobody knows how it went,
+ * so it counts neither as held without incident nor in the readiness rate.
+ * {@code sessions = unchecked + withoutIncident + classroom-sessions with incidents}.
  */
 public final class ReadinessReport {
-    /** One row of the report. {@code readinessRate} is READY / checked, null when nothing was checked. */
-    public record Row(String key, int sessions, int checked, int ready, Double readinessRate, int withoutIncident,
-                      int incidents, long minutesLost) {
+    /**
+     * One row of the report. {@code readinessRate} is READY / checked, null when nothing was checked;
+     * {@code checked}: a check before the start; {@code unchecked}: no check at all.
+     */
+    public record Row(String key, int sessions, int checked, int unchecked, int ready, Double readinessRate,
+                      int withoutIncident, int incidents, long minutesLost) {
     }
 
     public enum GroupBy {
@@ -42,16 +50,18 @@ public final class ReadinessReport {
         Map<String, Instant> starts = new HashMap<>();
         inRange.forEach(s -> starts.put(s.id(), s.start()));
         Map<String, SessionReadiness> before = store.lastBeforeStart(starts, from, to);
+        // Any kept check (before, during or on demand) means the controller looked at the session.
+        Map<String, SessionReadiness> anyCheck = store.latest(starts.keySet());
         Map<String, List<Incident>> incidents = new HashMap<>();
         for (Incident i : store.incidents(from, to.plus(SessionStore.MAX_DURATION))) {
             incidents.computeIfAbsent(i.sessionId() + "|" + i.classroomId(), k -> new ArrayList<>()).add(i);
         }
-        Map<String, long[]> acc = new TreeMap<>(); // sessions, checked, ready, withoutIncident, incidents, lostMs
+        Map<String, long[]> acc = new TreeMap<>(); // sessions, checked, ready, withoutIncident, incidents, lostMs, unchecked
         for (SyncSession s : inRange) {
             SessionReadiness check = before.get(s.id());
             for (String classroom : s.classroomIds()) {
                 String key = groupBy == GroupBy.CLASSROOM ? classroom : String.valueOf(schoolOf.apply(classroom));
-                long[] a = acc.computeIfAbsent(key, k -> new long[6]);
+                long[] a = acc.computeIfAbsent(key, k -> new long[7]);
                 a[0]++;
                 if (check != null) {
                     check.classrooms().stream().filter(c -> c.classroomId().equals(classroom)).findFirst().ifPresent(c -> {
@@ -63,17 +73,25 @@ public final class ReadinessReport {
                 }
                 List<Incident> list = incidents.getOrDefault(s.id() + "|" + classroom, List.of());
                 if (list.isEmpty()) {
-                    a[3]++;
+                    if (checked(check, classroom) || checked(anyCheck.get(s.id()), classroom)) {
+                        a[3]++;
+                    } else {
+                        a[6]++;
+                    }
                 }
                 a[4] += list.size();
                 a[5] += lostMillis(list, s);
             }
         }
         List<Row> rows = new ArrayList<>();
-        acc.forEach((key, a) -> rows.add(new Row(key, (int) a[0], (int) a[1], (int) a[2],
+        acc.forEach((key, a) -> rows.add(new Row(key, (int) a[0], (int) a[1], (int) a[6], (int) a[2],
                 a[1] == 0 ? null : Math.round(1000.0 * a[2] / a[1]) / 1000.0, (int) a[3], (int) a[4],
                 Duration.ofMillis(a[5]).toMinutes())));
         return rows;
+    }
+
+    private static boolean checked(SessionReadiness check, String classroom) {
+        return check != null && check.classrooms().stream().anyMatch(c -> c.classroomId().equals(classroom));
     }
 
     /** Length of the union of the blocking incidents, clipped to the session. */

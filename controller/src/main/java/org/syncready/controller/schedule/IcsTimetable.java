@@ -48,8 +48,12 @@ import net.fortuna.ical4j.transform.recurrence.Frequency;
  * Reads an iCalendar (RFC 5545) timetable with ical4j and expands each VEVENT's DTSTART/DTEND, RRULE,
  * RDATE and EXDATE within a window: a {@link TermCalendar} (its dates, minus its holidays, with its
  * make-up days) or explicit dates. Classrooms, kind and teacher come from X-SYNCREADY-* properties
- * (docs/SCHEDULE.md). Like {@link CsvTimetable} it returns every occurrence of the good events and an
- * error, naming the line and property, for every bad one.
+ * (docs/SCHEDULE.md) or, in a plain export of a calendar program (Google Calendar, Outlook) where users
+ * cannot add such properties, from what they can set: LOCATION for the lead classroom, ATTENDEEs or a
+ * {@code 远端:} / {@code Remotes:} line in DESCRIPTION for the remote ones (ids or names), or defaults
+ * chosen at import ({@link Defaults}). A moved or cancelled instance of a series (RECURRENCE-ID,
+ * STATUS:CANCELLED) replaces or removes that occurrence. Like {@link CsvTimetable} it returns every
+ * occurrence of the good events and an error, naming the line and property, for every bad one.
  * Stateless and thread-safe; the work grows with the file, so call it off the event loop.
  */
 public final class IcsTimetable {
@@ -61,6 +65,22 @@ public final class IcsTimetable {
     static final String REMOTES = "X-SYNCREADY-REMOTES";
     static final String KIND = "X-SYNCREADY-KIND";
     static final String TEACHER = "X-SYNCREADY-TEACHER";
+    /** A line of DESCRIPTION naming the remote classrooms: "远端：河西三年级1班、山北三年级1班" or "Remotes: a, b". */
+    private static final java.util.regex.Pattern REMOTES_LINE =
+            java.util.regex.Pattern.compile("^\\s*(?:远端|听讲|Remotes?)\\s*[:：]\\s*(.*)$", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern LIST = java.util.regex.Pattern.compile("[;；|,，、]");
+
+    /**
+     * Classrooms chosen at import for events that name none (a teacher's own calendar: every event is
+     * a lesson of one lead class to the same remote classes). Ids, checked by the caller.
+     */
+    public record Defaults(String lead, List<String> remotes) {
+        public static final Defaults NONE = new Defaults(null, List.of());
+
+        public Defaults {
+            remotes = remotes == null ? List.of() : List.copyOf(remotes);
+        }
+    }
     /** Finer recurrences than daily are not a timetable and could expand to millions of occurrences. */
     private static final Set<Frequency> TIMETABLE_FREQUENCIES = EnumSet.of(Frequency.DAILY, Frequency.WEEKLY,
             Frequency.MONTHLY, Frequency.YEARLY);
@@ -74,8 +94,13 @@ public final class IcsTimetable {
 
     /** Expands over the term: its first to last day, holidays dropped, make-up days following their weekday. */
     public static ImportResult read(byte[] content, TermCalendar term, Predicate<String> classroomExists) {
+        return read(content, term, ClassroomLookup.idsOnly(classroomExists), Defaults.NONE);
+    }
+
+    /** Over a term, finding classrooms by id or name, with classrooms chosen at import for events that name none. */
+    public static ImportResult read(byte[] content, TermCalendar term, ClassroomLookup classrooms, Defaults defaults) {
         return read(content, new Window(term.zone(), term.firstDay(), term.lastDay(), term.holidays(), term.makeUpDays()),
-                classroomExists);
+                classrooms, defaults);
     }
 
     /**
@@ -84,11 +109,17 @@ public final class IcsTimetable {
      */
     public static ImportResult read(byte[] content, ZoneId zone, LocalDate from, LocalDate to,
                                     Predicate<String> classroomExists) {
+        return read(content, zone, from, to, ClassroomLookup.idsOnly(classroomExists), Defaults.NONE);
+    }
+
+    /** Between two dates, finding classrooms by id or name, with defaults chosen at import. */
+    public static ImportResult read(byte[] content, ZoneId zone, LocalDate from, LocalDate to,
+                                    ClassroomLookup classrooms, Defaults defaults) {
         if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= TermCalendar.MAX_TERM_DAYS) {
             throw new IllegalArgumentException("window " + from + ".." + to + " must be 1 to "
                     + TermCalendar.MAX_TERM_DAYS + " days");
         }
-        return read(content, new Window(zone, from, to, new TreeSet<>(), new TreeMap<>()), classroomExists);
+        return read(content, new Window(zone, from, to, new TreeSet<>(), new TreeMap<>()), classrooms, defaults);
     }
 
     private record Window(ZoneId zone, LocalDate from, LocalDate to, SortedSet<LocalDate> holidays,
@@ -98,7 +129,7 @@ public final class IcsTimetable {
         }
     }
 
-    private static ImportResult read(byte[] content, Window window, Predicate<String> classroomExists) {
+    private static ImportResult read(byte[] content, Window window, ClassroomLookup classrooms, Defaults defaults) {
         String text = TimetableText.decode(content);
         SourceLines lines = new SourceLines(text);
         Calendar calendar;
@@ -124,10 +155,11 @@ public final class IcsTimetable {
                     + " events; split the file")));
         }
         List<Occurrences.Tagged> occurrences = new ArrayList<>();
+        Map<String, Set<Instant>> moved = movedInstances(events, window.zone());
         for (int i = 0; i < events.size(); i++) {
             EventLines at = lines.event(i);
             try {
-                new EventReader(events.get(i), at, window, classroomExists, errors, occurrences).read();
+                new EventReader(events.get(i), at, window, classrooms, defaults, moved, errors, occurrences).read();
             } catch (RuntimeException e) {
                 // ical4j may still fail on a value it parsed leniently; that event is bad, the import goes on.
                 errors.add(new ImportError(at.begin(), "VEVENT", "cannot read this event: " + e));
@@ -142,22 +174,56 @@ public final class IcsTimetable {
         return errors.result(drafts);
     }
 
+    /**
+     * The instances of each series (by UID) that the file gives as events of their own (RECURRENCE-ID:
+     * moved, changed or cancelled); the series leaves those starts to them.
+     */
+    private static Map<String, Set<Instant>> movedInstances(List<VEvent> events, ZoneId zone) {
+        Map<String, Set<Instant>> out = new HashMap<>();
+        for (VEvent e : events) {
+            Optional<Property> rid = e.getProperty(Property.RECURRENCE_ID);
+            Optional<String> uid = e.getProperty(Property.UID).map(Property::getValue);
+            if (rid.isEmpty() || uid.isEmpty()) {
+                continue;
+            }
+            try {
+                Temporal t = ((net.fortuna.ical4j.model.property.RecurrenceId<?>) rid.get()).getDate();
+                ZoneId z = EventReader.javaZone(rid.get()).orElse(null);
+                Instant at = t instanceof ZonedDateTime zt ? (z != null ? zt.toLocalDateTime().atZone(z).toInstant() : zt.toInstant())
+                        : t instanceof OffsetDateTime o ? o.toInstant() : t instanceof Instant i ? i
+                        : t instanceof LocalDateTime l ? l.atZone(z != null ? z : zone).toInstant() : null;
+                if (at != null) {
+                    out.computeIfAbsent(uid.get(), k -> new java.util.HashSet<>()).add(at);
+                }
+            } catch (RuntimeException ignored) {
+                // A RECURRENCE-ID that cannot be read moves nothing; the event itself is read (and judged) as usual.
+            }
+        }
+        return out;
+    }
+
     /** Reads one VEVENT into occurrences, or into errors that point at its lines. */
     private static final class EventReader {
         private final VEvent event;
         private final EventLines at;
         private final Window window;
+        private final ClassroomLookup classrooms;
         private final Predicate<String> classroomExists;
+        private final Defaults defaults;
+        private final Map<String, Set<Instant>> moved;
         private final ImportErrors errors;
         private final List<Occurrences.Tagged> out;
         private final int errorsBefore;
 
-        EventReader(VEvent event, EventLines at, Window window, Predicate<String> classroomExists,
-                    ImportErrors errors, List<Occurrences.Tagged> out) {
+        EventReader(VEvent event, EventLines at, Window window, ClassroomLookup classrooms, Defaults defaults,
+                    Map<String, Set<Instant>> moved, ImportErrors errors, List<Occurrences.Tagged> out) {
             this.event = event;
             this.at = at;
             this.window = window;
-            this.classroomExists = classroomExists;
+            this.classrooms = classrooms;
+            this.classroomExists = id -> classrooms.find(id).contains(id);
+            this.defaults = defaults;
+            this.moved = moved;
             this.errors = errors;
             this.out = out;
             this.errorsBefore = errors.count();
@@ -172,6 +238,9 @@ public final class IcsTimetable {
         }
 
         void read() {
+            if (value(Property.STATUS).map(v -> v.equalsIgnoreCase("CANCELLED")).orElse(false)) {
+                return; // a cancelled lesson (or cancelled instance of a series, which its RECURRENCE-ID removed)
+            }
             Optional<DtStart<Temporal>> dtStart = event.getProperty(Property.DTSTART);
             Temporal start = null;
             ZoneId eventZone = null;
@@ -197,11 +266,17 @@ public final class IcsTimetable {
             if (subject == null) {
                 error(Property.SUMMARY, "missing; SUMMARY is the subject");
             }
-            String leadField = event.getProperty(LEAD).isPresent() || event.getProperty(Property.LOCATION).isEmpty()
-                    ? LEAD : Property.LOCATION;
-            String lead = value(LEAD).or(() -> value(Property.LOCATION)).orElse("");
-            List<String> remotes = TimetableText.classrooms(lead, value(REMOTES).orElse(""), classroomExists,
-                    (aboutLead, message) -> error(aboutLead ? leadField : REMOTES, message));
+            String[] leadField = {LEAD};
+            String lead = lead(leadField);
+            String[] remotesField = {REMOTES};
+            String remotesText = remotes(lead, remotesField);
+            // The lead was judged above; here the remotes are (against the lead, too).
+            List<String> remotes = remotesText == null ? List.of() : TimetableText.classrooms(lead == null ? "" : lead, remotesText,
+                    classroomExists, (aboutLead, message) -> {
+                        if (!aboutLead) {
+                            error(remotesField[0], message);
+                        }
+                    });
             String kindText = value(KIND).orElse("");
             SessionKind kind = kindText.isEmpty() ? SessionKind.LIVE : SessionKind.parse(kindText).orElse(null);
             if (kind == null) {
@@ -219,9 +294,130 @@ public final class IcsTimetable {
             String uid = value(Property.UID).orElse(null);
             String source = (uid == null ? "" : "UID " + uid + ", ") + "line " + at.begin();
             for (Instant s : starts(start, eventZone, rrule.map(RRule::getRecur).orElse(null))) {
+                if (uid != null && event.getProperty(Property.RECURRENCE_ID).isEmpty()
+                        && moved.getOrDefault(uid, Set.of()).contains(s)) {
+                    continue; // this instance is given by an event of its own (moved, changed or cancelled)
+                }
                 out.add(new Occurrences.Tagged(new SessionDraft(lead, remotes, subject, teacher, kind, s, s.plus(length),
-                        source), at.begin(), leadField, REMOTES));
+                        source), at.begin(), leadField[0], remotesField[0]));
             }
+        }
+
+        /**
+         * The lead classroom's id: X-SYNCREADY-LEAD, else LOCATION (an id or a name; a location such as
+         * "河西镇中心小学 三年级1班, 2楼" is tried whole, then piece by piece), else the import's default.
+         * Null (with an error) when none names a classroom.
+         */
+        private String lead(String[] field) {
+            if (event.getProperty(LEAD).isPresent()) {
+                Optional<String> x = value(LEAD);
+                if (x.isEmpty()) {
+                    error(LEAD, "is empty; every session needs its lead classroom");
+                    return null;
+                }
+                String id = one(x.get(), LEAD, true);
+                return id == null ? x.get() : id;
+            }
+            Optional<String> location = value(Property.LOCATION);
+            if (location.isPresent()) {
+                field[0] = Property.LOCATION;
+                List<String> whole = classrooms.find(location.get());
+                if (whole.size() == 1) {
+                    return whole.get(0);
+                }
+                if (whole.isEmpty()) {
+                    for (String piece : LIST.split(location.get())) {
+                        List<String> found = classrooms.find(piece);
+                        if (found.size() == 1) {
+                            return found.get(0);
+                        }
+                        if (found.size() > 1) {
+                            return one(piece, Property.LOCATION, true);
+                        }
+                    }
+                }
+                String id = one(location.get(), Property.LOCATION, true);
+                return id == null ? location.get() : id;
+            }
+            if (defaults.lead() != null) {
+                field[0] = "lead";
+                return defaults.lead();
+            }
+            error(Property.LOCATION, "missing; set LOCATION to the lead classroom (its id or name, e.g. 河西镇中心小学 三年级1班),"
+                    + " add X-SYNCREADY-LEAD, or import with ?lead=CLASSROOM");
+            return null;
+        }
+
+        /**
+         * The remote classrooms as a list of ids for {@link TimetableText#classrooms}: X-SYNCREADY-REMOTES,
+         * else the ATTENDEEs that are classrooms (people invited are left out), else a 远端:/Remotes: line
+         * of DESCRIPTION, else the import's default. Null (with an error) when nothing names one.
+         */
+        private String remotes(String lead, String[] field) {
+            if (event.getProperty(REMOTES).isPresent()) {
+                return ids(value(REMOTES).orElse(""), REMOTES);
+            }
+            List<String> invited = new ArrayList<>();
+            for (Property attendee : event.getProperties(Property.ATTENDEE)) {
+                String cn = attendee.getParameter(Parameter.CN).map(Parameter::getValue).orElse("");
+                String address = attendee.getValue() == null ? "" : attendee.getValue().replaceFirst("(?i)^mailto:", "");
+                String local = address.contains("@") ? address.substring(0, address.indexOf('@')) : address;
+                for (String candidate : List.of(cn, address, local)) {
+                    List<String> found = candidate.isBlank() ? List.of() : classrooms.find(candidate);
+                    if (found.size() == 1) {
+                        if (!found.get(0).equals(lead) && !invited.contains(found.get(0))) {
+                            invited.add(found.get(0));
+                        }
+                        break;
+                    }
+                }
+            }
+            if (!invited.isEmpty()) {
+                field[0] = Property.ATTENDEE;
+                return String.join(";", invited);
+            }
+            Optional<String> line = value(Property.DESCRIPTION).flatMap(IcsTimetable::remotesLine);
+            if (line.isPresent()) {
+                field[0] = Property.DESCRIPTION;
+                return ids(line.get(), Property.DESCRIPTION);
+            }
+            if (!defaults.remotes().isEmpty()) {
+                field[0] = "remotes";
+                return String.join(";", defaults.remotes());
+            }
+            error(REMOTES, "no remote classroom: invite the remote classrooms to the event (ATTENDEE), add a line "
+                    + "'远端: 班级, 班级' (or 'Remotes: ...') to the description, add X-SYNCREADY-REMOTES, or import with ?remotes=ID,ID");
+            return null;
+        }
+
+        /** Each piece of a list resolved to its classroom id; pieces that name none are kept for the error. */
+        private String ids(String list, String property) {
+            List<String> out = new ArrayList<>();
+            for (String piece : LIST.split(list)) {
+                if (!piece.isBlank()) {
+                    String id = one(piece, property, false);
+                    out.add(id == null ? piece.strip() : id);
+                }
+            }
+            return String.join(";", out);
+        }
+
+        /** The one classroom a text names; an ambiguous name is an error naming the candidates. */
+        private String one(String text, String property, boolean report) {
+            List<String> found = classrooms.find(text);
+            if (found.size() == 1) {
+                return found.get(0);
+            }
+            if (found.size() > 1) {
+                error(property, "'" + text.strip() + "' names " + found.size() + " classrooms " + found
+                        + "; give the school's name with it, or the classroom id");
+                return null;
+            }
+            if (report) {
+                error(property, "unknown classroom '" + text.strip() + "'" + (property.equals(Property.LOCATION)
+                        ? " (LOCATION names the lead classroom: its id, or its name with or without the school's)" : ""));
+            }
+            return null;
         }
 
         /** DTEND − DTSTART (or DURATION); reports a missing or non-positive length. */
@@ -381,7 +577,7 @@ public final class IcsTimetable {
             throw new DateTimeException("unsupported date value " + t);
         }
 
-        private static Optional<ZoneId> javaZone(Property dateProperty) {
+        static Optional<ZoneId> javaZone(Property dateProperty) {
             Optional<TzId> tzid = dateProperty.getParameter(Parameter.TZID);
             if (tzid.isEmpty()) {
                 return Optional.empty();
@@ -392,6 +588,22 @@ public final class IcsTimetable {
                 return Optional.empty(); // a Windows name or a VTIMEZONE of the file: ical4j's rules apply
             }
         }
+    }
+
+    /**
+     * The classrooms after "远端:" (or "Remotes:") on a line of a description; calendar programs that
+     * keep descriptions as HTML (Google Calendar's web editor) have their line breaks as tags.
+     */
+    static Optional<String> remotesLine(String description) {
+        String text = description.replaceAll("(?i)<br\\s*/?>|</p>|</div>|</li>", "\n").replaceAll("<[^>]*>", "")
+                .replace("&nbsp;", " ").replace("&amp;", "&");
+        for (String line : text.split("\\r?\\n")) {
+            java.util.regex.Matcher m = REMOTES_LINE.matcher(line);
+            if (m.matches() && !m.group(1).isBlank()) {
+                return Optional.of(m.group(1).strip());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Where each top-level VEVENT and its properties start in the file, for error messages. */

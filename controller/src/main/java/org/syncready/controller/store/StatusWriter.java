@@ -91,7 +91,8 @@ public final class StatusWriter implements RecordSink, WriterState, AutoCloseabl
         this.maxBatch = maxBatch;
         this.thread = new Thread(this::run, "store-writer");
         metrics.gauge("syncready.store.queue.depth", "Rows waiting for the SQLite writer", queue::size);
-        metrics.gauge("syncready.store.rows.written", "Rows committed by the SQLite writer", written::get);
+        metrics.functionCounter("syncready.store.rows.written", "Rows committed by the SQLite writer", written,
+                java.util.concurrent.atomic.AtomicLong::get);
     }
 
     public void start() {

@@ -153,6 +153,30 @@ class ReadinessChecksTest {
     }
 
     @Test
+    void sessionsNeverCheckedAreCountedApartNotAsHeldWithoutIncident() throws Exception {
+        // 08:00 is watched (checks before and during class); 10:00 happened while nothing was checking.
+        SyncSession watched = sessions.create(new SessionDraft("c-lead", List.of("c-r1"), "数学", null,
+                SessionKind.LIVE, EIGHT, EIGHT.plus(Duration.ofMinutes(45)), "test"));
+        sessions.create(new SessionDraft("c-lead", List.of("c-r1", "c-r2"), "语文", null,
+                SessionKind.LIVE, EIGHT.plus(Duration.ofHours(2)), EIGHT.plus(Duration.ofHours(2).plusMinutes(45)), "test"));
+        at("07:30");
+        awaitTrigger(watched.id(), "T-30");
+        at("08:01");
+        awaitTrigger(watched.id(), ReadinessChecks.IN_SESSION);
+
+        List<ReadinessReport.Row> rows = new ReadinessReport(sessions, store)
+                .build(EIGHT.minus(Duration.ofHours(8)), EIGHT.plus(Duration.ofHours(16)), ReadinessReport.GroupBy.SCHOOL,
+                        c -> scene.registry.classroom(c).orElseThrow().schoolId());
+        ReadinessReport.Row rural = rows.stream().filter(r -> r.key().equals("rural")).findFirst().orElseThrow();
+        assertEquals(3, rural.sessions(), "c-r1 twice, c-r2 once");
+        assertEquals(1, rural.checked());
+        assertEquals(2, rural.unchecked(), "the 10:00 session was never looked at");
+        assertEquals(1, rural.withoutIncident(), "only the watched one counts as held without incident");
+        assertEquals(rural.sessions(), rural.unchecked() + rural.withoutIncident() + rural.incidents());
+        assertEquals(1.0, rural.readinessRate(), "the rate is over checked sessions only");
+    }
+
+    @Test
     void aSessionAddedLateIsCheckedAtOnceThenAgainAtT5() throws Exception {
         at("07:50");
         SyncSession s = sessions.create(new SessionDraft("c-lead", List.of("c-r1"), "语文", null,

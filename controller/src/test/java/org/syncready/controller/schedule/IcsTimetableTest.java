@@ -190,7 +190,8 @@ class IcsTimetableTest {
                 "X-SYNCREADY-REMOTES:remote-1",
                 "END:VEVENT"));
         assertEquals(List.of(
-                "line 4, X-SYNCREADY-LEAD: is empty; every session needs its lead classroom",
+                "line 4, LOCATION: missing; set LOCATION to the lead classroom (its id or name, e.g. 河西镇中心小学 三年级1班), "
+                        + "add X-SYNCREADY-LEAD, or import with ?lead=CLASSROOM",
                 "line 11, SUMMARY: missing; SUMMARY is the subject",
                 "line 14, DTEND: the session ends at 2026-09-01 08:45 (Asia/Shanghai), not after its start 2026-09-01 09:00 (Asia/Shanghai)",
                 "line 15, X-SYNCREADY-LEAD: unknown classroom 'lead-9'",
