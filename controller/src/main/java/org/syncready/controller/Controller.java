@@ -14,6 +14,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.syncready.controller.alert.AckTokens;
+import org.syncready.controller.alert.AlertLinks;
+import org.syncready.controller.alert.Alerts;
+import org.syncready.controller.alert.SecretSeal;
+import org.syncready.controller.api.AlertRoutes;
 import org.syncready.controller.account.Accounts;
 import org.syncready.controller.account.AdminBootstrap;
 import org.syncready.controller.api.AccountRoutes;
@@ -74,6 +79,7 @@ import org.syncready.controller.rollout.LiveBoxes;
 import org.syncready.controller.rollout.Rollouts;
 import org.syncready.controller.netcheck.EchoResponder;
 import org.syncready.controller.store.Database;
+import org.syncready.controller.store.SqlAlertStore;
 import org.syncready.controller.store.SqlAuditStore;
 import org.syncready.controller.store.SqlFleetStore;
 import org.syncready.controller.store.SqlHistoryStore;
@@ -136,6 +142,7 @@ public final class Controller implements AutoCloseable {
     private CheckStore readinessStore;
     private ReadinessEngine engine;
     private ReadinessChecks readiness;
+    private Alerts alerts;
     private Health health;
     private ProfileCache profiles;
     private String brokerUri;
@@ -232,7 +239,7 @@ public final class Controller implements AutoCloseable {
         });
         ObjectMapper apiJson = codec.mapper().copy().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        startReadiness(apiJson);
+        startReadiness(apiJson, dataDir);
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
@@ -292,6 +299,7 @@ public final class Controller implements AutoCloseable {
                 new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
                 new RolloutRoutes(rollouts, registry),
                 new AuditRoutes(audit),
+                new AlertRoutes(alerts, audit, registry),
                 new AccountRoutes(accounts, audit, metrics),
                 new EnrollmentRoutes(enrollment, registry, connect),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
@@ -316,6 +324,8 @@ public final class Controller implements AutoCloseable {
             }
             DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
+            // The demo's bureau channel: a signed webhook to the controller's own inbox (GET /api/v1/alerts/inbox).
+            alerts.ensureDemoInbox("http://" + loopbackOr(config.plainHttpBind()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
         }
         log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
@@ -344,8 +354,8 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT. */
-    private void startReadiness(ObjectMapper json) throws Exception {
+    /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT; alerts listen. */
+    private void startReadiness(ObjectMapper json, Path dataDir) throws Exception {
         ReadinessRules rules = config.readinessRules() == null ? ReadinessRules.defaults()
                 : ReadinessRules.load(config.readinessRules());
         SqlScheduleStore schedule = new SqlScheduleStore(database);
@@ -368,6 +378,7 @@ public final class Controller implements AutoCloseable {
                 });
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         readiness.onKept(r -> metrics.readinessVerdict(r.trigger(), r.verdict().name()));
+        startAlerts(json, dataDir, rules);
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
     }
@@ -377,6 +388,37 @@ public final class Controller implements AutoCloseable {
         if (ended > 0) {
             log.info("housekeeping: deleted {} ended web sessions", ended);
         }
+    }
+
+    /**
+     * Alerts, before the first check can run: they hear every T-30/T-5 check, incident and stopped
+     * rollout. Channel secrets and acknowledge links use keys of their own in {@code <data>/keys/}.
+     */
+    private void startAlerts(ObjectMapper json, Path dataDir, ReadinessRules rules) throws java.io.IOException {
+        Path keys = dataDir.resolve("keys");
+        SecretSeal seal = SecretSeal.loadOrCreate(keys);
+        AckTokens tokens = AckTokens.loadOrCreate(keys, config.clock());
+        // Without --public-url: HTTPS where people reach the API, or plain HTTP when that is loopback only.
+        AlertLinks links = new AlertLinks(() -> config.publicUrl() != null ? config.publicUrl()
+                : isLoopback(config.httpBind())
+                        ? "http://" + config.plainHttpBind() + ":" + (api == null ? config.httpPort() : api.actualPort())
+                        : "https://" + loopbackOr(config.httpBind()) + ":" + (api == null ? config.httpsPort() : api.actualTlsPort()), tokens);
+        int lastCheck = rules.checks().beforeStartMinutes().stream().mapToInt(Integer::intValue).min().orElse(5);
+        alerts = new Alerts(Alerts.Settings.defaults("T-" + lastCheck), new SqlAlertStore(database), seal, links,
+                new Alerts.Sources(registry, sessions, fleet, s -> Optional.of(readiness.preview(s)), Clock.systemUTC()),
+                metrics, config.clock(), config.zone(), json);
+        alerts.start();
+        readiness.useListener(alerts);
+        rollouts.useListener(alerts);
+    }
+
+    /** An address to reach this host's listener at: the bind address, or loopback when it binds every address. */
+    private static boolean isLoopback(String bind) {
+        return bind.equals("127.0.0.1") || bind.equals("::1") || bind.equals("localhost");
+    }
+
+    private static String loopbackOr(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
     /**
@@ -507,6 +549,11 @@ public final class Controller implements AutoCloseable {
         return engine;
     }
 
+    /** Alerts: channels, problems, notices, delivery. */
+    public Alerts alerts() {
+        return alerts;
+    }
+
     /** Users, tokens and sessions (tests and benchmarks create their tokens here). */
     public Accounts accounts() {
         return accounts;
@@ -548,6 +595,9 @@ public final class Controller implements AutoCloseable {
         }
         if (rollouts != null) {
             rollouts.close();
+        }
+        if (alerts != null) {
+            alerts.close();
         }
         if (mqtt != null) {
             mqtt.close();

@@ -50,6 +50,7 @@ public final class ControllerConfig {
     private final Clock clock;
     private final ZoneId zone;
     private final Path readinessRules;
+    private final String publicUrl;
     private final String adminPassword;
     private final boolean allowSimulation;
     private final java.time.Duration selftestTimeout;
@@ -81,6 +82,7 @@ public final class ControllerConfig {
         this.clock = b.clock;
         this.zone = b.zone;
         this.readinessRules = b.readinessRules;
+        this.publicUrl = b.publicUrl;
         this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
         this.selftestTimeout = b.selftestTimeout;
@@ -106,7 +108,8 @@ public final class ControllerConfig {
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
-                .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword);
+                .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword)
+                .publicUrl(publicUrl);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -255,6 +258,15 @@ public final class ControllerConfig {
     }
 
     /**
+     * The address people reach the controller at, for links in alert messages (the session, the
+     * acknowledge link), e.g. {@code https://syncready.bureau.example.cn}; null: {@code http://}
+     * the bind address and the HTTP port.
+     */
+    public String publicUrl() {
+        return publicUrl;
+    }
+
+    /**
      * The password the first start gives the user {@code admin} ({@code SYNCREADY_ADMIN_PASSWORD}); null:
      * a random one, logged once and written to {@code admin-password} in the data folder. Used only
      * while the database has no user.
@@ -330,6 +342,7 @@ public final class ControllerConfig {
         private Clock clock = Clock.systemUTC();
         private ZoneId zone = DEFAULT_ZONE;
         private Path readinessRules;
+        private String publicUrl;
         private String adminPassword;
         private boolean allowSimulation;
         private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
@@ -484,6 +497,26 @@ public final class ControllerConfig {
 
         public Builder readinessRules(Path v) {
             readinessRules = v;
+            return this;
+        }
+
+        /** An http(s) URL without query; null: derived from the bind address and HTTP port. */
+        public Builder publicUrl(String v) {
+            if (v != null && !v.isBlank()) {
+                java.net.URI u;
+                try {
+                    u = new java.net.URI(v.strip());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException("publicUrl is not a URL: " + e.getMessage());
+                }
+                if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getRawQuery() != null) {
+                    throw new IllegalArgumentException("publicUrl must be an http(s) URL with a host and no query, e.g."
+                            + " https://syncready.bureau.example.cn, was " + v);
+                }
+                publicUrl = v.strip();
+            } else {
+                publicUrl = null;
+            }
             return this;
         }
 

@@ -120,6 +120,11 @@ public final class ControllerMain implements Callable<Integer> {
                     + "default: the catalogue packaged in this jar.")
     Path profiles;
 
+    @Option(names = "--public-url", defaultValue = "${env:SYNCREADY_PUBLIC_URL}",
+            description = "Address people reach the controller at, for links in alert messages, e.g. "
+                    + "https://syncready.bureau.example.cn (default: http://<bind>:<http-port>).")
+    String publicUrl;
+
     @Option(names = ControllerConfigFile.OPTION, paramLabel = "FILE", defaultValue = "${env:SYNCREADY_CONFIG}",
             description = "YAML file with a key per option (httpPort, rawRetentionHours, ...); flags and SYNCREADY_* variables override it.")
     Path configFile;
@@ -174,7 +179,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .tls(tlsCert, tlsKey, tlsCa).tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
-                    .profilesDir(profiles).zone(zone).readinessRules(readinessRules)
+                    .profilesDir(profiles).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl)
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
                     .eventRetentionDays(eventRetentionDays)
                     .adminPassword(adminPassword())

@@ -263,7 +263,66 @@ class AccessMatrixTest {
         // The speed test is for boxes (HTTP Basic boxId:secret): no user token opens it.
         c.add(new Case("POST", "/api/v1/speedtest", (r, v) -> new Call("POST", "/api/v1/speedtest", "0123456789", "application/octet-stream"),
                 open(401), null));
+        // Alerts: channels for admin and bureau (bureau channels) and school IT (their school's); notices for every role.
+        Role[] managers = {Role.ADMIN, Role.BUREAU, Role.SCHOOL_IT};
+        Role[] repairers = {Role.ADMIN, Role.BUREAU, Role.SCHOOL_IT, Role.TECHNICIAN};
+        String alerts = "/api/v1/alerts";
+        c.add(new Case("GET", alerts + "/channels", (r, v) -> Call.of("GET", alerts + "/channels"), roles(200, managers), null));
+        c.add(new Case("POST", alerts + "/channels", (r, v) -> Call.json("POST", alerts + "/channels", channelBody(v)),
+                scoped(201, 404, managers), "alert.channel.create"));
+        c.add(new Case("GET", alerts + "/channels/:id", (r, v) -> Call.of("GET", alerts + "/channels/" + channel(v)),
+                scoped(200, 404, managers), null));
+        c.add(new Case("PUT", alerts + "/channels/:id", (r, v) -> Call.json("PUT", alerts + "/channels/" + channel(v), "{\"name\":\"renamed\"}"),
+                scoped(200, 404, managers), "alert.channel.update"));
+        c.add(new Case("DELETE", alerts + "/channels/:id", (r, v) -> Call.of("DELETE", alerts + "/channels/" + channel(v)),
+                scoped(204, 404, managers), "alert.channel.delete"));
+        c.add(new Case("POST", alerts + "/channels/:id/test", (r, v) -> Call.of("POST", alerts + "/channels/" + channel(v) + "/test"),
+                scoped(200, 404, managers), "alert.channel.test"));
+        c.add(new Case("GET", alerts + "/channels/:id/deliveries", (r, v) -> Call.of("GET", alerts + "/channels/" + channel(v)
+                + "/deliveries"), scoped(200, 404, managers), null));
+        c.add(new Case("GET", alerts + "/notices", (r, v) -> Call.of("GET", alerts + "/notices?school=" + school(v)), scoped(200, 404, ALL), null));
+        c.add(new Case("GET", alerts + "/notices/:id", (r, v) -> Call.of("GET", alerts + "/notices/" + notice(v)), scoped(200, 404, ALL), null));
+        c.add(new Case("POST", alerts + "/notices/:id/ack", (r, v) -> Call.json("POST", alerts + "/notices/" + notice(v) + "/ack", "{}"),
+                scoped(200, 404, repairers), "alert.ack"));
+        c.add(new Case("GET", alerts + "/problems", (r, v) -> Call.of("GET", alerts + "/problems?school=" + school(v)), scoped(200, 404, ALL), null));
+        // An acknowledge link's token is its credential: anyone may open one; a token not made by this controller is not found.
+        c.add(new Case("GET", alerts + "/ack/:token", (r, v) -> Call.of("GET", alerts + "/ack/AAAA.BBBB"), open(404), null));
+        c.add(new Case("POST", alerts + "/ack/:token", (r, v) -> new Call("POST", alerts + "/ack/AAAA.BBBB", "by=x",
+                "application/x-www-form-urlencoded"), open(404), null));
+        // The built-in inbox: reading it is open on loopback (the demo's newcomer); writing needs a channel's signature.
+        c.add(new Case("GET", alerts + "/inbox", (r, v) -> Call.of("GET", alerts + "/inbox"), open(200), null));
+        c.add(new Case("POST", alerts + "/inbox", (r, v) -> Call.json("POST", alerts + "/inbox", "{}"), open(403), null));
+        c.add(new Case("GET", alerts + "/quiet-hours", (r, v) -> Call.of("GET", alerts + "/quiet-hours"), roles(200, managers), null));
+        c.add(new Case("PUT", alerts + "/quiet-hours/:school", (r, v) -> Call.json("PUT", alerts + "/quiet-hours/" + school(v),
+                "{\"from\":\"21:00\",\"to\":\"06:30\"}"), scoped(200, 404, managers), "alert.quiet-hours"));
+        c.add(new Case("DELETE", alerts + "/quiet-hours/:school", (r, v) -> {
+            f.controller.alerts().setQuietHours(school(v), java.time.LocalTime.of(21, 0), java.time.LocalTime.of(6, 30));
+            return Call.of("DELETE", alerts + "/quiet-hours/" + school(v));
+        }, scoped(200, 404, managers), "alert.quiet-hours"));
+        c.add(new Case("GET", alerts + "/maintenance", (r, v) -> Call.of("GET", alerts + "/maintenance"), roles(200, ALL), null));
+        c.add(new Case("POST", alerts + "/maintenance", (r, v) -> Call.json("POST", alerts + "/maintenance", "{\"schoolId\":\"" + school(v)
+                + "\",\"until\":\"" + java.time.Instant.now().plus(Duration.ofHours(1)) + "\"}"), scoped(201, 404, repairers),
+                "alert.maintenance"));
+        c.add(new Case("DELETE", alerts + "/maintenance/:id", (r, v) -> Call.of("DELETE", alerts + "/maintenance/"
+                + f.controller.alerts().addMaintenance(school(v), null, java.time.Instant.now().plus(Duration.ofHours(1)), "m", "admin").id()),
+                scoped(200, 404, repairers), "alert.maintenance"));
         return c;
+    }
+
+    /** A DingTalk channel of the variant's school, at an address of its own (each gets its own pace and backoff). */
+    static String channelBody(Variant v) {
+        return "{\"name\":\"m\",\"schoolId\":\"" + school(v) + "\",\"kind\":\"dingtalk\",\"url\":\"http://127.0.0.1:9/robot/send?access_token=t"
+                + n.incrementAndGet() + "\"}";
+    }
+
+    static String channel(Variant v) throws Exception {
+        return f.controller.alerts().createChannel(f.json.readTree(channelBody(v))).id();
+    }
+
+    /** A notice of the variant's school (a test message's). */
+    static long notice(Variant v) throws Exception {
+        f.controller.alerts().test(channel(v));
+        return f.controller.alerts().notices(school(v), 1).get(0).notice().id();
     }
 
     // ------------------------------------------------------------------ the tests

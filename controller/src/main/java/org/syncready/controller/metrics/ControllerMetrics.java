@@ -283,6 +283,22 @@ public final class ControllerMetrics {
         FunctionCounter.builder(name, source, value).description(description).register(registry);
     }
 
+    /** A gauge with labels (one per alert channel, ...). */
+    public void gauge(String name, String description, java.util.Map<String, String> tags, Supplier<Number> value) {
+        Gauge.Builder<Supplier<Number>> b = Gauge.builder(name, value).description(description);
+        tags.forEach(b::tag);
+        b.register(registry);
+    }
+
+    /**
+     * One alert message's fate on a channel: sent, throttled, retry, failed, merged, expired, dropped
+     * (and event_dropped, channel "-", when the alerts thread was too far behind to take an event).
+     */
+    public void alertDelivery(String channel, String outcome) {
+        Counter.builder("syncready.alerts.deliveries").description("Alert messages by channel and outcome")
+                .tag("channel", channel).tag("outcome", outcome).register(registry).increment();
+    }
+
     /** A gauge with one tag, e.g. one per health condition. */
     public void gauge(String name, String description, String tag, String tagValue, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tag(tag, tagValue).register(registry);

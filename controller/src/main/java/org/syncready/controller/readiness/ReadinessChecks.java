@@ -68,6 +68,7 @@ public final class ReadinessChecks implements AutoCloseable {
     private Instant lastPrune;
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
+    private volatile ReadinessListener listener = ReadinessListener.NONE;
 
     public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, CheckStore store, LiveFleet fleet,
                            SelftestSender selftests, Clock clock) {
@@ -94,6 +95,20 @@ public final class ReadinessChecks implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tickSafely, grace.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(this::liveSafely, grace.toMillis(), engine.rules().checks().liveCoalesceMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Plugs alerts in: told each pre-start check and each incident, on this class's thread. */
+    public void useListener(ReadinessListener listener) {
+        this.listener = listener == null ? ReadinessListener.NONE : listener;
+    }
+
+    /** A listener failure is logged and never stops a check. */
+    private void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("readiness listener failed: {}", e.toString());
+        }
     }
 
     /** A message of the box was ingested (any thread, cheap): its sessions in the live window are judged again soon. */
@@ -263,6 +278,7 @@ public final class ReadinessChecks implements AutoCloseable {
                     for (SessionReadiness r : results) {
                         record(r);
                     }
+                    tell(() -> listener.checked(trigger, results));
                     return results;
                 }, thread);
     }
@@ -343,8 +359,10 @@ public final class ReadinessChecks implements AutoCloseable {
                 current.add(key);
                 if (!open.containsKey(key)) {
                     long id = store.openIncident(r.sessionId(), c.classroomId(), c.boxId(), reason, now);
-                    open.put(key, new Incident(id, r.sessionId(), c.classroomId(), c.boxId(), reason.code(), reason.device(),
-                            reason.severity(), reason.en(), now, null));
+                    Incident incident = new Incident(id, r.sessionId(), c.classroomId(), c.boxId(), reason.code(), reason.device(),
+                            reason.severity(), reason.en(), now, null);
+                    open.put(key, incident);
+                    tell(() -> listener.incidentOpened(incident, c.schoolId(), reason));
                     log.info("incident opened session={} school={} classroom={} box={} {}: {}", r.sessionId(), c.schoolId(),
                             c.classroomId(), c.boxId(), reason.code(), reason.en());
                 }
@@ -360,6 +378,7 @@ public final class ReadinessChecks implements AutoCloseable {
     private void close(String key, Incident i, Instant at) {
         store.closeIncident(i.id(), at);
         open.remove(key);
+        tell(() -> listener.incidentClosed(i, at));
         log.info("incident closed session={} classroom={} box={} {} after {} s", i.sessionId(), i.classroomId(), i.boxId(),
                 i.code(), Duration.between(i.start(), at).toSeconds());
     }

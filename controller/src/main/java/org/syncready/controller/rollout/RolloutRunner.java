@@ -37,6 +37,7 @@ final class RolloutRunner {
     private final Map<String, RolloutRun> runs = new LinkedHashMap<>();
     private long ids;
     private volatile ClassTimeGuard guard = ClassTimeGuard.NEVER_BUSY;
+    private volatile RolloutListener listener = RolloutListener.NONE;
 
     RolloutRunner(RolloutStore store, DesiredConfigs configs, AuditTrail audit, LiveBoxes live, ObjectMapper json, Clock clock) {
         this.store = store;
@@ -54,6 +55,20 @@ final class RolloutRunner {
 
     ClassTimeGuard guard() {
         return guard;
+    }
+
+    /** Any thread: told when a rollout pauses or aborts by its own thresholds (alerts). */
+    void useListener(RolloutListener listener) {
+        this.listener = listener == null ? RolloutListener.NONE : listener;
+    }
+
+    private void tellStopped(RolloutRun run, RolloutState state, String why) {
+        try {
+            listener.stopped(run.id(), state, why, run.request().target().describe(),
+                    run.entries().stream().map(RolloutRun.Entry::boxId).toList());
+        } catch (RuntimeException e) {
+            log.warn("rollout {}: the stop listener failed: {}", run.id(), e.toString());
+        }
     }
 
     /** Loads the stored rollouts and settles the boxes whose births (read before) say they applied. */
@@ -376,6 +391,7 @@ final class RolloutRunner {
             setState(run, abort ? RolloutState.ABORTED : RolloutState.PAUSED, why);
             audit.record(Actor.SYSTEM, abort ? "rollout.abort" : "rollout.pause", run.subject(), why, "ok");
             log.warn("rollout {} {}: {}", run.id(), abort ? "aborted" : "paused", why);
+            tellStopped(run, run.state(), why);
             return;
         }
         if (run.state() != RolloutState.RUNNING) {
@@ -392,6 +408,7 @@ final class RolloutRunner {
                     + " needed to go on";
             setState(run, RolloutState.PAUSED, why);
             audit.record(Actor.SYSTEM, "rollout.pause", run.subject(), why, "ok");
+            tellStopped(run, RolloutState.PAUSED, why);
             return;
         }
         if (run.wave() + 1 >= run.waveSizes().size()) {

@@ -95,6 +95,11 @@ public final class Rollouts implements AutoCloseable {
         runner.useGuard(guard);
     }
 
+    /** Plugs alerts in: told when a rollout pauses or aborts by its own thresholds. */
+    public void useListener(RolloutListener listener) {
+        runner.useListener(listener);
+    }
+
     public ProfileCatalogue catalogue() {
         return catalogue;
     }
