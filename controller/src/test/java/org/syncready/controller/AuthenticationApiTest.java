@@ -175,7 +175,7 @@ class AuthenticationApiTest {
         ControllerFixture.Response noToken = withCookie(cookie, null, "POST", "/api/v1/sessions", session);
         assertEquals(403, noToken.status());
         assertEquals("csrf", noToken.body().path("error").asText());
-        assertEquals(403, withCookie(cookie, "x" + csrf.substring(1), "POST", "/api/v1/sessions", session).status());
+        assertEquals(403, withCookie(cookie, (csrf.charAt(0) == 'x' ? "y" : "x") + csrf.substring(1), "POST", "/api/v1/sessions", session).status());
         assertEquals(0, f.get("/api/v1/sessions?from=2030-09-07").body().size(), "nothing was created without the token");
         ControllerFixture.Response created = withCookie(cookie, csrf, "POST", "/api/v1/sessions", session);
         assertEquals(201, created.status(), created.text());
