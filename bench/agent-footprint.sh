@@ -6,6 +6,9 @@
 #
 # Defaults: 60 s measured after 30 s of warm-up, the JVM flags and MALLOC_ARENA_MAX of the Debian
 # package (agent/src/deb/syncready-agent.default). BENCH_NMT=1 / BENCH_SMAPS=1 print where memory goes.
+# BENCH_OPCUA=1 also turns the OPC UA equipment probe on: the agent reads three values of its own box
+# from the controller's OPC UA server (Basic256Sha256 SignAndEncrypt, a user name), as it would read a
+# classroom controller.
 # What runs: controller (embedded broker, echo service, speed-test sink), a low-rate ffmpeg encoder
 # writing -progress (the stream probe's input), an in-script SNTP server, and the agent with
 # probes.mode real, the controller section (echo every 60 s, uplink every 900 s), ntp, stream,
@@ -31,10 +34,10 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-HTTP=$(free_port); MQTT=$(free_port); ECHO=$(free_udp_port); NTP=$(free_udp_port); STREAM=$(free_port)
+HTTP=$(free_port); MQTT=$(free_port); ECHO=$(free_udp_port); NTP=$(free_udp_port); STREAM=$(free_port); OPCUA=$(free_port)
 
-java -Xmx256m -jar controller/target/syncready-controller.jar --data "$work/controller" \
-     --http-port "$HTTP" --mqtt-port "$MQTT" --echo-port "$ECHO" >"$work/controller.log" 2>&1 &
+SYNCREADY_ADMIN_PASSWORD=bench-admin-pass java -Xmx256m -jar controller/target/syncready-controller.jar --data "$work/controller" \
+     --http-port "$HTTP" --mqtt-port "$MQTT" --echo-port "$ECHO" --opcua-port "$OPCUA" >"$work/controller.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 60); do curl -sf "localhost:$HTTP/health" >/dev/null 2>&1 && break; sleep 0.5; done
 
@@ -62,7 +65,8 @@ ffmpeg -nostdin -hide_banner -loglevel error -progress "$work/encoder.progress" 
        -f lavfi -i testsrc=size=160x120:rate=5 -c:v mpeg4 -b:v 100k -f null - &
 pids+=($!)
 
-post() { curl -sf -XPOST "localhost:$HTTP$1" -d "$2"; }
+# The controller's first-start admin (SYNCREADY_ADMIN_PASSWORD above) registers the box.
+post() { curl -sf -u admin:bench-admin-pass -XPOST "localhost:$HTTP$1" -d "$2"; }
 post /api/v1/schools '{"id":"bench","nameZh":"基准","nameEn":"Bench"}' >/dev/null
 post /api/v1/classrooms '{"id":"bench-r1","schoolId":"bench","nameZh":"教室","nameEn":"Room"}' >/dev/null
 SECRET=$(post /api/v1/boxes '{"id":"box-bench","classroomId":"bench-r1","model":"generic-recorder-a"}' \
@@ -84,6 +88,28 @@ controller: {url: "http://127.0.0.1:$HTTP", echoPort: $ECHO}
 ntp: {server: 127.0.0.1, port: $NTP}
 stream: {target: "rtmp://pusher:secret@127.0.0.1:$STREAM/live/box-bench", progressFile: encoder.progress}
 YAML
+if [ -n "${BENCH_OPCUA:-}" ]; then
+    cat >>"$work/agent.yaml" <<YAML
+equipment:
+  timeoutMs: 1500
+  servers:
+    - endpoint: "opc.tcp://127.0.0.1:$OPCUA"
+      security: basic256sha256
+      username: admin
+      password: bench-admin-pass
+      items:
+        - {name: online, role: box-online, node: "ns=2;s=DeviceSet/box-bench/Online", expect: true}
+        - {name: cpu, role: box-cpu, node: "ns=2;s=DeviceSet/box-bench/System/CpuPct", max: 95, unit: "%"}
+        - {name: disk, role: box-disk, node: "ns=2;s=DeviceSet/box-bench/System/DiskFreeMb", min: 1024, unit: MB}
+YAML
+    # The agent makes its OPC UA certificate at start; the controller trusts it once it is there.
+    ( for _ in $(seq 1 60); do
+          if [ -f "$work/agent-data/opcua/agent-client.der" ]; then
+              cp "$work/agent-data/opcua/agent-client.der" "$work/controller/opcua/pki/trusted/certs/box-bench.der"; break
+          fi
+          sleep 0.5
+      done ) &
+fi
 
 # shellcheck disable=SC2086
 java $AGENT_OPTS -jar agent/target/syncready-agent.jar --config "$work/agent.yaml" >"$work/agent.log" 2>&1 &
@@ -110,12 +136,14 @@ awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v max="$max_rss
     printf "RSS: mean %.1f MB, max %.1f MB, at end %.1f MB (ps -o rss)\n", sum / n / 1024, max / 1024, now / 1024;
     printf "CPU: %.2f %% of one core over the window (%d ticks in %.1f s); ps -o time total %s\n", 100 * (c1 - c0) / hz / (t1 - t0), c1 - c0, t1 - t0, ct }'
 echo "status the controller holds:"
-curl -sf "localhost:$HTTP/api/v1/boxes/box-bench" | python3 -c '
+curl -sf -u admin:bench-admin-pass "localhost:$HTTP/api/v1/boxes/box-bench" | python3 -c '
 import json, sys
 b = json.load(sys.stdin); s = b.get("status") or {}
 print("  network", json.dumps(s.get("network", {}), ensure_ascii=False))
 print("  stream ", json.dumps(s.get("stream", {}), ensure_ascii=False))
-print("  microphone capability", json.dumps((b.get("birth") or {}).get("capabilities", {}).get("microphone"), ensure_ascii=False))'
+print("  microphone capability", json.dumps((b.get("birth") or {}).get("capabilities", {}).get("microphone"), ensure_ascii=False))
+if s.get("equipment"):
+    print("  equipment", json.dumps([{k: e.get(k) for k in ("name", "state", "value", "error")} for e in s["equipment"]], ensure_ascii=False))'
 if [ -n "${BENCH_SMAPS:-}" ]; then
     grep -E "^(Rss|Anonymous|Shared_Clean|Private_Clean)" "/proc/$AGENT/smaps_rollup"
     awk '/^[0-9a-f]+-[0-9a-f]+ /{name=$6} /^Rss:/{rss[name]+=$2} END{for (n in rss) if (rss[n] > 500) printf "%8d kB %s\n", rss[n], n}' "/proc/$AGENT/smaps" | sort -rn | head -12

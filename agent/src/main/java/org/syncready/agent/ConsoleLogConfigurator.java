@@ -11,7 +11,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * The agent's logging, set up in code: one line per event on the console (journald adds the rest),
- * level INFO. Configuring from a logback.xml loads an XML parser and logback's Joran machinery,
+ * level INFO (Eclipse Milo's OPC UA client WARN). Configuring from a logback.xml loads an XML parser and logback's Joran machinery,
  * about 370 classes and 5 MB of RSS on a box where the agent should stay near 64 MB. A
  * {@code logback.xml} or {@code logback-test.xml} on the classpath, or
  * {@code -Dlogback.configurationFile=/etc/syncready/logback.xml}, still wins (found by logback's
@@ -39,6 +39,10 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
+        // Milo's client logs its versions at every connect and its channel errors at ERROR with stack
+        // traces; the equipment probe reports each failure itself, once, with the box and server.
+        context.getLogger("org.eclipse.milo").setLevel(Level.WARN);
+        context.getLogger("org.eclipse.milo.opcua.stack.transport.client.uasc").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

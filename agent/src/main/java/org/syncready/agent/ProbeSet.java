@@ -10,6 +10,7 @@ import org.syncready.agent.camera.FfmpegDeepCheck;
 import org.syncready.agent.camera.RealCameraProbe;
 import org.syncready.agent.audio.CaptureMicrophoneProbe;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.equipment.OpcUaEquipmentProbe;
 import org.syncready.agent.netcheck.NetworkChecks;
 import org.syncready.agent.netcheck.QualityNetworkProbe;
 import org.syncready.agent.probe.LinkNetworkProbe;
@@ -25,6 +26,7 @@ import org.syncready.agent.sim.SimulatedStreamProbe;
 import org.syncready.agent.sim.SimulatedSystemProbe;
 import org.syncready.agent.stream.FfmpegStreamProbe;
 import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.Capability;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
@@ -45,6 +47,8 @@ final class ProbeSet implements AutoCloseable {
     private final ProbeRunner.Slot<NetworkStatus> network;
     private final ProbeRunner.Slot<SystemStatus> system;
     private final ProbeRunner.Slot<StreamStatus> stream;
+    private final ProbeRunner.Slot<List<EquipmentStatus>> equipment;
+    private OpcUaEquipmentProbe equipmentProbe;
     private final Map<String, Capability> capabilities = new LinkedHashMap<>();
     private RealCameraProbe realCameras;
     /** The network probe with its periodic checks, when a controller or NTP server is configured. */
@@ -89,10 +93,20 @@ final class ProbeSet implements AutoCloseable {
                     Duration.ofMillis(config.probeTimeoutMs() / 2), System::currentTimeMillis));
             system = runner.add(SystemProbe.ofHost(config.dataDir()));
         }
+        // Real equipment in either mode: a simulated box may still read a real classroom controller.
+        if (config.equipment().isEmpty()) {
+            equipment = null;
+        } else {
+            equipmentProbe = new OpcUaEquipmentProbe(config.boxId(), config.equipment(), config.dataDir());
+            equipment = runner.add(equipmentProbe);
+        }
         capabilities.put("camera", cameras == null ? new Capability(false, NOT_YET) : cameras.probe().capability());
         capabilities.put("microphone", microphones == null ? new Capability(false, NOT_YET) : microphones.probe().capability());
         capabilities.put("network", network.probe().capability());
         capabilities.put("system", system.probe().capability());
+        if (equipment != null) {
+            capabilities.put("equipment", equipment.probe().capability());
+        }
         capabilities.put("stream", stream == null ? new Capability(false, config.probes().mode() == AgentConfig.ProbeMode.REAL
                 ? "no stream configured (agent.yaml stream:)" : NOT_YET) : stream.probe().capability());
     }
@@ -101,7 +115,7 @@ final class ProbeSet implements AutoCloseable {
     Snapshot run() {
         runner.runAll();
         return Snapshot.of(System.currentTimeMillis(), last(cameras), last(microphones), last(network),
-                last(system), last(stream));
+                last(system), last(stream), last(equipment));
     }
 
     /** Starts the periodic network checks now, unless they are running already; returns at once. */
@@ -147,6 +161,9 @@ final class ProbeSet implements AutoCloseable {
         }
         if (quality != null) {
             quality.close();
+        }
+        if (equipmentProbe != null) {
+            equipmentProbe.close();
         }
     }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "syncready-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Ingest.class, BenchMain.Connections.class, BenchMain.FaultLatency.class,
                 BenchMain.Rollout.class, BenchMain.TimetableImport.class, BenchMain.AgentFootprint.class,
-                BenchMain.ReadinessSweep.class, BenchMain.JfrTop.class},
+                BenchMain.ReadinessSweep.class, BenchMain.OpcUa.class, BenchMain.JfrTop.class},
         description = "SyncReady benchmarks; each prints its figures.")
 public final class BenchMain implements Runnable {
 
@@ -137,6 +137,56 @@ public final class BenchMain implements Runnable {
                 ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().samples() > 0;
             }
             return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "opcua", mixinStandardHelpOptions = true,
+            description = "The OPC UA server at district scale: controller RSS and CPU with OPC UA off, on, and with one client "
+                    + "subscribed to every box's DeviceHealth; nodes; a camera fault's time to that client.")
+    static final class OpcUa implements Callable<Integer> {
+        @Option(names = "--boxes", defaultValue = "10000", description = "simulated boxes (default: ${DEFAULT-VALUE})")
+        int boxes;
+        @Option(names = "--interval", defaultValue = "10", description = "seconds between statuses per box (default: ${DEFAULT-VALUE})")
+        int intervalS;
+        @Option(names = "--window", defaultValue = "60", description = "measured seconds per phase (default: ${DEFAULT-VALUE})")
+        int windowS;
+        @Option(names = "--faults", defaultValue = "20", description = "camera faults timed to the OPC UA client (default: ${DEFAULT-VALUE})")
+        int faults;
+        @Option(names = "--no-baseline", description = "skip the run with OPC UA off")
+        boolean noBaseline;
+        @Option(names = "--controller-jvm-args", split = " ", description = "JVM flags of the controller process (default: none)")
+        List<String> controllerJvmArgs = List.of();
+        @Option(names = "--quick", description = "200 boxes, 2 s interval, 5 s windows, 3 faults: a smoke test")
+        boolean quick;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/opcua", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            org.syncready.bench.scale.OpcUaBenchmark.Options options = quick
+                    ? new org.syncready.bench.scale.OpcUaBenchmark.Options(200, 2, Duration.ofSeconds(3), Duration.ofSeconds(5), 3,
+                    workDir, controllerJvmArgs, !noBaseline)
+                    : new org.syncready.bench.scale.OpcUaBenchmark.Options(boxes, intervalS, Duration.ofSeconds(Math.max(15, intervalS + 5)),
+                    Duration.ofSeconds(windowS), faults, workDir, controllerJvmArgs, !noBaseline);
+            String before = load();
+            org.syncready.bench.scale.OpcUaBenchmark.Result r = org.syncready.bench.scale.OpcUaBenchmark.run(options);
+            System.out.printf("opcua: %d boxes reporting every %d s, controller JVM flags %s (%s before, %s after)%n",
+                    r.boxes(), options.intervalS(), options.controllerJvmArgs(), before, load());
+            if (r.off() != null) {
+                System.out.printf("  OPC UA off:                   controller RSS %.0f MB, live heap %.0f MB, CPU %.1f %% of a core%n",
+                        r.off().rssMb(), r.off().liveHeapMb(), r.off().cpuPct());
+            }
+            System.out.printf("  OPC UA on, no client:         controller RSS %.0f MB, live heap %.0f MB, CPU %.1f %% of a core%n",
+                    r.idle().rssMb(), r.idle().liveHeapMb(), r.idle().cpuPct());
+            System.out.printf("  one client, %6d items:     controller RSS %.0f MB, live heap %.0f MB, CPU %.1f %% of a core; %d notifications in %d s%n",
+                    r.monitoredItems(), r.subscribed().rssMb(), r.subscribed().liveHeapMb(), r.subscribed().cpuPct(),
+                    r.notificationsInWindow(), options.window().toSeconds());
+            System.out.printf("  nodes: %d per box, ~%d addressable (computed on demand, none stored); browse of DeviceSet %.1f s; "
+                    + "subscribe + first value of every item %.1f s%n", r.nodesPerBox(), r.addressableNodes(), r.browseSeconds(), r.subscribeSeconds());
+            List<Long> ok = r.faultLatenciesMs().stream().filter(l -> l >= 0).sorted().toList();
+            System.out.printf("  camera fault -> OPC UA client: %d of %d seen, median %d ms, max %d ms%n", ok.size(), r.faultLatenciesMs().size(),
+                    ok.isEmpty() ? -1 : ok.get(ok.size() / 2), ok.isEmpty() ? -1 : ok.get(ok.size() - 1));
+            return r.monitoredItems() == r.boxes() && ok.size() == r.faultLatenciesMs().size() ? 0 : 1;
         }
     }
 

@@ -14,6 +14,7 @@ import org.syncready.bench.footprint.AgentFootprintBenchmark;
 import org.syncready.bench.ingest.IngestBenchmark;
 import org.syncready.bench.scale.ConnectionsBenchmark;
 import org.syncready.bench.scale.FaultLatencyBenchmark;
+import org.syncready.bench.scale.OpcUaBenchmark;
 import org.syncready.bench.scale.RolloutBenchmark;
 import org.syncready.bench.scale.TimetableImportBenchmark;
 
@@ -98,6 +99,16 @@ class BenchSmokeTest {
         assertTrue(r.phases().get(3).answer().contains("errorCount 999, listed 100"), r.phases().get(3).answer());
         assertTrue(r.sessionsStored() > 1_000, "every weekly row over the term: " + r.sessionsStored());
         assertTrue(r.healthyAfter());
+    }
+
+    @Test
+    void opcuaQuickSubscribesToEveryBoxAndSeesEveryFault() throws Exception {
+        OpcUaBenchmark.Result r = OpcUaBenchmark.run(new OpcUaBenchmark.Options(100, 2, Duration.ofSeconds(3), Duration.ofSeconds(3), 3,
+                dir.resolve("opcua"), List.of(), false));
+        assertEquals(100, r.monitoredItems());
+        assertEquals(3, r.faultLatenciesMs().size());
+        assertTrue(r.faultLatenciesMs().stream().allMatch(ms -> ms >= 0), "every fault reached the OPC UA client: " + r.faultLatenciesMs());
+        assertTrue(r.nodesPerBox() > 50, "a box's subtree: " + r.nodesPerBox());
     }
 
     @Test

@@ -1,5 +1,16 @@
 package org.syncready.controller;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.HashMap;
+import org.syncready.controller.schedule.SyncSession;
+import org.syncready.controller.readiness.SessionReadiness;
+import org.syncready.controller.opcua.SessionVerdicts;
+import org.syncready.controller.opcua.OpcUaPrincipal;
+import org.syncready.controller.opcua.FleetOpcUaServer;
+import org.syncready.controller.readiness.Verdict;
+import org.syncready.controller.account.Principal;
+import org.syncready.controller.account.Authentication;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -148,6 +159,7 @@ public final class Controller implements AutoCloseable {
     private String brokerUri;
     private TlsIdentity tls;
     private EnrollmentCodes enrollment;
+    private FleetOpcUaServer opcua;
     private Accounts accounts;
 
     private Controller(ControllerConfig config) {
@@ -327,9 +339,67 @@ public final class Controller implements AutoCloseable {
             // The demo's bureau channel: a signed webhook to the controller's own inbox (GET /api/v1/alerts/inbox).
             alerts.ensureDemoInbox("http://" + loopbackOr(config.plainHttpBind()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
         }
-        log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} data {}", (System.nanoTime() - started) / 1_000_000,
+        if (config.opcuaPort() != ControllerConfig.OFF) {
+            startOpcUa(dataDir, audit);
+        }
+        log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} opc.tcp {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
-                broker == null ? "" : " mqtts " + config.mqttBind() + ":" + broker.tlsPort(), echo.port(), dataDir);
+                broker == null ? "" : " mqtts " + config.mqttBind() + ":" + broker.tlsPort(), echo.port(),
+                opcua == null ? "off" : opcua.port(), dataDir);
+    }
+
+    /**
+     * The OPC UA server over the same registry, live fleet, schedule and readiness as the API; its
+     * methods send the same self-test command and make the same on-demand check. It listens where boxes
+     * and plant systems reach the controller (the broker's address); the None endpoint only on loopback or in the demo.
+     */
+    private void startOpcUa(Path dataDir, AuditLog audit) throws Exception {
+        String bind = config.mqttBind();
+        boolean loopback = java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        SessionVerdicts verdicts = new SessionVerdicts() {
+            @Override
+            public Map<String, SessionReadiness> latest(List<SyncSession> day) {
+                // As the day's board: the live verdicts, then stored checks, then a preview for a session
+                // not judged yet; one that is over and never checked stays UNKNOWN.
+                List<String> ids = day.stream().map(SyncSession::id).toList();
+                Map<String, SessionReadiness> known = new HashMap<>(readiness.latestInMemory(ids));
+                readinessStore.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
+                java.time.Instant now = config.clock().instant();
+                day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
+                        new SessionReadiness(s.id(), Verdict.UNKNOWN, now, "not-checked", List.of())));
+                readiness.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList())
+                        .forEach(r -> known.put(r.sessionId(), r));
+                return known;
+            }
+
+            @Override
+            public CompletableFuture<SessionReadiness> checkNow(SyncSession session) {
+                return readiness.checkNow(session);
+            }
+        };
+        opcua = FleetOpcUaServer.start(
+                new FleetOpcUaServer.Settings(dataDir, bind, config.opcuaPort(), loopback || config.demo(),
+                        config.clock(), config.zone()),
+                new FleetOpcUaServer.Sources(registry, fleet, sessions, verdicts,
+                        (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout), this::opcUaLogin,
+                        engine.rules(), (actor, source, action, target, result) ->
+                        audit.record(new Actor(actor, source), action, target, "via OPC UA", result)));
+    }
+
+    /** An OPC UA user name token checked like an HTTP Basic login: the same accounts, throttle and roles. */
+    private Optional<OpcUaPrincipal> opcUaLogin(String username, String password, String source) {
+        Authentication result = accounts.login(username, password, source);
+        if (!(result instanceof Authentication.Authenticated ok)) {
+            return Optional.empty();
+        }
+        Principal p = ok.principal();
+        OpcUaPrincipal.Role role = switch (p.role()) {
+            case ADMIN -> OpcUaPrincipal.Role.ADMIN;
+            case BUREAU -> OpcUaPrincipal.Role.BUREAU;
+            case SCHOOL_IT -> OpcUaPrincipal.Role.SCHOOL_IT;
+            case TECHNICIAN -> OpcUaPrincipal.Role.TECHNICIAN;
+        };
+        return Optional.of(new OpcUaPrincipal(p.username(), role, p.schools()));
     }
 
     /** Plain listeners belong on loopback; on the network they carry passwords in clear text. */
@@ -569,8 +639,16 @@ public final class Controller implements AutoCloseable {
         return rollouts;
     }
 
+    /** The OPC UA server, or null when it is off ({@code --opcua-port -1}). */
+    public FleetOpcUaServer opcua() {
+        return opcua;
+    }
+
     @Override
     public void close() {
+        if (opcua != null) {
+            opcua.close();
+        }
         if (demoFleet != null) {
             demoFleet.close();
         }

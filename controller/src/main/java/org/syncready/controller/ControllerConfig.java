@@ -22,6 +22,9 @@ public final class ControllerConfig {
     public static final int DEFAULT_HTTPS_PORT = 8443;
     /** Where the plain listeners stay when the configured address is on the network and plain is not allowed there. */
     public static final String LOOPBACK = "127.0.0.1";
+    public static final int DEFAULT_OPCUA_PORT = 4840;
+    /** {@link #opcuaPort()} value that turns the OPC UA server off. */
+    public static final int OFF = -1;
     public static final int DEFAULT_RAW_RETENTION_HOURS = 48;
     public static final long DEFAULT_MIN_FREE_DISK_MB = 1024;
     public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
@@ -53,6 +56,7 @@ public final class ControllerConfig {
     private final String publicUrl;
     private final String adminPassword;
     private final boolean allowSimulation;
+    private final int opcuaPort;
     private final java.time.Duration selftestTimeout;
     private final int eventRetentionDays;
     private final long minFreeDiskMb;
@@ -85,6 +89,7 @@ public final class ControllerConfig {
         this.publicUrl = b.publicUrl;
         this.adminPassword = b.adminPassword;
         this.allowSimulation = b.allowSimulation;
+        this.opcuaPort = b.opcuaPort;
         this.selftestTimeout = b.selftestTimeout;
         this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
@@ -92,7 +97,7 @@ public final class ControllerConfig {
 
     /**
      * A controller with its data in {@code dataDir} and every default: embedded broker, loopback,
-     * HTTP 8080, HTTPS 8443, MQTT 1883, MQTT over TLS 8883, UDP echo 7947, its own CA and server
+     * HTTP 8080, HTTPS 8443, MQTT 1883, MQTT over TLS 8883, UDP echo 7947, OPC UA 4840, its own CA and server
      * certificate, raw reports kept 48 h, the packaged catalogue and rules, the system clock, Asia/Shanghai.
      */
     public static Builder builder(Path dataDir) {
@@ -104,7 +109,7 @@ public final class ControllerConfig {
         return new Builder(dataDir).mqttBind(mqttBind).httpBind(httpBind).httpPort(httpPort).mqttPort(mqttPort)
                 .httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).tls(tlsCert, tlsKey, tlsCa)
                 .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
-                .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
@@ -117,7 +122,7 @@ public final class ControllerConfig {
         return dataDir;
     }
 
-    /** Address the embedded broker (MQTT over TLS) and the UDP echo service listen on: where boxes connect. */
+    /** Address the embedded broker (MQTT over TLS), the UDP echo service and the OPC UA server listen on: where boxes and plant systems connect. */
     public String mqttBind() {
         return mqttBind;
     }
@@ -293,6 +298,11 @@ public final class ControllerConfig {
         return eventRetentionDays;
     }
 
+    /** The OPC UA server's port (opc.tcp); 0: a free one, logged; {@link #OFF}: no OPC UA server. */
+    public int opcuaPort() {
+        return opcuaPort;
+    }
+
     /** Whether {@code POST /api/v1/boxes/{id}/simulate} is served: in the demo, or when allowed explicitly. */
     public boolean simulationAllowed() {
         return demo || allowSimulation;
@@ -345,6 +355,7 @@ public final class ControllerConfig {
         private String publicUrl;
         private String adminPassword;
         private boolean allowSimulation;
+        private int opcuaPort = DEFAULT_OPCUA_PORT;
         private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
         private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
@@ -414,9 +425,15 @@ public final class ControllerConfig {
             return this;
         }
 
-        /** HTTP, HTTPS, MQTT, MQTT over TLS and UDP echo on free ports (tests, several controllers on one machine). */
+        /** The OPC UA server's port; 0: a free one; {@link ControllerConfig#OFF} (-1): no OPC UA server. */
+        public Builder opcuaPort(int v) {
+            opcuaPort = v == OFF ? OFF : port(v, "opcuaPort (or -1: off)");
+            return this;
+        }
+
+        /** HTTP, HTTPS, MQTT, MQTT over TLS, UDP echo and OPC UA on free ports (tests, several controllers on one machine). */
         public Builder freePorts() {
-            return httpPort(0).mqttPort(0).httpsPort(0).mqttsPort(0).echoPort(0);
+            return httpPort(0).mqttPort(0).httpsPort(0).mqttsPort(0).echoPort(0).opcuaPort(0);
         }
 
         /**

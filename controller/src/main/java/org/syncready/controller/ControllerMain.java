@@ -73,6 +73,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "UDP port of the network-check echo service; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int echoPort;
 
+    @Option(names = "--opcua-port", defaultValue = "${env:SYNCREADY_OPCUA_PORT:-4840}",
+            description = "OPC UA server port (opc.tcp, on the --mqtt-bind address: the fleet and readiness for SCADA and "
+                    + "building management; docs/OPCUA.md); 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int opcuaPort;
+
     @Option(names = "--broker", defaultValue = "${env:SYNCREADY_BROKER}",
             description = "External broker, e.g. mqtt://broker:1883, instead of the embedded one.")
     String broker;
@@ -175,7 +180,7 @@ public final class ControllerMain implements Callable<Integer> {
             return ControllerConfig.builder(data).bindAddress(bind)
                     .mqttBind(mqttBind == null || mqttBind.isBlank() ? bind : mqttBind)
                     .httpBind(httpBind == null || httpBind.isBlank() ? bind : httpBind)
-                    .httpPort(httpPort).mqttPort(mqttPort).httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort)
+                    .httpPort(httpPort).mqttPort(mqttPort).httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).opcuaPort(opcuaPort)
                     .tls(tlsCert, tlsKey, tlsCa).tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)

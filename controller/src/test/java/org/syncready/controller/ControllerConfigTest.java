@@ -27,6 +27,7 @@ class ControllerConfigTest {
         assertNull(defaults.tlsCert());
         assertTrue(defaults.tlsHostnames().isEmpty());
         assertEquals(7947, defaults.echoPort());
+        assertEquals(4840, defaults.opcuaPort());
         assertEquals(48, defaults.rawRetentionHours());
         assertEquals(ZoneId.of("Asia/Shanghai"), defaults.zone());
         assertTrue(defaults.embeddedBroker());
@@ -40,6 +41,7 @@ class ControllerConfigTest {
         assertEquals(0, test.httpsPort());
         assertEquals(0, test.mqttsPort());
         assertEquals(0, test.echoPort());
+        assertEquals(0, test.opcuaPort());
         assertEquals(fixed, test.clock());
     }
 
@@ -50,7 +52,9 @@ class ControllerConfigTest {
                 .profilesDir(Path.of("p")).readinessRules(Path.of("r.yaml")).zone(ZoneId.of("Asia/Urumqi"))
                 .httpBind("127.0.0.1").httpsPort(9443).mqttsPort(9883).tls(Path.of("c.pem"), Path.of("k.pem"), Path.of("ca.pem"))
                 .tlsHostnames(List.of("ctl.example.edu.cn", " 10.0.0.2 ")).allowPlainOnNetwork(true).build();
-        ControllerConfig copy = external.toBuilder().mqttPort(2883).build();
+        ControllerConfig copy = external.toBuilder().mqttPort(2883).opcuaPort(ControllerConfig.OFF).build();
+        assertEquals(-1, copy.opcuaPort());
+        assertEquals(-1, copy.toBuilder().build().opcuaPort());
         assertEquals(2883, copy.mqttPort());
         assertEquals(9090, copy.httpPort());
         assertEquals("10.0.0.2", copy.mqttBind());
@@ -79,6 +83,7 @@ class ControllerConfigTest {
         ControllerConfig.Builder b = ControllerConfig.builder(Path.of("d"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.httpPort(70_000)).getMessage().contains("httpPort"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.echoPort(-1)).getMessage().contains("echoPort"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.opcuaPort(-2)).getMessage().contains("opcuaPort (or -1: off)"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.rawRetentionHours(0)).getMessage().contains("rawRetentionHours"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.mqttsPort(65_536)).getMessage().contains("mqttsPort"));
         assertThrows(NullPointerException.class, () -> ControllerConfig.builder(null));

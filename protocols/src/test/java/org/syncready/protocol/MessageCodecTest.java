@@ -1,6 +1,7 @@
 package org.syncready.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,34 @@ class MessageCodecTest {
                 List.of(new MicrophoneStatus("mic-1", "ceiling", DeviceState.OK, -32.5, -12.0, false, false, null)),
                 new NetworkStatus("up", "eth0", 12.0, 2.0, 0.0, 20000, 3.0, List.of(), 1_699_999_990_000L, 1_699_999_900_000L),
                 new SystemStatus(12.0, 40.0, 20000L, 48.0, 3600L),
-                new StreamStatus(true, "rtmp://stream.example/live", 4000, 0L, null));
+                new StreamStatus(true, "rtmp://stream.example/live", 4000, 0L, null),
+                List.of(new EquipmentStatus("display", "display-power", EquipmentState.OK, true, "= true", null,
+                                "opc.tcp://10.0.0.5:4840 ns=2;s=Display.Power", null, 1_699_999_999_000L),
+                        new EquipmentStatus("room-temp", "room-temperature", EquipmentState.OUT_OF_RANGE, 31.5, "18..28", "°C",
+                                "opc.tcp://10.0.0.5:4840 ns=2;s=Room.Temperature", "31.5 °C is outside 18..28", 1_699_999_999_000L)));
+    }
+
+    @Test
+    void equipmentIsLeftOutWhenTheBoxHasNone() throws Exception {
+        StatusMessage base = status("box-1", 9);
+        StatusMessage none = new StatusMessage(base.v(), base.boxId(), base.ts(), base.bootId(), base.seq(), base.intervalS(),
+                base.cameras(), base.microphones(), base.network(), base.system(), base.stream());
+        String json = new String(codec.encode(none), StandardCharsets.UTF_8);
+        assertFalse(json.contains("equipment"), json);
+        StatusMessage back = (StatusMessage) codec.decode(statusTopic, json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(), back.equipment());
+        assertEquals(base.equipment(), ((StatusMessage) codec.decode(statusTopic, codec.encode(base))).equipment());
+    }
+
+    @Test
+    void equipmentWithAnObjectValueOrAnUnknownStateIsRefused() {
+        String json = new String(codec.encode(status("box-1", 10)), StandardCharsets.UTF_8);
+        ProtocolException objectValue = refuse(statusTopic, json.replace("\"value\":true", "\"value\":{\"on\":true}"));
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, objectValue.reason());
+        assertTrue(objectValue.getMessage().contains("equipment[].value"), objectValue.getMessage());
+        ProtocolException state = refuse(statusTopic, json.replace("\"out-of-range\"", "\"broken\""));
+        assertEquals(ProtocolException.Reason.INVALID_FIELD, state.reason());
+        assertTrue(state.getMessage().contains("broken"), state.getMessage());
     }
 
     private ProtocolException refuse(String topic, String json) {

@@ -208,7 +208,7 @@ class ProtocolDocumentTest {
         Map<String, Class<? extends Record>> parts = Map.of(
                 "camera", CameraStatus.class, "microphone", MicrophoneStatus.class, "network", NetworkStatus.class,
                 "networkTarget", NetworkTarget.class, "system", SystemStatus.class, "stream", StreamStatus.class,
-                "capability", Capability.class, "deviceInfo", DeviceInfo.class);
+                "capability", Capability.class, "deviceInfo", DeviceInfo.class, "equipment", EquipmentStatus.class);
         for (Map.Entry<String, Class<? extends Record>> e : parts.entrySet()) {
             assertEquals(componentNames(e.getValue()), fieldNames(defs.get(e.getKey()).get("properties")),
                     "common.schema.json#/$defs/" + e.getKey() + " vs " + e.getValue().getSimpleName());
@@ -216,7 +216,8 @@ class ProtocolDocumentTest {
 
         Map<String, Class<? extends Enum<?>>> enums = Map.of(
                 "deviceState", DeviceState.class, "cameraRole", CameraRole.class, "cameraKind", CameraKind.class,
-                "presence", StateMessage.Presence.class, "configResult", ConfigReported.Result.class);
+                "presence", StateMessage.Presence.class, "configResult", ConfigReported.Result.class,
+                "equipmentState", EquipmentState.class);
         for (Map.Entry<String, Class<? extends Enum<?>>> e : enums.entrySet()) {
             Set<String> javaValues = Arrays.stream(e.getValue().getEnumConstants()).map(Object::toString)
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -254,6 +255,12 @@ class ProtocolDocumentTest {
                 new Broken("camera role in upper case", "status.schema.json",
                         n -> ((ObjectNode) n.get("cameras").get(0)).put("role", "TEACHER"),
                         "/cameras/0/role", "enum", ProtocolException.Reason.INVALID_FIELD),
+                new Broken("equipment state not in the enum", "status.schema.json",
+                        n -> ((ObjectNode) n.get("equipment").get(0)).put("state", "broken"),
+                        "/equipment/0/state", "enum", ProtocolException.Reason.INVALID_FIELD),
+                new Broken("equipment without a role", "status.schema.json",
+                        n -> ((ObjectNode) n.get("equipment").get(0)).remove("role"),
+                        "/equipment/0", "required", ProtocolException.Reason.MISSING_FIELD),
                 new Broken("status interval 0", "status.schema.json", n -> n.put("intervalS", 0),
                         "/intervalS", "minimum", ProtocolException.Reason.INVALID_FIELD),
                 new Broken("status with 17 cameras", "status.schema.json", n -> {

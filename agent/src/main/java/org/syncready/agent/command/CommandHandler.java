@@ -19,6 +19,7 @@ import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.CommandRequest;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.FaultChange;
 import org.syncready.protocol.FaultSet;
 import org.syncready.protocol.MicrophoneStatus;
@@ -264,6 +265,19 @@ public final class CommandHandler {
         ObjectNode system = check(checks, failed, "system", "system", diskLow ? DeviceState.DEGRADED : DeviceState.OK,
                 diskLow ? "disk low: " + sys.diskFreeMb() + " MB free" : null);
         system.setAll((ObjectNode) mapper.valueToTree(sys));
+        for (EquipmentStatus e : s.equipment()) {
+            DeviceState state = switch (e.state()) {
+                case OK -> DeviceState.OK;
+                case OUT_OF_RANGE -> DeviceState.DEGRADED;
+                case UNREACHABLE -> DeviceState.FAULT;
+            };
+            ObjectNode check = check(checks, failed, "equipment", e.name(), state, e.error());
+            check.put("role", e.role());
+            check.set("value", mapper.valueToTree(e.value()));
+            if (e.expected() != null) {
+                check.put("expected", e.expected());
+            }
+        }
         for (Map.Entry<String, String> e : s.probeErrors().entrySet()) {
             check(checks, failed, "probe", e.getKey(), DeviceState.FAULT, e.getValue());
         }

@@ -43,12 +43,14 @@ import org.syncready.protocol.TlsTrust;
  * @param ntp             the NTP server the clock offset is measured against; null: not measured
  * @param stream          how this box model pushes its class stream; null: no stream probe
  * @param outbox          how much the outbox keeps while reports cannot be sent
+ * @param equipment       classroom equipment read over OPC UA; {@link EquipmentConfig#NONE} when none
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
                           List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
-                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox) {
+                          Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox,
+                          EquipmentConfig equipment) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -78,6 +80,21 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         configApply = configApply == null ? new ConfigApply(List.of(), null) : configApply;
         microphones = microphones == null ? Microphones.DEFAULT : microphones;
         outbox = outbox == null ? Outbox.DEFAULT : outbox;
+        equipment = equipment == null ? EquipmentConfig.NONE : equipment;
+        if (!equipment.isEmpty() && equipment.timeoutMs() >= probeTimeoutMs) {
+            throw new ConfigException("equipment.timeoutMs", "must be below probeTimeoutMs (" + probeTimeoutMs
+                    + "), was " + equipment.timeoutMs() + ": a dead server must read as unreachable, not time the probe out");
+        }
+    }
+
+    /** A config without classroom equipment. */
+    public AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
+                       int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
+                       Probes probes, Network network, Simulation simulation,
+                       List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
+                       Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox) {
+        this(boxId, broker, model, firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir, probes,
+                network, simulation, cameras, cameraChecks, configApply, microphones, controller, ntp, stream, outbox, null);
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */

@@ -49,6 +49,7 @@ public final class AgentConfigBuilder {
     private Ntp ntp;
     private Stream stream;
     private Outbox outbox;
+    private EquipmentConfig equipment;
 
     AgentConfigBuilder(String boxId, String brokerUri, String password) {
         this.boxId = boxId;
@@ -84,6 +85,7 @@ public final class AgentConfigBuilder {
         ntp = c.ntp();
         stream = c.stream();
         outbox = c.outbox();
+        equipment = c.equipment();
     }
 
     public AgentConfigBuilder boxId(String v) {
@@ -227,6 +229,12 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** Classroom equipment read over OPC UA. */
+    public AgentConfigBuilder equipment(EquipmentConfig v) {
+        equipment = v;
+        return this;
+    }
+
     public AgentConfigBuilder outbox(Outbox v) {
         outbox = v;
         return this;
@@ -237,6 +245,6 @@ public final class AgentConfigBuilder {
                 firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                 new Probes(probeMode), new Network(iface, targets),
                 new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,
-                audio, controller, ntp, stream, outbox);
+                audio, controller, ntp, stream, outbox, equipment);
     }
 }

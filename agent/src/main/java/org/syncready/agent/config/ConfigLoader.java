@@ -183,7 +183,7 @@ public final class ConfigLoader {
     private static AgentConfig read(YamlFields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
                 "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks",
-                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream", "outbox");
+                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream", "outbox", "equipment");
         String boxId = f.text("boxId");
         if (boxId == null) {
             throw ConfigException.missing("boxId");
@@ -211,7 +211,49 @@ public final class ConfigLoader {
                 f.has("controller") ? readController(f.object("controller")) : null,
                 f.has("ntp") ? readNtp(f.object("ntp")) : null,
                 f.has("stream") ? readStream(f.object("stream"), baseDir) : null,
-                f.has("outbox") ? readOutbox(f.object("outbox")) : null);
+                f.has("outbox") ? readOutbox(f.object("outbox")) : null,
+                f.has("equipment") ? readEquipment(f.object("equipment"), baseDir) : null);
+    }
+
+    private static EquipmentConfig readEquipment(YamlFields e, Path baseDir) {
+        e.allow("timeoutMs", "servers");
+        List<EquipmentConfig.Server> servers = new ArrayList<>();
+        List<YamlFields> entries = e.objects("servers");
+        for (int s = 0; s < entries.size(); s++) {
+            YamlFields srv = entries.get(s);
+            srv.allow("endpoint", "security", "mode", "username", "password", "passwordFile", "serverCertificateSha256", "items");
+            String password = secret(srv, "password", "passwordFile", baseDir);
+            List<EquipmentConfig.Item> items = new ArrayList<>();
+            List<YamlFields> itemEntries = srv.objects("items");
+            for (int i = 0; i < itemEntries.size(); i++) {
+                YamlFields it = itemEntries.get(i);
+                it.allow("name", "role", "node", "expect", "min", "max", "unit");
+                Object expect = it.scalar("expect");
+                Double min = it.has("min") ? it.number("min", 0) : null;
+                Double max = it.has("max") ? it.number("max", 0) : null;
+                String at = "equipment.servers[" + s + "].items[" + i + "]";
+                items.add(renamed("equipment.servers[].items[]", at, () -> new EquipmentConfig.Item(it.text("name"),
+                        it.text("role"), it.text("node"), expect, min, max, it.text("unit"))));
+            }
+            EquipmentConfig.Security security = srv.choice("security", EquipmentConfig.Security.class, EquipmentConfig.Security.NONE);
+            EquipmentConfig.Mode mode = srv.choice("mode", EquipmentConfig.Mode.class, EquipmentConfig.Mode.SIGN_AND_ENCRYPT);
+            servers.add(renamed("equipment.servers[]", "equipment.servers[" + s + "]", () -> new EquipmentConfig.Server(
+                    srv.text("endpoint"), security, mode, srv.text("username"), password, srv.text("serverCertificateSha256"), items)));
+        }
+        return new EquipmentConfig(e.integer("timeoutMs", EquipmentConfig.NONE.timeoutMs()), servers);
+    }
+
+    /** Builds one entry, naming it {@code at} in a problem the record reports under {@code generic}. */
+    private static <T> T renamed(String generic, String at, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            String field = e.field();
+            if (field != null && field.startsWith(generic)) {
+                throw e.withField(at + field.substring(generic.length()));
+            }
+            throw e;
+        }
     }
 
     private static AgentConfig.Outbox readOutbox(YamlFields o) {

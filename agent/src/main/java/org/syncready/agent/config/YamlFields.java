@@ -93,6 +93,24 @@ final class YamlFields {
         throw new ConfigException(path + name, "must be a number, was " + describe(v));
     }
 
+    /** A single value that is true/false (Boolean), a number (Double) or a text (String); null when absent. */
+    Object scalar(String name) {
+        JsonNode v = get(name);
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        throw new ConfigException(path + name, "must be true, false, a number or a text, was " + describe(v));
+    }
+
     /** A list of texts; a single text is a list of one. */
     List<String> texts(String name) {
         JsonNode v = get(name);

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.NetworkTarget;
@@ -20,15 +22,30 @@ import org.syncready.protocol.SystemStatus;
  * @param sampledAtMs  when the round ran (epoch ms)
  * @param stream       null when the box has no stream probe
  * @param probeErrors  probe name → why it has no fresh value this round (empty when all answered)
+ * @param equipment    classroom equipment read over OPC UA (empty when none is configured)
  */
 public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
                        NetworkStatus network, SystemStatus system, StreamStatus stream,
-                       Map<String, String> probeErrors) {
+                       Map<String, String> probeErrors, List<EquipmentStatus> equipment) {
 
     public Snapshot {
         cameras = List.copyOf(cameras);
         microphones = List.copyOf(microphones);
         probeErrors = Map.copyOf(probeErrors);
+        equipment = equipment == null ? List.of() : List.copyOf(equipment);
+    }
+
+    /** A snapshot of a box without classroom equipment. */
+    public Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<MicrophoneStatus> microphones,
+                    NetworkStatus network, SystemStatus system, StreamStatus stream, Map<String, String> probeErrors) {
+        this(sampledAtMs, cameras, microphones, network, system, stream, probeErrors, List.of());
+    }
+
+    /** A round of a box without classroom equipment; see the full {@link #of} below. */
+    public static Snapshot of(long at, ProbeResult<List<CameraStatus>> cameras,
+                              ProbeResult<List<MicrophoneStatus>> microphones, ProbeResult<NetworkStatus> network,
+                              ProbeResult<SystemStatus> system, ProbeResult<StreamStatus> stream) {
+        return of(at, cameras, microphones, network, system, stream, null);
     }
 
     /**
@@ -38,9 +55,10 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
      */
     public static Snapshot of(long at, ProbeResult<List<CameraStatus>> cameras,
                               ProbeResult<List<MicrophoneStatus>> microphones, ProbeResult<NetworkStatus> network,
-                              ProbeResult<SystemStatus> system, ProbeResult<StreamStatus> stream) {
+                              ProbeResult<SystemStatus> system, ProbeResult<StreamStatus> stream,
+                              ProbeResult<List<EquipmentStatus>> equipment) {
         Map<String, String> errors = new TreeMap<>();
-        for (ProbeResult<?> r : new ProbeResult<?>[]{cameras, microphones, network, system, stream}) {
+        for (ProbeResult<?> r : new ProbeResult<?>[]{cameras, microphones, network, system, stream, equipment}) {
             if (r != null && r.error() != null) {
                 errors.put(r.probe(), r.error());
             }
@@ -81,7 +99,15 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
                     : new StreamStatus(str.pushing(), str.target(), str.bitrateKbps(), str.droppedFrames(), staleError(stream),
                     str.targetReachable());
         }
-        return new Snapshot(at, cams, mics, net, sys, str, errors);
+        List<EquipmentStatus> items = new ArrayList<>();
+        if (equipment != null && equipment.value() != null) {
+            for (EquipmentStatus e : equipment.value()) {
+                // A probe round that did not finish read nothing: the last values are not this round's.
+                items.add(equipment.ok() ? e : new EquipmentStatus(e.name(), e.role(), EquipmentState.UNREACHABLE, null,
+                        e.expected(), e.unit(), e.source(), staleError(equipment), e.readTs()));
+            }
+        }
+        return new Snapshot(at, cams, mics, net, sys, str, errors, items);
     }
 
     private static String staleError(ProbeResult<?> r) {
@@ -91,12 +117,12 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
     /** The status message for this snapshot with the given envelope. */
     public StatusMessage toStatus(String boxId, String bootId, long seq, long ts, int intervalS) {
         return new StatusMessage(Protocol.VERSION, boxId, ts, bootId, seq, intervalS, cameras, microphones,
-                network, system, stream);
+                network, system, stream, equipment);
     }
 
     /**
      * The part of the snapshot whose change is worth a status report at once: device states and
-     * flags, link, target reachability, stream pushing, probe health. Measured numbers (levels, RTT,
+     * flags, equipment states, link, target reachability, stream pushing, probe health. Measured numbers (levels, RTT,
      * CPU) jitter all the time and wait for the periodic report.
      */
     public Significant significant() {
@@ -107,6 +133,9 @@ public record Snapshot(long sampledAtMs, List<CameraStatus> cameras, List<Microp
         for (MicrophoneStatus m : microphones) {
             devices.add("microphone " + m.id() + " " + m.state() + (m.muted() ? " muted" : "")
                     + (m.clipping() ? " clipping" : "") + (m.error() == null ? "" : " " + m.error()));
+        }
+        for (EquipmentStatus e : equipment) {
+            devices.add("equipment " + e.name() + " " + e.state());
         }
         List<String> unreachable = network.targets().stream().filter(t -> !t.reachable()).map(NetworkTarget::name).toList();
         return new Significant(devices, network.link(), unreachable,

@@ -12,7 +12,8 @@ public final class ExampleConfigs {
     /** Surefire runs in the module folder, where the example lives. */
     public static final Path SHIPPED = Path.of("agent.example.yaml");
     /** The commented sections that hold placeholders: uncommenting one yields its example values. */
-    static final Set<String> PLACEHOLDER_SECTIONS = Set.of("# network:", "# cameras:", "# ntp:", "# stream:", "  # devices:");
+    static final Set<String> PLACEHOLDER_SECTIONS = Set.of("# network:", "# cameras:", "# ntp:", "# stream:", "  # devices:",
+            "# equipment:");
 
     private ExampleConfigs() {
     }

@@ -57,6 +57,7 @@ class RealProbeConfigTest {
         assertNull(c.controller());
         assertNull(c.ntp());
         assertNull(c.stream());
+        assertTrue(c.equipment().isEmpty());
     }
 
     @Test
@@ -85,6 +86,8 @@ class RealProbeConfigTest {
         assertEquals(Path.of("/run/syncready/encoder.progress"), c.stream().progressFile());
         assertEquals(2, c.microphones().devices().size());
         assertEquals(List.of("controller", "stream-server"), c.probeTargets().stream().map(AgentConfig.Target::name).toList());
+        assertEquals(List.of("display", "room-temp", "projector-lamp", "sequencer"),
+                c.equipment().servers().get(0).items().stream().map(EquipmentConfig.Item::name).toList());
     }
 
     private void assertError(String yaml, String expected) throws Exception {

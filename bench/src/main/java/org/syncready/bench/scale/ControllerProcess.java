@@ -36,6 +36,13 @@ public final class ControllerProcess implements AutoCloseable {
     }
 
     public static ControllerProcess start(Path dataDir, List<String> jvmArgs) throws IOException, InterruptedException {
+        // OPC UA on a free port, as a controller runs by default (4840 would clash with another controller here).
+        return start(dataDir, jvmArgs, List.of("--opcua-port", "0"), java.util.Map.of());
+    }
+
+    /** A controller with more command-line options (e.g. {@code --opcua-port}) and environment variables. */
+    public static ControllerProcess start(Path dataDir, List<String> jvmArgs, List<String> options, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int http = freePort();
         int mqtt = freePort();
@@ -46,8 +53,10 @@ public final class ControllerProcess implements AutoCloseable {
                 "--data", dataDir.toAbsolutePath().toString(), "--bind", "127.0.0.1",
                 "--http-port", String.valueOf(http), "--mqtt-port", String.valueOf(mqtt), "--echo-port", "0",
                 "--https-port", "0", "--mqtts-port", "0"));
+        command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("SYNCREADY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        builder.environment().putAll(env);
         Process p = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("controller.log").toFile()))
@@ -132,8 +141,19 @@ public final class ControllerProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /** Java heap in use after a full GC (live objects), in MB, from {@code jcmd GC.run} and {@code GC.heap_info}. */
+    public double liveHeapMb() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(jcmdOutput("GC.heap_info"));
+        return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
+    }
+
     /** Runs {@code jcmd <pid> args...} (e.g. {@code JFR.start}) and fails unless it exits 0. */
     public void jcmd(String... args) throws IOException, InterruptedException {
+        jcmdOutput(args);
+    }
+
+    private String jcmdOutput(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
         command.add(String.valueOf(process.pid()));
@@ -143,6 +163,7 @@ public final class ControllerProcess implements AutoCloseable {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("jcmd " + String.join(" ", args) + " failed: " + out.trim());
         }
+        return out;
     }
 
     /** SIGTERM (the controller shuts down cleanly), then kill after 30 s. */

@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.syncready.protocol.AgentMessage;
 import org.syncready.protocol.BirthMessage;
 import org.syncready.protocol.CameraStatus;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.StateMessage;
 import org.syncready.protocol.StatusMessage;
@@ -316,6 +317,18 @@ final class BoxLive {
             writes.add(new BoxRecord.Event(boxId, now, "network", "link " + before.network().link() + " -> "
                     + after.network().link() + replayed));
         }
+        Map<String, EquipmentStatus> oldEquipment = new HashMap<>();
+        if (before != null) {
+            before.equipment().forEach(e -> oldEquipment.put(e.name(), e));
+        }
+        for (EquipmentStatus e : after.equipment()) {
+            EquipmentStatus old = oldEquipment.remove(e.name());
+            if (old == null ? before != null : old.state() != e.state()) {
+                writes.add(new BoxRecord.Event(boxId, now, "equipment", e.name() + " " + (old == null ? "new" : old.state())
+                        + " -> " + e.state() + (e.error() != null ? ": " + e.error() : "") + replayed));
+            }
+        }
+        oldEquipment.keySet().forEach(n -> writes.add(new BoxRecord.Event(boxId, now, "equipment", n + " no longer reported" + replayed)));
         boolean wasPushing = before != null && before.stream() != null && before.stream().pushing();
         boolean pushing = after.stream() != null && after.stream().pushing();
         if (before != null && wasPushing != pushing) {

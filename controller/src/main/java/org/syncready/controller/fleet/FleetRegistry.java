@@ -31,6 +31,7 @@ public final class FleetRegistry implements BrokerAccess {
     private final Map<String, Classroom> classrooms = new ConcurrentHashMap<>();
     private final Map<String, Box> boxes = new ConcurrentHashMap<>();
     private final Map<String, String> secretHashes = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private final String controllerSecretHash;
     /** Told the id of a box whose credentials stopped being valid (rotated, revoked): the broker closes its connection. */
     private volatile Consumer<String> credentialsWithdrawn = id -> { };
@@ -65,6 +66,7 @@ public final class FleetRegistry implements BrokerAccess {
         School school = new School(id, nameZh, nameEn);
         stored(store.addSchool(school, System.currentTimeMillis()), id);
         schools.put(id, school);
+        version.incrementAndGet();
         log.info("school registered school={}", id);
         return school;
     }
@@ -82,6 +84,7 @@ public final class FleetRegistry implements BrokerAccess {
         Classroom classroom = new Classroom(id, schoolId, nameZh, nameEn);
         stored(store.addClassroom(classroom, System.currentTimeMillis()), id);
         classrooms.put(id, classroom);
+        version.incrementAndGet();
         log.info("classroom registered school={} classroom={}", schoolId, id);
         return classroom;
     }
@@ -106,6 +109,7 @@ public final class FleetRegistry implements BrokerAccess {
         stored(store.addBox(new FleetStore.StoredBox(box, hash)), id);
         secretHashes.put(id, hash);
         boxes.put(id, box);
+        version.incrementAndGet();
         log.info("box registered box={} classroom={} school={}", id, classroomId, classrooms.get(classroomId).schoolId());
         return new BoxRegistration(box, secret);
     }
@@ -178,6 +182,14 @@ public final class FleetRegistry implements BrokerAccess {
     public Optional<byte[]> echoKey(String boxId) {
         String hash = secretHashes.get(boxId);
         return hash == null ? Optional.empty() : Optional.of(java.util.HexFormat.of().parseHex(hash));
+    }
+
+    /**
+     * A number that changes whenever a school, classroom or box is added: a reader that keeps its own
+     * index of the registry (the OPC UA address space) rebuilds it only when this moved.
+     */
+    public long version() {
+        return version.get();
     }
 
     public List<School> schools() {

@@ -24,6 +24,8 @@ import org.syncready.controller.schedule.SyncSession;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.NetworkTarget;
@@ -248,6 +250,11 @@ public final class ReadinessEngine {
         network(ctx, box.id(), status, needs, profile, reasons);
         clock(snap, reasons);
         disk(ctx, status, needs, profile, reasons);
+        for (EquipmentStatus e : status.equipment()) {
+            if (e.state() != EquipmentState.OK) {
+                reasons.add(say.equipment(e));
+            }
+        }
         drift.drift(box.id(), ctx.now()).ifPresent(d -> reasons.add(say.drift(d, ctx.now())));
         selftestFindings(ctx, role, snap, needs, selftest, reasons);
         return new ClassroomReadiness(classroomId, schoolId, role, box.id(), classroomVerdict(reasons), reasons, statusAt,

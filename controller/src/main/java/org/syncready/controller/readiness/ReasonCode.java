@@ -23,5 +23,7 @@ public enum ReasonCode {
      */
     NO_DATA,
     /** The box did not answer the self-test sent before the check: judged on its last status. */
-    SELFTEST_NO_ANSWER
+    SELFTEST_NO_ANSWER,
+    /** Classroom equipment the box reads (status {@code equipment[]}) is out of range or unreachable. */
+    EQUIPMENT_FAULT
 }

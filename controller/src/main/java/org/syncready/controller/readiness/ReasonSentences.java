@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.syncready.protocol.CameraRole;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 
 /**
  * Every reason's two sentences, built from its code and measured values. The Chinese sentence is
@@ -384,6 +386,41 @@ final class ReasonSentences {
         return new Reason(ReasonCode.SELFTEST_FAILED, Severity.WARNING, device,
                 "Self-test: " + whatEn + (error == null ? "" : " (" + error + ")") + ".",
                 "自检未通过：" + whatZh + "。", null);
+    }
+
+    // ------------------------------------------------------------------ classroom equipment
+
+    /** Equipment the box reads over OPC UA, out of range or unreadable: a warning, someone in the room can usually fix it. */
+    Reason equipment(EquipmentStatus e) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("role", e.role());
+        data.put("state", e.state().toString());
+        putIfNotNull(data, "value", e.value());
+        putIfNotNull(data, "expected", e.expected());
+        String what = switch (e.role()) {
+            case "display-power" -> "display power";
+            case "projector-lamp-hours" -> "projector lamp hours";
+            case "room-temperature" -> "room temperature";
+            case "power-sequencer" -> "power sequencer";
+            default -> "equipment " + e.role();
+        };
+        String whatZh = switch (e.role()) {
+            case "display-power" -> "显示屏电源";
+            case "projector-lamp-hours" -> "投影仪灯泡使用时长";
+            case "room-temperature" -> "室温";
+            case "power-sequencer" -> "电源时序器";
+            default -> "设备 " + e.role();
+        };
+        if (e.state() == EquipmentState.UNREACHABLE) {
+            return new Reason(ReasonCode.EQUIPMENT_FAULT, Severity.WARNING, e.name(),
+                    capitalize(what) + " (" + e.name() + "): cannot be read" + (e.error() == null ? "" : " (" + e.error() + ")") + ".",
+                    whatZh + "（" + e.name() + "）：无法读取，设备无响应或拒绝连接。", data);
+        }
+        String value = e.value() + (e.unit() == null ? "" : " " + e.unit());
+        String expected = e.expected() == null ? "" : e.expected();
+        return new Reason(ReasonCode.EQUIPMENT_FAULT, Severity.WARNING, e.name(),
+                capitalize(what) + " (" + e.name() + "): " + value + ", expected " + expected + ".",
+                whatZh + "（" + e.name() + "）：读数 " + value + "，应为 " + expected + "。", data);
     }
 
     // ------------------------------------------------------------------ words

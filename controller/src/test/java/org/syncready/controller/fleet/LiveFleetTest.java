@@ -11,6 +11,8 @@ import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.StateMessage;
 import org.syncready.protocol.StatusMessage;
@@ -121,6 +123,28 @@ class LiveFleetTest {
         assertTrue(fleet.checkStale(1_000 + 40_000).isEmpty(), "reported once");
         fleet.apply(status("A", 4, DeviceState.OK), "{}", false, 50_000);
         assertFalse(fleet.snapshot("b1").orElseThrow().stale());
+    }
+
+    @Test
+    void classroomEquipmentStateChangesBecomeEvents() {
+        fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 0);
+        fleet.apply(birth("A", 1), "{}", false, 0);
+        fleet.apply(withDisplay(status("A", 2, DeviceState.OK), EquipmentState.OK, null), "{}", false, 0);
+        List<BoxRecord> same = fleet.apply(withDisplay(status("A", 3, DeviceState.OK), EquipmentState.OK, null), "{}", false, 1_000).writes();
+        assertTrue(same.stream().noneMatch(w -> w instanceof BoxRecord.Event), same.toString());
+        List<BoxRecord> off = fleet.apply(withDisplay(status("A", 4, DeviceState.OK), EquipmentState.OUT_OF_RANGE,
+                "false, expected = true"), "{}", false, 2_000).writes();
+        assertTrue(off.stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("equipment")
+                && e.detail().equals("display ok -> out-of-range: false, expected = true")), off.toString());
+        List<BoxRecord> gone = fleet.apply(status("A", 5, DeviceState.OK), "{}", false, 3_000).writes();
+        assertTrue(gone.stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.detail().equals("display no longer reported")),
+                gone.toString());
+    }
+
+    private static StatusMessage withDisplay(StatusMessage s, EquipmentState state, String error) {
+        return new StatusMessage(s.v(), s.boxId(), s.ts(), s.bootId(), s.seq(), s.intervalS(), s.cameras(), s.microphones(),
+                s.network(), s.system(), s.stream(), List.of(new EquipmentStatus("display", "display-power", state,
+                        state == EquipmentState.OK, "= true", null, null, error, s.ts())));
     }
 
     @Test

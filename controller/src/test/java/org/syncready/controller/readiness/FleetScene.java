@@ -10,6 +10,8 @@ import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.MicrophoneStatus;
 import org.syncready.protocol.NetworkStatus;
 import org.syncready.protocol.NetworkTarget;
@@ -82,6 +84,7 @@ final class FleetScene {
         Integer uplink = 20_000;
         Double ntp = 5.0;
         Long diskFree = 100_000L;
+        final List<EquipmentStatus> equipment = new ArrayList<>();
         String link = "up";
         /** How long before the status the uplink was measured (box clock); null: the status does not say. */
         Long uplinkMeasuredAgoMs;
@@ -144,6 +147,12 @@ final class FleetScene {
             return this;
         }
 
+        Status equipment(EquipmentStatus item) {
+            equipment.removeIf(e -> e.name().equals(item.name()));
+            equipment.add(item);
+            return this;
+        }
+
         private static CameraStatus cam(String id, CameraRole role, DeviceState state, String error, Boolean frozen) {
             return new CameraStatus(id, role, CameraKind.RTSP, state, 1920, 1080, 25.0, 4000, frozen, error);
         }
@@ -152,7 +161,7 @@ final class FleetScene {
             return new StatusMessage(1, box, ts, boot, seq, 10, cameras, mics,
                     new NetworkStatus(link, "eth0", rtt, jitter, loss, uplink, ntp, targets,
                             uplinkMeasuredAgoMs == null ? null : ts - uplinkMeasuredAgoMs, null),
-                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), stream);
+                    new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), stream, equipment);
         }
     }
 }

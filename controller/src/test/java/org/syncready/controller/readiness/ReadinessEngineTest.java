@@ -27,6 +27,8 @@ import org.syncready.protocol.CameraKind;
 import org.syncready.protocol.CameraRole;
 import org.syncready.protocol.CameraStatus;
 import org.syncready.protocol.DeviceState;
+import org.syncready.protocol.EquipmentState;
+import org.syncready.protocol.EquipmentStatus;
 import org.syncready.protocol.StreamStatus;
 
 class ReadinessEngineTest {
@@ -500,6 +502,28 @@ class ReadinessEngineTest {
             }
         }
         assertTrue(sentences >= 12, "enough sentences checked: " + sentences);
+    }
+
+    @Test
+    void equipmentOutOfRangeOrUnreachableIsAWarningInBothLanguages() {
+        scene.online("b-r1", FleetScene.healthy()
+                .equipment(new EquipmentStatus("display", "display-power", EquipmentState.OUT_OF_RANGE, false, "= true", null,
+                        "opc.tcp://10.0.0.5:4840 ns=2;s=Display.Power", "false, expected = true", 1L))
+                .equipment(new EquipmentStatus("temp", "room-temperature", EquipmentState.OK, 22.5, "18..28", "°C", null, null, 1L))
+                .equipment(new EquipmentStatus("seq", "power-sequencer", EquipmentState.UNREACHABLE, null, "= 1", null, null,
+                        "no answer within 1500 ms", null)));
+        ClassroomReadiness remote = room(check(SessionKind.LIVE, "c-r1"), "c-r1");
+        assertEquals(Verdict.AT_RISK, remote.verdict());
+        assertEquals(List.of(ReasonCode.EQUIPMENT_FAULT, ReasonCode.EQUIPMENT_FAULT), codes(remote));
+        Reason display = remote.reasons().get(0);
+        assertEquals("display", display.device());
+        assertEquals(Severity.WARNING, display.severity());
+        assertEquals("Display power (display): false, expected = true.", display.en());
+        assertEquals("显示屏电源（display）：读数 false，应为 = true。", display.zh());
+        assertEquals(false, display.data().get("value"));
+        Reason sequencer = remote.reasons().get(1);
+        assertEquals("Power sequencer (seq): cannot be read (no answer within 1500 ms).", sequencer.en());
+        assertTrue(sequencer.zh().startsWith("电源时序器（seq）：无法读取"), sequencer.zh());
     }
 
     @Test
