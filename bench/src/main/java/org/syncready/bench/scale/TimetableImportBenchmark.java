@@ -52,7 +52,7 @@ public final class TimetableImportBenchmark {
         // Rows are (lead, remote) pairs of classrooms in weekday x period slots; each pair fills 40 slots a week.
         int pairs = (o.rows() + WEEKDAYS.length * PERIODS - 1) / (WEEKDAYS.length * PERIODS);
         try (ControllerProcess controller = ControllerProcess.start(data, jvm)) {
-            Api api = new Api(controller.httpPort());
+            Api api = new Api(controller.httpPort(), controller.token());
             api.post("/api/v1/schools", "{\"id\":\"county\",\"nameZh\":\"县中学\",\"nameEn\":\"County School\"}", 201);
             for (int i = 0; i < 2 * pairs; i++) {
                 api.post("/api/v1/classrooms", "{\"id\":\"room-" + i + "\",\"schoolId\":\"county\",\"nameZh\":\"教室\",\"nameEn\":\"Room\"}", 201);
@@ -98,14 +98,16 @@ public final class TimetableImportBenchmark {
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final ObjectMapper json = new ObjectMapper();
         private final String base;
+        private final String token;
 
-        Api(int port) {
+        Api(int port, String token) {
             this.base = "http://127.0.0.1:" + port;
+            this.token = token;
         }
 
         void post(String path, String body, int expected) throws IOException, InterruptedException {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("Authorization", "Bearer " + token).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != expected) {
                 throw new IOException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -128,6 +130,7 @@ public final class TimetableImportBenchmark {
             long offset = Files.exists(gcLog) ? Files.size(gcLog) : 0;
             long started = System.nanoTime();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions/import?" + query))
+                            .header("Authorization", "Bearer " + token)
                     .timeout(Duration.ofMinutes(10)).header("content-type", "text/csv")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(csv)).build(), HttpResponse.BodyHandlers.ofString());
             double seconds = (System.nanoTime() - started) / 1e9;
