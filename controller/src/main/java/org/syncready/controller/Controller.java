@@ -72,6 +72,7 @@ import org.syncready.controller.api.SpeedtestRoutes;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
+import org.syncready.controller.demo.DemoHistory;
 import org.syncready.controller.demo.DemoTimetable;
 import org.syncready.controller.fleet.BoxSecrets;
 import org.syncready.controller.fleet.FleetRegistry;
@@ -336,6 +337,7 @@ public final class Controller implements AutoCloseable {
             }
             DemoAccounts.ensure(accounts, dataDir.resolve("demo"));
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
+            DemoHistory.recordAroundNow(sessions, readinessStore, config.clock());
             // The demo's bureau channel: a signed webhook to the controller's own inbox (GET /api/v1/alerts/inbox).
             alerts.ensureDemoInbox("http://" + loopbackOr(config.plainHttpBind()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
         }

@@ -20,7 +20,8 @@ import org.syncready.controller.schedule.SessionStore;
 /**
  * The demo's timetable. First, classes laid out around the moment the demo starts, so that a
  * newcomer at any hour sees verdicts and reasons rather than a board of UNKNOWN: two finished in the
- * last hour, one in class now (grade 4, with the flaky microphone), and three starting in the next
+ * last hour (one of them grade 4, whose flaky microphone went silent: see {@link DemoHistory}), one in class
+ * now (grade 4 again), and three starting in the next
  * hour, whose T-30 and T-5 checks are still to come. Then the school day, today and tomorrow in the
  * bureau's time zone: seven periods from 08:00 to 16:45, two grades per period, each led from the
  * county school to the same grade of the three rural schools. A school-day class that would share a
@@ -37,7 +38,7 @@ public final class DemoTimetable {
     private static final Duration LESSON = Duration.ofMinutes(45);
 
     /** Classes around the start: (grade, minutes from the start to the class's start), 40 minutes each. */
-    private static final int[][] AROUND_NOW = {{3, -80}, {5, -55}, {4, -15}, {5, 10}, {3, 25}, {4, 40}};
+    private static final int[][] AROUND_NOW = {{4, -80}, {5, -55}, {4, -15}, {5, 10}, {3, 25}, {4, 40}};
     private static final Duration AROUND_NOW_LESSON = Duration.ofMinutes(40);
 
     private DemoTimetable() {

@@ -9,6 +9,15 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Reason(ReasonCode code, Severity severity, String device, String en, String zh, Map<String, Object> data) {
+    /**
+     * "Microphone X: silent", worded as the readiness rules word it; for findings made outside a check
+     * (the demo's history of classes that ended before it started).
+     */
+    public static Reason silentMicrophone(String id, String role, double levelDbfs, Severity severity) {
+        return new ReasonSentences(java.time.ZoneOffset.UTC).microphone(severity, id, role, ReasonSentences.MicProblem.SILENT,
+                levelDbfs, null, false);
+    }
+
     public Reason {
         data = data == null ? Map.of() : Map.copyOf(data);
     }

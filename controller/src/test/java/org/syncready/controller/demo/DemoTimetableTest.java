@@ -53,6 +53,33 @@ class DemoTimetableTest {
     }
 
     @Test
+    void theFinishedClassWithTheFlakyMicrophoneHasItsChecksAndItsMinuteOfSilence() {
+        SessionStore sessions = store();
+        Clock clock = at(21, 2);
+        DemoTimetable.schedule(sessions, clock, ZONE);
+        org.syncready.controller.readiness.InMemoryCheckStore checks = new org.syncready.controller.readiness.InMemoryCheckStore();
+        DemoHistory.recordAroundNow(sessions, checks, clock);
+        Instant now = clock.instant();
+        List<SyncSession> begun = sessions.overlapping(now.minus(Duration.ofHours(3)), now).stream()
+                .filter(s -> !s.start().isAfter(now)).toList();
+        assertEquals(3, begun.size(), begun.toString());
+        SyncSession flaky = begun.stream().filter(s -> !s.end().isAfter(now) && s.remoteClassroomIds().contains("shanbei-g4"))
+                .findFirst().orElseThrow();
+        var kept = checks.checks(flaky.id());
+        assertEquals(List.of("T-30", "T-5"), kept.stream().map(c -> c.trigger()).toList());
+        assertEquals(org.syncready.controller.readiness.Verdict.AT_RISK, kept.get(1).verdict());
+        assertTrue(kept.get(1).classrooms().stream().flatMap(c -> c.reasons().stream())
+                .anyMatch(r -> r.code() == org.syncready.controller.readiness.ReasonCode.MIC_SILENT && r.zh().contains("无声")));
+        assertEquals(1, checks.incidents(flaky.id()).size());
+        assertTrue(checks.incidents(flaky.id()).get(0).end() != null, "the silence ended");
+        for (SyncSession s : begun) {
+            assertEquals(2, checks.checks(s.id()).size(), s.id());
+        }
+        DemoHistory.recordAroundNow(sessions, checks, clock);
+        assertEquals(2, checks.checks(flaky.id()).size(), "written once");
+    }
+
+    @Test
     void startingAgainAddsNothingTwice() {
         SessionStore sessions = store();
         DemoTimetable.schedule(sessions, at(21, 2), ZONE);
