@@ -1,5 +1,6 @@
 package org.syncready.controller.api;
 
+import java.util.Set;
 import static org.syncready.controller.api.ApiContext.param;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -96,6 +97,10 @@ public final class ReadinessRoutes implements RouteGroup {
     }
 
     /** The day's sessions with their latest verdict; sessions not checked yet get a preview from live state. */
+    /** The day's sessions' verdicts and their in-class incidents, by session id. */
+    private record Day(Map<String, SessionReadiness> latest, Map<String, List<Incident>> incidents) {
+    }
+
     private void board(RoutingContext ctx) {
         LocalDate date = param(ctx, "date") == null ? LocalDate.now(clock.withZone(times.zone())) : times.date(param(ctx, "date"), "date");
         String school = param(ctx, "school");
@@ -121,8 +126,17 @@ public final class ReadinessRoutes implements RouteGroup {
             day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
                     new SessionReadiness(s.id(), Verdict.UNKNOWN, now, "not-checked", List.of())));
             checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
-            return known;
-        }, latest -> {
+            // What happened in class belongs on the board too: a silence now over still tells the day's story.
+            Map<String, List<Incident>> incidents = new java.util.HashMap<>();
+            Set<String> onBoard = new java.util.HashSet<>(ids);
+            for (Incident i : store.incidents(from, to)) {
+                if (onBoard.contains(i.sessionId())) {
+                    incidents.computeIfAbsent(i.sessionId(), k -> new java.util.ArrayList<>()).add(i);
+                }
+            }
+            return new Day(known, incidents);
+        }, found -> {
+            Map<String, SessionReadiness> latest = found.latest();
             ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId())
                     .put("asOf", times.format(clock.instant()));
             Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
@@ -130,6 +144,12 @@ public final class ReadinessRoutes implements RouteGroup {
             for (SyncSession s : day) {
                 ObjectNode item = sessionView.node(s);
                 boardEntry(item, s, latest.get(s.id()), school, counts);
+                ArrayNode inClass = item.putArray("incidents");
+                for (Incident i : found.incidents().getOrDefault(s.id(), List.of())) {
+                    if (school == null || school.equals(schoolOf(i.classroomId()))) {
+                        inClass.add(api.json().valueToTree(i));
+                    }
+                }
                 items.add(item);
             }
             if (school != null) {

@@ -19,8 +19,8 @@ import org.syncready.controller.schedule.SyncSession;
 
 /**
  * What the checks of the demo's classes around its start would have found had the controller been
- * running: their T-30 and T-5 checks, and for the finished class with the flaky microphone
- * ({@code shanbei-g4}'s room microphone) an AT_RISK at T-5 and a minute of silence in class. Without
+ * running: their T-30 and T-5 checks, and for the classes with the flaky microphone ({@code shanbei-g4}'s
+ * room microphone) an AT_RISK at T-5 and 40 seconds of silence twelve minutes into class. Without
  * it, a newcomer's board would open with those classes "not checked". Written once per class (a class
  * that has checks is left alone) and only for classes of the demo timetable.
  */
@@ -39,14 +39,14 @@ public final class DemoHistory {
             if (!"demo timetable".equals(s.source()) || s.start().isAfter(now) || !checks.checks(s.id()).isEmpty()) {
                 continue;
             }
-            boolean finished = !s.end().isAfter(now);
-            boolean flaky = finished && s.remoteClassroomIds().contains(FLAKY_CLASSROOM);
+            boolean flaky = s.remoteClassroomIds().contains(FLAKY_CLASSROOM);
             checks.saveCheck(check(s, "T-30", s.start().minus(Duration.ofMinutes(30)), false));
             checks.saveCheck(check(s, "T-5", s.start().minus(Duration.ofMinutes(5)), flaky));
-            if (flaky) {
-                Instant silentFrom = s.start().plus(Duration.ofMinutes(12));
+            Instant silentFrom = s.start().plus(Duration.ofMinutes(12));
+            Instant silentTo = silentFrom.plus(Duration.ofSeconds(40));
+            if (flaky && silentTo.isBefore(now)) {
                 long id = checks.openIncident(s.id(), FLAKY_CLASSROOM, boxOf(FLAKY_CLASSROOM), SILENT, silentFrom);
-                checks.closeIncident(id, silentFrom.plus(Duration.ofSeconds(40)));
+                checks.closeIncident(id, silentTo);
             }
             written++;
         }
