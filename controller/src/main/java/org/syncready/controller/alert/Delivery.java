@@ -3,10 +3,8 @@ package org.syncready.controller.alert;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,55 +37,35 @@ import org.syncready.controller.metrics.ControllerMetrics;
  * {@code alert-send-N} (4 threads, a queue of 64: a lane whose send is refused goes on the next round).
  * Bounds: each channel keeps at most {@link #BACKLOG} unsent messages; when a dead endpoint lets more
  * pile up, the oldest are dropped (logged once, counted in the next digest) rather than memory grows.
+ *
+ * <p>This class decides when and to whom; a {@link Lane} holds one robot's queue, pace and backoff,
+ * {@link MessageContent} renders, merges and cuts what is sent, and the {@link Outbox} holds the
+ * unsent messages and records each try and each end in the store.
  */
 final class Delivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
     static final int BACKLOG = 500;
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration TEST_LIFETIME = Duration.ofMinutes(2);
     private static final long PUMP_MS = 200;
 
     private final AlertStore store;
     private final Map<ChannelKind, Sender> senders;
-    private final NoticeText text;
+    private final MessageContent content;
     private final Clock clock;
-    private final ControllerMetrics metrics;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "alert-delivery"));
     private final ThreadPoolExecutor pool;
 
-    /** Everything below: the delivery thread only. */
+    /** Everything below: the delivery thread only (the outbox's counts excepted). */
     private final Map<String, AlertChannel> channels = new HashMap<>();
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
-    private final Map<Long, OutboxMessage> queued = new HashMap<>();
-    private final Map<Long, CompletableFuture<Sender.Result>> tests = new HashMap<>();
-    private final Map<String, AtomicInteger> queuedPerChannel = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** One robot, endpoint or mailbox. */
-    private static final class Lane {
-        final String endpoint;
-        final Pacer pacer;
-        final Deque<Long> queue = new ArrayDeque<>();
-        boolean inFlight;
-        Instant retryAt = Instant.MIN;
-        int failures;
-        int dropped;
-        boolean loggedDown;
-        /** A burst outran the pace: what waits is merged until the queue is empty again. */
-        boolean merging;
-
-        Lane(String endpoint, Pacer pacer) {
-            this.endpoint = endpoint;
-            this.pacer = pacer;
-        }
-    }
+    private final Outbox outbox;
 
     Delivery(AlertStore store, Map<ChannelKind, Sender> senders, NoticeText text, Clock clock, ControllerMetrics metrics) {
         this.store = store;
         this.senders = Map.copyOf(senders);
-        this.text = text;
+        this.content = new MessageContent(store, this.senders, text);
         this.clock = clock;
-        this.metrics = metrics;
+        this.outbox = new Outbox(store, clock, metrics);
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
                 r -> daemon(r, "alert-send-" + n.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
@@ -134,7 +111,7 @@ final class Delivery implements AutoCloseable {
                 if (old != null) {
                     List<Long> moved = new ArrayList<>();
                     old.queue.removeIf(id -> {
-                        OutboxMessage m = queued.get(id);
+                        OutboxMessage m = outbox.get(id);
                         boolean mine = m != null && m.channelId().equals(channel.id());
                         if (mine) {
                             moved.add(id);
@@ -158,16 +135,16 @@ final class Delivery implements AutoCloseable {
             Lane lane = lanes.get(c.endpoint());
             if (lane != null) {
                 lane.queue.removeIf(id -> {
-                    OutboxMessage m = queued.get(id);
+                    OutboxMessage m = outbox.get(id);
                     if (m != null && m.channelId().equals(channelId)) {
-                        queued.remove(id);
+                        outbox.forget(id);
                         return true;
                     }
                     return false;
                 });
             }
             int n = store.cancelQueued(channelId);
-            queuedPerChannel.remove(channelId);
+            outbox.forgetChannel(channelId);
             if (n > 0) {
                 log.info("alerts: channel={} deleted, {} unsent message(s) cancelled", channelId, n);
             }
@@ -190,7 +167,7 @@ final class Delivery implements AutoCloseable {
         List<OutboxMessage> rows = new ArrayList<>(batch.size());
         for (Queued q : batch) {
             rows.add(new OutboxMessage(0, q.channel().id(), List.of(q.notice().id()), false, false, OutboxMessage.State.QUEUED, now,
-                    q.expiresAt(), 0, null, null, null, null, null, title(q.channel(), q.notice())));
+                    q.expiresAt(), 0, null, null, null, null, null, content.title(q.channel(), q.notice())));
         }
         List<Long> ids = store.insertMessages(rows);
         List<OutboxMessage> stored = new ArrayList<>(rows.size());
@@ -205,10 +182,10 @@ final class Delivery implements AutoCloseable {
         CompletableFuture<Sender.Result> done = new CompletableFuture<>();
         Instant now = clock.instant();
         OutboxMessage m = new OutboxMessage(0, channel.id(), List.of(notice.id()), false, true, OutboxMessage.State.QUEUED, now,
-                now.plus(TEST_LIFETIME), 0, null, null, null, null, null, title(channel, notice));
+                now.plus(TEST_LIFETIME), 0, null, null, null, null, null, content.title(channel, notice));
         long id = store.insertMessage(m);
         thread.execute(() -> {
-            tests.put(id, done);
+            outbox.awaitTest(id, done);
             accept(m.withId(id));
         });
         return done;
@@ -216,12 +193,7 @@ final class Delivery implements AutoCloseable {
 
     /** Unsent messages of a channel (the gauge). */
     int queuedFor(String channelId) {
-        AtomicInteger n = queuedPerChannel.get(channelId);
-        return n == null ? 0 : n.get();
-    }
-
-    private String title(AlertChannel channel, Notice notice) {
-        return text.render(notice, channel.language(), channel.name()).title();
+        return outbox.queuedFor(channelId);
     }
 
     private boolean accept(OutboxMessage m) {
@@ -231,21 +203,20 @@ final class Delivery implements AutoCloseable {
             return false;
         }
         Lane lane = lane(c);
-        if (!m.test() && count(c.id()).get() >= BACKLOG) {
+        if (!m.test() && outbox.count(c.id()).get() >= BACKLOG) {
             dropOldest(lane, c);
         }
-        queued.put(m.id(), m);
+        outbox.add(m);
         lane.queue.addLast(m.id());
-        count(c.id()).incrementAndGet();
         return true;
     }
 
     private void dropOldest(Lane lane, AlertChannel c) {
         for (Iterator<Long> it = lane.queue.iterator(); it.hasNext(); ) {
-            OutboxMessage m = queued.get(it.next());
+            OutboxMessage m = outbox.get(it.next());
             if (m != null && m.channelId().equals(c.id()) && !m.test()) {
                 it.remove();
-                finish(m, OutboxMessage.State.DROPPED, DeliveryAttempt.Outcome.DROPPED, null,
+                outbox.finish(m, OutboxMessage.State.DROPPED, DeliveryAttempt.Outcome.DROPPED, null,
                         "backlog of " + BACKLOG + " unsent messages full", 0, null);
                 if (lane.dropped++ == 0) {
                     log.warn("alerts: channel={} has {} unsent messages; the oldest are dropped until it takes messages again",
@@ -254,15 +225,6 @@ final class Delivery implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private AtomicInteger count(String channelId) {
-        return queuedPerChannel.computeIfAbsent(channelId, k -> {
-            AtomicInteger n = new AtomicInteger();
-            metrics.gauge("syncready.alerts.queued", "Alert messages stored and not yet sent, by channel",
-                    java.util.Map.of("channel", k), n::get);
-            return n;
-        });
     }
 
     private Lane lane(AlertChannel c) {
@@ -309,17 +271,17 @@ final class Delivery implements AutoCloseable {
     }
 
     private void expire(Lane lane, Instant now) {
-        List<Done> expired = new ArrayList<>();
+        List<Outbox.Done> expired = new ArrayList<>();
         for (Iterator<Long> it = lane.queue.iterator(); it.hasNext(); ) {
-            OutboxMessage m = queued.get(it.next());
+            OutboxMessage m = outbox.get(it.next());
             if (m != null && m.expiresAt() != null && now.isAfter(m.expiresAt())) {
                 it.remove();
-                expired.add(new Done(m, m.test() ? OutboxMessage.State.FAILED : OutboxMessage.State.EXPIRED, DeliveryAttempt.Outcome.EXPIRED,
+                expired.add(new Outbox.Done(m, m.test() ? OutboxMessage.State.FAILED : OutboxMessage.State.EXPIRED, DeliveryAttempt.Outcome.EXPIRED,
                         null, m.test() ? "not sent in time" : "not sent before it stopped mattering", 0, null));
             }
         }
         if (!expired.isEmpty()) {
-            finish(expired);
+            outbox.finish(expired);
         }
     }
 
@@ -330,7 +292,7 @@ final class Delivery implements AutoCloseable {
     private OutboxMessage pick(Lane lane, int available, Instant now) {
         List<OutboxMessage> waiting = new ArrayList<>();
         for (Long id : lane.queue) {
-            OutboxMessage m = queued.get(id);
+            OutboxMessage m = outbox.get(id);
             if (m == null) {
                 continue;
             }
@@ -350,75 +312,41 @@ final class Delivery implements AutoCloseable {
             return waiting.get(0);
         }
         AlertChannel c = channels.get(waiting.get(0).channelId());
-        Sender sender = senders.get(c.kind());
-        List<OutboxMessage> parts = new ArrayList<>();
-        List<Doc> docs = new ArrayList<>();
-        List<Notice> notices = new ArrayList<>();
-        for (OutboxMessage m : waiting) {
-            List<Notice> these = notices(m);
-            List<Doc> theseDocs = these.stream().map(n -> render(channels.getOrDefault(m.channelId(), c), n)).toList();
-            List<Doc> tryDocs = new ArrayList<>(docs);
-            tryDocs.addAll(theseDocs);
-            List<Notice> tryNotices = new ArrayList<>(notices);
-            tryNotices.addAll(these);
-            Doc digest = text.digest(tryDocs, c.language(), lane.dropped);
-            if (!parts.isEmpty() && sender.measure(c, new Sender.Outgoing(0, digest, tryNotices, true, false)) > c.kind().maxBytes()) {
-                break;
-            }
-            parts.add(m);
-            docs = tryDocs;
-            notices = tryNotices;
-        }
+        MessageContent.Digest fits = content.digest(c, waiting, channels, lane.dropped);
+        List<OutboxMessage> parts = fits.parts();
         if (parts.size() == 1 && lane.dropped == 0) {
             return parts.get(0);
         }
-        List<Long> ids = notices.stream().map(Notice::id).toList();
+        List<Long> ids = fits.notices().stream().map(Notice::id).toList();
         Instant expires = parts.stream().map(OutboxMessage::expiresAt).filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
         OutboxMessage digest = new OutboxMessage(0, c.id(), ids, true, false, OutboxMessage.State.QUEUED, now, expires, 0, null, null,
-                null, null, null, text.digest(docs, c.language(), lane.dropped).title());
+                null, null, null, content.digestDoc(fits.docs(), c, lane.dropped).title());
         digest = digest.withId(store.insertMessage(digest));
-        List<Done> merged = new ArrayList<>();
+        List<Outbox.Done> merged = new ArrayList<>();
         for (OutboxMessage m : parts) {
             lane.queue.remove(m.id());
-            merged.add(new Done(m, OutboxMessage.State.MERGED, DeliveryAttempt.Outcome.MERGED, null, "in digest " + digest.id(), 0, digest.id()));
+            merged.add(new Outbox.Done(m, OutboxMessage.State.MERGED, DeliveryAttempt.Outcome.MERGED, null, "in digest " + digest.id(), 0, digest.id()));
         }
-        finish(merged);
+        outbox.finish(merged);
         log.info("alerts: channel={} {} waiting messages, {} sendable now: {} merged into digest {}", c.id(), waiting.size(), available,
                 parts.size(), digest.id());
-        queued.put(digest.id(), digest);
+        outbox.add(digest);
         lane.queue.addFirst(digest.id());
-        count(c.id()).incrementAndGet();
         lane.dropped = 0;
         return digest;
     }
 
-    private List<Notice> notices(OutboxMessage m) {
-        List<Notice> out = new ArrayList<>();
-        for (long id : m.noticeIds()) {
-            store.notice(id).ifPresent(r -> out.add(r.notice()));
-        }
-        return out;
-    }
-
-    /** The notice as this channel shows it: its language, its minimum level. */
-    private Doc render(AlertChannel c, Notice n) {
-        List<Notice.Item> items = n.items().stream().filter(i -> i.level() == null || i.level().atLeast(c.minLevel())).toList();
-        Notice shown = items.isEmpty() ? n : new Notice(n.id(), n.topic(), n.schoolId(), n.schoolZh(), n.schoolEn(), n.trigger(), n.at(), items);
-        return text.render(shown, c.language(), c.name());
-    }
-
     private void send(Lane lane, OutboxMessage m) {
         AlertChannel c = channels.get(m.channelId());
-        List<Notice> notices = notices(m);
-        Doc doc = m.digest() ? text.digest(notices.stream().map(n -> render(c, n)).toList(), c.language(), 0)
-                : notices.isEmpty() ? null : render(c, notices.get(0));
+        List<Notice> notices = content.notices(m);
+        Doc doc = content.doc(c, m, notices);
         if (doc == null) {
             lane.queue.remove(m.id());
-            finish(m, OutboxMessage.State.FAILED, DeliveryAttempt.Outcome.FAILED, null, "its notice is gone from the store", 0, null);
+            outbox.finish(m, OutboxMessage.State.FAILED, DeliveryAttempt.Outcome.FAILED, null, "its notice is gone from the store", 0, null);
             return;
         }
         Sender sender = senders.get(c.kind());
-        Sender.Outgoing out = fit(c, sender, new Sender.Outgoing(m.id(), doc, notices, m.digest(), m.test()));
+        Sender.Outgoing out = MessageContent.fit(c, sender, new Sender.Outgoing(m.id(), doc, notices, m.digest(), m.test()));
         lane.inFlight = true;
         long started = System.nanoTime();
         try {
@@ -446,47 +374,11 @@ final class Delivery implements AutoCloseable {
         }
     }
 
-    /**
-     * The message cut to what the platform takes (a school with forty broken classrooms is more than
-     * WeCom's 4,096 bytes): as many lines as fit, and a last line saying how many are left out.
-     */
-    private static Sender.Outgoing fit(AlertChannel c, Sender sender, Sender.Outgoing out) {
-        int max = c.kind().maxBytes();
-        if (sender.measure(c, out) <= max) {
-            return out;
-        }
-        List<Doc.Para> paras = out.doc().paras();
-        int lo = 0;
-        int hi = paras.size();
-        while (lo < hi) {
-            int mid = (lo + hi + 1) / 2;
-            if (sender.measure(c, with(out, cut(out.doc(), mid))) <= max) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        log.info("alerts: channel={} message {} cut to {} of {} lines to fit {} bytes", c.id(), out.deliveryId(), lo, paras.size(), max);
-        return with(out, cut(out.doc(), lo));
-    }
-
-    private static Doc cut(Doc doc, int keep) {
-        List<Doc.Para> paras = new ArrayList<>(doc.paras().subList(0, keep));
-        int left = doc.paras().size() - keep;
-        paras.add(new Doc.Para(0, List.of(new Doc.Text("……内容过长，另有 " + left + " 行请在控制台查看 / " + left
-                + " more lines in the console"))));
-        return new Doc(doc.title(), paras);
-    }
-
-    private static Sender.Outgoing with(Sender.Outgoing out, Doc doc) {
-        return new Sender.Outgoing(out.deliveryId(), doc, out.notices(), out.digest(), out.test());
-    }
-
     private void completed(Lane lane, long id, Sender.Result r, long millis) {
         lane.inFlight = false;
         Instant now = clock.instant();
         lane.pacer.record(now);
-        OutboxMessage m = queued.get(id);
+        OutboxMessage m = outbox.get(id);
         if (m == null) {
             return; // cancelled while in flight
         }
@@ -495,32 +387,27 @@ final class Delivery implements AutoCloseable {
         switch (r.outcome()) {
             case SENT -> {
                 lane.queue.remove(id);
-                lane.failures = 0;
-                lane.retryAt = Instant.MIN;
+                lane.answered();
                 if (lane.loggedDown) {
                     lane.loggedDown = false;
                     log.info("alerts: channel={} reachable again", channel);
                 }
-                finish(m, OutboxMessage.State.SENT, DeliveryAttempt.Outcome.SENT, r.code(), null, millis, null);
+                outbox.finish(m, OutboxMessage.State.SENT, DeliveryAttempt.Outcome.SENT, r.code(), null, millis, null);
             }
             case FAILED -> {
                 lane.queue.remove(id);
-                lane.failures = 0;
-                lane.retryAt = Instant.MIN;
+                lane.answered();
                 log.warn("alerts: channel={} refused message {} ({}): {}", channel, id, r.code(), r.detail());
-                finish(m, OutboxMessage.State.FAILED, DeliveryAttempt.Outcome.FAILED, r.code(), r.detail(), millis, null);
+                outbox.finish(m, OutboxMessage.State.FAILED, DeliveryAttempt.Outcome.FAILED, r.code(), r.detail(), millis, null);
             }
             case THROTTLED -> {
                 Instant until = now.plus(r.retryAfter() == null ? Duration.ofMinutes(1) : r.retryAfter());
-                lane.pacer.block(until);
-                lane.retryAt = until;
+                lane.throttledUntil(until);
                 log.warn("alerts: channel={} says too fast ({}: {}); nothing goes to it before {}", channel, r.code(), r.detail(), until);
                 keep(lane, m, DeliveryAttempt.Outcome.THROTTLED, r, until, millis);
             }
             case RETRY -> {
-                lane.failures++;
-                Instant at = now.plus(backoff(lane.failures));
-                lane.retryAt = at;
+                Instant at = lane.backOff(now);
                 if (!lane.loggedDown) {
                     lane.loggedDown = true;
                     log.warn("alerts: channel={} not reached ({}{}); retrying with backoff", channel,
@@ -537,58 +424,10 @@ final class Delivery implements AutoCloseable {
     private void keep(Lane lane, OutboxMessage m, DeliveryAttempt.Outcome outcome, Sender.Result r, Instant next, long millis) {
         if (m.test()) {
             lane.queue.remove(m.id());
-            finish(m, OutboxMessage.State.FAILED, outcome, r.code(), r.detail(), millis, null);
+            outbox.finish(m, OutboxMessage.State.FAILED, outcome, r.code(), r.detail(), millis, null);
             return;
         }
-        OutboxMessage updated = m.attempt(OutboxMessage.State.QUEUED, m.attempts() + 1, next, r.code(), r.detail(), null, null);
-        queued.put(m.id(), updated);
-        store.record(List.of(updated), List.of(new DeliveryAttempt(m.id(), m.channelId(), clock.instant(), outcome, r.code(), r.detail(), millis)));
-        metrics.alertDelivery(m.channelId(), outcome.label());
-    }
-
-    /** A message that reached its end (sent, refused, merged, expired, dropped), to be recorded. */
-    private record Done(OutboxMessage m, OutboxMessage.State state, DeliveryAttempt.Outcome outcome, String code, String detail,
-                        long millis, Long mergedInto) {
-    }
-
-    private void finish(OutboxMessage m, OutboxMessage.State state, DeliveryAttempt.Outcome outcome, String code, String detail,
-                        long millis, Long mergedInto) {
-        finish(List.of(new Done(m, state, outcome, code, detail, millis, mergedInto)));
-    }
-
-    /** Records the ends in one transaction, then forgets the messages. */
-    private void finish(List<Done> done) {
-        Instant now = clock.instant();
-        List<OutboxMessage> updated = new ArrayList<>(done.size());
-        List<DeliveryAttempt> lines = new ArrayList<>(done.size());
-        for (Done d : done) {
-            OutboxMessage m = d.m();
-            int attempts = d.outcome() == DeliveryAttempt.Outcome.SENT || d.outcome() == DeliveryAttempt.Outcome.FAILED
-                    ? m.attempts() + 1 : m.attempts();
-            updated.add(m.attempt(d.state(), attempts, null, d.code(), d.detail(), d.state() == OutboxMessage.State.SENT ? now : null,
-                    d.mergedInto()));
-            lines.add(new DeliveryAttempt(m.id(), m.channelId(), now, d.outcome(), d.code(), d.detail(), d.millis()));
-        }
-        store.record(updated, lines);
-        for (Done d : done) {
-            queued.remove(d.m().id());
-            AtomicInteger n = queuedPerChannel.get(d.m().channelId());
-            if (n != null && n.get() > 0) {
-                n.decrementAndGet();
-            }
-            metrics.alertDelivery(d.m().channelId(), d.outcome().label());
-            CompletableFuture<Sender.Result> test = tests.remove(d.m().id());
-            if (test != null) {
-                test.complete(new Sender.Result(d.outcome(), d.code(), d.detail(), null));
-            }
-        }
-    }
-
-    static Duration backoff(int failures) {
-        long base = FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 10);
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis((long) (capped * jitter));
+        outbox.retryLater(m, outcome, r, next, millis);
     }
 
     /** For tests: one round now, on the delivery thread. */
@@ -598,7 +437,7 @@ final class Delivery implements AutoCloseable {
 
     /** For tests: nothing queued and nothing in flight. */
     boolean idle() {
-        return CompletableFuture.supplyAsync(() -> queued.isEmpty() && lanes.values().stream().noneMatch(l -> l.inFlight), thread).join();
+        return CompletableFuture.supplyAsync(() -> outbox.isEmpty() && lanes.values().stream().noneMatch(l -> l.inFlight), thread).join();
     }
 
     /** For tests: no send in flight (messages may wait for their backoff). */

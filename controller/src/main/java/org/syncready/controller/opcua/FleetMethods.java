@@ -139,7 +139,7 @@ final class FleetMethods {
         today.put(r);
         audit.record(who.username(), source, "readiness.check", "session " + session.id(), r.verdict().name());
         return new CallMethodResult(StatusCode.GOOD, new StatusCode[0], new DiagnosticInfo[0], new Variant[] {
-            new Variant(r.verdict().name()), new Variant(FleetModel.reasons(r, true)), new Variant(FleetModel.reasons(r, false)),
+            new Variant(r.verdict().name()), new Variant(SessionNodes.reasons(r, true)), new Variant(SessionNodes.reasons(r, false)),
             new Variant(r.checkedAt() == null ? DateTime.now() : new DateTime(r.checkedAt()))});
     }
 

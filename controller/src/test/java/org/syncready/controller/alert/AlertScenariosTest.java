@@ -269,7 +269,7 @@ class AlertScenariosTest {
                 && a.outcome() != DeliveryAttempt.Outcome.SENT), "network failures are retried, never given up");
 
         bureau.restart();
-        scene.clock.advance(Delivery.MAX_BACKOFF.plusSeconds(90));
+        scene.clock.advance(Lane.MAX_BACKOFF.plusSeconds(90));
         scene.drained();
         Map<Long, Integer> seen = new HashMap<>();
         for (PlatformReceiver.Hit h : bureau.taken()) {
