@@ -67,6 +67,9 @@ import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
+import org.syncready.controller.console.ConsoleRoutes;
+import org.syncready.controller.console.TodayPages;
+import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.api.SpeedtestRoutes;
 import org.syncready.controller.broker.EmbeddedBroker;
@@ -317,7 +320,10 @@ public final class Controller implements AutoCloseable {
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
                 new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()),
-                new OpenApiRoutes());
+                new OpenApiRoutes(),
+                // The web console: pages on the same router and policies, calling the same services (docs/CONSOLE.md).
+                new ConsoleRoutes(registry, List.of(
+                        new TodayPages(registry, fleet, new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone())))));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");

@@ -306,7 +306,35 @@ class AccessMatrixTest {
         c.add(new Case("DELETE", alerts + "/maintenance/:id", (r, v) -> Call.of("DELETE", alerts + "/maintenance/"
                 + f.controller.alerts().addMaintenance(school(v), null, java.time.Instant.now().plus(Duration.ofHours(1)), "m", "admin").id()),
                 scoped(200, 404, repairers), "alert.maintenance"));
+        // The web console (pages: HTML, refusals as pages; a browser not logged in is sent to the login form, 303).
+        c.add(new Case("GET", "/console/assets/:version/:name", (r, v) -> Call.of("GET", consoleAsset("console.css")), open(200), null));
+        c.add(new Case("GET", "/", (r, v) -> Call.of("GET", "/"), open(303), null));
+        c.add(new Case("GET", "/console", (r, v) -> Call.of("GET", "/console"), open(303), null));
+        c.add(new Case("GET", "/console/lang", (r, v) -> Call.of("GET", "/console/lang?to=en&back=/console/today"), open(303), null));
+        c.add(new Case("GET", "/console/today", (r, v) -> Call.of("GET", "/console/today"), page(200, ALL), null));
         return c;
+    }
+
+    /** A console page: anonymous is sent to the login form (303); other roles 403; another school's resource 403 too. */
+    static Expect page(int ok, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 303 : !set.contains(role) ? 403 : v == Variant.OTHER && role.scoped() ? 403 : ok;
+    }
+
+    /** Page-scoped like {@link #page}, but the resource is not school-bound. */
+    static Expect pageAnySchool(int ok, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 303 : !set.contains(role) ? 403 : ok;
+    }
+
+    /** The versioned URL of a console asset, as the pages name it. */
+    static String consoleAsset(String name) throws Exception {
+        String page = f.as(f.adminToken).get("/console/today").text();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(/console/assets/[^/\"]+/" + java.util.regex.Pattern.quote(name) + ")").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " on the Today page");
+        }
+        return m.group(1);
     }
 
     /** A DingTalk channel of the variant's school, at an address of its own (each gets its own pace and backoff). */
