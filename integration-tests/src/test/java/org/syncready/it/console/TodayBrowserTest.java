@@ -59,4 +59,60 @@ class TodayBrowserTest {
             assertEquals("en", b.driver().findElement(By.tagName("html")).getAttribute("lang"));
         }
     }
+
+    /**
+     * Page weight of Today (bytes over the wire: the page and every asset, first without a cache, then with
+     * it) and time to first render, from the browser's own Navigation and Resource Timing entries. Printed
+     * for docs/CONSOLE.md; the assertions keep what the design promises (assets cached, nothing refetched).
+     */
+    @Test
+    void pageWeightAndTimeToFirstRenderOfToday() {
+        try (ConsoleBrowser b = ConsoleBrowser.open(demo.base(), "bureau-today-weight", ConsoleBrowser.DESKTOP)) {
+            b.login("demo-bureau", "demo-bureau-pass");
+            Weight cold = weight(b);
+            b.go("/console/today");
+            b.waitFor(By.cssSelector("section.school"));
+            Weight warm = weight(b);
+            System.out.printf("Today page weight: without cache %.1f KB transferred (%.1f KB decoded, %d requests), with cache %.1f KB"
+                            + " (%d requests, %d from cache); first contentful paint %d ms after login was posted, %d ms on a reload%n",
+                    cold.transferred / 1024.0, cold.decoded / 1024.0, cold.requests, warm.transferred / 1024.0, warm.requests, warm.cached,
+                    cold.fcpMs, warm.fcpMs);
+            assertTrue(cold.requests >= 4, "page, CSS, htmx, console.js: " + cold.requests);
+            assertEquals(warm.requests - 1, warm.cached, "every asset comes from the cache on the second visit");
+            assertTrue(warm.transferred < cold.transferred, warm.transferred + " < " + cold.transferred);
+        }
+    }
+
+    record Weight(long transferred, long decoded, long requests, long cached, long fcpMs) {
+    }
+
+    private static Weight weight(ConsoleBrowser b) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> m = (java.util.Map<String, Object>) b.js(
+                "var nav = performance.getEntriesByType('navigation')[0];"
+                + "var res = performance.getEntriesByType('resource');"
+                + "var t = nav.transferSize, d = nav.decodedBodySize, cached = 0;"
+                + "res.forEach(function (r) { t += r.transferSize; d += r.decodedBodySize; if (r.transferSize === 0) { cached++; } });"
+                + "var fcp = performance.getEntriesByName('first-contentful-paint')[0];"
+                + "return {t: t, d: d, n: res.length + 1, c: cached, fcp: fcp ? Math.round(fcp.startTime) : -1};");
+        return new Weight(((Number) m.get("t")).longValue(), ((Number) m.get("d")).longValue(), ((Number) m.get("n")).longValue(),
+                ((Number) m.get("c")).longValue(), ((Number) m.get("fcp")).longValue());
+    }
+
+    @Test
+    void onePhoneWideLayout() {
+        try (ConsoleBrowser b = ConsoleBrowser.open(demo.base(), "bureau-today-phone", ConsoleBrowser.PHONE)) {
+            b.login("demo-bureau", "demo-bureau-pass");
+            // Nothing wider than the phone's screen: no sideways scrolling on Today.
+            long scroll = ((Number) b.js("return document.documentElement.scrollWidth")).longValue();
+            long width = ((Number) b.js("return window.innerWidth")).longValue();
+            assertTrue(scroll <= width, "page " + scroll + " px wide on a " + width + " px screen");
+            b.screenshot("today-375");
+            b.go("/console/boxes/box-lead-g3");
+            b.waitFor(By.cssSelector("#live-card .boxcard"));
+            scroll = ((Number) b.js("return document.documentElement.scrollWidth")).longValue();
+            assertTrue(scroll <= width, "box page " + scroll + " px wide on a " + width + " px screen");
+            b.screenshot("box-375");
+        }
+    }
 }
