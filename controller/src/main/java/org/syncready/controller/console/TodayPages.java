@@ -36,6 +36,8 @@ import org.syncready.controller.schedule.SyncSession;
  */
 public final class TodayPages implements PageGroup {
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    /** How far past midnight Today looks for the next classes. */
+    static final java.time.Duration LOOKAHEAD = java.time.Duration.ofHours(3);
 
     private final FleetRegistry registry;
     private final LiveFleet fleet;
@@ -64,7 +66,10 @@ public final class TodayPages implements PageGroup {
         boolean onlyProblems = "1".equals(ApiContext.param(ctx, "problems"));
         LocalDate date = board.today();
         // The same scope as the API's board: a session is the caller's when one of its classrooms is in their schools.
-        List<SyncSession> day = board.sessions(date, s -> p.seesAny(schoolsOf(s)));
+        // Late in the evening the next classes are tomorrow's: the next hours are shown too.
+        Instant horizon = board.clock().instant().plus(LOOKAHEAD);
+        List<SyncSession> day = new ArrayList<>(board.sessions(date, s -> p.seesAny(schoolsOf(s))));
+        day.addAll(board.sessions(date.plusDays(1), s -> s.start().isBefore(horizon) && p.seesAny(schoolsOf(s))));
         router.blocking(ctx, () -> board.verdicts(day), verdicts -> {
             Texts t = ConsoleRouter.texts(ctx);
             TodayView view = view(p, t, date, day, verdicts, onlyProblems);
@@ -106,17 +111,20 @@ public final class TodayPages implements PageGroup {
                 }
             }
             List<TodayView.SessionRow> rows = new ArrayList<>();
+            List<TodayView.SessionRow> past = new ArrayList<>();
             int hidden = 0;
             for (SyncSession s : ours) {
-                TodayView.SessionRow row = row(t, s, verdicts.get(s.id()), roomIds, now, zone);
+                TodayView.SessionRow row = row(t, s, verdicts.get(s.id()), roomIds, now, zone, date);
                 if (onlyProblems && (row.state().equals("past") || row.verdict().equals(Verdict.READY.name()))) {
                     hidden++;
-                    continue;
+                } else if (row.state().equals("past")) {
+                    past.add(row);
+                } else {
+                    rows.add(row);
                 }
-                rows.add(row);
             }
             schools.add(new TodayView.SchoolDay(school.id(), t.school(school), rooms.size(), ready, atRisk, notReady, unknown, offline,
-                    rows, hidden));
+                    rows, past, hidden));
         }
         Instant next = board.nextCheck(day);
         return new TodayView(date.toString(), HM.format(now.atZone(zone)), next == null ? null : HM.format(next.atZone(zone)),
@@ -143,7 +151,8 @@ public final class TodayPages implements PageGroup {
                 .filter(c -> c.classroomId().equals(classroomId)).findFirst()).map(ClassroomReadiness::verdict).orElse(Verdict.UNKNOWN);
     }
 
-    private TodayView.SessionRow row(Texts t, SyncSession s, SessionReadiness r, Set<String> roomIds, Instant now, ZoneId zone) {
+    private TodayView.SessionRow row(Texts t, SyncSession s, SessionReadiness r, Set<String> roomIds, Instant now, ZoneId zone,
+                                     LocalDate date) {
         List<TodayView.RoomRow> rooms = new ArrayList<>();
         Verdict worst = null;
         if (r != null) {
@@ -161,7 +170,8 @@ public final class TodayPages implements PageGroup {
         Verdict v = worst == null ? Verdict.UNKNOWN : worst;
         String state = !s.end().isAfter(now) ? "past" : s.runningAt(now) ? "now" : "next";
         String role = roomIds.contains(s.leadClassroomId()) ? t.t("role.lead") : t.t("role.remote");
-        return new TodayView.SessionRow(s.id(), HM.format(s.start().atZone(zone)), HM.format(s.end().atZone(zone)), s.subject(),
+        String start = (s.start().atZone(zone).toLocalDate().isAfter(date) ? t.t("today.tomorrow") + " " : "") + HM.format(s.start().atZone(zone));
+        return new TodayView.SessionRow(s.id(), start, HM.format(s.end().atZone(zone)), s.subject(),
                 s.teacher(), role, v.name(), t.verdict(v), state, t.t("today.state." + state), checkText(t, r, state, zone), rooms);
     }
 

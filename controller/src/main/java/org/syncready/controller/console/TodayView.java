@@ -10,9 +10,12 @@ import java.util.List;
  */
 public record TodayView(String date, String asOf, String nextCheck, boolean onlyProblems, List<SchoolDay> schools) {
 
-    /** One school's day. {@code hidden}: sessions the "only my problems" filter left out. */
+    /**
+     * One school's day: the sessions in class now or to come (the next hours after midnight included), then the
+     * ones that are over, apart. {@code hidden}: sessions the "only my problems" filter left out.
+     */
     public record SchoolDay(String id, String name, int rooms, int ready, int atRisk, int notReady, int unknown, int offline,
-                            List<SessionRow> sessions, int hidden) {
+                            List<SessionRow> sessions, List<SessionRow> past, int hidden) {
     }
 
     /**
