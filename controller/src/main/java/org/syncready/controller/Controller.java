@@ -279,6 +279,8 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
         metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
+        metrics.gauge("syncready.console.streams", "Web console live streams open (at most 2,000)",
+                org.syncready.controller.console.EventStream::open);
 
         metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
                 fleet::clockSkewedCount);

@@ -68,7 +68,10 @@ public final class TodayPages implements PageGroup {
         // The same scope as the API's board: a session is the caller's when one of its classrooms is in their schools.
         // Late in the evening the next classes are tomorrow's: the next hours are shown too.
         Instant horizon = board.clock().instant().plus(LOOKAHEAD);
-        List<SyncSession> day = new ArrayList<>(board.sessions(date, s -> p.seesAny(schoolsOf(s))));
+        // Just after midnight a class that began yesterday may still be on: it is shown too.
+        Instant now = board.clock().instant();
+        List<SyncSession> day = new ArrayList<>(board.sessions(date.minusDays(1), s -> s.end().isAfter(now) && p.seesAny(schoolsOf(s))));
+        day.addAll(board.sessions(date, s -> p.seesAny(schoolsOf(s))));
         day.addAll(board.sessions(date.plusDays(1), s -> s.start().isBefore(horizon) && p.seesAny(schoolsOf(s))));
         router.blocking(ctx, () -> board.verdicts(day), verdicts -> {
             Texts t = ConsoleRouter.texts(ctx);
@@ -170,7 +173,9 @@ public final class TodayPages implements PageGroup {
         Verdict v = worst == null ? Verdict.UNKNOWN : worst;
         String state = !s.end().isAfter(now) ? "past" : s.runningAt(now) ? "now" : "next";
         String role = roomIds.contains(s.leadClassroomId()) ? t.t("role.lead") : t.t("role.remote");
-        String start = (s.start().atZone(zone).toLocalDate().isAfter(date) ? t.t("today.tomorrow") + " " : "") + HM.format(s.start().atZone(zone));
+        LocalDate on = s.start().atZone(zone).toLocalDate();
+        String start = (on.isAfter(date) ? t.t("today.tomorrow") + " " : on.isBefore(date) ? t.t("today.yesterday") + " " : "")
+                + HM.format(s.start().atZone(zone));
         return new TodayView.SessionRow(s.id(), start, HM.format(s.end().atZone(zone)), s.subject(),
                 s.teacher(), role, v.name(), t.verdict(v), state, t.t("today.state." + state), checkText(t, r, state, zone), rooms);
     }

@@ -89,6 +89,33 @@ class SchoolItBrowserTest {
                     result.getText());
             assertTrue(result.getText().contains("自检未通过"), result.getText());
             b.screenshot("selftest-result");
+            // Re-probe: the box probes again and says so.
+            b.driver().findElement(By.cssSelector("[data-testid=reprobe]")).click();
+            WebElement notice = b.waitFor(By.cssSelector("#reprobe-out [data-testid=notice]"), Duration.ofSeconds(30));
+            assertEquals("已重新探测，状态随后更新。", notice.getText());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theSessionPageShowsTheReasonsWithTheirFiguresAndChecksNow() {
+        try (ConsoleBrowser b = ConsoleBrowser.open(demo.base(), "school-it-session", ConsoleBrowser.DESKTOP)) {
+            b.login("demo-it", "demo-it-pass");
+            b.go("/console/today?problems=1");
+            WebElement session = b.waitFor(By.cssSelector("li.session[data-verdict=NOT_READY] .what a"));
+            session.click();
+            WebElement room = b.waitFor(By.cssSelector("#readiness [data-classroom='hexi-g4']"));
+            assertEquals("NOT_READY", room.getAttribute("data-verdict"));
+            WebElement why = room.findElement(By.cssSelector("li[data-code=MIC_SILENT]"));
+            assertTrue(why.getText().contains("无声") && why.getText().contains("levelDbfs"), "the reason and the figure behind it: "
+                    + why.getText());
+            b.driver().findElement(By.cssSelector("[data-testid=check-now]")).click();
+            // The check sends self-tests to the session's online boxes and answers the new verdict in place.
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    b.driver().findElements(By.cssSelector("#readiness .check")).stream().anyMatch(e -> e.getText().contains("手动检查")));
+            assertEquals("NOT_READY", b.driver().findElement(By.cssSelector("#readiness [data-classroom='hexi-g4']"))
+                    .getAttribute("data-verdict"));
+            b.screenshot("session-checked-now");
         }
     }
 
