@@ -67,6 +67,14 @@ import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
+import org.syncready.controller.console.BoxCards;
+import org.syncready.controller.console.BoxFeed;
+import org.syncready.controller.console.BoxPages;
+import org.syncready.controller.console.ConsoleRoutes;
+import org.syncready.controller.console.SchoolPages;
+import org.syncready.controller.console.SessionPages;
+import org.syncready.controller.console.TodayPages;
+import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.api.SpeedtestRoutes;
 import org.syncready.controller.broker.EmbeddedBroker;
@@ -146,6 +154,8 @@ public final class Controller implements AutoCloseable {
     private Rollouts rollouts;
     private Vertx vertx;
     private HttpApiVerticle api;
+    /** Box pages watching a box live; touched for every ingested message. */
+    private final BoxFeed boxFeed = new BoxFeed();
     private EchoResponder echo;
     private ScheduledExecutorService housekeeping;
     private DemoFleet demoFleet;
@@ -259,7 +269,10 @@ public final class Controller implements AutoCloseable {
         // Every ingested message marks its box for the live readiness sweep (cheap: a set insert).
         mqtt.connectDurable(Ingest.filters(config.ingestGroup()), (topic, message, acknowledge) -> {
             ingest.onMessage(topic, message, acknowledge);
-            readiness.touched(org.syncready.protocol.Topics.boxIdOrNull(topic));
+            String touchedBox = org.syncready.protocol.Topics.boxIdOrNull(topic);
+            readiness.touched(touchedBox);
+            // The console's live box pages (a map lookup; work only when someone watches that box).
+            boxFeed.touched(touchedBox);
         }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
         rollouts.start();
 
@@ -267,6 +280,8 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
         metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
+        metrics.gauge("syncready.console.streams", "Web console live streams open (at most 2,000)",
+                org.syncready.controller.console.EventStream::open);
 
         metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
                 fleet::clockSkewedCount);
@@ -305,6 +320,8 @@ public final class Controller implements AutoCloseable {
         enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
                 EnrollmentCodes.loadOrCreateKey(dataDir.resolve("keys")), config.clock(), EnrollmentCodes.Limits.DEFAULT);
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
+        SelftestRoutes selftestRoutes = new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout());
+        BoxCards boxCards = new BoxCards(registry, fleet, rollouts, config.zone());
         List<RouteGroup> routes = List.of(
                 new FleetRoutes(registry, fleet, history, connect),
                 sessionRoutes,
@@ -317,8 +334,15 @@ public final class Controller implements AutoCloseable {
                 new EnrollmentRoutes(enrollment, registry, connect),
                 new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
                 new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
-                new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout()),
-                new OpenApiRoutes());
+                selftestRoutes,
+                new OpenApiRoutes(),
+                // The web console: pages on the same router and policies, calling the same services (docs/CONSOLE.md).
+                // The one place page groups are registered.
+                new ConsoleRoutes(registry, List.of(
+                        new TodayPages(registry, fleet, new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone())),
+                        new SchoolPages(registry, boxCards),
+                        new BoxPages(registry, boxCards, boxFeed, history, sessions, readinessStore, selftestRoutes, commands),
+                        new SessionPages(sessions, registry, readiness, readinessStore, config.zone(), config.clock()))));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
@@ -348,6 +372,13 @@ public final class Controller implements AutoCloseable {
                 config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
                 broker == null ? "" : " mqtts " + config.mqttBind() + ":" + broker.tlsPort(), echo.port(),
                 opcua == null ? "off" : opcua.port(), dataDir);
+        if (config.demo()) {
+            // The demo's passwords are public (README): the newcomer's next step is the browser.
+            log.info("web console: http://{}:{}/ - log in as {}", loopbackOr(config.plainHttpBind()), api.actualPort(),
+                    DemoAccounts.ACCOUNTS.stream().map(a -> a.username() + " / " + a.password() + " (" + a.role().label()
+                            + (a.schools().isEmpty() ? ", all schools" : ", " + String.join(",", a.schools())) + ")")
+                            .collect(java.util.stream.Collectors.joining("; ")));
+        }
     }
 
     /**

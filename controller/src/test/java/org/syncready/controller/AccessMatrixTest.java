@@ -306,7 +306,51 @@ class AccessMatrixTest {
         c.add(new Case("DELETE", alerts + "/maintenance/:id", (r, v) -> Call.of("DELETE", alerts + "/maintenance/"
                 + f.controller.alerts().addMaintenance(school(v), null, java.time.Instant.now().plus(Duration.ofHours(1)), "m", "admin").id()),
                 scoped(200, 404, repairers), "alert.maintenance"));
+        // The web console (pages: HTML, refusals as pages; a browser not logged in is sent to the login form, 303).
+        c.add(new Case("GET", "/console/assets/:version/:name", (r, v) -> Call.of("GET", consoleAsset("console.css")), open(200), null));
+        c.add(new Case("GET", "/", (r, v) -> Call.of("GET", "/"), open(303), null));
+        c.add(new Case("GET", "/console", (r, v) -> Call.of("GET", "/console"), open(303), null));
+        c.add(new Case("GET", "/console/lang", (r, v) -> Call.of("GET", "/console/lang?to=en&back=/console/today"), open(303), null));
+        c.add(new Case("GET", "/console/today", (r, v) -> Call.of("GET", "/console/today"), (role, v) -> role == null ? 303 : 200, null));
+        c.add(new Case("GET", "/console/schools", (r, v) -> Call.of("GET", "/console/schools"), open(303), null));
+        c.add(new Case("GET", "/console/schools/:id", (r, v) -> Call.of("GET", "/console/schools/" + school(v)), page(200, ALL), null));
+        c.add(new Case("GET", "/console/boxes/:id", (r, v) -> Call.of("GET", "/console/boxes/" + box(v)), page(200, ALL), null));
+        // The live stream: only its status is read (the stream itself does not end).
+        c.add(new Case("GET", "/console/boxes/:id/live", (r, v) -> Call.of("GET", "/console/boxes/" + box(v) + "/live"),
+                (role, v) -> role == null ? 401 : v == Variant.OTHER && role.scoped() ? 403 : 200, null));
+        c.add(new Case("GET", "/console/boxes/:id/history", (r, v) -> Call.of("GET", "/console/boxes/" + box(v) + "/history?range=1h"),
+                page(200, ALL), null));
+        // The matrix's boxes are offline: the self-test and re-probe answer a fragment saying so (200), after the policy.
+        c.add(new Case("POST", "/console/boxes/:id/selftest", (r, v) -> Call.of("POST", "/console/boxes/" + box(v) + "/selftest"),
+                pageAction(200, Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT), null));
+        c.add(new Case("POST", "/console/boxes/:id/reprobe", (r, v) -> Call.of("POST", "/console/boxes/" + box(v) + "/reprobe"),
+                pageAction(200, Role.ADMIN, Role.TECHNICIAN, Role.SCHOOL_IT), "box.reprobe"));
+        c.add(new Case("GET", "/console/sessions/:id", (r, v) -> Call.of("GET", "/console/sessions/" + session(v)), page(200, ALL), null));
+        c.add(new Case("POST", "/console/sessions/:id/check", (r, v) -> Call.of("POST", "/console/sessions/" + session(v) + "/check"),
+                pageAction(200, Role.ADMIN, Role.SCHOOL_IT, Role.TECHNICIAN), "readiness.check"));
         return c;
+    }
+
+    /** A console page: anonymous is sent to the login form (303); other roles 403; another school's resource 403 too. */
+    static Expect page(int ok, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 303 : !set.contains(role) ? 403 : v == Variant.OTHER && role.scoped() ? 403 : ok;
+    }
+
+    /** A console action (POST): anonymous 401 (an error page, no redirect for a POST), other roles and schools 403. */
+    static Expect pageAction(int ok, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 401 : !set.contains(role) ? 403 : v == Variant.OTHER && role.scoped() ? 403 : ok;
+    }
+
+    /** The versioned URL of a console asset, as the pages name it. */
+    static String consoleAsset(String name) throws Exception {
+        String page = f.as(f.adminToken).get("/console/today").text();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(/console/assets/[^/\"]+/" + java.util.regex.Pattern.quote(name) + ")").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " on the Today page");
+        }
+        return m.group(1);
     }
 
     /** A DingTalk channel of the variant's school, at an address of its own (each gets its own pace and backoff). */
@@ -417,6 +461,16 @@ class AccessMatrixTest {
 
     private static ControllerFixture.Response send(Role role, Call call) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(f.uri(call.path()));
+        if (call.path().endsWith("/live")) {
+            // An event stream never ends: take its status and headers, then hang up.
+            if (role != null) {
+                b.header("Authorization", "Bearer " + tokens.get(role));
+            }
+            java.net.http.HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient().send(
+                    b.header("Accept", "text/event-stream").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            return new ControllerFixture.Response(r.statusCode(), null, "", r.headers());
+        }
         if (role != null) {
             b.header("Authorization", "Bearer " + tokens.get(role));
         }

@@ -203,7 +203,7 @@ class AuthenticationApiTest {
 
         ControllerFixture.Response ok = form("/login", "username=wang&password=" + URLEncoder.encode(IT_PASSWORD, StandardCharsets.UTF_8), null, null);
         assertEquals(303, ok.status());
-        assertEquals("/login", ok.headers().firstValue("Location").orElse(""));
+        assertEquals("/", ok.headers().firstValue("Location").orElse(""), "a form login lands on the console's home");
         String cookie = ok.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
         ControllerFixture.Response signedIn = withCookie(cookie, null, "GET", "/login", null);
         assertTrue(signedIn.text().contains("<b>wang</b>"), signedIn.text());

@@ -130,7 +130,7 @@ final class AccessGuard {
         Presented presented = presented(ctx);
         if (presented == null || presented.scheme().equals("malformed")) {
             metrics.apiAuth(presented == null ? "anonymous" : "malformed");
-            unauthorized(ctx, presented == null
+            unauthorized(policy, ctx, presented == null
                     ? "log in first: Authorization: Bearer <token>, HTTP Basic, or the session cookie from POST /login / 请先登录"
                     : "the Authorization header must be 'Bearer <token>' or 'Basic <base64 user:password>' / 认证头格式错误");
             return;
@@ -159,12 +159,12 @@ final class AccessGuard {
             if (d.refusal() == null) {
                 ctx.next();
             } else if (d.refusal().status == 401) {
-                unauthorized(ctx, d.refusal().getMessage());
+                unauthorized(policy, ctx, d.refusal().getMessage());
             } else {
                 if (d.retryAfter() != null) {
                     ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (d.retryAfter().toMillis() + 999) / 1000)));
                 }
-                api.fail(ctx, d.refusal());
+                refuse(policy, ctx, d.refusal());
             }
         });
     }
@@ -214,16 +214,32 @@ final class AccessGuard {
                 boolean in = owned.schools() != null && (check.all() ? p.seesAll(owned.schools()) : p.seesAny(owned.schools()));
                 if (!in) {
                     metrics.apiAuth("out_of_scope");
-                    return new Decision(p, ApiException.notFound("no " + owned.what()), null);
+                    // A console page names what it shows: forbidden, the same for another school's resource and a missing one.
+                    return new Decision(p, policy.consolePage() ? new ApiException(403, "forbidden", "not in your schools: "
+                            + owned.what() + " / 不在您负责的学校范围内") : ApiException.notFound("no " + owned.what()), null);
                 }
             }
         }
         return new Decision(p, null, null);
     }
 
-    private void unauthorized(RoutingContext ctx, String message) {
+    private void unauthorized(Policy policy, RoutingContext ctx, String message) {
+        if (policy.consolePage()) {
+            refuse(policy, ctx, new ApiException(401, "unauthorized", message));
+            return;
+        }
         ctx.response().putHeader("WWW-Authenticate", CHALLENGE);
         api.fail(ctx, new ApiException(401, "unauthorized", message));
+    }
+
+    /** The API answers a refusal as JSON; a console page's route failure handler answers it as a page (or a redirect). */
+    private void refuse(Policy policy, RoutingContext ctx, ApiException refusal) {
+        if (policy.consolePage()) {
+            ctx.put(ApiContext.ERROR, refusal);
+            ctx.fail(refusal.status, refusal);
+        } else {
+            api.fail(ctx, refusal);
+        }
     }
 
     static boolean changesState(HttpMethod m) {

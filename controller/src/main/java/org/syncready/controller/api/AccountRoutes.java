@@ -28,8 +28,8 @@ import org.syncready.controller.metrics.ControllerMetrics;
 
 /**
  * Logging in and out ({@code /login}, {@code /logout}), the caller's own account ({@code /api/v1/me}),
- * users (admin only) and API tokens. {@code GET /login} answers a minimal bilingual form until the
- * web console exists.
+ * users (admin only) and API tokens. {@code GET /login} answers a small bilingual form that works without
+ * scripts; a form login lands on the page that sent the browser there ({@code next}) or the web console's home.
  */
 public final class AccountRoutes implements RouteGroup {
     private static final String HTML_HEADERS_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
@@ -67,15 +67,16 @@ public final class AccountRoutes implements RouteGroup {
 
     private void loginPage(RoutingContext ctx) {
         Cookie cookie = ctx.request().getCookie(AccessGuard.SESSION_COOKIE);
+        String next = ApiContext.param(ctx, "next");
         if (cookie == null) {
-            html(ctx, 200, loginForm(null));
+            html(ctx, 200, loginForm(null, next));
             return;
         }
         api.vertx().executeBlocking(() -> accounts.sessionCookie(cookie.getValue()), false).onComplete(r -> {
             if (r.succeeded() && r.result() instanceof Authentication.Authenticated a) {
                 html(ctx, 200, signedIn(a.principal()));
             } else if (r.succeeded()) {
-                html(ctx, 200, loginForm(null));
+                html(ctx, 200, loginForm(null, next));
             } else {
                 ctx.fail(r.cause());
             }
@@ -94,10 +95,12 @@ public final class AccountRoutes implements RouteGroup {
         }
         String username;
         String password;
+        String next = null;
         if (form) {
             java.util.Map<String, String> fields = RequestBody.form(ctx);
             username = fields.get("username");
             password = fields.get("password");
+            next = fields.get("next");
         } else {
             JsonNode body = api.body(ctx);
             username = body.path("username").isTextual() ? body.get("username").asText() : null;
@@ -105,13 +108,14 @@ public final class AccountRoutes implements RouteGroup {
         }
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
             if (form) {
-                html(ctx, 400, loginForm("请填写用户名和密码 / Enter your user name and password"));
+                html(ctx, 400, loginForm("请填写用户名和密码 / Enter your user name and password", next));
             } else {
                 throw ApiException.badRequest("fields 'username' and 'password' are required (form or JSON) / 请填写用户名和密码");
             }
             return;
         }
         long started = System.nanoTime();
+        String then = next;
         api.vertx().executeBlocking(() -> {
             Authentication a = accounts.login(username, password, source);
             NewSession session = null;
@@ -134,7 +138,7 @@ public final class AccountRoutes implements RouteGroup {
                 long wait = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
                 ctx.response().putHeader("Retry-After", Long.toString(wait));
                 if (form) {
-                    html(ctx, 429, loginForm("登录失败次数过多，请 " + wait + " 秒后再试 / Too many failed logins: try again in " + wait + " s"));
+                    html(ctx, 429, loginForm("登录失败次数过多，请 " + wait + " 秒后再试 / Too many failed logins: try again in " + wait + " s", then));
                 } else {
                     api.fail(ctx, new ApiException(429, "too_many_attempts", "too many failed logins; try again in " + wait
                             + " s / 登录失败次数过多，请稍后再试"));
@@ -142,7 +146,7 @@ public final class AccountRoutes implements RouteGroup {
             } else if (a instanceof Authentication.Denied d) {
                 metrics.login("failed", took);
                 if (form) {
-                    html(ctx, 401, loginForm(Accounts.WRONG_CREDENTIALS));
+                    html(ctx, 401, loginForm(Accounts.WRONG_CREDENTIALS, then));
                 } else {
                     api.fail(ctx, new ApiException(401, "unauthorized", d.message()));
                 }
@@ -151,7 +155,8 @@ public final class AccountRoutes implements RouteGroup {
                 NewSession s = r.result().session();
                 ctx.response().addCookie(sessionCookie(ctx, s.cookieValue(), accounts.settings().sessionLifetime().toSeconds()));
                 if (form) {
-                    ctx.response().setStatusCode(303).putHeader("Location", "/login").end();
+                    // The form lands on the page that sent the browser to log in, else the console's home.
+                    ctx.response().setStatusCode(303).putHeader("Location", localPath(then)).end();
                 } else {
                     ObjectNode out = userNode(s.user());
                     out.put("csrfToken", s.session().csrfToken())
@@ -424,7 +429,9 @@ public final class AccountRoutes implements RouteGroup {
     private static void html(RoutingContext ctx, int status, String body) {
         ctx.response().setStatusCode(status).putHeader("content-type", "text/html; charset=utf-8")
                 .putHeader("Content-Security-Policy", HTML_HEADERS_CSP).putHeader("X-Frame-Options", "DENY")
-                .putHeader("Cache-Control", "no-store").putHeader("Referrer-Policy", "no-referrer").end(body);
+                // same-origin, not no-referrer: under no-referrer a browser posts the form with "Origin: null",
+                // which the login's same-origin check must refuse.
+                .putHeader("Cache-Control", "no-store").putHeader("Referrer-Policy", "same-origin").end(body);
     }
 
     private static String page(String content) {
@@ -436,9 +443,19 @@ public final class AccountRoutes implements RouteGroup {
                 + content + "</body></html>";
     }
 
-    private static String loginForm(String error) {
+    /** {@code path} when it is a path on this site, else {@code /} (the console's home): never a redirect elsewhere. */
+    static String localPath(String path) {
+        if (path == null || !path.startsWith("/") || path.startsWith("//") || path.contains("\\")
+                || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return "/";
+        }
+        return path;
+    }
+
+    private static String loginForm(String error, String next) {
+        String back = next == null ? "" : "<input type=\"hidden\" name=\"next\" value=\"" + escape(localPath(next)) + "\">";
         return page((error == null ? "" : "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>")
-                + "<form method=\"post\" action=\"/login\">"
+                + "<form method=\"post\" action=\"/login\">" + back
                 + "<label>用户名 / User name<input name=\"username\" autocomplete=\"username\" required autofocus></label>"
                 + "<label>密码 / Password<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
                 + "<button type=\"submit\">登录 / Log in</button></form>");
@@ -447,7 +464,7 @@ public final class AccountRoutes implements RouteGroup {
     private static String signedIn(Principal p) {
         String schools = p.schools().isEmpty() ? "" : ": " + String.join(", ", p.schools());
         return page("<p>已登录 / Signed in as <b>" + escape(p.username()) + "</b> (" + escape(p.role().label() + schools) + ")</p>"
-                + "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"" + AccessGuard.CSRF_FIELD + "\" value=\""
+                + "<p><a href=\"/\">打开控制台 / Open the console</a></p><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"" + AccessGuard.CSRF_FIELD + "\" value=\""
                 + escape(p.csrfToken()) + "\"><button type=\"submit\">退出 / Log out</button></form>");
     }
 

@@ -15,9 +15,10 @@ import org.syncready.controller.refusal.Refusal;
 
 /**
  * What every route group shares: JSON in and out, query parameters, the error shape
- * {@code {error, message}}, and running store work off the event loop.
+ * {@code {error, message}}, and running store work off the event loop. Public for the web console's
+ * route groups (package {@code console}), which read the caller and name audit targets through it.
  */
-final class ApiContext {
+public final class ApiContext {
     private final Vertx vertx;
     private final ObjectMapper json;
 
@@ -30,12 +31,12 @@ final class ApiContext {
     static final String ERROR = "syncready.error";
 
     /** Who is making the request; set by the route's policy check (null on open routes). */
-    static Principal principal(RoutingContext ctx) {
+    public static Principal principal(RoutingContext ctx) {
         return ctx.get(AccessGuard.PRINCIPAL);
     }
 
     /** Who acts and from where, for audit entries: the only place the API decides it. */
-    static Actor actor(RoutingContext ctx) {
+    public static Actor actor(RoutingContext ctx) {
         Principal p = principal(ctx);
         if (p == null) {
             throw new IllegalStateException("no principal on " + ctx.request().path() + ": its policy does not log anyone in");
@@ -44,20 +45,20 @@ final class ApiContext {
     }
 
     /** Names what a state-changing request acted on in its audit entry (default: the request's path). */
-    static void auditTarget(RoutingContext ctx, String target) {
+    public static void auditTarget(RoutingContext ctx, String target) {
         ctx.put(AccessGuard.AUDIT_TARGET, target);
     }
 
     /** Replaces the audit entry's detail (default: the query and the masked JSON body). */
-    static void auditDetail(RoutingContext ctx, String detail) {
+    public static void auditDetail(RoutingContext ctx, String detail) {
         ctx.put(AccessGuard.AUDIT_DETAIL, detail);
     }
 
-    ObjectMapper json() {
+    public ObjectMapper json() {
         return json;
     }
 
-    Vertx vertx() {
+    public Vertx vertx() {
         return vertx;
     }
 
@@ -108,7 +109,7 @@ final class ApiContext {
         return v.asText();
     }
 
-    static String param(RoutingContext ctx, String name) {
+    public static String param(RoutingContext ctx, String name) {
         List<String> values = ctx.queryParam(name);
         return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0);
     }

@@ -6,15 +6,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.syncready.controller.refusal.Refusal;
 
-/** An error the API reports as JSON {@code {error, message}} (plus details a subclass adds) with an HTTP status. */
-class ApiException extends RuntimeException {
+/**
+ * An error the API reports as JSON {@code {error, message}} (plus details a subclass adds) with an HTTP status;
+ * console pages render the same as an error page.
+ */
+public class ApiException extends RuntimeException {
     final int status;
     final String code;
     /** Optional structured detail (e.g. every invalid field), sent as {@code problems}. */
     final transient JsonNode problems;
 
-    ApiException(int status, String code, String message) {
+    public ApiException(int status, String code, String message) {
         this(status, code, message, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
     }
 
     ApiException(int status, String code, String message, JsonNode problems) {
@@ -25,7 +36,7 @@ class ApiException extends RuntimeException {
     }
 
     /** The answer for a domain refusal: its kind's status and code, and every problem with its field. */
-    static ApiException of(Refusal refusal, ObjectMapper json) {
+    public static ApiException of(Refusal refusal, ObjectMapper json) {
         ArrayNode problems = null;
         if (!refusal.problems().isEmpty()) {
             problems = json.createArrayNode();
@@ -36,11 +47,11 @@ class ApiException extends RuntimeException {
         return new ApiException(refusal.kind().httpStatus(), refusal.kind().code(), refusal.getMessage(), problems);
     }
 
-    static ApiException badRequest(String message) {
+    public static ApiException badRequest(String message) {
         return new ApiException(400, "bad_request", message);
     }
 
-    static ApiException notFound(String message) {
+    public static ApiException notFound(String message) {
         return new ApiException(404, "not_found", message);
     }
 

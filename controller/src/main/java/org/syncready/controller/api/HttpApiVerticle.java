@@ -127,14 +127,16 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     /**
-     * Every route with a path, as "METHOD /path/{param}" (Vert.x's ":param" written as OpenAPI writes it);
-     * a route for every method is listed once per method it could take ("ANY /path").
+     * Every route of the JSON API with a path, as "METHOD /path/{param}" (Vert.x's ":param" written as
+     * OpenAPI writes it); a route for every method is listed once per method it could take ("ANY /path").
+     * The web console's pages and streams (a {@link Policy#page()} policy) are HTML and SSE, not the JSON
+     * API: they are left out, as they are of the OpenAPI document.
      */
     public List<String> routes() {
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (io.vertx.ext.web.Route r : router.getRoutes()) {
             String path = r.getPath();
-            if (path == null) {
+            if (path == null || (r.getMetadata(ApiRoutes.POLICY) instanceof Policy p && p.consolePage())) {
                 continue;
             }
             String openApiPath = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");

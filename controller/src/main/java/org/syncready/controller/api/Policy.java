@@ -20,9 +20,14 @@ import org.syncready.controller.account.Role;
  *       what a missing resource gets (so ids of other schools' resources do not leak);</li>
  *   <li>{@link Audit}: a state-changing route says how it is audited.</li>
  * </ol>
+ * A {@link #page()} policy ({@link #consolePage()} true) is a web console page or stream (HTML or SSE, not the JSON API): its refusals
+ * go to the route's failure handler (which answers a page, or sends a browser to the login form), and a
+ * scoped user asking for another school's resource, or one that does not exist, gets {@code 403} for both
+ * (a page names what it shows; the same answer for both still leaks no ids). Page routes are not part of the
+ * OpenAPI document ({@link HttpApiVerticle#routes()} leaves them out).
  */
 public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChecks, Audit audit, RateLimit rateLimit,
-                     String note) {
+                     String note, boolean consolePage) {
 
     /** Who gets past the first check. */
     public enum Access {
@@ -76,27 +81,27 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
 
     /** Anyone; {@code why} is for people reading the route table. */
     public static Policy open(String why) {
-        return new Policy(Access.OPEN, Set.of(), List.of(), null, null, why);
+        return new Policy(Access.OPEN, Set.of(), List.of(), null, null, why, false);
     }
 
     /** A box's own credentials, checked by the route itself. */
     public static Policy box(String why) {
-        return new Policy(Access.BOX, Set.of(), List.of(), null, null, why);
+        return new Policy(Access.BOX, Set.of(), List.of(), null, null, why, false);
     }
 
     /** Anyone, rate-limited per source address: for routes a box or a person reaches before having an account. */
     public static Policy anonymous(RateLimit limit, String why) {
-        return new Policy(Access.ANONYMOUS_LIMITED, Set.of(), List.of(), null, limit, why);
+        return new Policy(Access.ANONYMOUS_LIMITED, Set.of(), List.of(), null, limit, why, false);
     }
 
     /** Any logged-in user. */
     public static Policy loggedIn() {
-        return new Policy(Access.LOGGED_IN, Set.of(), List.of(), null, null, null);
+        return new Policy(Access.LOGGED_IN, Set.of(), List.of(), null, null, null, false);
     }
 
     /** Logged-in users with one of these roles. */
     public static Policy roles(Role... roles) {
-        return new Policy(Access.ROLES, Set.of(roles), List.of(), null, null, null);
+        return new Policy(Access.ROLES, Set.of(roles), List.of(), null, null, null, false);
     }
 
     /** Every role. Lists answered under it show each caller only their own schools. */
@@ -106,7 +111,7 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
 
     /** Open on the loopback address, elsewhere these roles. */
     public static Policy loopbackOr(Role... roles) {
-        return new Policy(Access.LOOPBACK_OR_ROLES, Set.of(roles), List.of(), null, null, null);
+        return new Policy(Access.LOOPBACK_OR_ROLES, Set.of(roles), List.of(), null, null, null, false);
     }
 
     // ------------------------------------------------------------------ refinements
@@ -123,23 +128,28 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
 
     /** Audited by the authentication handler as {@code action} (with the masked body as detail). */
     public Policy audited(String action) {
-        return new Policy(access, roles, schoolChecks, new Audit(Audit.Kind.ACTION, action), rateLimit, note);
+        return new Policy(access, roles, schoolChecks, new Audit(Audit.Kind.ACTION, action), rateLimit, note, consolePage);
     }
 
     /** Audited by the handler or the domain itself; {@code where} says by what. */
     public Policy auditedElsewhere(String where) {
-        return new Policy(access, roles, schoolChecks, new Audit(Audit.Kind.ELSEWHERE, where), rateLimit, note);
+        return new Policy(access, roles, schoolChecks, new Audit(Audit.Kind.ELSEWHERE, where), rateLimit, note, consolePage);
     }
 
     /** Deliberately not audited; {@code why} says why. */
     public Policy notAudited(String why) {
-        return new Policy(access, roles, schoolChecks, new Audit(Audit.Kind.NONE, why), rateLimit, note);
+        return new Policy(access, roles, schoolChecks, new Audit(Audit.Kind.NONE, why), rateLimit, note, consolePage);
+    }
+
+    /** A web console page or event stream: refusals as pages (or a redirect to the login form), 403 out of scope. */
+    public Policy page() {
+        return new Policy(access, roles, schoolChecks, audit, rateLimit, note, true);
     }
 
     private Policy withCheck(SchoolCheck check) {
         List<SchoolCheck> checks = new ArrayList<>(schoolChecks);
         checks.add(check);
-        return new Policy(access, roles, checks, audit, rateLimit, note);
+        return new Policy(access, roles, checks, audit, rateLimit, note, consolePage);
     }
 
     /** True when the role may call the route at all (before any school check). */
@@ -158,6 +168,9 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
         }
         if (!schoolChecks.isEmpty()) {
             s.append(", scoped to the resource's school");
+        }
+        if (consolePage) {
+            s.append(", console page");
         }
         if (audit != null) {
             s.append(", audit ").append(audit.kind().name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(audit.text());

@@ -1,6 +1,5 @@
 package org.syncready.controller.api;
 
-import java.util.Set;
 import static org.syncready.controller.api.ApiContext.param;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +17,7 @@ import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.readiness.CheckStore;
+import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.readiness.Incident;
 import org.syncready.controller.readiness.ReadinessChecks;
 import org.syncready.controller.readiness.ReadinessReport;
@@ -35,6 +35,7 @@ public final class ReadinessRoutes implements RouteGroup {
     private final ReadinessChecks checks;
     private final CheckStore store;
     private final ReadinessReport report;
+    private final DayBoard board;
     private final SessionRoutes sessionView;
     private final ZonedTimes times;
     private final Clock clock;
@@ -47,6 +48,7 @@ public final class ReadinessRoutes implements RouteGroup {
         this.checks = checks;
         this.store = store;
         this.report = new ReadinessReport(sessions, store);
+        this.board = new DayBoard(sessions, checks, store, clock, zone);
         this.sessionView = sessionView;
         this.times = new ZonedTimes(zone);
         this.clock = clock;
@@ -107,35 +109,11 @@ public final class ReadinessRoutes implements RouteGroup {
         if (school != null && registry.school(school).isEmpty()) {
             throw ApiException.notFound("no school '" + school + "'");
         }
-        Instant from = date.atStartOfDay(times.zone()).toInstant();
-        Instant to = date.plusDays(1).atStartOfDay(times.zone()).toInstant();
         Principal caller = ApiContext.principal(ctx);
-        List<SyncSession> day = sessions.overlapping(from, to).stream()
-                .filter(s -> !s.start().isBefore(from))
-                .filter(s -> caller.seesAny(Scopes.schools(registry, s)))
-                .filter(s -> school == null || s.classroomIds().stream().anyMatch(c -> school.equals(schoolOf(c))))
-                .toList();
+        List<SyncSession> day = board.sessions(date, s -> caller.seesAny(Scopes.schools(registry, s))
+                && (school == null || s.classroomIds().stream().anyMatch(c -> school.equals(schoolOf(c)))));
         // Stored checks and previews are both made on a worker: a district's day is thousands of sessions.
-        api.blocking(ctx, () -> {
-            // The live verdicts first (never stale between T-30 and the end), then stored checks.
-            List<String> ids = day.stream().map(SyncSession::id).toList();
-            Map<String, SessionReadiness> known = new java.util.HashMap<>(checks.latestInMemory(ids));
-            store.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
-            Instant now = clock.instant();
-            // Today's live state says nothing about a session that is over: it stays UNKNOWN, "not checked".
-            day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
-                    new SessionReadiness(s.id(), Verdict.UNKNOWN, now, "not-checked", List.of())));
-            checks.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList()).forEach(r -> known.put(r.sessionId(), r));
-            // What happened in class belongs on the board too: a silence now over still tells the day's story.
-            Map<String, List<Incident>> incidents = new java.util.HashMap<>();
-            Set<String> onBoard = new java.util.HashSet<>(ids);
-            for (Incident i : store.incidents(from, to)) {
-                if (onBoard.contains(i.sessionId())) {
-                    incidents.computeIfAbsent(i.sessionId(), k -> new java.util.ArrayList<>()).add(i);
-                }
-            }
-            return new Day(known, incidents);
-        }, found -> {
+        api.blocking(ctx, () -> new Day(board.verdicts(day), board.incidents(day)), found -> {
             Map<String, SessionReadiness> latest = found.latest();
             ObjectNode out = api.json().createObjectNode().put("date", date.toString()).put("timeZone", times.zone().getId())
                     .put("asOf", times.format(clock.instant()));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,42 +63,54 @@ public final class SelftestRoutes implements RouteGroup {
     }
 
     private void selftest(RoutingContext ctx) {
-        String boxId = ctx.pathParam("id");
+        run(ctx.pathParam("id"), ApiContext.actor(ctx)).whenComplete((out, error) -> ctx.vertx().runOnContext(v -> {
+            if (error == null) {
+                api.send(ctx, 200, out);
+            } else {
+                api.failWith(ctx, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            }
+        }));
+    }
+
+    /**
+     * Self-tests one box for whoever asks (this route, the web console's box page): the command, the wait
+     * for the box's report (never on an event loop), the audit entry {@code box.selftest}. Completes with the
+     * report as this route answers it, or fails with an {@link ApiException}: 404 no such box, 409 not
+     * online (thrown at once), 503 no answer in time, 422 the box could not run it.
+     */
+    public CompletableFuture<ObjectNode> run(String boxId, Actor actor) {
         Box box = registry.box(boxId).orElseThrow(() -> ApiException.notFound("no box '" + boxId + "'"));
         Presence presence = fleet.snapshot(boxId).map(BoxSnapshot::presence).orElse(Presence.NEVER_SEEN);
         if (presence != Presence.ONLINE) {
             throw new ApiException(409, "conflict", "Box " + boxId + " is " + presence.label()
                     + ": it can run a self-test only while connected. / 录播主机 " + boxId + " 未在线，无法自检。");
         }
-        Actor actor = ApiContext.actor(ctx);
         Instant asked = Instant.now();
-        commands.send(boxId, CommandTypes.SELFTEST, null, timeout).whenComplete((answer, error) -> {
+        return commands.send(boxId, CommandTypes.SELFTEST, null, timeout).handle((answer, error) -> {
             String result = error != null ? "no answer" : !answer.ok() ? "refused: " + answer.error()
                     : answer.result() != null && answer.result().path("passed").asBoolean(false) ? "passed"
                     : "failed: " + (answer.result() == null ? "no report" : answer.result().path("failed").toString());
-            ctx.vertx().executeBlocking(() -> {
+            api.vertx().executeBlocking(() -> {
                 audit.record(actor, "box.selftest", boxId, null, result);
                 return null;
             }, false);
-            ctx.vertx().runOnContext(v -> answer(ctx, box, asked, answer, error));
+            return report(box, asked, answer, error);
         });
     }
 
-    private void answer(RoutingContext ctx, Box box, Instant asked, CommandResponse answer, Throwable error) {
+    private ObjectNode report(Box box, Instant asked, CommandResponse answer, Throwable error) {
         String boxId = box.id();
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             log.info("selftest box={}: no answer: {}", boxId, cause.getMessage());
-            api.fail(ctx, new ApiException(503, "unavailable", "Box " + boxId + " did not answer the self-test within "
+            throw new ApiException(503, "unavailable", "Box " + boxId + " did not answer the self-test within "
                     + timeout.toSeconds() + " s. / 录播主机 " + boxId + " 未在 " + timeout.toSeconds()
-                    + " 秒内返回自检结果。"));
-            return;
+                    + " 秒内返回自检结果。");
         }
         if (!answer.ok()) {
             log.info("selftest box={}: refused by the box: {}", boxId, answer.error());
-            api.fail(ctx, new ApiException(422, "unprocessable", "Box " + boxId + " could not run the self-test: "
-                    + answer.error() + " / 录播主机无法执行自检（见英文说明）。"));
-            return;
+            throw new ApiException(422, "unprocessable", "Box " + boxId + " could not run the self-test: "
+                    + answer.error() + " / 录播主机无法执行自检（见英文说明）。");
         }
         JsonNode report = answer.result() == null ? api.json().createObjectNode() : answer.result();
         ObjectNode out = api.json().createObjectNode().put("boxId", boxId).put("classroomId", box.classroomId())
@@ -110,6 +123,6 @@ public final class SelftestRoutes implements RouteGroup {
         out.set("failed", report.path("failed").isArray() ? report.get("failed") : api.json().createArrayNode());
         ArrayNode checks = report.path("checks").isArray() ? (ArrayNode) report.get("checks") : api.json().createArrayNode();
         out.set("checks", checks);
-        api.send(ctx, 200, out);
+        return out;
     }
 }

@@ -195,6 +195,11 @@ public final class ReadinessChecks implements AutoCloseable {
         }
     }
 
+    /** The pre-start checks, in minutes before a session's start (T-30, T-5 by default), largest first. */
+    public List<Integer> beforeStartMinutes() {
+        return engine.rules().checks().beforeStartMinutes().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+
     /** When the latest pass ended (epoch ms, 0 before the first): the health check's sign of life. */
     public long lastRoundAt() {
         return lastRoundAt;
