@@ -69,6 +69,12 @@ import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.console.ConsoleRoutes;
 import org.syncready.controller.console.TodayPages;
+import org.syncready.controller.console.tasks.AccountPages;
+import org.syncready.controller.console.tasks.AuditPages;
+import org.syncready.controller.console.tasks.ReportPages;
+import org.syncready.controller.console.tasks.RolloutPages;
+import org.syncready.controller.console.tasks.TimetablePages;
+import org.syncready.controller.console.tasks.UserPages;
 import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.api.SpeedtestRoutes;
@@ -307,12 +313,16 @@ public final class Controller implements AutoCloseable {
         enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
                 EnrollmentCodes.loadOrCreateKey(dataDir.resolve("keys")), config.clock(), EnrollmentCodes.Limits.DEFAULT);
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
+        TimetableRoutes timetableRoutes = new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone());
+        ReadinessRoutes readinessRoutes = new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(),
+                config.clock());
+        RolloutRoutes rolloutRoutes = new RolloutRoutes(rollouts, registry);
         List<RouteGroup> routes = List.of(
                 new FleetRoutes(registry, fleet, history, connect),
                 sessionRoutes,
-                new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
-                new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
-                new RolloutRoutes(rollouts, registry),
+                timetableRoutes,
+                readinessRoutes,
+                rolloutRoutes,
                 new AuditRoutes(audit),
                 new AlertRoutes(alerts, audit, registry),
                 new AccountRoutes(accounts, audit, metrics),
@@ -323,7 +333,14 @@ public final class Controller implements AutoCloseable {
                 new OpenApiRoutes(),
                 // The web console: pages on the same router and policies, calling the same services (docs/CONSOLE.md).
                 new ConsoleRoutes(registry, List.of(
-                        new TodayPages(registry, fleet, new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone())))));
+                        new TodayPages(registry, fleet, new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone())),
+                        // The task pages (console-tasks): the same route groups' operations and services as /api/v1.
+                        new TimetablePages(timetableRoutes, sessionRoutes, sessions, terms, registry, config.zone(), config.clock()),
+                        new RolloutPages(rolloutRoutes, rollouts, registry, config.zone()),
+                        new ReportPages(readinessRoutes, config.zone()),
+                        new AuditPages(audit, config.zone()),
+                        new UserPages(accounts, registry, config.zone()),
+                        new AccountPages(accounts, registry, config.zone()))));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");

@@ -12,32 +12,33 @@ import org.syncready.controller.schedule.SyncSession;
 
 /**
  * The usual {@link SchoolsOf}: a school, classroom, box or session named in the path, the query or
- * the body, found through the registry (box → classroom → school).
+ * the body, found through the registry (box → classroom → school). Public for the web console's pages,
+ * which are scoped the same way.
  */
-final class Scopes {
+public final class Scopes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Scopes() {
     }
 
     /** Where a request names an id. */
-    static Function<RoutingContext, String> path(String name) {
+    public static Function<RoutingContext, String> path(String name) {
         return ctx -> ctx.pathParam(name);
     }
 
-    static Function<RoutingContext, String> query(String name) {
+    public static Function<RoutingContext, String> query(String name) {
         return ctx -> ApiContext.param(ctx, name);
     }
 
     /** A text field of the JSON body; null when the body has no such text field (the route's own checks refuse that). */
-    static Function<RoutingContext, String> body(String field) {
+    public static Function<RoutingContext, String> body(String field) {
         return ctx -> {
             JsonNode v = bodyJson(ctx).path(field);
             return v.isTextual() ? v.asText() : null;
         };
     }
 
-    static SchoolsOf school(FleetRegistry registry, Function<RoutingContext, String> id) {
+    public static SchoolsOf school(FleetRegistry registry, Function<RoutingContext, String> id) {
         return ctx -> {
             String s = id.apply(ctx);
             if (s == null) {
@@ -48,7 +49,7 @@ final class Scopes {
         };
     }
 
-    static SchoolsOf classroom(FleetRegistry registry, Function<RoutingContext, String> id) {
+    public static SchoolsOf classroom(FleetRegistry registry, Function<RoutingContext, String> id) {
         return ctx -> {
             String c = id.apply(ctx);
             if (c == null) {
@@ -59,7 +60,7 @@ final class Scopes {
         };
     }
 
-    static SchoolsOf box(FleetRegistry registry, Function<RoutingContext, String> id) {
+    public static SchoolsOf box(FleetRegistry registry, Function<RoutingContext, String> id) {
         return ctx -> {
             String b = id.apply(ctx);
             if (b == null) {
@@ -71,7 +72,7 @@ final class Scopes {
     }
 
     /** Every school with a classroom in the session (lead or remote). */
-    static SchoolsOf session(FleetRegistry registry, SessionStore sessions, Function<RoutingContext, String> id) {
+    public static SchoolsOf session(FleetRegistry registry, SessionStore sessions, Function<RoutingContext, String> id) {
         return ctx -> {
             String s = id.apply(ctx);
             if (s == null) {
@@ -84,7 +85,7 @@ final class Scopes {
     }
 
     /** The school of the session's lead classroom: the one that owns it. */
-    static SchoolsOf sessionLead(FleetRegistry registry, SessionStore sessions, Function<RoutingContext, String> id) {
+    public static SchoolsOf sessionLead(FleetRegistry registry, SessionStore sessions, Function<RoutingContext, String> id) {
         return ctx -> {
             String s = id.apply(ctx);
             if (s == null) {
@@ -96,7 +97,7 @@ final class Scopes {
         };
     }
 
-    static Set<String> schools(FleetRegistry registry, SyncSession session) {
+    public static Set<String> schools(FleetRegistry registry, SyncSession session) {
         Set<String> out = new LinkedHashSet<>();
         for (String c : session.classroomIds()) {
             registry.schoolOfClassroom(c).ifPresent(out::add);
@@ -115,5 +116,13 @@ final class Scopes {
         } catch (Exception e) {
             return JSON.missingNode();
         }
+    }
+
+    /** A field of an HTML form body (a console page's form); null when absent or blank. */
+    public static Function<RoutingContext, String> formField(String name) {
+        return ctx -> {
+            String v = ApiContext.form(ctx).get(name);
+            return v == null || v.isBlank() ? null : v.strip();
+        };
     }
 }
