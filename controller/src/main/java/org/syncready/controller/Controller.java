@@ -337,7 +337,7 @@ public final class Controller implements AutoCloseable {
                         // The task pages (console-tasks): the same route groups' operations and services as /api/v1.
                         new TimetablePages(timetableRoutes, sessionRoutes, sessions, terms, registry, config.zone(), config.clock()),
                         new RolloutPages(rolloutRoutes, rollouts, registry, config.zone()),
-                        new ReportPages(readinessRoutes, config.zone()),
+                        new ReportPages(readinessRoutes, registry, config.zone()),
                         new AuditPages(audit, config.zone()),
                         new UserPages(accounts, registry, config.zone()),
                         new AccountPages(accounts, registry, config.zone()))));

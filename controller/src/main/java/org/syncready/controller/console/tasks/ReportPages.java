@@ -23,6 +23,7 @@ import org.syncready.controller.console.ConsoleRouter;
 import org.syncready.controller.console.NavItem;
 import org.syncready.controller.console.PageGroup;
 import org.syncready.controller.console.Texts;
+import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.readiness.ReadinessReport;
 
 /**
@@ -35,11 +36,13 @@ public final class ReportPages implements PageGroup {
     private final ReadinessRoutes readiness;
     private final Times times;
     private final ObjectMapper json = new ObjectMapper();
+    private final RoomNames names;
     private ConsoleRouter router;
 
-    public ReportPages(ReadinessRoutes readiness, java.time.ZoneId zone) {
+    public ReportPages(ReadinessRoutes readiness, FleetRegistry registry, java.time.ZoneId zone) {
         this.readiness = readiness;
         this.times = new Times(zone);
+        this.names = new RoomNames(registry);
     }
 
     @Override
@@ -112,7 +115,7 @@ public final class ReportPages implements PageGroup {
         for (ReportSheet.Line l : sheet.lines()) {
             ReadinessReport.Row r = l.row();
             String school = l.school() == null ? l.schoolId() : t.school(l.school());
-            String room = !sheet.byClassroom() ? null : l.classroom() == null ? l.classroomId() : t.classroom(l.classroom());
+            String room = !sheet.byClassroom() ? null : l.classroom() == null ? l.classroomId() : names.room(t, l.classroomId());
             rows.add(new Row(r.key(), school, room, r.sessions(), r.checked(), r.unchecked(), r.ready(), percent(r.readinessRate()),
                     r.withoutIncident(), r.incidents(), r.minutesLost()));
             sessions += r.sessions();

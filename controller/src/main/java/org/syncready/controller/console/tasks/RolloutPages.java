@@ -62,6 +62,7 @@ public final class RolloutPages implements PageGroup {
     private final FleetRegistry registry;
     private final Times times;
     private final ObjectMapper json = new ObjectMapper();
+    private final RoomNames names;
     private ConsoleRouter router;
 
     public RolloutPages(RolloutRoutes rolloutRoutes, Rollouts rollouts, FleetRegistry registry, java.time.ZoneId zone) {
@@ -69,6 +70,7 @@ public final class RolloutPages implements PageGroup {
         this.rollouts = rollouts;
         this.registry = registry;
         this.times = new Times(zone);
+        this.names = new RoomNames(registry);
     }
 
     @Override
@@ -179,7 +181,7 @@ public final class RolloutPages implements PageGroup {
             schools.add(new Choice(s.id(), t.school(s), s.id()));
             layers.add(new Choice("school:" + s.id(), t.t("rollouts.layer.school", t.school(s)), null));
             for (Classroom c : registry.classrooms(s.id())) {
-                classrooms.add(new Choice(c.id(), t.classroom(c), t.school(s)));
+                classrooms.add(new Choice(c.id(), names.room(t, c.id()), t.school(s)));
             }
         }
         for (Box b : registry.boxes()) {
@@ -187,7 +189,7 @@ public final class RolloutPages implements PageGroup {
             if (school.isEmpty() || !p.sees(school.get())) {
                 continue;
             }
-            String room = registry.classroom(b.classroomId()).map(t::classroom).orElse(b.classroomId());
+            String room = names.room(t, b.classroomId());
             String schoolName = registry.school(school.get()).map(t::school).orElse(school.get());
             boxes.add(new Choice(b.id(), b.id(), schoolName + " " + room));
             layers.add(new Choice("box:" + b.id(), t.t("rollouts.layer.box", b.id()), null));
@@ -381,7 +383,7 @@ public final class RolloutPages implements PageGroup {
         for (RolloutPlan.Box b : plan.boxes()) {
             List<DiffRow> diff = b.diff().stream().map(c -> new DiffRow(c.path(), text(c.from()), text(c.to()))).toList();
             rows.add(new PreviewBox(b.boxId(), registry.school(b.schoolId()).map(t::school).orElse(b.schoolId()),
-                    registry.classroom(b.classroomId()).map(t::classroom).orElse(b.classroomId()), b.profile(), b.wave() + 1,
+                    names.room(t, b.classroomId()), b.profile(), b.wave() + 1,
                     t.t("rollouts.change." + b.change()), b.deferredUntil() == null ? null : times.dateTime(b.deferredUntil()), diff));
         }
         long deferred = plan.boxes().stream().filter(b -> b.deferredUntil() != null).count();
@@ -470,7 +472,7 @@ public final class RolloutPages implements PageGroup {
         boolean moving = false;
         for (RolloutView.Box b : v.boxes()) {
             String school = registry.schoolOf(b.boxId()).flatMap(registry::school).map(t::school).orElse("");
-            String room = registry.box(b.boxId()).flatMap(x -> registry.classroom(x.classroomId())).map(t::classroom).orElse("");
+            String room = registry.box(b.boxId()).map(x -> names.room(t, x.classroomId())).orElse("");
             boxes.add(new BoxRow(b.boxId(), school, room, b.wave() + 1, b.state(), t.t("rollouts.box." + b.state()), b.version(),
                     times.dateTime(b.sentAt()), b.deferredUntil() == null ? null : times.dateTime(b.deferredUntil()), b.error()));
             moving |= b.state().equals("sent") || b.state().equals("pending") || b.state().equals("deferred");

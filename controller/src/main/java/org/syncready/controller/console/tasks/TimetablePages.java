@@ -63,6 +63,7 @@ public final class TimetablePages implements PageGroup {
     private final Times times;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    private final RoomNames names;
     private ConsoleRouter router;
 
     public TimetablePages(TimetableRoutes timetable, SessionRoutes sessionRoutes, SessionStore sessions, TermStore terms,
@@ -74,6 +75,7 @@ public final class TimetablePages implements PageGroup {
         this.registry = registry;
         this.times = new Times(zone);
         this.clock = clock;
+        this.names = new RoomNames(registry);
     }
 
     @Override
@@ -202,8 +204,7 @@ public final class TimetablePages implements PageGroup {
     }
 
     private String classroomName(Texts t, String id) {
-        return registry.classroom(id).map(c -> registry.school(c.schoolId()).map(t::school).orElse("") + " " + t.classroom(c))
-                .orElse(id).strip();
+        return names.full(t, id);
     }
 
     static String weekday(Texts t, DayOfWeek d) {

@@ -92,5 +92,9 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { charts(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { charts(e.target); });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    charts(e.target);
+    // A result below the form (a dry run, a refusal) is brought into view.
+    if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-reveal")) { e.target.scrollIntoView({ block: "start" }); }
+  });
 })();
