@@ -285,6 +285,12 @@ class ConsoleTaskPagesTest {
         lastAudit("rollout.start", e -> e.path("actor").asText().equals("c-tech") && e.path("target").asText().startsWith(id));
         String detail = get("/console/rollouts/" + id + "/progress", tech).text();
         assertTrue(detail.contains("data-box=\"box-rural-1\"") && detail.contains("hx-trigger=\"every 2s\""), "polled while running: " + detail);
+        List<String> waves = new ArrayList<>();
+        Matcher wave = Pattern.compile("data-wave=\"(\\d+)\"").matcher(detail);
+        while (wave.find()) {
+            waves.add(wave.group(1));
+        }
+        assertEquals(List.of("1", "2"), waves.stream().sorted().toList(), "waves [1, 100%] of two boxes, counted from 1 as the API: " + detail);
         // The bureau follows it, without buttons; the lead school's technician does not see it.
         String seen = get("/console/rollouts/" + id, login("c-bureau")).text();
         assertTrue(seen.contains("data-testid=\"rollout-progress\"") && !seen.contains("data-testid=\"action-abort\""), seen);
@@ -366,6 +372,25 @@ class ConsoleTaskPagesTest {
                 "newPassword", "a new long password", "newPasswordAgain", "a new long password"));
         assertEquals(403, wrong.status());
         assertTrue(wrong.text().contains("当前密码错误"), wrong.text());
+    }
+
+    @Test
+    void everyTaskPageSpeaksBothLanguagesWithNoKeyLeftUntranslated() throws Exception {
+        Session admin = login("c-admin");
+        Pattern key = Pattern.compile("(?<![\\w/.-])(?:timetable|terms|rollouts|reports|audit|users|account|nav)\\.[a-zA-Z]+(?:\\.[a-zA-Z]+)*(?![\\w/-])");
+        for (String lang : new String[] {"zh-CN", "en"}) {
+            for (String page : List.of("/console/timetable", "/console/terms", "/console/rollouts", "/console/rollouts/new", "/console/reports",
+                    "/console/audit", "/console/users", "/console/users/c-it", "/console/account")) {
+                ControllerFixture.Response r = send(HttpRequest.newBuilder(f.uri(page)).header("Cookie", admin.cookie() + "; syncready_lang=" + lang)
+                        .build());
+                assertEquals(200, r.status(), lang + " " + page);
+                // Words only: audit actions and configuration keys (in <code>, <pre>, option lists) are data.
+                String visible = r.text().replaceAll("(?s)<(code|pre|datalist|textarea)[^>]*>.*?</\\1>", " ").replaceAll("(?s)<[^>]*>", " ");
+                Matcher m = key.matcher(visible);
+                assertFalse(m.find(), lang + " " + page + ": a message key shown as is: " + (m.hitEnd() ? "" : m.group()));
+                assertTrue(r.text().contains("<html lang=\"" + lang + "\">"), lang + " " + page);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ helpers

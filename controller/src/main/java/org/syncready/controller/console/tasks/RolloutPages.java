@@ -473,7 +473,7 @@ public final class RolloutPages implements PageGroup {
         for (RolloutView.Box b : v.boxes()) {
             String school = registry.schoolOf(b.boxId()).flatMap(registry::school).map(t::school).orElse("");
             String room = registry.box(b.boxId()).map(x -> names.room(t, x.classroomId())).orElse("");
-            boxes.add(new BoxRow(b.boxId(), school, room, b.wave() + 1, b.state(), t.t("rollouts.box." + b.state()), b.version(),
+            boxes.add(new BoxRow(b.boxId(), school, room, b.wave(), b.state(), t.t("rollouts.box." + b.state()), b.version(),
                     times.dateTime(b.sentAt()), b.deferredUntil() == null ? null : times.dateTime(b.deferredUntil()), b.error()));
             moving |= b.state().equals("sent") || b.state().equals("pending") || b.state().equals("deferred");
         }
