@@ -74,6 +74,12 @@ import org.syncready.controller.console.ConsoleRoutes;
 import org.syncready.controller.console.SchoolPages;
 import org.syncready.controller.console.SessionPages;
 import org.syncready.controller.console.TodayPages;
+import org.syncready.controller.console.tasks.AccountPages;
+import org.syncready.controller.console.tasks.AuditPages;
+import org.syncready.controller.console.tasks.ReportPages;
+import org.syncready.controller.console.tasks.RolloutPages;
+import org.syncready.controller.console.tasks.TimetablePages;
+import org.syncready.controller.console.tasks.UserPages;
 import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
 import org.syncready.controller.api.SpeedtestRoutes;
@@ -322,12 +328,16 @@ public final class Controller implements AutoCloseable {
         SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
         SelftestRoutes selftestRoutes = new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout());
         BoxCards boxCards = new BoxCards(registry, fleet, rollouts, config.zone());
+        TimetableRoutes timetableRoutes = new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone());
+        ReadinessRoutes readinessRoutes = new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(),
+                config.clock());
+        RolloutRoutes rolloutRoutes = new RolloutRoutes(rollouts, registry);
         List<RouteGroup> routes = List.of(
                 new FleetRoutes(registry, fleet, history, connect),
                 sessionRoutes,
-                new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone()),
-                new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(), config.clock()),
-                new RolloutRoutes(rollouts, registry),
+                timetableRoutes,
+                readinessRoutes,
+                rolloutRoutes,
                 new AuditRoutes(audit),
                 new AlertRoutes(alerts, audit, registry),
                 new AccountRoutes(accounts, audit, metrics),
@@ -342,7 +352,15 @@ public final class Controller implements AutoCloseable {
                         new TodayPages(registry, fleet, new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone())),
                         new SchoolPages(registry, boxCards),
                         new BoxPages(registry, boxCards, boxFeed, history, sessions, readinessStore, selftestRoutes, commands),
-                        new SessionPages(sessions, registry, readiness, readinessStore, config.zone(), config.clock()))));
+                        new SessionPages(sessions, registry, readiness, readinessStore, config.zone(), config.clock()),
+
+                        // The task pages (console-tasks): the same route groups' operations and services as /api/v1.
+                        new TimetablePages(timetableRoutes, sessionRoutes, sessions, terms, registry, config.zone(), config.clock()),
+                        new RolloutPages(rolloutRoutes, rollouts, registry, config.zone()),
+                        new ReportPages(readinessRoutes, registry, config.zone()),
+                        new AuditPages(audit, config.zone()),
+                        new UserPages(accounts, registry, config.zone()),
+                        new AccountPages(accounts, registry, config.zone()))));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");

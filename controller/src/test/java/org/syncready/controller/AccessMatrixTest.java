@@ -306,6 +306,7 @@ class AccessMatrixTest {
         c.add(new Case("DELETE", alerts + "/maintenance/:id", (r, v) -> Call.of("DELETE", alerts + "/maintenance/"
                 + f.controller.alerts().addMaintenance(school(v), null, java.time.Instant.now().plus(Duration.ofHours(1)), "m", "admin").id()),
                 scoped(200, 404, repairers), "alert.maintenance"));
+        c.addAll(taskPageCases());
         // The web console (pages: HTML, refusals as pages; a browser not logged in is sent to the login form, 303).
         c.add(new Case("GET", "/console/assets/:version/:name", (r, v) -> Call.of("GET", consoleAsset("console.css")), open(200), null));
         c.add(new Case("GET", "/", (r, v) -> Call.of("GET", "/"), open(303), null));
@@ -601,5 +602,99 @@ class AccessMatrixTest {
             assertEquals(200, f.post("/api/v1/rollouts/" + id + "/pause", "{}").status());
         }
         return id;
+    }
+
+    /** The console's task pages (console-tasks): the roles and schools of the matching /api/v1 routes. */
+    static List<Case> taskPageCases() {
+        List<Case> c = new ArrayList<>();
+        Role[] importers = {Role.ADMIN, Role.SCHOOL_IT};
+        Role[] rollers = {Role.ADMIN, Role.TECHNICIAN};
+        c.add(new Case("GET", "/console/timetable", (r, v) -> Call.of("GET", "/console/timetable"), anyPage(200, importers), null));
+        // The API's answer for a file whose lead classroom is another school's: 404, before anything is read into the store.
+        c.add(new Case("POST", "/console/timetable/import", (r, v) -> upload("t1", "星期,节次,科目,教师,类型,主讲教室,听课教室\n周一,1,数学,王丽,直播,"
+                + classroom(v) + "," + classroom2(v) + "\n"), action(200, 404, importers), "timetable.import"));
+        c.add(new Case("GET", "/console/timetable/sessions/:id", (r, v) -> Call.of("GET", "/console/timetable/sessions/" + session(v)),
+                page(200, importers), null));
+        c.add(new Case("POST", "/console/timetable/sessions/:id", (r, v) -> form("/console/timetable/sessions/" + newSession(v),
+                "leadClassroomId=" + classroom(v) + "&remoteClassroomIds=" + classroom2(v) + "&subject=sx&kind=live&date="
+                        + LocalDate.parse("2027-01-01").plusDays(n.incrementAndGet()) + "&start=09:00&end=09:45"),
+                action(303, 403, importers), "session.update"));
+        c.add(new Case("POST", "/console/timetable/sessions/:id/delete", (r, v) -> form("/console/timetable/sessions/" + newSession(v)
+                + "/delete", ""), action(303, 403, importers), "session.delete"));
+        c.add(new Case("GET", "/console/terms", (r, v) -> Call.of("GET", "/console/terms"), anyPage(200, ALL), null));
+        c.add(new Case("POST", "/console/terms", (r, v) -> form("/console/terms", "json=" + java.net.URLEncoder.encode(TERM, StandardCharsets.UTF_8)),
+                action(303, 303, Role.ADMIN), "term.put"));
+        c.add(new Case("GET", "/console/rollouts", (r, v) -> Call.of("GET", "/console/rollouts"), anyPage(200, ALL), null));
+        c.add(new Case("GET", "/console/rollouts/new", (r, v) -> Call.of("GET", "/console/rollouts/new"), anyPage(200, rollers), null));
+        // A technician naming another school's box is refused as the API refuses it: 400, "no box".
+        c.add(new Case("POST", "/console/rollouts/preview", (r, v) -> {
+            abortActive(box(v));
+            return form("/console/rollouts/preview", rolloutForm(box(v)));
+        }, action(200, 400, rollers), null));
+        c.add(new Case("POST", "/console/rollouts", (r, v) -> {
+            abortActive(box(v));
+            return form("/console/rollouts", rolloutForm(box(v)));
+        }, action(201, 400, rollers), "rollout.start"));
+        c.add(new Case("GET", "/console/rollouts/:id", (r, v) -> Call.of("GET", "/console/rollouts/" + rollout(v, false)), page(200, ALL), null));
+        c.add(new Case("GET", "/console/rollouts/:id/progress", (r, v) -> Call.of("GET", "/console/rollouts/" + rollout(v, false) + "/progress"),
+                page(200, ALL), null));
+        for (String action : new String[] {"pause", "resume", "abort", "rollback"}) {
+            c.add(new Case("POST", "/console/rollouts/:id/" + action, (r, v) -> form("/console/rollouts/" + rollout(v, action.equals("resume"))
+                    + "/" + action, ""), action(200, 403, rollers), "rollout." + action));
+        }
+        c.add(new Case("GET", "/console/reports", (r, v) -> Call.of("GET", "/console/reports"), anyPage(200, ALL), null));
+        c.add(new Case("GET", "/console/audit", (r, v) -> Call.of("GET", "/console/audit"), anyPage(200, Role.ADMIN, Role.BUREAU), null));
+        c.add(new Case("GET", "/console/users", (r, v) -> Call.of("GET", "/console/users"), anyPage(200, Role.ADMIN), null));
+        c.add(new Case("POST", "/console/users", (r, v) -> form("/console/users", "username=cu" + n.incrementAndGet()
+                + "&role=bureau&password=a+long+password"), action(303, 303, Role.ADMIN), "user.create"));
+        c.add(new Case("GET", "/console/users/:username", (r, v) -> Call.of("GET", "/console/users/m-bureau"), anyPage(200, Role.ADMIN), null));
+        c.add(new Case("POST", "/console/users/:username", (r, v) -> form("/console/users/patchme", "displayName=P" + n.incrementAndGet()
+                + "&role=bureau"), action(303, 303, Role.ADMIN), "user.update"));
+        c.add(new Case("POST", "/console/users/:username/password", (r, v) -> form("/console/users/patchme/password",
+                "password=patchme-password-" + n.incrementAndGet()), action(303, 303, Role.ADMIN), "user.password.reset"));
+        c.add(new Case("GET", "/console/account", (r, v) -> Call.of("GET", "/console/account"), anyPage(200, ALL), null));
+        c.add(new Case("POST", "/console/account/password", (r, v) -> form("/console/account/password", "currentPassword="
+                + (r == null ? "x" : password(r)) + "&newPassword=" + (r == null ? "x" : password(r)) + "&newPasswordAgain="
+                + (r == null ? "x" : password(r))), action(303, 303, ALL), "user.password.change"));
+        c.add(new Case("POST", "/console/account/tokens", (r, v) -> form("/console/account/tokens", "name=matrix"), action(201, 201, ALL),
+                "token.create"));
+        // The account page revokes the caller's own tokens only (an admin revokes others' through the API).
+        c.add(new Case("POST", "/console/account/tokens/:id/revoke", (r, v) -> form("/console/account/tokens/" + f.controller.accounts()
+                .createToken(v == Variant.OWN && r != null ? user(r) : "someone-else", "to revoke", null, "admin").token().id()
+                + "/revoke", ""), (r, v) -> r == null ? 401 : v == Variant.OWN ? 303 : 404, "token.revoke"));
+        return c;
+    }
+
+    /** A console page (GET) not bound to a school: anonymous is sent to the login form (303), other roles 403. */
+    static Expect anyPage(int ok, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 303 : !set.contains(role) ? 403 : ok;
+    }
+
+    /**
+     * A console action (a form's POST): anonymous 401 (answered as a page), other roles 403, a scoped role's call on another
+     * school's resource {@code outside}, allowed roles {@code ok}.
+     */
+    static Expect action(int ok, int outside, Role... allowed) {
+        Set<Role> set = Set.of(allowed);
+        return (role, v) -> role == null ? 401 : !set.contains(role) ? 403 : v == Variant.OTHER && role.scoped() ? outside : ok;
+    }
+
+    static Call form(String path, String body) {
+        return new Call("POST", path, body, "application/x-www-form-urlencoded");
+    }
+
+    /** The console's timetable upload: multipart, one file part, the term as a field. */
+    static Call upload(String term, String csv) {
+        String b = "matrixboundary";
+        return new Call("POST", "/console/timetable/import", "--" + b + "\r\nContent-Disposition: form-data; name=\"term\"\r\n\r\n" + term
+                + "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                + csv + "\r\n--" + b + "--\r\n", "multipart/form-data; boundary=" + b);
+    }
+
+    /** The console's rollout form for one box: a change every time (the bitrate override of the box's layer). */
+    static String rolloutForm(String box) {
+        return "box=" + box + "&profile=generic-recorder-a/standard-1080p&layer0=box:" + box + "&key0=video.bitrateKbps&value0="
+                + (2000 + n.incrementAndGet());
     }
 }

@@ -85,8 +85,21 @@ public final class ApiContext {
     }
 
     /** The raw request body (a file upload's file), read in memory under the route's limit. */
-    static byte[] bytes(RoutingContext ctx) {
+    public static byte[] bytes(RoutingContext ctx) {
         return RequestBody.bytes(ctx);
+    }
+
+    /** The fields of an HTML form body ({@code application/x-www-form-urlencoded}); empty for any other body. */
+    public static java.util.Map<String, String> form(RoutingContext ctx) {
+        return RequestBody.form(ctx);
+    }
+
+    /**
+     * Notes why a state-changing request was refused when its handler answers the refusal itself (a console form
+     * shown again with the problem): the audit entry's result names it, as it does for the API's refusals.
+     */
+    public static void refused(RoutingContext ctx, ApiException e) {
+        ctx.put(ERROR, e);
     }
 
     private static boolean isBlank(byte[] bytes) {

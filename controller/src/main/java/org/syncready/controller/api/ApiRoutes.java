@@ -49,6 +49,15 @@ public final class ApiRoutes {
         return route;
     }
 
+    /**
+     * A handler reading a file upload (the body itself, or one file part of a multipart form) in memory, up to
+     * {@code limit} bytes, for a route mounted before the API's 64 KiB body handler
+     * ({@link RouteGroup#mountStreaming}); the route reads it with {@link ApiContext#bytes}.
+     */
+    public static Handler<RoutingContext> fileUpload(long limit) {
+        return new RequestBody(limit, true);
+    }
+
     @SafeVarargs
     public final Route get(String path, Policy policy, Handler<RoutingContext>... handlers) {
         return route(HttpMethod.GET, path, policy, handlers);

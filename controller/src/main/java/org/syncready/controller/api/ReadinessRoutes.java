@@ -143,15 +143,10 @@ public final class ReadinessRoutes implements RouteGroup {
     }
 
     private void report(RoutingContext ctx) {
-        LocalDate today = LocalDate.now(clock.withZone(times.zone()));
-        Instant from = param(ctx, "from") == null ? today.minusDays(7).atStartOfDay(times.zone()).toInstant() : times.parse(param(ctx, "from"), "from");
-        Instant to = param(ctx, "to") == null ? today.plusDays(1).atStartOfDay(times.zone()).toInstant() : times.parse(param(ctx, "to"), "to");
-        if (!to.isAfter(from)) {
-            throw ApiException.badRequest("'from' must be before 'to'");
-        }
-        if (Duration.between(from, to).compareTo(MAX_REPORT_SPAN) > 0) {
-            throw ApiException.badRequest("the report may span at most " + MAX_REPORT_SPAN.toDays() + " days");
-        }
+        Instant[] window = reportWindow(param(ctx, "from") == null ? null : times.parse(param(ctx, "from"), "from"),
+                param(ctx, "to") == null ? null : times.parse(param(ctx, "to"), "to"));
+        Instant from = window[0];
+        Instant to = window[1];
         String group = param(ctx, "groupBy") == null ? "school" : param(ctx, "groupBy");
         ReadinessReport.GroupBy groupBy = switch (group) {
             case "school" -> ReadinessReport.GroupBy.SCHOOL;
@@ -170,10 +165,7 @@ public final class ReadinessRoutes implements RouteGroup {
         String chosen = format;
         Principal caller = ApiContext.principal(ctx);
         api.vertx().executeBlocking(() -> {
-            // Each caller's report has only their schools' rows (school-it and technician); the bureau sees all.
-            List<ReadinessReport.Row> rows = report.build(from, to, groupBy, this::schoolOf).stream()
-                    .filter(r -> caller.sees(groupBy == ReadinessReport.GroupBy.SCHOOL ? r.key() : schoolOf(r.key()))).toList();
-            ReportSheet sheet = new ReportSheet(rows, groupBy, names());
+            ReportSheet sheet = report(from, to, groupBy, caller).sheet();
             return switch (chosen) {
                 case "csv" -> io.vertx.core.buffer.Buffer.buffer(sheet.csv());
                 case "xlsx" -> io.vertx.core.buffer.Buffer.buffer(sheet.xlsx("readiness " + group));
@@ -199,6 +191,37 @@ public final class ReadinessRoutes implements RouteGroup {
             }
             ctx.response().putHeader("content-type", type).end(result.result());
         });
+    }
+
+    /**
+     * The report window: {@code from} and {@code to} as given, or by default the last 7 days and today in the
+     * bureau's zone; a 400 {@link ApiException} when it is empty or longer than 366 days.
+     */
+    public Instant[] reportWindow(Instant from, Instant to) {
+        LocalDate today = LocalDate.now(clock.withZone(times.zone()));
+        Instant f = from != null ? from : today.minusDays(7).atStartOfDay(times.zone()).toInstant();
+        Instant t = to != null ? to : today.plusDays(1).atStartOfDay(times.zone()).toInstant();
+        if (!t.isAfter(f)) {
+            throw ApiException.badRequest("'from' must be before 'to'");
+        }
+        if (Duration.between(f, t).compareTo(MAX_REPORT_SPAN) > 0) {
+            throw ApiException.badRequest("the report may span at most " + MAX_REPORT_SPAN.toDays() + " days");
+        }
+        return new Instant[] {f, t};
+    }
+
+    /** The readiness report of {@code GET /api/v1/reports/readiness} for a window ({@link #reportWindow}) and a caller. */
+    public record Report(Instant from, Instant to, ReadinessReport.GroupBy groupBy, ReportSheet sheet) {
+    }
+
+    /**
+     * The report over {@code [from, to)} as the caller may see it: each caller's report has only their schools'
+     * rows (school-it and technician); the bureau sees all. Blocking: call it on a worker.
+     */
+    public Report report(Instant from, Instant to, ReadinessReport.GroupBy groupBy, Principal caller) {
+        List<ReadinessReport.Row> rows = report.build(from, to, groupBy, this::schoolOf).stream()
+                .filter(r -> caller.sees(groupBy == ReadinessReport.GroupBy.SCHOOL ? r.key() : schoolOf(r.key()))).toList();
+        return new Report(from, to, groupBy, new ReportSheet(rows, groupBy, names()));
     }
 
     private static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -22,7 +22,7 @@ import org.syncready.controller.readiness.ReadinessReport;
  * beside the ids, in JSON, CSV (UTF-8 with a BOM, so Excel in zh-CN opens the Chinese headers right)
  * and XLSX. One list of columns serves the CSV and the workbook, so they never disagree.
  */
-final class ReportSheet {
+public final class ReportSheet {
     /** Names of schools and classrooms by id; absent for ids no longer in the registry. */
     interface Names {
         School school(String id);
@@ -33,8 +33,8 @@ final class ReportSheet {
     private record Column(String header, Function<Line, Object> value) {
     }
 
-    /** A report row with the registry's names. */
-    record Line(ReadinessReport.Row row, String schoolId, School school, String classroomId, Classroom classroom) {
+    /** A report row with the registry's names (school or classroom null when no longer in the registry). */
+    public record Line(ReadinessReport.Row row, String schoolId, School school, String classroomId, Classroom classroom) {
     }
 
     private final boolean byClassroom;
@@ -51,6 +51,16 @@ final class ReportSheet {
                 lines.add(new Line(r, r.key(), names.school(r.key()), null, null));
             }
         }
+    }
+
+    /** The rows with their names, as the CSV and the workbook list them (the web console's table too). */
+    public List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** True when grouped by classroom (rows name a classroom and its school), false by school. */
+    public boolean byClassroom() {
+        return byClassroom;
     }
 
     private List<Column> columns() {

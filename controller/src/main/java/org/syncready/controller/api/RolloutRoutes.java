@@ -45,11 +45,7 @@ public final class RolloutRoutes implements RouteGroup {
     public void mount(ApiRoutes routes, ApiContext api) {
         this.api = api;
         SchoolsOf boxInPath = Scopes.box(registry, Scopes.path("id"));
-        SchoolsOf rolloutInPath = ctx -> {
-            String id = ctx.pathParam("id");
-            return rollouts.get(id).map(v -> SchoolsOf.Owned.of("rollout '" + id + "'", schools(v)))
-                    .orElse(SchoolsOf.Owned.missing("rollout '" + id + "'"));
-        };
+        SchoolsOf rolloutInPath = rolloutIn(Scopes.path("id"));
         routes.get("/api/v1/profiles", Policy.anyRole(), this::listProfiles);
         routes.get("/api/v1/profiles/:model/:name", Policy.anyRole(), this::getProfile);
         routes.get("/api/v1/boxes/:id/config", Policy.anyRole().inAnySchoolOf(boxInPath), this::boxConfig);
@@ -64,8 +60,20 @@ public final class RolloutRoutes implements RouteGroup {
         }
     }
 
+    /** The schools of the rollout {@code id} names (those of its boxes), for a policy's school check. */
+    public SchoolsOf rolloutIn(Function<RoutingContext, String> id) {
+        return ctx -> {
+            String r = id.apply(ctx);
+            if (r == null) {
+                return SchoolsOf.Owned.NOTHING;
+            }
+            return rollouts.get(r).map(v -> SchoolsOf.Owned.of("rollout '" + r + "'", schools(v)))
+                    .orElse(SchoolsOf.Owned.missing("rollout '" + r + "'"));
+        };
+    }
+
     /** The schools of a rollout's boxes. */
-    private Set<String> schools(RolloutView v) {
+    public Set<String> schools(RolloutView v) {
         Set<String> out = new LinkedHashSet<>();
         for (RolloutView.Box b : v.boxes()) {
             registry.schoolOf(b.boxId()).ifPresent(out::add);
@@ -119,25 +127,37 @@ public final class RolloutRoutes implements RouteGroup {
         Actor actor = ApiContext.actor(ctx);
         Principal caller = ApiContext.principal(ctx);
         boolean dryRun = "true".equals(param(ctx, "dryRun")) || body.path("dryRun").asBoolean(false);
-        api.blocking(ctx, () -> {
-            RolloutRequest request = RolloutRequest.parse(body);
-            if (caller.role().scoped()) {
-                checkTargetInSchools(request.target(), caller);
-            }
-            if (dryRun) {
-                return plan(rollouts.dryRun(request));
-            }
-            return api.json().<JsonNode>valueToTree(rollouts.start(request, body, actor));
-        }, node -> node, dryRun ? 200 : 201);
+        api.blocking(ctx, () -> dryRun ? plan(dryRun(body, caller)) : api.json().<JsonNode>valueToTree(start(body, caller, actor)),
+                node -> node, dryRun ? 200 : 201);
+    }
+
+    /**
+     * What a rollout request (the JSON body of {@code POST /api/v1/rollouts}) would do: parsed, its target checked
+     * against the caller's schools, planned; nothing is stored, published or audited. Blocking: call it on a worker.
+     *
+     * @throws Refusal {@code INVALID} listing every problem (a target outside the caller's schools among them)
+     */
+    public RolloutPlan dryRun(JsonNode body, Principal caller) {
+        return rollouts.dryRun(checked(body, caller));
+    }
+
+    /** Starts a rollout request as {@code POST /api/v1/rollouts} does (audited by the engine). Blocking. */
+    public RolloutView start(JsonNode body, Principal caller, Actor actor) {
+        return rollouts.start(checked(body, caller), body, actor);
+    }
+
+    private RolloutRequest checked(JsonNode body, Principal caller) {
+        RolloutRequest request = RolloutRequest.parse(body);
+        if (caller.role().scoped()) {
+            checkTargetInSchools(request.target(), caller);
+        }
+        return request;
     }
 
     private void list(RoutingContext ctx) {
         int limit = limit(ctx);
         Principal caller = ApiContext.principal(ctx);
-        // The newest `limit` the caller may see: a scoped caller sees rollouts that touched their schools.
-        api.blocking(ctx, () -> caller.role().scoped()
-                ? rollouts.list(Integer.MAX_VALUE).stream().filter(v -> caller.seesAny(schools(v))).limit(limit).toList()
-                : rollouts.list(limit), views -> {
+        api.blocking(ctx, () -> visible(caller, limit), views -> {
             ArrayNode out = api.json().createArrayNode();
             views.forEach(v -> {
                 ObjectNode n = api.json().valueToTree(v);
@@ -146,6 +166,13 @@ public final class RolloutRoutes implements RouteGroup {
             });
             return out;
         });
+    }
+
+    /** The newest {@code limit} rollouts the caller may see: a scoped caller sees those that touched their schools. Blocking. */
+    public List<RolloutView> visible(Principal caller, int limit) {
+        return caller.role().scoped()
+                ? rollouts.list(Integer.MAX_VALUE).stream().filter(v -> caller.seesAny(schools(v))).limit(limit).toList()
+                : rollouts.list(limit);
     }
 
     private void get(RoutingContext ctx) {

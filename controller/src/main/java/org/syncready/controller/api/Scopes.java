@@ -117,4 +117,12 @@ public final class Scopes {
             return JSON.missingNode();
         }
     }
+
+    /** A field of an HTML form body (a console page's form); null when absent or blank. */
+    public static Function<RoutingContext, String> formField(String name) {
+        return ctx -> {
+            String v = ApiContext.form(ctx).get(name);
+            return v == null || v.isBlank() ? null : v.strip();
+        };
+    }
 }

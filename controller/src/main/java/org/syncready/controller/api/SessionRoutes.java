@@ -145,8 +145,11 @@ public final class SessionRoutes implements RouteGroup {
         return registry.schoolOfClassroom(classroomId).orElse(null);
     }
 
-    /** A session from a JSON body; every problem names its field. */
-    private SessionDraft draft(JsonNode body, String source) {
+    /**
+     * A session from a JSON body ({@code POST}/{@code PUT /api/v1/sessions}); every problem names its field
+     * (a 400 {@link ApiException}). The web console's session form is read through it too.
+     */
+    public SessionDraft draft(JsonNode body, String source) {
         String lead = ApiContext.text(body, "leadClassroomId");
         JsonNode remotesNode = body.get("remoteClassroomIds");
         if (remotesNode == null || !remotesNode.isArray()) {

@@ -99,55 +99,101 @@ public final class TimetableRoutes implements RouteGroup {
 
     private void importTimetable(RoutingContext ctx) {
         byte[] content = ApiContext.bytes(ctx);
+        Prepared prepared = prepare(content, new ImportRequest(param(ctx, "format"), ctx.request().getHeader("content-type"),
+                flag(ctx, "dryRun"), flag(ctx, "skipBadRows"), param(ctx, "term"), param(ctx, "from"), param(ctx, "to"),
+                param(ctx, "lead"), param(ctx, "remotes")));
+        Principal caller = ApiContext.principal(ctx);
+        ApiContext.auditTarget(ctx, prepared.auditTarget());
+        api.blocking(ctx, () -> run(prepared, content, caller),
+                outcome -> render(outcome, outcome.format(), outcome.dryRun(), outcome.termId()));
+    }
+
+    /**
+     * An import as asked for, in the API's words ({@code POST /api/v1/sessions/import}'s query parameters);
+     * the web console's upload form asks the same.
+     *
+     * @param format      {@code csv}, {@code ics}, or null: from the content type, else the content
+     * @param contentType the request's (or the uploaded file's) content type; may be null
+     */
+    public record ImportRequest(String format, String contentType, boolean dryRun, boolean skipBadRows, String termId,
+                                String from, String to, String lead, String remotes) {
+    }
+
+    /** An import checked and ready to run: its format, term or window, and iCalendar defaults. */
+    public record Prepared(String format, TermCalendar term, LocalDate from, LocalDate to, IcsTimetable.Defaults defaults,
+                           boolean dryRun, boolean skipBadRows) {
+        public String termId() {
+            return term == null ? null : term.id();
+        }
+
+        /** What the audit entry names. */
+        public String auditTarget() {
+            return "timetable " + format + (term == null ? "" : " for term " + term.id()) + (dryRun ? " (dry run)" : "");
+        }
+    }
+
+    /** What an import read, planned and (unless a dry run) stored. */
+    public record ImportOutcome(String format, String termId, boolean dryRun, ImportResult read, ImportPlan plan,
+                                List<SyncSession> applied) {
+    }
+
+    /**
+     * Checks an import's parameters (not the file's rows): a 400 {@link ApiException} says what is wrong, a 404
+     * an unknown term. Cheap: the registry and terms are in memory.
+     */
+    public Prepared prepare(byte[] content, ImportRequest r) {
         if (content.length == 0) {
             throw ApiException.badRequest("the body must be the timetable file (CSV or iCalendar)");
         }
-        String format = format(ctx, content);
-        boolean dryRun = flag(ctx, "dryRun");
-        boolean skipBadRows = flag(ctx, "skipBadRows");
-        String termId = param(ctx, "term");
+        String format = format(r.format(), r.contentType(), content);
+        String termId = r.termId();
         TermCalendar term = termId == null ? null : terms.get(termId).orElseThrow(() -> ApiException.notFound("no term '" + termId + "'"));
         if (term == null && format.equals("csv")) {
             throw ApiException.badRequest("'term' is required for CSV: weekly rows are expanded over a term's teaching days"
                     + " (create one with POST /api/v1/terms)");
         }
-        LocalDate from = term != null || param(ctx, "from") == null ? null : date(param(ctx, "from"), "from");
-        LocalDate to = term != null || param(ctx, "to") == null ? null : date(param(ctx, "to"), "to");
+        LocalDate from = term != null || r.from() == null ? null : date(r.from(), "from");
+        LocalDate to = term != null || r.to() == null ? null : date(r.to(), "to");
         if (term == null && (from == null || to == null)) {
             throw ApiException.badRequest("an iCalendar import needs 'term', or 'from' and 'to' dates to expand recurrences in");
         }
+        IcsTimetable.Defaults defaults = icsDefaults(r.lead(), r.remotes(), classroomLookup(), format);
+        return new Prepared(format, term, from, to, defaults, r.dryRun(), r.skipBadRows());
+    }
+
+    /**
+     * Reads the file, refuses it when it has bad rows (unless skipping them: {@link ImportRefused} lists the first
+     * errors by line), checks that the caller's schools lead every session in it, plans the changes against the
+     * stored schedule and, unless a dry run, applies them. Blocking: call it on a worker.
+     */
+    public ImportOutcome run(Prepared p, byte[] content, Principal caller) {
         Predicate<String> exists = id -> registry.classroom(id).isPresent();
-        Principal caller = ApiContext.principal(ctx);
-        ApiContext.auditTarget(ctx, "timetable " + format + (termId == null ? "" : " for term " + termId) + (dryRun ? " (dry run)" : ""));
         ClassroomLookup lookup = classroomLookup();
-        IcsTimetable.Defaults defaults = icsDefaults(ctx, lookup, format);
-        api.blocking(ctx, () -> {
-            ImportResult read;
-            if (format.equals("csv")) {
-                read = CsvTimetable.read(content, term, exists);
-            } else if (term != null) {
-                read = IcsTimetable.read(content, term, lookup, defaults);
-            } else {
-                try {
-                    read = IcsTimetable.read(content, zone, from, to, lookup, defaults);
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest(e.getMessage());
-                }
+        ImportResult read;
+        if (p.format().equals("csv")) {
+            read = CsvTimetable.read(content, p.term(), exists);
+        } else if (p.term() != null) {
+            read = IcsTimetable.read(content, p.term(), lookup, p.defaults());
+        } else {
+            try {
+                read = IcsTimetable.read(content, zone, p.from(), p.to(), lookup, p.defaults());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
             }
-            if (read.hasErrors() && !skipBadRows) {
-                throw new ImportRefused(read);
+        }
+        if (read.hasErrors() && !p.skipBadRows()) {
+            throw new ImportRefused(read);
+        }
+        // A school's staff import their own schools' sessions: those their classrooms lead.
+        for (SessionDraft d : read.sessions()) {
+            if (!caller.sees(registry.schoolOfClassroom(d.leadClassroomId()).orElse(null))) {
+                throw ApiException.notFound("no classroom '" + d.leadClassroomId() + "' (a lead classroom in the file)"
+                        + " among your schools' classrooms; nothing was imported");
             }
-            // A school's staff import their own schools' sessions: those their classrooms lead.
-            for (SessionDraft d : read.sessions()) {
-                if (!caller.sees(registry.schoolOfClassroom(d.leadClassroomId()).orElse(null))) {
-                    throw ApiException.notFound("no classroom '" + d.leadClassroomId() + "' (a lead classroom in the file)"
-                            + " among your schools' classrooms; nothing was imported");
-                }
-            }
-            ImportPlan plan = sessions.plan(read.sessions());
-            List<SyncSession> applied = dryRun ? List.of() : sessions.apply(plan);
-            return new Outcome(read, plan, applied);
-        }, outcome -> render(outcome, format, dryRun, termId));
+        }
+        ImportPlan plan = sessions.plan(read.sessions());
+        List<SyncSession> applied = p.dryRun() ? List.of() : sessions.apply(plan);
+        return new ImportOutcome(p.format(), p.termId(), p.dryRun(), read, plan, applied);
     }
 
     /**
@@ -182,9 +228,7 @@ public final class TimetableRoutes implements RouteGroup {
     }
 
     /** {@code lead} and {@code remotes} chosen at import for iCalendar events that name none (ids or names). */
-    private static IcsTimetable.Defaults icsDefaults(RoutingContext ctx, ClassroomLookup lookup, String format) {
-        String lead = param(ctx, "lead");
-        String remotes = param(ctx, "remotes");
+    private static IcsTimetable.Defaults icsDefaults(String lead, String remotes, ClassroomLookup lookup, String format) {
         if (lead == null && remotes == null) {
             return IcsTimetable.Defaults.NONE;
         }
@@ -212,12 +256,9 @@ public final class TimetableRoutes implements RouteGroup {
         return found.get(0);
     }
 
-    private record Outcome(ImportResult read, ImportPlan plan, List<SyncSession> applied) {
-    }
-
     /** A file with bad rows: the first errors are listed with the total, nothing is stored. */
-    private static final class ImportRefused extends ApiException {
-        final ImportResult read;
+    public static final class ImportRefused extends ApiException {
+        private final transient ImportResult read;
 
         ImportRefused(ImportResult read) {
             super(422, "invalid_file", read.errorCount() + " problem(s) in the file"
@@ -225,6 +266,11 @@ public final class TimetableRoutes implements RouteGroup {
                     + "; nothing was imported (fix them, or add skipBadRows=true to import the good rows)."
                     + " 文件有 " + read.errorCount() + " 处错误，未导入任何课程。");
             this.read = read;
+        }
+
+        /** What the file held: its good sessions, the first errors by line, and how many errors in all. */
+        public ImportResult read() {
+            return read;
         }
 
         @Override
@@ -245,7 +291,7 @@ public final class TimetableRoutes implements RouteGroup {
         out.put("errorsTruncated", read.errorCount() > read.errors().size());
     }
 
-    private ObjectNode render(Outcome o, String format, boolean dryRun, String termId) {
+    private ObjectNode render(ImportOutcome o, String format, boolean dryRun, String termId) {
         ObjectNode out = api.json().createObjectNode().put("dryRun", dryRun).put("format", format).put("term", termId)
                 .put("sessionsRead", o.read().sessions().size())
                 .put("create", o.plan().create().size()).put("update", o.plan().update().size())
@@ -271,11 +317,10 @@ public final class TimetableRoutes implements RouteGroup {
         return out;
     }
 
-    private static String format(RoutingContext ctx, byte[] content) {
-        String format = param(ctx, "format");
+    private static String format(String asked, String contentType, byte[] content) {
+        String format = asked;
         if (format == null) {
-            String type = ctx.request().getHeader("content-type");
-            type = type == null ? "" : type.toLowerCase(Locale.ROOT);
+            String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
             if (type.contains("calendar")) {
                 format = "ics";
             } else if (type.contains("csv")) {

@@ -41,6 +41,9 @@ public final class Assets {
         webjar("echarts.js", "echarts", "dist/echarts.min.js");
         own("console.css", "text/css; charset=utf-8");
         own("console.js", "text/javascript; charset=utf-8");
+        // The task pages' behaviour (charts, copy buttons, forms that show refusals in place): console-tasks.
+        own("tasks.js", "text/javascript; charset=utf-8");
+        own("tasks.css", "text/css; charset=utf-8");
     }
 
     /** The URL of an asset, by name ({@code htmx.js}, {@code console.css}, ...). */

@@ -72,6 +72,15 @@ public final class ConsoleRouter {
         return routes.route(method, path, policy.page(), handler).failureHandler(this::failed);
     }
 
+    /**
+     * A file upload from a page (multipart, one file part, read in memory up to {@code limit} bytes; the form's
+     * other fields in {@code ctx.request().formAttributes()}): mount it from {@link PageGroup#mountUploads}. Its
+     * policy is checked before the body is read; the CSRF token comes in the header (htmx sends it).
+     */
+    public Route upload(String path, Policy policy, long limit, Handler<RoutingContext> handler) {
+        return routes.post(path, policy.page(), ApiRoutes.fileUpload(limit), handler).failureHandler(this::failed);
+    }
+
     /** A Server-Sent Events stream, checked like a page; the handler opens an {@link EventStream}. */
     public Route stream(String path, Policy policy, Handler<RoutingContext> handler) {
         return routes.get(path, policy.page(), handler).failureHandler(this::failed);

@@ -27,6 +27,7 @@ public final class ConsoleRoutes implements RouteGroup {
     private final List<PageGroup> groups;
     private final Assets assets;
     private final TemplateEngine templates;
+    private ConsoleRouter router;
 
     /** Reads the assets from the jar: call at start, not on an event loop. */
     public ConsoleRoutes(FleetRegistry registry, List<PageGroup> groups) {
@@ -37,8 +38,16 @@ public final class ConsoleRoutes implements RouteGroup {
     }
 
     @Override
+    public void mountStreaming(ApiRoutes routes, ApiContext api) {
+        router = new ConsoleRouter(routes, api, templates, assets, registry);
+        for (PageGroup g : groups) {
+            g.mountUploads(router);
+        }
+    }
+
+    @Override
     public void mount(ApiRoutes routes, ApiContext api) {
-        ConsoleRouter router = new ConsoleRouter(routes, api, templates, assets, registry);
+        ConsoleRouter router = this.router != null ? this.router : new ConsoleRouter(routes, api, templates, assets, registry);
         router.page(Assets.PREFIX + ":version/:name", Policy.open("the console's scripts and styles (htmx, ECharts, CSS): no data"),
                 assets::serve);
         router.page("/", Policy.loggedIn(), ctx -> redirect(ctx, HOME));

@@ -10,6 +10,13 @@ import java.util.List;
 public interface PageGroup {
     void mount(ConsoleRouter router);
 
+    /**
+     * File uploads ({@link ConsoleRouter#upload}): mounted before the API's 64 KiB body handler, like the API's own
+     * uploads ({@code RouteGroup.mountStreaming}). Most groups have none.
+     */
+    default void mountUploads(ConsoleRouter router) {
+    }
+
     /** Entries this group adds to the navigation bar; most detail pages (a box, a session) have none. */
     default List<NavItem> nav() {
         return List.of();
