@@ -1,21 +1,10 @@
 package org.syncready.controller;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.Map;
-import java.util.HashMap;
-import org.syncready.controller.schedule.SyncSession;
-import org.syncready.controller.readiness.SessionReadiness;
-import org.syncready.controller.opcua.SessionVerdicts;
-import org.syncready.controller.opcua.OpcUaPrincipal;
 import org.syncready.controller.opcua.FleetOpcUaServer;
-import org.syncready.controller.readiness.Verdict;
-import org.syncready.controller.account.Principal;
-import org.syncready.controller.account.Authentication;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +18,9 @@ import org.syncready.controller.alert.AckTokens;
 import org.syncready.controller.alert.AlertLinks;
 import org.syncready.controller.alert.Alerts;
 import org.syncready.controller.alert.SecretSeal;
-import org.syncready.controller.api.AlertRoutes;
 import org.syncready.controller.account.Accounts;
 import org.syncready.controller.account.AdminBootstrap;
-import org.syncready.controller.api.AccountRoutes;
-import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.BoxConnectInfo;
-import org.syncready.controller.api.EnrollmentRoutes;
 import org.syncready.controller.enroll.EnrollmentCodes;
 import org.syncready.controller.store.SqlEnrollmentStore;
 import org.syncready.controller.tls.TlsIdentity;
@@ -43,14 +28,6 @@ import org.syncready.controller.api.RouteEntry;
 import org.syncready.controller.audit.Actor;
 import org.syncready.controller.demo.DemoAccounts;
 import org.syncready.controller.store.SqlAccountStore;
-import org.syncready.controller.api.FleetRoutes;
-import org.syncready.controller.api.ReadinessRoutes;
-import org.syncready.controller.api.RolloutRoutes;
-import org.syncready.controller.api.SessionRoutes;
-import org.syncready.controller.api.OpenApiRoutes;
-import org.syncready.controller.api.SelftestRoutes;
-import org.syncready.controller.api.SimulationRoutes;
-import org.syncready.controller.api.TimetableRoutes;
 import org.syncready.controller.audit.AuditLog;
 import org.syncready.controller.readiness.CheckStore;
 import org.syncready.controller.readiness.ConfigDriftSource;
@@ -67,22 +44,9 @@ import org.syncready.controller.schedule.SessionStore;
 import org.syncready.controller.schedule.TermStore;
 import org.syncready.protocol.CommandTypes;
 import org.syncready.controller.api.HttpApiVerticle;
-import org.syncready.controller.console.BoxCards;
 import org.syncready.controller.console.BoxFeed;
-import org.syncready.controller.console.BoxPages;
-import org.syncready.controller.console.ConsoleRoutes;
-import org.syncready.controller.console.SchoolPages;
-import org.syncready.controller.console.SessionPages;
-import org.syncready.controller.console.TodayPages;
-import org.syncready.controller.console.tasks.AccountPages;
-import org.syncready.controller.console.tasks.AuditPages;
-import org.syncready.controller.console.tasks.ReportPages;
-import org.syncready.controller.console.tasks.RolloutPages;
-import org.syncready.controller.console.tasks.TimetablePages;
-import org.syncready.controller.console.tasks.UserPages;
 import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
-import org.syncready.controller.api.SpeedtestRoutes;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
@@ -214,13 +178,13 @@ public final class Controller implements AutoCloseable {
         log.info("TLS certificate from {} for {}; boxes pin {}", tls.origin(), TlsIdentity.subjectAltNames(tls.certificate()),
                 tls.caFingerprint() == null ? "nothing (system trust store)" : "the CA with SHA-256 fingerprint " + tls.caFingerprint());
         if (config.embeddedBroker()) {
-            warnIfPlainOnNetwork("MQTT", config.mqttBind(), config.plainMqttBind(), config.mqttPort());
+            ListenAddresses.warnIfPlainOnNetwork("MQTT", config.mqttBind(), config.plainMqttBind(), config.mqttPort());
             // File persistence: the messages queued for ingest's session and not yet acknowledged survive a
             // crash of this process, broker included (docs/OPERATIONS.md, "No acknowledged message lost").
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
                     new EmbeddedBroker.Settings(config.plainMqttBind(), config.mqttPort(), 200_000, true,
                             new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics);
-            brokerUri = "tcp://" + reachable(config.plainMqttBind()) + ":" + broker.port();
+            brokerUri = "tcp://" + ListenAddresses.reachable(config.plainMqttBind()) + ":" + broker.port();
             // A rotated or revoked box is cut off at once, not at its next reconnect.
             registry.onCredentialsWithdrawn(boxId -> broker.disconnect(boxId).whenComplete((closed, error) -> {
                 if (error != null) {
@@ -242,7 +206,7 @@ public final class Controller implements AutoCloseable {
                 ? FleetRegistry.CONTROLLER_CLIENT_PREFIX : config.brokerUsername();
         byte[] password = controllerSecret == null ? new byte[0] : controllerSecret.getBytes(StandardCharsets.UTF_8);
         // The same client id on every start from this data folder: the broker keeps ingest's session under it.
-        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + nodeId(dataDir);
+        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + DataFolder.nodeId(dataDir);
         mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
@@ -317,50 +281,16 @@ public final class Controller implements AutoCloseable {
                 EchoResponder.Limits.DEFAULT);
 
         vertx = Vertx.vertx();
-        warnIfPlainOnNetwork("HTTP", config.httpBind(), config.plainHttpBind(), config.httpPort());
+        ListenAddresses.warnIfPlainOnNetwork("HTTP", config.httpBind(), config.plainHttpBind(), config.httpPort());
         // Picked now rather than by the server: registration and enrollment answers name it.
-        int httpsPort = config.httpsPort() == 0 ? freePort(config.httpBind()) : config.httpsPort();
+        int httpsPort = config.httpsPort() == 0 ? ListenAddresses.freePort(config.httpBind()) : config.httpsPort();
         BoxConnectInfo connect = new BoxConnectInfo(config.embeddedBroker() ? null : config.brokerUri(),
                 broker == null ? -1 : broker.tlsPort(), httpsPort, echo.port(), tls.caPem(), tls.caFingerprint(),
                 rollouts.publicKeysToPin());
         enrollment = new EnrollmentCodes(new SqlEnrollmentStore(database), registry, audit,
                 EnrollmentCodes.loadOrCreateKey(dataDir.resolve("keys")), config.clock(), EnrollmentCodes.Limits.DEFAULT);
-        SessionRoutes sessionRoutes = new SessionRoutes(sessions, registry, config.zone(), config.clock());
-        SelftestRoutes selftestRoutes = new SelftestRoutes(registry, fleet, commands, audit, config.selftestTimeout());
-        BoxCards boxCards = new BoxCards(registry, fleet, rollouts, config.zone());
-        TimetableRoutes timetableRoutes = new TimetableRoutes(sessions, terms, registry, sessionRoutes, config.zone());
-        ReadinessRoutes readinessRoutes = new ReadinessRoutes(sessions, registry, readiness, readinessStore, sessionRoutes, config.zone(),
-                config.clock());
-        RolloutRoutes rolloutRoutes = new RolloutRoutes(rollouts, registry);
-        List<RouteGroup> routes = List.of(
-                new FleetRoutes(registry, fleet, history, connect),
-                sessionRoutes,
-                timetableRoutes,
-                readinessRoutes,
-                rolloutRoutes,
-                new AuditRoutes(audit),
-                new AlertRoutes(alerts, audit, registry),
-                new AccountRoutes(accounts, audit, metrics),
-                new EnrollmentRoutes(enrollment, registry, connect),
-                new SpeedtestRoutes(registry, metrics, SpeedtestRoutes.Limits.DEFAULT),
-                new SimulationRoutes(config.simulationAllowed(), registry, fleet, commands, audit),
-                selftestRoutes,
-                new OpenApiRoutes(),
-                // The web console: pages on the same router and policies, calling the same services (docs/CONSOLE.md).
-                // The one place page groups are registered.
-                new ConsoleRoutes(registry, List.of(
-                        new TodayPages(registry, fleet, new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone())),
-                        new SchoolPages(registry, boxCards),
-                        new BoxPages(registry, boxCards, boxFeed, history, sessions, readinessStore, selftestRoutes, commands),
-                        new SessionPages(sessions, registry, readiness, readinessStore, config.zone(), config.clock()),
-
-                        // The task pages (console-tasks): the same route groups' operations and services as /api/v1.
-                        new TimetablePages(timetableRoutes, sessionRoutes, sessions, terms, registry, config.zone(), config.clock()),
-                        new RolloutPages(rolloutRoutes, rollouts, registry, config.zone()),
-                        new ReportPages(readinessRoutes, registry, config.zone()),
-                        new AuditPages(audit, config.zone()),
-                        new UserPages(accounts, registry, config.zone()),
-                        new AccountPages(accounts, registry, config.zone()))));
+        List<RouteGroup> routes = HttpRoutes.all(config, new HttpRoutes.Parts(registry, fleet, history, connect, sessions, terms,
+                readiness, readinessStore, rollouts, audit, alerts, accounts, metrics, enrollment, commands, boxFeed));
         if (config.simulationAllowed()) {
             log.warn("fault simulation is on ({}): POST /api/v1/boxes/<id>/simulate switches faults of simulated boxes",
                     config.demo() ? "demo" : "--allow-simulation");
@@ -381,10 +311,12 @@ public final class Controller implements AutoCloseable {
             DemoTimetable.schedule(sessions, config.clock(), config.zone());
             DemoHistory.recordAroundNow(sessions, readinessStore, config.clock());
             // The demo's bureau channel: a signed webhook to the controller's own inbox (GET /api/v1/alerts/inbox).
-            alerts.ensureDemoInbox("http://" + loopbackOr(config.plainHttpBind()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
+            alerts.ensureDemoInbox("http://" + ListenAddresses.reachable(config.plainHttpBind()) + ":" + api.actualPort() + "/api/v1/alerts/inbox");
         }
         if (config.opcuaPort() != ControllerConfig.OFF) {
-            startOpcUa(dataDir, audit);
+            opcua = OpcUaStart.start(config, dataDir, new OpcUaStart.Parts(registry, fleet, sessions,
+                    new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone()), readiness, commands,
+                    accounts, engine.rules(), audit));
         }
         log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} opc.tcp {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
@@ -392,86 +324,10 @@ public final class Controller implements AutoCloseable {
                 opcua == null ? "off" : opcua.port(), dataDir);
         if (config.demo()) {
             // The demo's passwords are public (README): the newcomer's next step is the browser.
-            log.info("web console: http://{}:{}/ - log in as {}", loopbackOr(config.plainHttpBind()), api.actualPort(),
+            log.info("web console: http://{}:{}/ - log in as {}", ListenAddresses.reachable(config.plainHttpBind()), api.actualPort(),
                     DemoAccounts.ACCOUNTS.stream().map(a -> a.username() + " / " + a.password() + " (" + a.role().label()
                             + (a.schools().isEmpty() ? ", all schools" : ", " + String.join(",", a.schools())) + ")")
                             .collect(java.util.stream.Collectors.joining("; ")));
-        }
-    }
-
-    /**
-     * The OPC UA server over the same registry, live fleet, schedule and readiness as the API; its
-     * methods send the same self-test command and make the same on-demand check. It listens where boxes
-     * and plant systems reach the controller (the broker's address); the None endpoint only on loopback or in the demo.
-     */
-    private void startOpcUa(Path dataDir, AuditLog audit) throws Exception {
-        String bind = config.mqttBind();
-        boolean loopback = java.net.InetAddress.getByName(bind).isLoopbackAddress();
-        SessionVerdicts verdicts = new SessionVerdicts() {
-            @Override
-            public Map<String, SessionReadiness> latest(List<SyncSession> day) {
-                // As the day's board: the live verdicts, then stored checks, then a preview for a session
-                // not judged yet; one that is over and never checked stays UNKNOWN.
-                List<String> ids = day.stream().map(SyncSession::id).toList();
-                Map<String, SessionReadiness> known = new HashMap<>(readiness.latestInMemory(ids));
-                readinessStore.latest(ids.stream().filter(id -> !known.containsKey(id)).toList()).forEach(known::put);
-                java.time.Instant now = config.clock().instant();
-                day.stream().filter(s -> !known.containsKey(s.id()) && !s.end().isAfter(now)).forEach(s -> known.put(s.id(),
-                        new SessionReadiness(s.id(), Verdict.UNKNOWN, now, "not-checked", List.of())));
-                readiness.preview(day.stream().filter(s -> !known.containsKey(s.id())).toList())
-                        .forEach(r -> known.put(r.sessionId(), r));
-                return known;
-            }
-
-            @Override
-            public CompletableFuture<SessionReadiness> checkNow(SyncSession session) {
-                return readiness.checkNow(session);
-            }
-        };
-        opcua = FleetOpcUaServer.start(
-                new FleetOpcUaServer.Settings(dataDir, bind, config.opcuaPort(), loopback || config.demo(),
-                        config.clock(), config.zone()),
-                new FleetOpcUaServer.Sources(registry, fleet, sessions, verdicts,
-                        (boxId, timeout) -> commands.send(boxId, CommandTypes.SELFTEST, null, timeout), this::opcUaLogin,
-                        engine.rules(), (actor, source, action, target, result) ->
-                        audit.record(new Actor(actor, source), action, target, "via OPC UA", result)));
-    }
-
-    /** An OPC UA user name token checked like an HTTP Basic login: the same accounts, throttle and roles. */
-    private Optional<OpcUaPrincipal> opcUaLogin(String username, String password, String source) {
-        Authentication result = accounts.login(username, password, source);
-        if (!(result instanceof Authentication.Authenticated ok)) {
-            return Optional.empty();
-        }
-        Principal p = ok.principal();
-        OpcUaPrincipal.Role role = switch (p.role()) {
-            case ADMIN -> OpcUaPrincipal.Role.ADMIN;
-            case BUREAU -> OpcUaPrincipal.Role.BUREAU;
-            case SCHOOL_IT -> OpcUaPrincipal.Role.SCHOOL_IT;
-            case TECHNICIAN -> OpcUaPrincipal.Role.TECHNICIAN;
-        };
-        return Optional.of(new OpcUaPrincipal(p.username(), role, p.schools()));
-    }
-
-    /** Plain listeners belong on loopback; on the network they carry passwords in clear text. */
-    private static void warnIfPlainOnNetwork(String what, String configured, String plainBind, int port) {
-        if (!ControllerConfig.isLoopback(plainBind)) {
-            log.warn("plain {} listens on {}:{}, off loopback (--allow-plain-on-network): passwords and configurations "
-                    + "cross the network in clear text; use it only on a network you trust", what, plainBind, port);
-        } else if (!plainBind.equals(configured)) {
-            log.info("plain {} stays on {} (port {}); {} is for TLS only (--allow-plain-on-network opens plain {} there too)",
-                    what, plainBind, port, configured, what);
-        }
-    }
-
-    /** An address a client on this machine can connect to for a listener bound to {@code bind}. */
-    private static String reachable(String bind) {
-        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? ControllerConfig.LOOPBACK : bind;
-    }
-
-    private static int freePort(String bind) throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
-            return socket.getLocalPort();
         }
     }
 
@@ -521,9 +377,9 @@ public final class Controller implements AutoCloseable {
         AckTokens tokens = AckTokens.loadOrCreate(keys, config.clock());
         // Without --public-url: HTTPS where people reach the API, or plain HTTP when that is loopback only.
         AlertLinks links = new AlertLinks(() -> config.publicUrl() != null ? config.publicUrl()
-                : isLoopback(config.httpBind())
+                : ControllerConfig.isLoopback(config.httpBind())
                         ? "http://" + config.plainHttpBind() + ":" + (api == null ? config.httpPort() : api.actualPort())
-                        : "https://" + loopbackOr(config.httpBind()) + ":" + (api == null ? config.httpsPort() : api.actualTlsPort()), tokens);
+                        : "https://" + ListenAddresses.reachable(config.httpBind()) + ":" + (api == null ? config.httpsPort() : api.actualTlsPort()), tokens);
         int lastCheck = rules.checks().beforeStartMinutes().stream().mapToInt(Integer::intValue).min().orElse(5);
         alerts = new Alerts(Alerts.Settings.defaults("T-" + lastCheck), new SqlAlertStore(database), seal, links,
                 new Alerts.Sources(registry, sessions, fleet, s -> Optional.of(readiness.preview(s)), Clock.systemUTC()),
@@ -531,34 +387,6 @@ public final class Controller implements AutoCloseable {
         alerts.start();
         readiness.useListener(alerts);
         rollouts.useListener(alerts);
-    }
-
-    /** An address to reach this host's listener at: the bind address, or loopback when it binds every address. */
-    private static boolean isLoopback(String bind) {
-        return bind.equals("127.0.0.1") || bind.equals("::1") || bind.equals("localhost");
-    }
-
-    private static String loopbackOr(String bind) {
-        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-    }
-
-    /**
-     * This node's id, made once per data folder ({@code node-id}): two controllers must not share a data
-     * folder, and a copy of one (a restored backup running next to the original) must get a new id.
-     */
-    private static String nodeId(Path dataDir) throws java.io.IOException {
-        Path file = dataDir.resolve("node-id");
-        if (java.nio.file.Files.exists(file)) {
-            String id = java.nio.file.Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (id.matches("[a-z0-9]{8}")) {
-                return id;
-            }
-            log.warn("{} does not hold a node id; making a new one", file);
-        }
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        java.nio.file.Files.createDirectories(dataDir);
-        java.nio.file.Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
-        return id;
     }
 
     /** The profile each box should run, from its desired configuration, for the uplink and disk it needs. */

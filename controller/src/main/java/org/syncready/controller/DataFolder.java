@@ -57,4 +57,23 @@ final class DataFolder {
         }
         return q == null ? p.getRoot() : q;
     }
+
+    /**
+     * This node's id, made once per data folder ({@code node-id}): two controllers must not share a data
+     * folder, and a copy of one (a restored backup running next to the original) must get a new id.
+     */
+    static String nodeId(Path dataDir) throws java.io.IOException {
+        Path file = dataDir.resolve("node-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (id.matches("[a-z0-9]{8}")) {
+                return id;
+            }
+            log.warn("{} does not hold a node id; making a new one", file);
+        }
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Files.createDirectories(dataDir);
+        Files.writeString(file, id + "\n", java.nio.charset.StandardCharsets.UTF_8);
+        return id;
+    }
 }

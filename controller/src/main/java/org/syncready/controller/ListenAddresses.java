@@ -1,0 +1,37 @@
+package org.syncready.controller;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Where the controller's listeners are, and what it says about a plain one off loopback. */
+final class ListenAddresses {
+    private static final Logger log = LoggerFactory.getLogger(ListenAddresses.class);
+
+    private ListenAddresses() {
+    }
+
+    /** Plain listeners belong on loopback; on the network they carry passwords in clear text. */
+    static void warnIfPlainOnNetwork(String what, String configured, String plainBind, int port) {
+        if (!ControllerConfig.isLoopback(plainBind)) {
+            log.warn("plain {} listens on {}:{}, off loopback (--allow-plain-on-network): passwords and configurations "
+                    + "cross the network in clear text; use it only on a network you trust", what, plainBind, port);
+        } else if (!plainBind.equals(configured)) {
+            log.info("plain {} stays on {} (port {}); {} is for TLS only (--allow-plain-on-network opens plain {} there too)",
+                    what, plainBind, port, configured, what);
+        }
+    }
+
+    /** An address a client on this machine can connect to for a listener bound to {@code bind}. */
+    static String reachable(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]") ? ControllerConfig.LOOPBACK : bind;
+    }
+
+    static int freePort(String bind) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(bind))) {
+            return socket.getLocalPort();
+        }
+    }
+}
