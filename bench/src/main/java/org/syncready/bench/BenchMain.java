@@ -129,12 +129,16 @@ public final class BenchMain implements Runnable {
                     options.intervalS(), options.trackedBoxes(), options.controllerJvmArgs(), before, load());
             boolean ok = !result.isEmpty();
             for (ConnectionsBenchmark.Step s : result) {
-                System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s): status->API %s;"
+                System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s, backlog drained %.1f s later):"
+                                + " status->API %s; worst 10 s slice p99 %.0f ms;"
                                 + " controller RSS %.0f MB, CPU %.0f %% of a core; %d statuses in the window, publish failures %d,"
                                 + " connections lost %d; load %.2f%n",
-                        s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.latency(), s.rssMb(), s.cpuPct(),
+                        s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.settledSeconds(), s.latency(),
+                        s.latency().worstSliceP99(), s.rssMb(), s.cpuPct(),
                         s.statusSent(), s.publishFailures(), s.connectionsLost(), s.load());
-                ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().samples() > 0;
+                System.out.printf("         window, %s%n", s.latency().detail());
+                System.out.printf("         settling (sent from the first CONNECT to the window): %s; %s%n", s.settling(), s.settling().detail());
+                ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().unfinished() == 0 && s.latency().samples() > 0;
             }
             return ok ? 0 : 1;
         }
@@ -215,7 +219,7 @@ public final class BenchMain implements Runnable {
             FaultLatencyBenchmark.Result r = FaultLatencyBenchmark.run(options);
             System.out.printf("fault-latency: %d boxes reporting every 10 s, %d camera faults at %d/s (%s before, %s after)%n",
                     r.boxes(), r.faults(), options.faultsPerSecond(), before, load());
-            System.out.printf("  camera fault -> API shows it: %s%n", r.latency());
+            System.out.printf("  camera fault -> API shows it: %s%n    %s%n", r.latency(), r.latency().detail());
             return r.latency().missed() == 0 && r.latency().samples() == r.faults() ? 0 : 1;
         }
     }
@@ -358,10 +362,15 @@ public final class BenchMain implements Runnable {
         Path file;
         @Option(names = "--top", defaultValue = "25", description = "rows per table (default: ${DEFAULT-VALUE})")
         int top;
+        @Option(names = "--thread", paramLabel = "REGEX", description = "only samples of threads whose name matches (e.g. single-writer)")
+        String thread;
+        @Option(names = "--package", defaultValue = "org.syncready.",
+                description = "the last table groups by the innermost frame of this package (default: ${DEFAULT-VALUE})")
+        String packagePrefix;
 
         @Override
         public Integer call() throws Exception {
-            JfrProfile.print(file, top, System.out);
+            JfrProfile.print(file, top, thread == null ? null : java.util.regex.Pattern.compile(thread), packagePrefix, System.out);
             return 0;
         }
     }

@@ -56,6 +56,11 @@ class BenchSmokeTest {
         assertEquals(200, s.connected());
         assertTrue(s.latency().samples() > 0);
         assertEquals(0, s.latency().missed());
+        assertEquals(0, s.latency().unfinished(), "every status sent in the window was waited for");
+        assertTrue(!s.latency().slices().isEmpty(), "figures per 10 s slice");
+        assertEquals(s.latency().samples(), s.latency().slices().stream().mapToInt(x -> x.latency().samples()).sum());
+        assertTrue(s.latency().toController().samples() > 0, "split at the controller's receive time");
+        assertTrue(s.settledSeconds() > 0, "200 boxes settle well within the limit: " + s.settledSeconds());
         assertTrue(s.rssMb() > 0);
     }
 
