@@ -245,16 +245,18 @@ public final class BenchMain implements Runnable {
             RolloutBenchmark.Options options = new RolloutBenchmark.Options(quick ? 100 : boxes, intervalS, workDir, controllerJvmArgs, jfr);
             String before = load();
             RolloutBenchmark.Result r = RolloutBenchmark.run(options);
-            System.out.printf("rollout: %d boxes (enrolled in %.1f s, connected in %.1f s), status every %s, controller JVM flags %s (%s before, %s after)%n",
-                    r.boxes(), r.enrollSeconds(), r.connectSeconds(), intervalS > 0 ? intervalS + " s" : "- (quiet)",
+            System.out.printf("rollout: %d boxes (enrolled in %.1f s, connected in %.1f s, connect backlog worked off %.1f s later),"
+                            + " status every %s, controller JVM flags %s (%s before, %s after)%n",
+                    r.boxes(), r.enrollSeconds(), r.connectSeconds(), r.settledSeconds(), intervalS > 0 ? intervalS + " s" : "- (quiet)",
                     options.controllerJvmArgs(), before, load());
             for (RolloutBenchmark.Run run : r.runs()) {
                 System.out.printf("  %-34s waves %-16s %s: POST answered in %5.0f ms, all applied after %6.0f ms; state %s, applied %d,"
                                 + " acks %d, version mismatches %d; CPU %% of a core: controller %.0f, simulator %.0f; load %.2f%n"
+                                + "      first box acked after %.0f ms, last after %.0f ms (simulator); slowest state poll %.0f ms%n"
                                 + "      controller threads, CPU: %s%n",
                         run.profile(), run.waves() + " " + run.waveSizes(), run.id(), run.postMs(), run.allAppliedMs(), run.state(),
                         run.applied(), run.acks(), run.versionMismatches(), run.cpuPct(), run.benchCpuPct(), run.loadAfter(),
-                        String.join(", ", run.controllerThreads()));
+                        run.firstAckMs(), run.allAcksMs(), run.slowestPollMs(), String.join(", ", run.controllerThreads()));
             }
             System.out.printf("  controller RSS %.0f MB; publish failures %d, connections lost %d; lossless=%s%n",
                     r.rssMb(), r.publishFailures(), r.connectionsLost(), r.lossless());

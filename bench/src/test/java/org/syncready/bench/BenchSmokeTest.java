@@ -84,7 +84,10 @@ class BenchSmokeTest {
             assertEquals(100, run.acks(), "one config/reported per box and rollout");
             assertEquals(0, run.versionMismatches());
             assertTrue(run.allAppliedMs() >= run.postMs());
+            assertTrue(run.firstAckMs() <= run.allAcksMs(), "the simulator saw its first and its last ack: " + run);
+            assertTrue(run.slowestPollMs() > 0);
         }
+        assertTrue(r.settledSeconds() >= 0, "the connect burst was worked off before the first rollout");
         assertTrue(r.lossless());
     }
 

@@ -127,8 +127,15 @@ public final class ApiWatcher implements AutoCloseable {
 
     /** Waits until {@code visible} holds for the box's API answer; the latency counts from {@code sentAtMs} (epoch ms). */
     public void track(String boxId, long sentAtMs, Predicate<JsonNode> visible) {
+        if (pollers.isShutdown()) {
+            return;
+        }
         pendingBySentAt.computeIfAbsent(sentAtMs, k -> new AtomicLong()).incrementAndGet();
-        pollers.execute(() -> poll(boxId, sentAtMs, visible));
+        try {
+            pollers.execute(() -> poll(boxId, sentAtMs, visible));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            done(sentAtMs);
+        }
     }
 
     private void poll(String boxId, long sentAtMs, Predicate<JsonNode> visible) {
@@ -156,8 +163,12 @@ public final class ApiWatcher implements AutoCloseable {
         } else if (now - sentAtMs > GIVE_UP_MS) {
             missedAt.add(sentAtMs);
             done(sentAtMs);
-        } else if (!pollers.isShutdown()) {
-            pollers.schedule(() -> poll(boxId, sentAtMs, visible), pollDelayMs(now - sentAtMs), TimeUnit.MILLISECONDS);
+        } else {
+            try {
+                pollers.schedule(() -> poll(boxId, sentAtMs, visible), pollDelayMs(now - sentAtMs), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                done(sentAtMs);
+            }
         }
     }
 
