@@ -129,12 +129,16 @@ public final class BenchMain implements Runnable {
                     options.intervalS(), options.trackedBoxes(), options.controllerJvmArgs(), before, load());
             boolean ok = !result.isEmpty();
             for (ConnectionsBenchmark.Step s : result) {
-                System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s): status->API %s;"
+                System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s, backlog drained %.1f s later):"
+                                + " status->API %s; worst 10 s slice p99 %.0f ms;"
                                 + " controller RSS %.0f MB, CPU %.0f %% of a core; %d statuses in the window, publish failures %d,"
                                 + " connections lost %d; load %.2f%n",
-                        s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.latency(), s.rssMb(), s.cpuPct(),
+                        s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.settledSeconds(), s.latency(),
+                        s.latency().worstSliceP99(), s.rssMb(), s.cpuPct(),
                         s.statusSent(), s.publishFailures(), s.connectionsLost(), s.load());
-                ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().samples() > 0;
+                System.out.printf("         window, %s%n", s.latency().detail());
+                System.out.printf("         settling (sent from the first CONNECT to the window): %s; %s%n", s.settling(), s.settling().detail());
+                ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().unfinished() == 0 && s.latency().samples() > 0;
             }
             return ok ? 0 : 1;
         }
@@ -215,7 +219,7 @@ public final class BenchMain implements Runnable {
             FaultLatencyBenchmark.Result r = FaultLatencyBenchmark.run(options);
             System.out.printf("fault-latency: %d boxes reporting every 10 s, %d camera faults at %d/s (%s before, %s after)%n",
                     r.boxes(), r.faults(), options.faultsPerSecond(), before, load());
-            System.out.printf("  camera fault -> API shows it: %s%n", r.latency());
+            System.out.printf("  camera fault -> API shows it: %s%n    %s%n", r.latency(), r.latency().detail());
             return r.latency().missed() == 0 && r.latency().samples() == r.faults() ? 0 : 1;
         }
     }
@@ -241,16 +245,18 @@ public final class BenchMain implements Runnable {
             RolloutBenchmark.Options options = new RolloutBenchmark.Options(quick ? 100 : boxes, intervalS, workDir, controllerJvmArgs, jfr);
             String before = load();
             RolloutBenchmark.Result r = RolloutBenchmark.run(options);
-            System.out.printf("rollout: %d boxes (enrolled in %.1f s, connected in %.1f s), status every %s, controller JVM flags %s (%s before, %s after)%n",
-                    r.boxes(), r.enrollSeconds(), r.connectSeconds(), intervalS > 0 ? intervalS + " s" : "- (quiet)",
+            System.out.printf("rollout: %d boxes (enrolled in %.1f s, connected in %.1f s, connect backlog worked off %.1f s later),"
+                            + " status every %s, controller JVM flags %s (%s before, %s after)%n",
+                    r.boxes(), r.enrollSeconds(), r.connectSeconds(), r.settledSeconds(), intervalS > 0 ? intervalS + " s" : "- (quiet)",
                     options.controllerJvmArgs(), before, load());
             for (RolloutBenchmark.Run run : r.runs()) {
                 System.out.printf("  %-34s waves %-16s %s: POST answered in %5.0f ms, all applied after %6.0f ms; state %s, applied %d,"
                                 + " acks %d, version mismatches %d; CPU %% of a core: controller %.0f, simulator %.0f; load %.2f%n"
+                                + "      first box acked after %.0f ms, last after %.0f ms (simulator); slowest state poll %.0f ms%n"
                                 + "      controller threads, CPU: %s%n",
                         run.profile(), run.waves() + " " + run.waveSizes(), run.id(), run.postMs(), run.allAppliedMs(), run.state(),
                         run.applied(), run.acks(), run.versionMismatches(), run.cpuPct(), run.benchCpuPct(), run.loadAfter(),
-                        String.join(", ", run.controllerThreads()));
+                        run.firstAckMs(), run.allAcksMs(), run.slowestPollMs(), String.join(", ", run.controllerThreads()));
             }
             System.out.printf("  controller RSS %.0f MB; publish failures %d, connections lost %d; lossless=%s%n",
                     r.rssMb(), r.publishFailures(), r.connectionsLost(), r.lossless());
@@ -358,10 +364,15 @@ public final class BenchMain implements Runnable {
         Path file;
         @Option(names = "--top", defaultValue = "25", description = "rows per table (default: ${DEFAULT-VALUE})")
         int top;
+        @Option(names = "--thread", paramLabel = "REGEX", description = "only samples of threads whose name matches (e.g. single-writer)")
+        String thread;
+        @Option(names = "--package", defaultValue = "org.syncready.",
+                description = "the last table groups by the innermost frame of this package (default: ${DEFAULT-VALUE})")
+        String packagePrefix;
 
         @Override
         public Integer call() throws Exception {
-            JfrProfile.print(file, top, System.out);
+            JfrProfile.print(file, top, thread == null ? null : java.util.regex.Pattern.compile(thread), packagePrefix, System.out);
             return 0;
         }
     }

@@ -56,6 +56,11 @@ class BenchSmokeTest {
         assertEquals(200, s.connected());
         assertTrue(s.latency().samples() > 0);
         assertEquals(0, s.latency().missed());
+        assertEquals(0, s.latency().unfinished(), "every status sent in the window was waited for");
+        assertTrue(!s.latency().slices().isEmpty(), "figures per 10 s slice");
+        assertEquals(s.latency().samples(), s.latency().slices().stream().mapToInt(x -> x.latency().samples()).sum());
+        assertTrue(s.latency().toController().samples() > 0, "split at the controller's receive time");
+        assertTrue(s.settledSeconds() > 0, "200 boxes settle well within the limit: " + s.settledSeconds());
         assertTrue(s.rssMb() > 0);
     }
 
@@ -79,7 +84,10 @@ class BenchSmokeTest {
             assertEquals(100, run.acks(), "one config/reported per box and rollout");
             assertEquals(0, run.versionMismatches());
             assertTrue(run.allAppliedMs() >= run.postMs());
+            assertTrue(run.firstAckMs() <= run.allAcksMs(), "the simulator saw its first and its last ack: " + run);
+            assertTrue(run.slowestPollMs() > 0);
         }
+        assertTrue(r.settledSeconds() >= 0, "the connect burst was worked off before the first rollout");
         assertTrue(r.lossless());
     }
 

@@ -22,12 +22,43 @@ public final class ConnectionsBenchmark {
                           Path workDir, List<String> controllerJvmArgs) {
     }
 
-    /** One step's figures; {@code cpuPct} is of one core, averaged over the window. */
-    public record Step(int boxes, int connected, double enrollSeconds, double connectSeconds, ApiWatcher.Summary latency,
-                       double rssMb, double cpuPct, long statusSent, long publishFailures, long connectionsLost, double load) {
+    /**
+     * One step's figures; {@code cpuPct} is of one core, averaged over the window. {@code settling} is
+     * the latency of what the tracked boxes sent from their CONNECT to the window's start: the
+     * connect storm (state, birth and a status per box) and the warm-up, i.e. how deep the backlog
+     * of a fleet connecting at once is; {@code settledSeconds} how long after the last CONNECT it took
+     * to drain (NaN: not within {@link #SETTLE_LIMIT}; the window then measures the backlog).
+     */
+    public record Step(int boxes, int connected, double enrollSeconds, double connectSeconds, double settledSeconds,
+                       ApiWatcher.Summary latency,
+                       ApiWatcher.Summary settling, double rssMb, double cpuPct, long statusSent, long publishFailures,
+                       long connectionsLost, double load) {
     }
 
+    /** The window starts once the statuses of the last {@value #SETTLED_SPAN_MS} ms were each seen within {@value #SETTLED_LATENCY_MS} ms. */
+    static final long SETTLED_LATENCY_MS = 1_000;
+    static final long SETTLED_SPAN_MS = 5_000;
+    static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
+
     private ConnectionsBenchmark() {
+    }
+
+    /**
+     * Waits until the controller has worked off the burst of a fleet connecting at once (see
+     * {@link ApiWatcher#settled}); returns the seconds since {@code sinceNanos}, or NaN when it did not
+     * within {@link #SETTLE_LIMIT}. Without this wait the window measured the tail of that backlog, not
+     * the steady state.
+     */
+    static double awaitSettled(ApiWatcher watcher, long sinceNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+        while (!watcher.settled(SETTLED_LATENCY_MS, SETTLED_SPAN_MS)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("the controller did not catch up within {}; measuring anyway", SETTLE_LIMIT);
+                return Double.NaN;
+            }
+            Thread.sleep(250);
+        }
+        return (System.nanoTime() - sinceNanos) / 1e9;
     }
 
     public static List<Step> run(Options o) throws Exception {
@@ -54,23 +85,30 @@ public final class ConnectionsBenchmark {
                 List<BoxCredentials> credentials = enrollment.enroll(from, target - from);
                 double enrollS = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
+                long connectStartMs = System.currentTimeMillis();
                 int connected = sim.connect(credentials, Duration.ofMinutes(3));
                 double connectS = (System.nanoTime() - t1) / 1e9;
                 sim.startReporting(o.intervalS() * 1000L);
-                log.info("step {}: enrolled in {} s, connected {} in {} s; warming up {}", target, "%.1f".formatted(enrollS),
-                        connected, "%.1f".formatted(connectS), o.warmup());
+                long reporting = System.nanoTime();
+                log.info("step {}: enrolled in {} s, connected {} in {} s; warming up {} and until the backlog is gone", target,
+                        "%.1f".formatted(enrollS), connected, "%.1f".formatted(connectS), o.warmup());
                 Thread.sleep(o.warmup().toMillis());
-                watcher.reset();
+                double settledS = awaitSettled(watcher, reporting);
+                long windowStartMs = System.currentTimeMillis();
+                watcher.startWindow();
                 long sent0 = sim.counters().statusSent();
                 long cpu0 = controller.cpu().toNanos();
                 long w0 = System.nanoTime();
                 Thread.sleep(o.window().toMillis());
+                watcher.endWindow();
                 double cpuPct = 100.0 * (controller.cpu().toNanos() - cpu0) / (System.nanoTime() - w0);
                 double rss = controller.rssMb();
                 long sent = sim.counters().statusSent() - sent0;
                 double load = ProcessStats.loadAverage();
-                watcher.awaitIdle(Duration.ofSeconds(5));
-                Step step = new Step(target, (int) sim.counters().connected(), enrollS, connectS, watcher.summary(), rss, cpuPct,
+                // Everything sent in the window counts, however late it shows (up to the watcher's 30 s give-up).
+                watcher.awaitIdle(Duration.ofSeconds(40));
+                Step step = new Step(target, (int) sim.counters().connected(), enrollS, connectS, settledS, watcher.summary(),
+                        watcher.summary(connectStartMs, windowStartMs), rss, cpuPct,
                         sent, sim.counters().publishFailures(), sim.counters().connectionsLost(), load);
                 log.info("step {}: {}", target, step);
                 steps.add(step);

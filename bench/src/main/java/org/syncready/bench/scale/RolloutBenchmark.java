@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.syncready.bench.scratch.ScratchFolder;
 import org.syncready.bench.sim.BoxCredentials;
 import org.syncready.bench.sim.FleetEnrollment;
@@ -32,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class RolloutBenchmark {
     private static final Logger log = LoggerFactory.getLogger(RolloutBenchmark.class);
     static final long POLL_MS = 100;
+    /** Boxes whose statuses are followed through the API to see when the connect burst is worked off. */
+    private static final int TRACKED_BOXES = 100;
     private static final Duration GIVE_UP = Duration.ofMinutes(10);
     /** The simulator's boxes are of this model; both profiles must be of it. */
     static final String MODEL = StatusFactory.MODEL;
@@ -54,9 +60,12 @@ public final class RolloutBenchmark {
      * the version the rollout sent them (API); {@code acks}: config acknowledgements the fleet sent
      * during it; {@code cpuPct} of one core, controller process, and {@code benchCpuPct} of this JVM
      * (the simulated fleet), from the POST to all applied; {@code controllerThreads} the controller's
-     * busiest thread groups over the same time (CPU seconds, from /proc).
+     * busiest thread groups over the same time (CPU seconds, from /proc). {@code firstAckMs} and
+     * {@code allAcksMs}: when the simulator sent the first and the last of the fleet's acks (from the
+     * POST); {@code slowestPollMs}: the longest the API took to answer the state poll meanwhile.
      */
     public record Run(String profile, String waves, String id, List<Integer> waveSizes, double postMs, double allAppliedMs,
+                      double firstAckMs, double allAcksMs, double slowestPollMs,
                       String state, int applied, long acks, long versionMismatches, double cpuPct, double benchCpuPct,
                       List<String> controllerThreads, double loadAfter) {
         public boolean lossless(int boxes) {
@@ -64,7 +73,8 @@ public final class RolloutBenchmark {
         }
     }
 
-    public record Result(int boxes, double enrollSeconds, double connectSeconds, List<Run> runs, double rssMb,
+    /** {@code settledSeconds}: from the last CONNECT until the controller had worked off the fleet's connect burst (NaN: not in 3 min). */
+    public record Result(int boxes, double enrollSeconds, double connectSeconds, double settledSeconds, List<Run> runs, double rssMb,
                          long publishFailures, long connectionsLost) {
         public boolean lossless() {
             return runs.size() == PLANS.size() && runs.stream().allMatch(r -> r.lossless(boxes)) && publishFailures == 0
@@ -78,8 +88,15 @@ public final class RolloutBenchmark {
     public static Result run(Options o) throws Exception {
         ScratchFolder.clear(o.workDir());
         try (ControllerProcess controller = ControllerProcess.start(o.workDir().resolve("controller"), o.controllerJvmArgs());
+             ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort(), controller.token());
              FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort())
                      .withStatusIntervalS(Math.max(1, o.statusIntervalS())))) {
+            int trackEvery = Math.max(1, o.boxes() / TRACKED_BOXES);
+            sim.addListener((boxId, seq, ts, fault) -> {
+                if (Integer.parseInt(boxId.substring(4)) % trackEvery == 0) {
+                    watcher.track(boxId, ts, box -> ApiWatcher.statusSeq(box) >= seq);
+                }
+            });
             long t0 = System.nanoTime();
             List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(), controller.token()).enroll(0, o.boxes());
             double enrollS = (System.nanoTime() - t0) / 1e9;
@@ -89,12 +106,23 @@ public final class RolloutBenchmark {
             if (connected != o.boxes()) {
                 throw new IllegalStateException("only " + connected + " of " + o.boxes() + " boxes connected");
             }
+            long connectedAt = System.nanoTime();
             if (o.statusIntervalS() > 0) {
                 sim.startReporting(o.statusIntervalS() * 1000L);
             }
-            log.info("rollout benchmark: {} boxes enrolled in {} s, connected in {} s", o.boxes(), "%.1f".formatted(enrollS),
-                    "%.1f".formatted(connectS));
+            log.info("rollout benchmark: {} boxes enrolled in {} s, connected in {} s; waiting until the controller has caught up",
+                    o.boxes(), "%.1f".formatted(enrollS), "%.1f".formatted(connectS));
             Thread.sleep(2_000);
+            // Every box sent state, birth and a status as it connected; until the controller has worked those off, a
+            // rollout's reports queue behind them (and the births behind its POST), and the figure measures the backlog.
+            double settledS;
+            if (o.statusIntervalS() > 0) {
+                settledS = ConnectionsBenchmark.awaitSettled(watcher, connectedAt);
+            } else {
+                watcher.awaitIdle(ConnectionsBenchmark.SETTLE_LIMIT);
+                settledS = (System.nanoTime() - connectedAt) / 1e9;
+            }
+            watcher.close();
             Api api = new Api(controller.httpPort(), controller.token());
             List<Run> runs = new ArrayList<>();
             for (int i = 0; i < PLANS.size(); i++) {
@@ -107,7 +135,7 @@ public final class RolloutBenchmark {
                 }
             }
             sim.stopReporting();
-            return new Result(o.boxes(), enrollS, connectS, runs, controller.rssMb(), sim.counters().publishFailures(),
+            return new Result(o.boxes(), enrollS, connectS, settledS, runs, controller.rssMb(), sim.counters().publishFailures(),
                     sim.counters().connectionsLost());
         }
     }
@@ -123,6 +151,25 @@ public final class RolloutBenchmark {
         long benchCpu0 = benchCpuNanos();
         Map<String, Long> threads0 = ProcessStats.threadTicks(controller.pid());
         long start = System.nanoTime();
+        // When the fleet's acks begin and end, seen from the simulator (not through the API, which may be slow to answer).
+        AtomicLong firstAck = new AtomicLong(-1);
+        AtomicLong allAcks = new AtomicLong(-1);
+        int boxes = sim.size();
+        ScheduledExecutorService ackClock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ack-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        ackClock.scheduleAtFixedRate(() -> {
+            long n = sim.counters().configAcks() - acks0;
+            long now = System.nanoTime();
+            if (n > 0) {
+                firstAck.compareAndSet(-1, now);
+            }
+            if (n >= boxes) {
+                allAcks.compareAndSet(-1, now);
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
         HttpResponse<byte[]> posted = api.post("/api/v1/rollouts", body);
         long answered = System.nanoTime();
         if (posted.statusCode() != 201) {
@@ -130,15 +177,27 @@ public final class RolloutBenchmark {
                     java.nio.charset.StandardCharsets.UTF_8));
         }
         String id = api.json.readTree(posted.body()).path("id").asText();
-        JsonNode state;
+        JsonNode state = null;
+        long slowestPoll = 0;
         while (true) {
-            state = newest(api, id);
-            if (!"running".equals(state.path("state").asText()) || System.nanoTime() - start > GIVE_UP.toNanos()) {
+            long asked = System.nanoTime();
+            try {
+                state = newest(api, id);
+            } catch (IOException e) {
+                // A 503 (the engine did not answer within its own limit) or no answer in time: note it and ask again.
+                log.warn("GET /api/v1/rollouts?limit=1 failed after {} ms: {}", (System.nanoTime() - asked) / 1_000_000, e.toString());
+            }
+            slowestPoll = Math.max(slowestPoll, System.nanoTime() - asked);
+            if (state != null && !"running".equals(state.path("state").asText()) || System.nanoTime() - start > GIVE_UP.toNanos()) {
                 break;
             }
             Thread.sleep(POLL_MS);
         }
         long done = System.nanoTime();
+        ackClock.shutdownNow();
+        if (state == null) {
+            throw new IllegalStateException("GET /api/v1/rollouts never answered within " + GIVE_UP);
+        }
         double cpuPct = 100.0 * (controller.cpu().toNanos() - cpu0) / (done - start);
         double benchCpuPct = 100.0 * (benchCpuNanos() - benchCpu0) / (done - start);
         List<String> threads = ProcessStats.topThreads(threads0, ProcessStats.threadTicks(controller.pid()), 6);
@@ -164,6 +223,8 @@ public final class RolloutBenchmark {
         List<Integer> waveSizes = new ArrayList<>();
         full.path("waveSizes").forEach(n -> waveSizes.add(n.asInt()));
         return new Run(plan.profile(), plan.waves(), id, waveSizes, (answered - start) / 1e6, (done - start) / 1e6,
+                firstAck.get() < 0 ? Double.NaN : (firstAck.get() - start) / 1e6, allAcks.get() < 0 ? Double.NaN : (allAcks.get() - start) / 1e6,
+                slowestPoll / 1e6,
                 state.path("state").asText(), state.path("counts").path("applied").asInt(), acks, mismatches, cpuPct, benchCpuPct,
                 threads, ProcessStats.loadAverage());
     }
@@ -201,7 +262,8 @@ public final class RolloutBenchmark {
         }
 
         JsonNode get(String path) throws IOException, InterruptedException {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+            // Longer than the controller's own 60 s limit for an answer of the rollout engine, so a slow answer is measured, not cut off.
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90))
                             .header("Authorization", "Bearer " + token).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
