@@ -126,6 +126,8 @@ public final class Controller implements AutoCloseable {
     private HttpApiVerticle api;
     /** Box pages watching a box live; touched for every ingested message. */
     private final BoxFeed boxFeed = new BoxFeed();
+    /** Set when every part has started (the demo included): until then /health says "starting". */
+    private volatile boolean startedUp;
     private EchoResponder echo;
     private ScheduledExecutorService housekeeping;
     private DemoFleet demoFleet;
@@ -274,7 +276,8 @@ public final class Controller implements AutoCloseable {
                 .watchHeartbeat("rollouts", rollouts::lastRoundAt, HEARTBEAT_SILENCE)
                 .watchDisk(DiskSpace.of(dataDir))
                 .fact("boxesRegistered", () -> registry.boxes().size())
-                .fact("boxesOnline", () -> fleet.count(Presence.ONLINE));
+                .fact("boxesOnline", () -> fleet.count(Presence.ONLINE))
+                .watchStartup(() -> startedUp);
         health.start();
 
         echo = EchoResponder.start(config.mqttBind(), config.echoPort(), registry::echoKey, metrics,
@@ -318,6 +321,8 @@ public final class Controller implements AutoCloseable {
                     new DayBoard(sessions, readiness, readinessStore, config.clock(), config.zone()), readiness, commands,
                     accounts, engine.rules(), audit));
         }
+        startedUp = true;
+        health.check();
         log.info("controller ready in {} ms: http://{}:{} https://{}:{} mqtt {}{} echo udp {} opc.tcp {} data {}", (System.nanoTime() - started) / 1_000_000,
                 config.plainHttpBind(), api.actualPort(), config.httpBind(), api.actualTlsPort(), brokerUri,
                 broker == null ? "" : " mqtts " + config.mqttBind() + ":" + broker.tlsPort(), echo.port(),

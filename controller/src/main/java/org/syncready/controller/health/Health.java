@@ -114,6 +114,17 @@ public final class Health implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The controller has finished starting: until then (the demo's fleet and timetable are still being
+     * laid out after the HTTP server is up) {@code /health} answers 503 {@code starting}, so that whoever
+     * waits for it finds everything in place.
+     */
+    public Health watchStartup(BooleanSupplier started) {
+        watch("starting", now -> started.getAsBoolean() ? null
+                : new Problem("starting", "the controller is still starting"));
+        return this;
+    }
+
     /** The controller's MQTT connection (ingest, commands, configurations) is up. */
     public Health watchMqtt(BooleanSupplier connected) {
         watch("mqtt_disconnected", now -> connected.getAsBoolean() ? null
@@ -196,7 +207,9 @@ public final class Health implements AutoCloseable {
             int was = holding.put(c.getKey(), p == null ? 0 : 1);
             if (p != null) {
                 problems.add(p);
-                if (was == 0) {
+                if (was == 0 && p.code().equals("starting")) {
+                    log.info("health: {} ({})", p.message(), p.code());
+                } else if (was == 0) {
                     log.warn("health: {} ({})", p.message(), p.code());
                 }
             } else if (was == 1) {

@@ -44,6 +44,17 @@ class HealthTest {
     }
 
     @Test
+    void unhealthyUntilEveryPartHasStarted() {
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        Health health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT, metrics, failures).watchStartup(started::get);
+        Health.Report starting = health.check();
+        assertEquals(List.of("starting"), starting.problems().stream().map(Health.Problem::code).toList());
+        started.set(true);
+        assertTrue(health.check().ok());
+        health.close();
+    }
+
+    @Test
     void everyConditionIsAGaugeAtZeroFromTheStart() throws Exception {
         try (Database db = Database.open(dir.resolve("s.db"))) {
             StatusWriter writer = new StatusWriter(db, metrics, 10, 10);
