@@ -463,13 +463,18 @@ class ConsoleTaskPagesTest {
     }
 
     /**
-     * The newest audit entry whose action starts with {@code actionPrefix} and that {@code is} accepts, as GET /api/v1/audit
-     * lists it (an entry is written right after the answer is sent: waited for).
+     * A recent audit entry whose action starts with {@code actionPrefix} and that {@code is} accepts, as GET /api/v1/audit
+     * lists it. An entry is written on a worker right after the answer is sent: waited for, and the entries of requests
+     * made one after the other may be stored in either order.
      */
     private static JsonNode lastAudit(String actionPrefix, java.util.function.Predicate<JsonNode> is) {
         return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
-            JsonNode list = f.get("/api/v1/audit?limit=1&action=" + actionPrefix).body();
-            return list.isEmpty() ? null : list.get(0);
-        }, e -> e != null && is.test(e));
+            for (JsonNode e : f.get("/api/v1/audit?limit=20&action=" + actionPrefix).body()) {
+                if (is.test(e)) {
+                    return e;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
     }
 }

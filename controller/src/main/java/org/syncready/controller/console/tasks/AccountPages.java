@@ -180,6 +180,6 @@ public final class AccountPages implements PageGroup {
                     .orElseThrow(() -> ApiException.notFound("no token '" + id + "'"));
             ApiContext.auditTarget(ctx, "token " + id + " of " + tk.username());
             return accounts.revokeToken(tk.id(), p.username());
-        }, tk -> Redirect.to(ctx, "/console/account?revoked=" + tk.id()));
+        }, tk -> Redirect.to(ctx, "/console/account?revoked=" + Redirect.enc(tk.id())));
     }
 }

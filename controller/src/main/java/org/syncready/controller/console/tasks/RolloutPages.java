@@ -362,16 +362,19 @@ public final class RolloutPages implements PageGroup {
         FormInput form = FormInput.of(ctx);
         router.api().vertx().executeBlocking(() -> {
             ObjectNode body = request(form);
-            return new Object[] {rolloutRoutes.dryRun(body, p), body.path("force").asBoolean(false)};
+            return new Planned(rolloutRoutes.dryRun(body, p), body.path("force").asBoolean(false));
         }, false).onComplete(r -> {
             if (r.succeeded()) {
-                RolloutPlan plan = (RolloutPlan) r.result()[0];
-                renderPreview(ctx, 200, previewView(t, plan, (Boolean) r.result()[1]));
+                renderPreview(ctx, 200, previewView(t, r.result().plan(), r.result().force()));
             } else {
                 fragmentFailure(ctx, t, r.cause(), "tasks/rolloutPreview.jte",
                         f -> new PreviewView(List.of(), 0, 0, List.of(), List.of(), false, f));
             }
         });
+    }
+
+    /** A dry run's plan, and whether the request sends during class too. */
+    private record Planned(RolloutPlan plan, boolean force) {
     }
 
     private void renderPreview(RoutingContext ctx, int status, PreviewView v) {
@@ -475,7 +478,8 @@ public final class RolloutPages implements PageGroup {
             String room = registry.box(b.boxId()).map(x -> names.room(t, x.classroomId())).orElse("");
             boxes.add(new BoxRow(b.boxId(), school, room, b.wave(), b.state(), t.t("rollouts.box." + b.state()), b.version(),
                     times.dateTime(b.sentAt()), b.deferredUntil() == null ? null : times.dateTime(b.deferredUntil()), b.error()));
-            moving |= b.state().equals("sent") || b.state().equals("pending") || b.state().equals("deferred");
+            // A sent box still reports (also after an abort); pending boxes move only in a running or paused rollout.
+            moving |= b.state().equals("sent");
         }
         boolean steers = p.role() == Role.ADMIN || p.role() == Role.TECHNICIAN && p.seesAll(rolloutRoutes.schools(v));
         List<String> actions = !steers ? List.of() : switch (v.state()) {

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.syncready.controller.account.Principal;
 import org.syncready.controller.account.Role;
 import org.syncready.controller.api.ApiContext;
@@ -54,6 +55,8 @@ public final class TimetablePages implements PageGroup {
     static final long IMPORT_LIMIT = 4L * 1024 * 1024;
     private static final int SHOWN_CHANGES = 200;
     private static final int WINDOW_DAYS = 7;
+    /** Sessions listed at most (a week of one school is a few dozen; of a whole district, thousands). */
+    private static final int SHOWN_SESSIONS = 300;
 
     private final TimetableRoutes timetable;
     private final SessionRoutes sessionRoutes;
@@ -110,8 +113,8 @@ public final class TimetablePages implements PageGroup {
     // ------------------------------------------------------------------ views
 
     /** The timetable page: the upload form and the sessions of a week. */
-    public record TimetableView(List<Option> terms, String from, String to, String previous, String next, List<SessionRow> sessions,
-                                String notice) {
+    public record TimetableView(List<Option> terms, String from, String to, String previous, String next, List<Option> schools,
+                                String school, List<SessionRow> sessions, int more, String notice) {
     }
 
     /** One option of a select. */
@@ -175,15 +178,26 @@ public final class TimetablePages implements PageGroup {
         LocalDate from = Times.parseDate(ApiContext.param(ctx, "from"));
         LocalDate start = from == null ? today : from;
         LocalDate end = start.plusDays(WINDOW_DAYS);
+        // A school (of the caller's) narrows the list: a district's week is thousands of sessions.
+        String school = ApiContext.param(ctx, "school");
+        String only = school != null && p.sees(school) && registry.school(school).isPresent() ? school : null;
         List<SessionRow> rows = new ArrayList<>();
+        int more = 0;
         for (SyncSession s : sessions.overlapping(times.startOf(start), times.startOf(end))) {
-            if (p.seesAny(Scopes.schools(registry, s))) {
-                rows.add(row(t, s, p));
+            Set<String> of = Scopes.schools(registry, s);
+            if (p.seesAny(of) && (only == null || of.contains(only))) {
+                if (rows.size() < SHOWN_SESSIONS) {
+                    rows.add(row(t, s, p));
+                } else {
+                    more++;
+                }
             }
         }
+        List<Option> schools = registry.schools().stream().filter(x -> p.sees(x.id()))
+                .map(x -> new Option(x.id(), t.school(x), x.id().equals(only))).toList();
         String notice = ApiContext.param(ctx, "deleted") != null ? t.t("timetable.deleted") : null;
         TimetableView v = new TimetableView(termOptions(ApiContext.param(ctx, "term")), start.toString(), end.minusDays(1).toString(),
-                start.minusDays(WINDOW_DAYS).toString(), end.toString(), rows, notice);
+                start.minusDays(WINDOW_DAYS).toString(), end.toString(), schools, only == null ? "" : only, rows, more, notice);
         router.render(ctx, "tasks/timetable.jte", ConsoleRouter.params("f", router.frame(ctx, "timetable", t.t("timetable.title")), "v", v));
     }
 
@@ -376,7 +390,7 @@ public final class TimetablePages implements PageGroup {
         }
         router.api().vertx().executeBlocking(() -> sessions.update(id, draft), false).onComplete(r -> {
             if (r.succeeded()) {
-                Redirect.to(ctx, "/console/timetable/sessions/" + id + "?saved=1");
+                Redirect.to(ctx, "/console/timetable/sessions/" + Redirect.enc(id) + "?saved=1");
             } else {
                 Failure f = Failure.of(r.cause());
                 if (f == null) {
@@ -409,7 +423,7 @@ public final class TimetablePages implements PageGroup {
         router.blocking(ctx, () -> {
             sessions.delete(id);
             return id;
-        }, deleted -> Redirect.to(ctx, "/console/timetable?deleted=" + deleted + (day == null ? "" : "&from=" + day)));
+        }, deleted -> Redirect.to(ctx, "/console/timetable?deleted=" + Redirect.enc(deleted) + (day == null ? "" : "&from=" + day)));
     }
 
     // ------------------------------------------------------------------ terms
@@ -531,6 +545,6 @@ public final class TimetablePages implements PageGroup {
             return;
         }
         ApiContext.auditTarget(ctx, "term " + term.id());
-        router.blocking(ctx, () -> terms.put(term), replaced -> Redirect.to(ctx, "/console/terms?saved=" + term.id()));
+        router.blocking(ctx, () -> terms.put(term), replaced -> Redirect.to(ctx, "/console/terms?saved=" + Redirect.enc(term.id())));
     }
 }

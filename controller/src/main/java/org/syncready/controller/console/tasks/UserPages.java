@@ -116,7 +116,7 @@ public final class UserPages implements PageGroup {
         router.api().vertx().executeBlocking(() -> accounts.createUser(username, role, scoped, displayName, password), false)
                 .onComplete(r -> {
                     if (r.succeeded()) {
-                        Redirect.to(ctx, "/console/users?created=" + r.result().username());
+                        Redirect.to(ctx, "/console/users?created=" + Redirect.enc(r.result().username()));
                     } else if (Failure.of(r.cause()) != null) {
                         refusedList(ctx, t, typed, schools, Failure.of(r.cause()));
                     } else {
@@ -161,7 +161,7 @@ public final class UserPages implements PageGroup {
                 form.get("displayName") == null ? "" : form.get("displayName"), form.checked("disabled"));
         router.api().vertx().executeBlocking(() -> accounts.updateUser(name, change), false).onComplete(r -> {
             if (r.succeeded()) {
-                Redirect.to(ctx, "/console/users/" + r.result().username() + "?saved=1");
+                Redirect.to(ctx, "/console/users/" + Redirect.enc(r.result().username()) + "?saved=1");
             } else {
                 userRefused(ctx, t, name, r.cause());
             }
@@ -178,7 +178,7 @@ public final class UserPages implements PageGroup {
             return name;
         }, false).onComplete(r -> {
             if (r.succeeded()) {
-                Redirect.to(ctx, "/console/users/" + name + "?password=1");
+                Redirect.to(ctx, "/console/users/" + Redirect.enc(name) + "?password=1");
             } else {
                 userRefused(ctx, t, name, r.cause());
             }
