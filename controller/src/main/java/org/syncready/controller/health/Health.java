@@ -67,6 +67,8 @@ public final class Health implements AutoCloseable {
     private final UncaughtFailures failures;
     private final Map<String, Condition> conditions = new LinkedHashMap<>();
     private final Map<String, Integer> holding = new ConcurrentHashMap<>();
+    /** Conditions every start goes through (not a fault): logged at INFO, not WARN. */
+    private final java.util.Set<String> expected = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "health");
         t.setDaemon(true);
@@ -122,6 +124,7 @@ public final class Health implements AutoCloseable {
     public Health watchStartup(BooleanSupplier started) {
         watch("starting", now -> started.getAsBoolean() ? null
                 : new Problem("starting", "the controller is still starting"));
+        expected.add("starting");
         return this;
     }
 
@@ -207,7 +210,7 @@ public final class Health implements AutoCloseable {
             int was = holding.put(c.getKey(), p == null ? 0 : 1);
             if (p != null) {
                 problems.add(p);
-                if (was == 0 && p.code().equals("starting")) {
+                if (was == 0 && expected.contains(p.code())) {
                     log.info("health: {} ({})", p.message(), p.code());
                 } else if (was == 0) {
                     log.warn("health: {} ({})", p.message(), p.code());
