@@ -1,7 +1,9 @@
 package org.syncready.controller.readiness;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.InMemoryFleetStore;
 import org.syncready.controller.fleet.LiveFleet;
@@ -29,7 +31,8 @@ final class FleetScene {
     final FleetRegistry registry;
     final LiveFleet fleet = new LiveFleet();
     private long seq = 1;
-    private long lastTs;
+    /** Each box's latest status ts: a box's clock only moves forward, and each box has its own clock. */
+    private final Map<String, Long> lastTs = new HashMap<>();
 
     FleetScene() throws Exception {
         registry = FleetRegistry.load(new InMemoryFleetStore(), "controller-secret");
@@ -63,8 +66,10 @@ final class FleetScene {
         fleet.apply(new StateMessage(1, box, boxTs, boot, seq++, 1, StateMessage.Presence.ONLINE), "{}", false, receivedAt);
         fleet.apply(new BirthMessage(1, box, boxTs, boot, seq++, "a", "f", "m", 10, null, null, null), "{}", false, receivedAt);
         // The box's clock only moves forward, even when a test backdates when the controller received it.
-        lastTs = Math.max(lastTs + 1, boxTs);
-        fleet.apply(status.build(box, boot, seq++, lastTs), "{}", false, receivedAt);
+        // Kept per box: one shared clock made a backdated box inherit another box's "now" and look skewed
+        // by a minute whenever the two calls fell within the same millisecond or two.
+        long ts = lastTs.merge(box, boxTs, (previous, given) -> Math.max(previous + 1, given));
+        fleet.apply(status.build(box, boot, seq++, ts), "{}", false, receivedAt);
     }
 
     void offline(String box) {
