@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -262,13 +264,19 @@ final class DesiredConfigs implements ConfigState {
 
     // ------------------------------------------------------------------ what boxes say
 
-    /** Stores a box's report; an {@code applied} one also sets the version it runs. */
-    void reported(ConfigReported r, long at) {
-        RolloutStore.Reported row = new RolloutStore.Reported(r.boxId(), r.version(), r.result().toString(), r.error(), at);
-        store.putReported(row);
-        reported.put(r.boxId(), row);
-        if (r.result() == ConfigReported.Result.APPLIED) {
-            running.put(r.boxId(), r.version());
+    /** Stores boxes' reports (one transaction); an {@code applied} one also sets the version the box runs. */
+    void reported(List<ReceivedReport> reports) {
+        List<RolloutStore.Reported> rows = new ArrayList<>(reports.size());
+        for (ReceivedReport received : reports) {
+            ConfigReported r = received.report();
+            rows.add(new RolloutStore.Reported(r.boxId(), r.version(), r.result().toString(), r.error(), received.receivedAt()));
+        }
+        store.putReported(rows);
+        for (RolloutStore.Reported row : rows) {
+            reported.put(row.boxId(), row);
+            if (row.result().equals("applied")) {
+                running.put(row.boxId(), row.version());
+            }
         }
     }
 

@@ -96,11 +96,21 @@ public final class SqlRolloutStore implements RolloutStore {
     }
 
     @Override
-    public void putReported(Reported r) {
-        update("store the report of box " + r.boxId(), "INSERT INTO config_reported(box_id, version, result, error, received_at) "
-                        + "VALUES (?,?,?,?,?) ON CONFLICT(box_id) DO UPDATE SET version = excluded.version, result = excluded.result, "
-                        + "error = excluded.error, received_at = excluded.received_at",
-                r.boxId(), r.version(), r.result(), r.error(), r.receivedAt());
+    public void putReported(List<Reported> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        inTransaction("store " + reports.size() + " configuration reports", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO config_reported(box_id, version, result, error, received_at) "
+                    + "VALUES (?,?,?,?,?) ON CONFLICT(box_id) DO UPDATE SET version = excluded.version, result = excluded.result, "
+                    + "error = excluded.error, received_at = excluded.received_at")) {
+                for (Reported r : reports) {
+                    bind(ps, r.boxId(), r.version(), r.result(), r.error(), r.receivedAt());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     @Override
@@ -180,11 +190,20 @@ public final class SqlRolloutStore implements RolloutStore {
     }
 
     @Override
-    public void updateBox(String rolloutId, String boxId, BoxState state, Long version, Long sentAt, Long deferredUntil, String error,
-                          long at) {
-        update("update box " + boxId + " of rollout " + rolloutId, "UPDATE rollout_box SET state = ?, version = ?, sent_at = ?, "
-                        + "deferred_until = ?, error = ?, updated_at = ? WHERE rollout_id = ? AND box_id = ?",
-                state.label(), version, sentAt, deferredUntil, error, at, rolloutId, boxId);
+    public void updateBoxes(List<BoxRow> boxes, long at) {
+        if (boxes.isEmpty()) {
+            return;
+        }
+        inTransaction("update " + boxes.size() + " boxes of rollouts", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_box SET state = ?, version = ?, sent_at = ?, "
+                    + "deferred_until = ?, error = ?, updated_at = ? WHERE rollout_id = ? AND box_id = ?")) {
+                for (BoxRow b : boxes) {
+                    bind(ps, b.state().label(), b.version(), b.sentAt(), b.deferredUntil(), b.error(), at, b.rolloutId(), b.boxId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     @Override
