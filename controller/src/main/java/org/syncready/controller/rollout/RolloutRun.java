@@ -297,12 +297,21 @@ final class RolloutRun {
     }
 
     RolloutView view() {
+        return view(true);
+    }
+
+    /** The view without its per-box list (10,000 entries for a province-wide rollout): what lists and polls need. */
+    RolloutView summary() {
+        return view(false);
+    }
+
+    private RolloutView view(boolean withBoxes) {
         Map<String, Integer> byState = new LinkedHashMap<>();
         for (BoxState s : BoxState.values()) {
             byState.put(s.label(), count(s));
         }
         List<RolloutView.Box> boxes = new ArrayList<>();
-        for (Entry e : entries) {
+        for (Entry e : withBoxes ? entries : List.<Entry>of()) {
             boxes.add(new RolloutView.Box(e.boxId, e.wave + 1, e.state.label(), e.profile, e.version, e.previousVersion,
                     e.sentAt == null ? null : Instant.ofEpochMilli(e.sentAt).toString(),
                     e.deferredUntil == null ? null : Instant.ofEpochMilli(e.deferredUntil).toString(), e.error));

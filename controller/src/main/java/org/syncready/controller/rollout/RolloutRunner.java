@@ -122,9 +122,18 @@ final class RolloutRunner {
 
     /** The newest first. */
     List<RolloutView> list(int limit) {
+        return newest(limit).map(RolloutRun::view).toList();
+    }
+
+    /** The newest first, without their boxes. */
+    List<RolloutView> summaries(int limit) {
+        return newest(limit).map(RolloutRun::summary).toList();
+    }
+
+    private java.util.stream.Stream<RolloutRun> newest(int limit) {
         List<RolloutRun> all = new ArrayList<>(runs.values());
         java.util.Collections.reverse(all);
-        return all.stream().limit(limit).map(RolloutRun::view).toList();
+        return all.stream().limit(limit);
     }
 
     // ------------------------------------------------------------------ starting and acting

@@ -162,6 +162,11 @@ public final class Rollouts implements AutoCloseable {
         return call(() -> runner.list(limit));
     }
 
+    /** The newest first, each without its per-box list ({@link RolloutView#boxes()} empty): for lists and polls. */
+    public List<RolloutView> summaries(int limit) {
+        return call(() -> runner.summaries(limit));
+    }
+
     /**
      * pause | resume | abort | rollback.
      *
