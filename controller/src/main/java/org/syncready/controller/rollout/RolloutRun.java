@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,9 +120,9 @@ final class RolloutRun {
                     deferredUntil, error);
         }
 
-        RolloutStore.BoxRow row(String rolloutId) {
-            return new RolloutStore.BoxRow(rolloutId, boxId, position, wave, state, profile, body == null ? null : body.toString(),
-                    previousVersion, version, sentAt, deferredUntil, error);
+        RolloutStore.BoxRow row(String rolloutId, String bodyText) {
+            return new RolloutStore.BoxRow(rolloutId, boxId, position, wave, state, profile, bodyText, previousVersion, version, sentAt,
+                    deferredUntil, error);
         }
     }
 
@@ -289,6 +290,16 @@ final class RolloutRun {
     /** Who started it and on what, for audit entries. */
     String subject() {
         return id + ": " + request.target().describe();
+    }
+
+    /** Every box as stored at the start; boxes sharing one rendered body share one text (it is written once). */
+    List<RolloutStore.BoxRow> boxRows() {
+        Map<JsonNode, String> texts = new IdentityHashMap<>();
+        List<RolloutStore.BoxRow> rows = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            rows.add(e.row(id, e.body == null ? null : texts.computeIfAbsent(e.body, JsonNode::toString)));
+        }
+        return rows;
     }
 
     RolloutStore.RolloutRow row() {

@@ -145,6 +145,12 @@ final class RolloutRunner {
      * @throws org.syncready.controller.refusal.Refusal {@code CONFLICT} when no box would change
      */
     RolloutView start(RolloutPlan plan, RolloutRequest request, JsonNode requestJson, Actor who) {
+        return start(plan, request, requestJson, who, -1);
+    }
+
+    /** As {@link #start(RolloutPlan, RolloutRequest, JsonNode, Actor)}; {@code plannedMs}, how long planning took, is logged. */
+    RolloutView start(RolloutPlan plan, RolloutRequest request, JsonNode requestJson, Actor who, long plannedMs) {
+        long t0 = System.nanoTime();
         String actor = who.name();
         if (plan.boxes().isEmpty()) {
             throw RolloutRefusal.conflict("/target", "every targeted box already runs this configuration: " + plan.unchanged());
@@ -170,7 +176,7 @@ final class RolloutRunner {
             }
         }
         RolloutRun run = RolloutRun.start(id, now, actor, request, requestJson, plan, previous.toString(), previousVersions);
-        store.insertRollout(run.row(), run.entries().stream().map(e -> e.row(id)).toList(), newProfiles, now);
+        store.insertRollout(run.row(), run.boxRows(), newProfiles, now);
         for (Map.Entry<String, JsonNode> o : request.schoolOverrides().entrySet()) {
             configs.setOverride("school:" + o.getKey(), o.getValue(), actor, now);
         }
@@ -184,8 +190,8 @@ final class RolloutRunner {
         if (request.force()) {
             audit.record(who, "rollout.force", run.subject(), "class-time guard overridden", "ok");
         }
-        log.info("rollout {} started by {}: {} boxes, waves {}, target {}", id, actor, plan.boxes().size(), plan.waveSizes(),
-                request.target().describe());
+        log.info("rollout {} started by {}: {} boxes, waves {}, target {} (planned in {} ms, stored in {} ms)", id, actor,
+                plan.boxes().size(), plan.waveSizes(), request.target().describe(), plannedMs, (System.nanoTime() - t0) / 1_000_000);
         return run.view();
     }
 

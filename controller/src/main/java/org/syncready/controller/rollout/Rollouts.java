@@ -141,13 +141,14 @@ public final class Rollouts implements AutoCloseable {
     public RolloutView start(RolloutRequest request, JsonNode requestJson, Actor actor) {
         RolloutView view = call(() -> {
             RolloutPlan plan;
+            long t0 = System.nanoTime();
             try {
                 plan = plan(request, false);
             } catch (Refusal e) {
                 runner.auditRefusal(actor, request, requestJson, e);
                 throw e;
             }
-            return runner.start(plan, request, requestJson, actor);
+            return runner.start(plan, request, requestJson, actor, (System.nanoTime() - t0) / 1_000_000);
         });
         tickSoon();
         return view;
