@@ -148,9 +148,9 @@ final class RolloutPlanner {
             }
             Optional<Instant> busy = request.force() ? Optional.empty() : guard.busyUntil(box.id(), now);
             Rendered target = r;
-            List<RolloutPlan.Change> diff = current.isEmpty() ? diff(null, target.body())
-                    : diffs.computeIfAbsent(current.get().sha256() + '>' + target.sha256(),
-                            k -> diff(currentBodies.computeIfAbsent(current.get().sha256(), sha -> body(current.get())), target.body()));
+            String from = current.map(RolloutStore.Desired::sha256).orElse("none");
+            List<RolloutPlan.Change> diff = diffs.computeIfAbsent(from + '>' + target.sha256(), k -> diff(current.isEmpty() ? null
+                    : currentBodies.computeIfAbsent(from, sha -> body(current.get())), target.body()));
             changed.add(new RolloutPlan.Box(box.id(), school, box.classroomId(), box.model(), profile, 0,
                     current.isEmpty() ? "first" : same ? "none" : "update",
                     busy.filter(i -> i.isAfter(now)).map(Instant::toString).orElse(null), diff, r.body()));
