@@ -225,7 +225,7 @@ public final class BenchMain implements Runnable {
     }
 
     @Command(name = "rollout", mixinStandardHelpOptions = true,
-            description = "Time from POST /api/v1/rollouts to every box applied: one wave, then the default waves [1, 10%, 100%].")
+            description = "Time from POST /api/v1/rollouts to every box applied: one wave, then the default waves [1, 10%%, 100%%].")
     static final class Rollout implements Callable<Integer> {
         @Option(names = "--boxes", defaultValue = "1000", description = "fleet size (default: ${DEFAULT-VALUE})")
         int boxes;
