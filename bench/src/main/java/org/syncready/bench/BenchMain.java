@@ -135,10 +135,10 @@ public final class BenchMain implements Runnable {
             for (ConnectionsBenchmark.Step s : result) {
                 System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s, backlog drained %.1f s later):"
                                 + " status->API %s; worst 10 s slice p99 %.0f ms;"
-                                + " controller RSS %.0f MB, CPU %.0f %% of a core; %d statuses in the window, publish failures %d,"
+                                + " controller RSS %.0f MB, live heap after a full GC %.0f MB, CPU %.0f %% of a core; %d statuses in the window, publish failures %d,"
                                 + " connections lost %d; load %.2f%n",
                         s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.settledSeconds(), s.latency(),
-                        s.latency().worstSliceP99(), s.rssMb(), s.cpuPct(),
+                        s.latency().worstSliceP99(), s.rssMb(), s.liveHeapMb(), s.cpuPct(),
                         s.statusSent(), s.publishFailures(), s.connectionsLost(), s.load());
                 System.out.printf("         window, %s%n", s.latency().detail());
                 System.out.printf("         settling (sent from the first CONNECT to the window): %s; %s%n", s.settling(), s.settling().detail());
