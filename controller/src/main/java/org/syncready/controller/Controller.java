@@ -47,6 +47,7 @@ import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.console.BoxFeed;
 import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
+import org.syncready.controller.broker.BrokerInbox;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
@@ -114,6 +115,8 @@ public final class Controller implements AutoCloseable {
     /** A thread working in rounds of a second or so that has not finished one for this long is dead or stuck. */
     private static final Duration HEARTBEAT_SILENCE = Duration.ofSeconds(60);
     private final MessageCodec codec = new MessageCodec();
+    /** In-broker ingest once wired; see {@link #inBrokerInbox}. */
+    private final java.util.concurrent.CompletableFuture<InBrokerIngest> inBrokerIngest = new java.util.concurrent.CompletableFuture<>();
     private Database database;
     private FleetRegistry registry;
     private LiveFleet fleet;
@@ -185,7 +188,8 @@ public final class Controller implements AutoCloseable {
             // crash of this process, broker included (docs/OPERATIONS.md, "No acknowledged message lost").
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
                     new EmbeddedBroker.Settings(config.plainMqttBind(), config.mqttPort(), 200_000, true,
-                            new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics);
+                            new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics,
+                    config.ingestThroughSubscriber() ? null : inBrokerInbox());
             brokerUri = "tcp://" + ListenAddresses.reachable(config.plainMqttBind()) + ":" + broker.port();
             // A rotated or revoked box is cut off at once, not at its next reconnect.
             registry.onCredentialsWithdrawn(boxId -> broker.disconnect(boxId).whenComplete((closed, error) -> {
@@ -238,14 +242,19 @@ public final class Controller implements AutoCloseable {
         // The schedule guards rollouts: no new configuration in class or just before it.
         rollouts.useGuard((boxId, now) -> registry.box(boxId)
                 .flatMap(box -> sessions.busyUntil(box.classroomId(), now, CLASS_GUARD)));
-        // Every ingested message marks its box for the live readiness sweep (cheap: a set insert).
-        mqtt.connectDurable(Ingest.filters(config.ingestGroup()), (topic, message, acknowledge) -> {
-            ingest.onMessage(topic, message, acknowledge);
-            String touchedBox = org.syncready.protocol.Topics.boxIdOrNull(topic);
-            readiness.touched(touchedBox);
-            // The console's live box pages (a map lookup; work only when someone watches that box).
-            boxFeed.touched(touchedBox);
-        }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
+        // In the embedded broker, ingest takes the boxes' publishes before their PUBACK (BrokerInbox); the
+        // subscription keeps presence, since a box's Will is published by the broker itself. With an
+        // external broker (or ingestThroughSubscriber) the subscription takes everything.
+        boolean inBroker = broker != null && !config.ingestThroughSubscriber();
+        mqtt.connectDurable(inBroker ? Ingest.presenceFilters(config.ingestGroup()) : Ingest.filters(config.ingestGroup()),
+                (topic, message, acknowledge) -> {
+                    ingest.onMessage(topic, message, acknowledge);
+                    touched(topic);
+                }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
+        inBrokerIngest.complete((topic, payload, acknowledge) -> {
+            ingest.onMessage(topic, payload, false, acknowledge);
+            touched(topic);
+        });
         rollouts.start();
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
@@ -257,7 +266,8 @@ public final class Controller implements AutoCloseable {
 
         metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
                 fleet::clockSkewedCount);
-        metrics.ingestAcknowledgements(mqtt::acknowledgementsSent, mqtt::acknowledgementsDropped);
+        metrics.ingestAcknowledgements(() -> mqtt.acknowledgementsSent() + (broker == null ? 0 : broker.heldReleased()),
+                () -> mqtt.acknowledgementsDropped() + (broker == null ? 0 : broker.heldAbandoned()));
 
         // Housekeeping blocks (the stale check may wait on the writer queue, retention deletes rows):
         // its own thread, never the event loop. An executor keeps what a task throws to itself (and
@@ -334,6 +344,44 @@ public final class Controller implements AutoCloseable {
                             + (a.schools().isEmpty() ? ", all schools" : ", " + String.join(",", a.schools())) + ")")
                             .collect(java.util.stream.Collectors.joining("; ")));
         }
+    }
+
+    /** Every ingested message marks its box for the live readiness sweep and the console's live box pages (cheap). */
+    private void touched(String topic) {
+        String touchedBox = org.syncready.protocol.Topics.boxIdOrNull(topic);
+        readiness.touched(touchedBox);
+        boxFeed.touched(touchedBox);
+    }
+
+    /**
+     * The embedded broker's inbox for in-broker ingest. The broker starts before ingest is wired: a
+     * publish arriving meanwhile waits for it (seconds); one arriving as the start fails is left
+     * unacknowledged, so its box sends it again.
+     */
+    private BrokerInbox inBrokerInbox() {
+        return new BrokerInbox() {
+            @Override
+            public boolean takes(String topic) {
+                return Ingest.takenInBroker(topic);
+            }
+
+            @Override
+            public void take(String topic, byte[] payload, Runnable acknowledge) {
+                InBrokerIngest ingest;
+                try {
+                    ingest = inBrokerIngest.join();
+                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                    return;
+                }
+                ingest.take(topic, payload, acknowledge);
+            }
+        };
+    }
+
+    /** What the broker's inbox hands a publish to once ingest is wired. */
+    @FunctionalInterface
+    private interface InBrokerIngest {
+        void take(String topic, byte[] payload, Runnable acknowledge);
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT; alerts listen. */
@@ -564,11 +612,15 @@ public final class Controller implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close();
         }
-        if (writer != null) {
-            writer.close();
-        }
+        // A publish waiting for ingest to be wired gives up, unacknowledged.
+        inBrokerIngest.cancel(false);
+        // The broker before the writer: in-broker ingest stops taking publishes, then the writer commits
+        // what it holds (their PUBACKs no longer reach the boxes, which send those messages again).
         if (broker != null) {
             broker.close();
+        }
+        if (writer != null) {
+            writer.close();
         }
         if (database != null) {
             database.close();

@@ -46,6 +46,7 @@ public final class ControllerConfig {
     private final String brokerUsername;
     private final String brokerPassword;
     private final String ingestGroup;
+    private final boolean ingestThroughSubscriber;
     private final int rawRetentionHours;
     private final boolean demo;
     private final Path demoAgentJar;
@@ -79,6 +80,7 @@ public final class ControllerConfig {
         this.brokerUsername = b.brokerUsername;
         this.brokerPassword = b.brokerPassword;
         this.ingestGroup = b.ingestGroup;
+        this.ingestThroughSubscriber = b.ingestThroughSubscriber;
         this.rawRetentionHours = b.rawRetentionHours;
         this.demo = b.demo;
         this.demoAgentJar = b.demoAgentJar;
@@ -109,7 +111,7 @@ public final class ControllerConfig {
         return new Builder(dataDir).mqttBind(mqttBind).httpBind(httpBind).httpPort(httpPort).mqttPort(mqttPort)
                 .httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).tls(tlsCert, tlsKey, tlsCa)
                 .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
-                .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup).ingestThroughSubscriber(ingestThroughSubscriber)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
@@ -226,6 +228,15 @@ public final class ControllerConfig {
     /** MQTT 5 shared-subscription group several controller nodes share ingest through; null: none. */
     public String ingestGroup() {
         return ingestGroup;
+    }
+
+    /**
+     * With the embedded broker: ingest through the controller's MQTT subscription (a persistent session
+     * the broker queues every message for) instead of inside the broker. Off by default; kept to
+     * compare the two (the ingest benchmark) and as a fallback.
+     */
+    public boolean ingestThroughSubscriber() {
+        return ingestThroughSubscriber;
     }
 
     public int rawRetentionHours() {
@@ -345,6 +356,7 @@ public final class ControllerConfig {
         private String brokerUsername;
         private String brokerPassword;
         private String ingestGroup;
+        private boolean ingestThroughSubscriber;
         private int rawRetentionHours = DEFAULT_RAW_RETENTION_HOURS;
         private boolean demo;
         private Path demoAgentJar;
@@ -449,6 +461,11 @@ public final class ControllerConfig {
 
         public Builder ingestGroup(String v) {
             ingestGroup = v;
+            return this;
+        }
+
+        public Builder ingestThroughSubscriber(boolean v) {
+            ingestThroughSubscriber = v;
             return this;
         }
 

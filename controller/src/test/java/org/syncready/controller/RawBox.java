@@ -54,14 +54,23 @@ final class RawBox implements AutoCloseable {
 
     long status(DeviceState camera) throws MqttException {
         long s = ++seq;
-        publishRaw(Topics.of(boxId, Channel.STATUS), codec.encode(new StatusMessage(1, boxId, System.currentTimeMillis(),
+        publishRaw(Topics.of(boxId, Channel.STATUS), statusPayload(s, camera));
+        return s;
+    }
+
+    /** The next status (its seq taken), for a test that publishes it its own way. */
+    byte[] nextStatus(DeviceState camera) {
+        return statusPayload(++seq, camera);
+    }
+
+    private byte[] statusPayload(long s, DeviceState camera) {
+        return codec.encode(new StatusMessage(1, boxId, System.currentTimeMillis(),
                 "boot-1", s, 10,
                 List.of(new CameraStatus("cam-1", CameraRole.TEACHER, CameraKind.RTSP, camera, 1920, 1080, 25.0, 4000, false, null)),
                 List.of(new MicrophoneStatus("mic-1", "ceiling", DeviceState.OK, -30.0, -10.0, false, false, null)),
                 new NetworkStatus("up", "eth0", 10.0, 1.0, 0.0, null, null, List.of()),
                 new SystemStatus(5.0, 30.0, 10_000L, null, 100L),
-                new StreamStatus(true, "rtmp://example/live", 4000, 0L, null))));
-        return s;
+                new StreamStatus(true, "rtmp://example/live", 4000, 0L, null)));
     }
 
     @Override

@@ -114,7 +114,8 @@ class ControllerCrashTest {
             t.join(15_000);
         }
         Set<Key> ackedAtKill = Set.copyOf(acked);
-        long storedAtKill = stored().size();
+        Set<Key> storedKeysAtKill = stored();
+        long storedAtKill = storedKeysAtKill.size();
 
         long restart = System.nanoTime();
         controller.start();
@@ -132,7 +133,13 @@ class ControllerCrashTest {
                 BOXES, sent.get(), BURST_MS / 1000.0, ackedAtKill.size(), storedAtKill, stored.size(),
                 (System.nanoTime() - restart) / 1e9, missing.size());
         assertTrue(ackedAtKill.size() > 1_000, "a real burst: " + ackedAtKill.size());
-        assertTrue(storedAtKill < ackedAtKill.size(), "the kill came while acknowledged statuses were not stored yet");
+        // Ingest runs inside the embedded broker and the box gets its PUBACK only after the commit: at the
+        // kill, every acknowledged status is already in SQLite (before, the broker's file queue held
+        // acknowledged statuses not stored yet, and gave them to the restarted controller).
+        Set<Key> storedAtKillKeys = storedKeysAtKill;
+        Set<Key> notYetStored = new HashSet<>(ackedAtKill);
+        notYetStored.removeAll(storedAtKillKeys);
+        assertEquals(0, notYetStored.size(), "acknowledged to a box but not yet stored at the kill");
         assertEquals(Set.of(), missing.size() > 20 ? Set.of(missing.size() + " keys") : missing,
                 "every acknowledged status is stored");
     }

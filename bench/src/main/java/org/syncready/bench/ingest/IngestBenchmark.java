@@ -53,11 +53,20 @@ public final class IngestBenchmark {
      * {@code window} unacknowledged, split into {@code rounds} alternating bursts. With {@code jfrPrefix},
      * each set-up's first measured burst is recorded to {@code <prefix>-broker.jfr} / {@code <prefix>-controller.jfr}.
      */
-    public record Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix, boolean tls) {
+    public record Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix, boolean tls,
+                          boolean subscriber) {
         public Options {
             if (boxes < 1 || messages < boxes || window < 1 || rounds < 1) {
                 throw new IllegalArgumentException("need boxes >= 1, messages >= boxes, window >= 1, rounds >= 1");
             }
+            if (tls && subscriber) {
+                throw new IllegalArgumentException("--tls and --subscriber each add the third set-up: one at a time");
+            }
+        }
+
+        /** With the TLS set-up as the third, or none. */
+        public Options(int boxes, long messages, int window, int rounds, Path workDir, Path jfrPrefix, boolean tls) {
+            this(boxes, messages, window, rounds, workDir, jfrPrefix, tls, false);
         }
 
         /** Without the TLS set-up. */
@@ -112,8 +121,8 @@ public final class IngestBenchmark {
 
     public static Result run(Options o) throws Exception {
         Files.createDirectories(o.workDir());
-        try (Target broker = brokerOnly(o); Target controller = throughController(o, false);
-             Target tls = o.tls() ? throughController(o, true) : null) {
+        try (Target broker = brokerOnly(o); Target controller = throughController(o, false, false);
+             Target tls = o.tls() ? throughController(o, true, false) : o.subscriber() ? throughController(o, false, true) : null) {
             Target[] targets = tls == null ? new Target[] {broker, controller} : new Target[] {broker, controller, tls};
             long warmup = Math.max(o.boxes(), o.messages() / 10);
             for (Target t : targets) {
@@ -125,7 +134,7 @@ public final class IngestBenchmark {
             for (int r = 0; r < o.rounds(); r++) {
                 for (int i = 0; i < targets.length; i++) {
                     Path jfr = r == 0 && o.jfrPrefix() != null
-                            ? Path.of(o.jfrPrefix() + (i == 0 ? "-broker.jfr" : i == 1 ? "-controller.jfr" : "-tls.jfr")) : null;
+                            ? Path.of(o.jfrPrefix() + (i == 0 ? "-broker.jfr" : i == 1 ? "-controller.jfr" : (o.subscriber() ? "-subscriber.jfr" : "-tls.jfr"))) : null;
                     long cpu0 = processCpuNanos();
                     seconds[i][r] = targets[i].measure(perRound, o.window(), jfr);
                     cpu[i] += (processCpuNanos() - cpu0) / 1e9;
@@ -255,11 +264,16 @@ public final class IngestBenchmark {
         }
     }
 
-    /** (b): the whole controller; delivered = rows in box_status. (c) with {@code tls}: the same, boxes on MQTT over TLS. */
-    private static Target throughController(Options o, boolean tls) throws Exception {
-        Path dataDir = o.workDir().resolve(tls ? "controller-tls" : "controller");
+    /**
+     * (b): the whole controller (ingest inside its broker); delivered = rows in box_status. (c) with
+     * {@code tls}: the same, boxes on MQTT over TLS. (d) with {@code subscriber}: ingest through the
+     * controller's MQTT subscription (Paho, persistent session, the broker's file queue), as before.
+     */
+    private static Target throughController(Options o, boolean tls, boolean subscriber) throws Exception {
+        Path dataDir = o.workDir().resolve(tls ? "controller-tls" : subscriber ? "controller-subscriber" : "controller");
         ScratchFolder.clear(dataDir);
-        Controller controller = Controller.start(ControllerConfig.builder(dataDir).freePorts().build());
+        Controller controller = Controller.start(ControllerConfig.builder(dataDir).freePorts()
+                .ingestThroughSubscriber(subscriber).build());
         try {
             int mqttPort = Integer.parseInt(controller.brokerUri().substring(controller.brokerUri().lastIndexOf(':') + 1));
             List<BoxCredentials> credentials = new FleetEnrollment("127.0.0.1", controller.httpPort(),
@@ -268,7 +282,8 @@ public final class IngestBenchmark {
             FleetSimulator.Settings fleet = tls
                     ? FleetSimulator.Settings.of("127.0.0.1", controller.mqttsPort()).withTls(controller.tls().caPem())
                     : FleetSimulator.Settings.of("127.0.0.1", mqttPort);
-            return new Target(tls ? "(c) controller, boxes on MQTT over TLS" : "(b) controller: decode, state, SQLite", fleet,
+            return new Target(tls ? "(c) controller, boxes on MQTT over TLS"
+                    : subscriber ? "(d) controller through its subscription" : "(b) controller: decode, state, SQLite", fleet,
                     credentials, new StoredRows(db), controller, List.of(db::close, controller));
         } catch (Exception | Error e) {
             controller.close();

@@ -32,7 +32,7 @@ public final class ConnectionsBenchmark {
     public record Step(int boxes, int connected, double enrollSeconds, double connectSeconds, double settledSeconds,
                        ApiWatcher.Summary latency,
                        ApiWatcher.Summary settling, double rssMb, double cpuPct, long statusSent, long publishFailures,
-                       long connectionsLost, double load) {
+                       long connectionsLost, double load, double liveHeapMb) {
     }
 
     /** The window starts once the statuses of the last {@value #SETTLED_SPAN_MS} ms were each seen within {@value #SETTLED_LATENCY_MS} ms. */
@@ -107,9 +107,11 @@ public final class ConnectionsBenchmark {
                 double load = ProcessStats.loadAverage();
                 // Everything sent in the window counts, however late it shows (up to the watcher's 30 s give-up).
                 watcher.awaitIdle(Duration.ofSeconds(40));
+                // After the window (a full GC would disturb it): the live objects, what the boxes cost in the heap.
+                double liveHeap = controller.liveHeapMb();
                 Step step = new Step(target, (int) sim.counters().connected(), enrollS, connectS, settledS, watcher.summary(),
                         watcher.summary(connectStartMs, windowStartMs), rss, cpuPct,
-                        sent, sim.counters().publishFailures(), sim.counters().connectionsLost(), load);
+                        sent, sim.counters().publishFailures(), sim.counters().connectionsLost(), load, liveHeap);
                 log.info("step {}: {}", target, step);
                 steps.add(step);
                 if (connected < credentials.size()) {

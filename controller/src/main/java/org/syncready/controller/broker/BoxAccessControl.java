@@ -1,6 +1,7 @@
 package org.syncready.controller.broker;
 
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
@@ -38,14 +39,20 @@ import org.slf4j.LoggerFactory;
  * The broker's gatekeeper. A box authenticates with username = client id = its box id and its secret,
  * and may then publish and subscribe only under {@code syncready/v1/box/{its id}/} (its Will
  * included, which HiveMQ authorizes at CONNECT). Payloads over the protocol limit are dropped at the
- * edge, before they reach any subscriber, without closing the box's connection.
+ * edge, before they reach any subscriber, without closing the box's connection. With a
+ * {@link BrokerInbox}, the publishes it takes are handed to it here, and their PUBACK waits for it.
  */
 final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, PublishAuthorizer,
         SubscriptionAuthorizer, PublishInboundInterceptor {
     private static final Logger log = LoggerFactory.getLogger(BoxAccessControl.class);
 
+    /** How long the broker may hold a PUBACK for in-broker ingest before HiveMQ gives up on it (see {@link HeldPublishes}). */
+    private static final java.time.Duration HOLD_LIMIT = java.time.Duration.ofMinutes(3);
+
     private final BrokerAccess access;
     private final ControllerMetrics metrics;
+    private final BrokerInbox inbox;
+    private final HeldPublishes holds;
     private final Map<String, BrokerPrincipal> connected = new ConcurrentHashMap<>();
     /**
      * Taken at this broker's start: {@link Services} is static, and the last HiveMQ started in a JVM
@@ -55,9 +62,11 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
     /** Refusals repeat (a box retrying a wrong password every few seconds): a line per client id a minute. */
     private final WarningThrottle warnings = new WarningThrottle(10_000, 30);
 
-    BoxAccessControl(BrokerAccess access, ControllerMetrics metrics) {
+    BoxAccessControl(BrokerAccess access, ControllerMetrics metrics, BrokerInbox inbox, HeldPublishes holds) {
         this.access = access;
         this.metrics = metrics;
+        this.inbox = inbox;
+        this.holds = holds;
     }
 
     @Override
@@ -78,6 +87,18 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
         // The Will still goes out: the box shows offline at once.
         return service.disconnectClient(clientId, false, DisconnectReasonCode.NOT_AUTHORIZED,
                 "credentials revoked or rotated");
+    }
+
+    /**
+     * Closes {@code clientId}'s connection because a publish of it waited too long for the store: it
+     * stays allowed, and sends what was not acknowledged again once it is back.
+     */
+    void disconnectSlow(String clientId) {
+        ClientService service = clients;
+        if (service != null) {
+            service.disconnectClient(clientId, false, DisconnectReasonCode.SERVER_BUSY,
+                    "the controller could not store your messages in time; send them again");
+        }
     }
 
     @Override
@@ -166,6 +187,35 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
                     log.warn("broker dropped oversized publish clientId={} topic={} bytes={}{}", printable(clientId),
                             printable(input.getPublishPacket().getTopic()), size, repeated(unlogged)));
             output.preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "payload exceeds " + Protocol.MAX_PAYLOAD_BYTES + " bytes");
+            return;
+        }
+        String topic = input.getPublishPacket().getTopic();
+        if (inbox == null || !inbox.takes(topic)) {
+            return;
+        }
+        String clientId = input.getClientInformation().getClientId();
+        // HiveMQ calls interceptors before the authorizer: what the sender may not publish is left to
+        // authorizePublish, which refuses it, and is never ingested.
+        if (!allowed(clientId, topic)) {
+            return;
+        }
+        byte[] payload = new byte[size];
+        input.getPublishPacket().getPayload().ifPresent(b -> b.duplicate().get(payload));
+        // The publish (and with it the box's PUBACK) waits for ingest's commit. HiveMQ runs a client's
+        // extension calls one at a time, so the box's next publish (and a new CONNECT under its client id)
+        // waits behind it in the broker. Were the hold ever to time out, HiveMQ would answer with an error
+        // code, which a box takes as final; HeldPublishes closes the connection long before that, so the
+        // box sends again instead.
+        Runnable acknowledge = holds.hold(clientId,
+                output.async(HOLD_LIMIT, TimeoutFallback.FAILURE, AckReasonCode.UNSPECIFIED_ERROR));
+        try {
+            inbox.take(topic, payload, acknowledge);
+        } catch (RuntimeException e) {
+            // Left held, never acknowledged: HeldPublishes closes the connection and the box sends it again
+            // (while the controller stops, or after a fault that a later attempt may not meet).
+            warnings.admit("ingest-failed/" + clientId, System.currentTimeMillis()).ifPresent(unlogged ->
+                    log.error("in-broker ingest failed clientId={} topic={} ({} bytes){}", printable(clientId), printable(topic),
+                            size, repeated(unlogged), e));
         }
     }
 

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.syncready.controller.metrics.ControllerMetrics;
@@ -63,20 +65,46 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static final int INFLIGHT_WINDOW = 1_000;
 
+    /**
+     * A publish held for in-broker ingest longer than this (the store failing) has its connection
+     * closed, so the box sends it again later ({@link HeldPublishes}).
+     */
+    static final long HOLD_BEFORE_DISCONNECT_MS = 60_000;
+
     private final EmbeddedHiveMQ hivemq;
     private final BoxAccessControl access;
+    private final HeldPublishes holds;
+    private final ScheduledExecutorService sweeper;
     private final int port;
     private final int tlsPort;
 
-    private EmbeddedBroker(EmbeddedHiveMQ hivemq, BoxAccessControl access, int port, int tlsPort) {
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq, BoxAccessControl access, HeldPublishes holds, ScheduledExecutorService sweeper,
+                           int port, int tlsPort) {
         this.hivemq = hivemq;
         this.access = access;
+        this.holds = holds;
+        this.sweeper = sweeper;
         this.port = port;
         this.tlsPort = tlsPort;
     }
 
+    /** Without in-broker ingest: every publish goes to its subscribers, acknowledged as HiveMQ does. */
     public static EmbeddedBroker start(Path home, Settings settings, BrokerAccess accessCheck, ControllerMetrics metrics)
             throws IOException {
+        return start(home, settings, accessCheck, metrics, null);
+    }
+
+    /**
+     * With {@code inbox} (may be null), the publishes it takes go to it first, and their PUBACK waits
+     * until it has kept them (see {@link BrokerInbox}).
+     */
+    public static EmbeddedBroker start(Path home, Settings settings, BrokerAccess accessCheck, ControllerMetrics metrics,
+                                       BrokerInbox inbox) throws IOException {
+        return start(home, settings, accessCheck, metrics, inbox, HOLD_BEFORE_DISCONNECT_MS);
+    }
+
+    static EmbeddedBroker start(Path home, Settings settings, BrokerAccess accessCheck, ControllerMetrics metrics,
+                                BrokerInbox inbox, long holdBeforeDisconnectMs) throws IOException {
         int port = settings.port() == 0 ? freePort(settings.bindAddress()) : settings.port();
         Path conf = Files.createDirectories(home.resolve("conf"));
         Path data = Files.createDirectories(home.resolve("data"));
@@ -96,7 +124,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         Files.createFile(configXml, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(configXml, configXml(settings, port, tlsXml), StandardCharsets.UTF_8);
 
-        BoxAccessControl access = new BoxAccessControl(accessCheck, metrics);
+        HeldPublishes holds = new HeldPublishes(holdBeforeDisconnectMs, System::currentTimeMillis);
+        BoxAccessControl access = new BoxAccessControl(accessCheck, metrics, inbox, holds);
         EmbeddedExtension extension = EmbeddedExtension.builder()
                 .withId("syncready-access-control")
                 .withName("SyncReady access control")
@@ -133,7 +162,38 @@ public final class EmbeddedBroker implements AutoCloseable {
             log.info("embedded MQTT broker listening on {}:{} (started in {} ms)", settings.bindAddress(), port,
                     (System.nanoTime() - started) / 1_000_000);
         }
-        return new EmbeddedBroker(hivemq, access, port, tlsPort);
+        ScheduledExecutorService sweeper = null;
+        if (inbox != null) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "broker-held-sweep");
+                t.setDaemon(true);
+                return t;
+            });
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    holds.sweep(clientId -> access.disconnectSlow(clientId));
+                } catch (RuntimeException e) {
+                    log.warn("sweep of held publishes failed: {}", e.toString());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            metrics.gauge("syncready.ingest.held", "Box publishes whose PUBACK waits for in-broker ingest's commit", holds::waiting);
+        }
+        return new EmbeddedBroker(hivemq, access, holds, sweeper, port, tlsPort);
+    }
+
+    /** Publishes held for in-broker ingest now. */
+    public int heldPublishes() {
+        return holds.waiting();
+    }
+
+    /** Publishes let go to their PUBACK after in-broker ingest kept them. */
+    public long heldReleased() {
+        return holds.released();
+    }
+
+    /** Publishes whose connection was closed because in-broker ingest held them too long (the box sends them again). */
+    public long heldAbandoned() {
+        return holds.abandoned();
     }
 
     /** The plain listener's port. */
@@ -156,6 +216,9 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         try {
             hivemq.stop().get(30, TimeUnit.SECONDS);
             hivemq.close();

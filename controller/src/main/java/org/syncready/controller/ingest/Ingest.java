@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns MQTT messages from boxes into live state and stored rows. Runs on the MQTT client's callback
- * thread (never a Vert.x event loop); when the store writer's queue is full it blocks here, which
- * pushes back on the broker rather than dropping rows.
+ * Turns MQTT messages from boxes into live state and stored rows. Runs inside the embedded broker
+ * (its extension threads, see {@code broker.EmbeddedBroker}) or on the MQTT client's callback thread
+ * with an external broker, never on a Vert.x event loop; when the store writer's queue is full it
+ * blocks here, which pushes back on the broker rather than dropping rows.
  *
  * <p>Every message is acknowledged to the broker only after the store writer committed the rows it
  * produced (and every row queued before them): refused, duplicate and history-only messages too,
@@ -78,11 +79,49 @@ public final class Ingest {
 
     /** Takes a message; {@code acknowledge} runs once what it produced is committed to the store. */
     public void onMessage(String topic, MqttMessage mqttMessage, Runnable acknowledge) {
+        onMessage(topic, mqttMessage.getPayload(), mqttMessage.isRetained(), acknowledge);
+    }
+
+    /**
+     * Takes a message as the broker received it ({@code retained}: a retained copy sent on subscribe, not
+     * a live publish); {@code acknowledge} runs, on the store writer's thread, once what it produced is
+     * committed. Blocks while the store writer's queue is full. Safe to call from several threads at
+     * once, provided the messages of one box come from one thread in order (one connection each).
+     */
+    public void onMessage(String topic, byte[] payload, boolean retained, Runnable acknowledge) {
         try {
-            ingest(topic, mqttMessage);
+            ingest(topic, payload, retained);
         } finally {
             acknowledgeAfterCommit(acknowledge);
         }
+    }
+
+    /**
+     * Whether ingest takes {@code topic} inside the embedded broker ({@code false}: through the
+     * controller's subscription). Presence stays with the subscription: a box's Will ("offline") is
+     * published by the broker itself and never passes an inbound interceptor.
+     */
+    public static boolean takenInBroker(String topic) {
+        if (!topic.startsWith(Topics.ROOT)) {
+            return false;
+        }
+        int slash = topic.indexOf('/', Topics.ROOT.length());
+        if (slash < 0) {
+            return false;
+        }
+        String suffix = topic.substring(slash + 1);
+        for (Channel c : Channel.values()) {
+            if (c.fromAgent() && c != Channel.STATE && c.suffix().equals(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The filters for the subscription beside in-broker ingest: presence only (see {@link #takenInBroker}). */
+    public static List<String> presenceFilters(String sharedGroup) {
+        String f = Topics.ROOT + "+/" + Channel.STATE.suffix();
+        return List.of(sharedGroup == null ? f : Topics.shared(sharedGroup, f));
     }
 
     private void acknowledgeAfterCommit(Runnable acknowledge) {
@@ -94,9 +133,8 @@ public final class Ingest {
         }
     }
 
-    private void ingest(String topic, MqttMessage mqttMessage) {
+    private void ingest(String topic, byte[] payload, boolean retained) {
         long receivedAt = System.currentTimeMillis();
-        byte[] payload = mqttMessage.getPayload();
         if (payload.length == 0) {
             // An empty retained payload clears a retained topic (e.g. a decommissioned box); nothing to ingest.
             return;
@@ -127,7 +165,7 @@ public final class Ingest {
             commands.onResponse(response);
         }
         LiveFleet.Applied applied = fleet.apply(agentMessage, new String(payload, StandardCharsets.UTF_8),
-                mqttMessage.isRetained(), receivedAt);
+                retained, receivedAt);
         if (!applied.accepted()) {
             if (applied.duplicate()) {
                 metrics.duplicate();
