@@ -412,10 +412,11 @@ final class RolloutRunner {
 
     /** Signs the due boxes' documents, stores them and the boxes' new state in one transaction, then publishes. */
     private void sendAll(RolloutRun run, List<RolloutRun.Entry> due, long now) {
-        List<RolloutStore.Desired> docs = new ArrayList<>();
+        List<DesiredConfigs.Unsigned> unsigned = new ArrayList<>(due.size());
         for (RolloutRun.Entry e : due) {
-            docs.add(configs.sign(e.boxId(), e.profile(), e.body(), now));
+            unsigned.add(new DesiredConfigs.Unsigned(e.boxId(), e.profile(), e.body()));
         }
+        List<RolloutStore.Desired> docs = configs.signAll(unsigned, now);
         store.recordSent(run.id(), docs, now);
         for (int i = 0; i < due.size(); i++) {
             RolloutStore.Desired d = docs.get(i);

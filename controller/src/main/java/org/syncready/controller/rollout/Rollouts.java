@@ -97,6 +97,7 @@ public final class Rollouts implements AutoCloseable {
      */
     public void start() {
         call(() -> {
+            configs.warmUp();
             configs.load();
             runner.load();
             int published = configs.republishAll();

@@ -57,6 +57,24 @@ class ConfigSignerTest {
     }
 
     @Test
+    void signingManyAtOnceGivesEachDocumentItsOwnSignatureInOrder() throws Exception {
+        ConfigSigner signer = ConfigSigner.loadOrCreate(keys);
+        List<ConfigSigner.Input> inputs = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            inputs.add(new ConfigSigner.Input("box-" + i, i + 1, "m/p", ConfigSigning.sha256(new ObjectMapper().createObjectNode().put("n", i))));
+        }
+        List<String> all = signer.signAll(inputs);
+        assertEquals(1_000, all.size());
+        for (int i = 0; i < inputs.size(); i += 97) {
+            ConfigSigner.Input in = inputs.get(i);
+            assertEquals(signer.sign(in.boxId(), in.version(), in.profile(), in.sha256()), all.get(i), "signature " + i + " in its place");
+        }
+        assertEquals(1_000, new java.util.HashSet<>(all).size(), "no two documents share a signature");
+        assertEquals(List.of(signer.sign("one", 1, "m/p", "0".repeat(64))), signer.signAll(List.of(new ConfigSigner.Input("one", 1, "m/p",
+                "0".repeat(64)))), "a single document is signed on the caller's thread the same way");
+    }
+
+    @Test
     void refusesAPublicKeyThatIsNotThePrivateKeysHalf() throws Exception {
         ConfigSigner.loadOrCreate(keys);
         var other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
