@@ -168,6 +168,14 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
+    /** A connection of its own outside the pool, with {@code extra} driver properties (the store copy's batched inserts). */
+    Connection openConnection(java.util.Properties extra) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(writerProperties);
+        p.putAll(extra);
+        return DriverManager.getConnection(jdbcUrl, p);
+    }
+
     /**
      * Every connection: wait up to {@value #BUSY_TIMEOUT_MS} ms for the write lock instead of failing,
      * and {@code synchronous=NORMAL}, which in WAL mode syncs at checkpoints instead of at every commit:
