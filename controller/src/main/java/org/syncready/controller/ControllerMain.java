@@ -154,7 +154,15 @@ public final class ControllerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Controller controller = Controller.start(config());
+        Controller controller;
+        try {
+            controller = Controller.start(config());
+        } catch (java.io.IOException e) {
+            // Expected conditions (database unreachable or refusing the login, data folder not writable): one
+            // line, no stack trace; exit 1 lets systemd retry, as the database may come up later.
+            System.err.println("syncready-controller: cannot start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();
