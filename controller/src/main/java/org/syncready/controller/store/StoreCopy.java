@@ -48,9 +48,18 @@ public final class StoreCopy {
     /**
      * Copies {@code source} (SQLite) into {@code target} (PostgreSQL); {@code progress} gets one line per
      * table and one per {@value #PROGRESS_EVERY} rows of a large one. Returns the counts of every table,
-     * compared after the commit.
+     * compared after the commit. A failing database is a {@link StoreException}; nothing is written then.
      */
-    public static List<TableCount> copy(Database source, Database target, int batch, Consumer<String> progress)
+    public static List<TableCount> copy(Database source, Database target, int batch, Consumer<String> progress) throws Refused {
+        try {
+            return copyOrFail(source, target, batch, progress);
+        } catch (SQLException e) {
+            // Nothing was committed: the connection closed with its transaction open, which PostgreSQL rolls back.
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    private static List<TableCount> copyOrFail(Database source, Database target, int batch, Consumer<String> progress)
             throws Refused, SQLException {
         if (source.dialect() != Dialect.SQLITE || target.dialect() != Dialect.POSTGRESQL) {
             throw new IllegalArgumentException("copies from SQLite to PostgreSQL only");

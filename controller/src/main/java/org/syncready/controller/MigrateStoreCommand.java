@@ -1,14 +1,15 @@
-package org.syncready.controller.cli;
+package org.syncready.controller;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.syncready.controller.store.Database;
 import org.syncready.controller.store.PostgresqlLocation;
 import org.syncready.controller.store.StoreCopy;
+import org.syncready.controller.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code syncready migrate-store --data DIR --to postgresql://...}: copies a controller's SQLite database
  * into an empty PostgreSQL database ({@link StoreCopy}). Works on the files, not over the API: run it
- * with the controller stopped. Exit codes as the tool's: 0 copied and every table's count equal, 1
+ * with the controller stopped. A subcommand of {@code syncready} (cli.SyncReadyCli) that lives here, in
+ * the wiring, because only the wiring may know the store (ArchitectureTest). Exit codes as the tool's: 0 copied and every table's count equal, 1
  * refused (no SQLite database there, target not empty, different schemas), 2 bad command line (a bad
  * URL), 4 PostgreSQL could not be reached or refused the login, or the copy failed (nothing written).
  */
@@ -24,7 +26,12 @@ import picocli.CommandLine.Option;
         "Copy a controller's SQLite database (the data folder's syncready.db) into an empty PostgreSQL database; "
                 + "all or nothing, counts checked per table. Stop the controller first.",
         "将控制器的 SQLite 数据库复制到空的 PostgreSQL 数据库（全部成功或全部不写入，逐表核对行数）。请先停止控制器。"})
-final class MigrateStore implements Callable<Integer> {
+public final class MigrateStoreCommand implements Callable<Integer> {
+    private static final int OK = 0;
+    private static final int REFUSED = 1;
+    private static final int UNREACHABLE = 4;
+    private static final int FAILED = 5;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +51,8 @@ final class MigrateStore implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SyncReadyCli cli = SyncReadyCli.root(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (batch < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1");
         }
@@ -57,48 +65,48 @@ final class MigrateStore implements Callable<Integer> {
         try {
             target = target.withPassword(PostgresqlLocation.password(passwordFile, System::getenv));
         } catch (IOException e) {
-            cli.err.println(e.getMessage());
-            return SyncReadyCli.REFUSED;
+            err.println(e.getMessage());
+            return REFUSED;
         }
         Path file = data.resolve("syncready.db");
         if (!Files.isRegularFile(file)) {
-            cli.err.println("no SQLite database at " + file + " (is --data the controller's data folder?)");
-            return SyncReadyCli.REFUSED;
+            err.println("no SQLite database at " + file + " (is --data the controller's data folder?)");
+            return REFUSED;
         }
         try (Database source = Database.open(file)) {
             Database pg;
             try {
                 pg = Database.open(target);
             } catch (IOException e) {
-                cli.err.println(e.getMessage());
-                return SyncReadyCli.UNREACHABLE;
+                err.println(e.getMessage());
+                return UNREACHABLE;
             }
             try (Database destination = pg) {
-                cli.out.println("copying " + file + " into " + target);
-                List<StoreCopy.TableCount> counts = StoreCopy.copy(source, destination, batch, cli.out::println);
-                Table t = new Table("TABLE", "SQLITE", "POSTGRESQL", "");
+                out.println("copying " + file + " into " + target);
+                List<StoreCopy.TableCount> counts = StoreCopy.copy(source, destination, batch, out::println);
+                String row = "%-20s %12s %12s  %s";
+                out.println(String.format(row, "TABLE", "SQLITE", "POSTGRESQL", ""));
                 long unequal = 0;
                 for (StoreCopy.TableCount c : counts) {
                     unequal += c.equal() ? 0 : 1;
-                    t.row(c.table(), Long.toString(c.source()), Long.toString(c.target()), c.equal() ? "ok" : "DIFFERENT");
+                    out.println(String.format(row, c.table(), c.source(), c.target(), c.equal() ? "ok" : "DIFFERENT"));
                 }
-                t.print(cli.out);
                 if (unequal > 0) {
-                    cli.err.println(unequal + " tables have different counts: check the target before using it");
-                    return SyncReadyCli.FAILED;
+                    err.println(unequal + " tables have different counts: check the target before using it");
+                    return FAILED;
                 }
-                cli.out.println("verified: " + counts.size() + " tables, every count equal. Start the controller with --store " + target);
-                return SyncReadyCli.OK;
+                out.println("verified: " + counts.size() + " tables, every count equal. Start the controller with --store " + target);
+                return OK;
             }
         } catch (StoreCopy.Refused e) {
-            cli.err.println("refused: " + e.getMessage());
-            return SyncReadyCli.REFUSED;
-        } catch (SQLException e) {
-            cli.err.println("the copy failed and was rolled back (the target is still empty): " + e.getMessage());
-            return SyncReadyCli.UNREACHABLE;
+            err.println("refused: " + e.getMessage());
+            return REFUSED;
+        } catch (StoreException e) {
+            err.println("the copy failed and was rolled back (the target is still empty): " + e.getMessage());
+            return UNREACHABLE;
         } catch (IOException e) {
-            cli.err.println("cannot open " + file + ": " + e.getMessage());
-            return SyncReadyCli.REFUSED;
+            err.println("cannot open " + file + ": " + e.getMessage());
+            return REFUSED;
         }
     }
 }
