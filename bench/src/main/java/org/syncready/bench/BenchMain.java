@@ -9,6 +9,7 @@ import org.syncready.bench.ingest.IngestBenchmark;
 import org.syncready.bench.scale.ConnectionsBenchmark;
 import org.syncready.bench.scale.FaultLatencyBenchmark;
 import org.syncready.bench.scale.RolloutBenchmark;
+import org.syncready.bench.scale.RolloutEngineBenchmark;
 import org.syncready.bench.scale.TimetableImportBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "syncready-bench", mixinStandardHelpOptions = true,
         subcommands = {BenchMain.Ingest.class, BenchMain.Connections.class, BenchMain.FaultLatency.class,
-                BenchMain.Rollout.class, BenchMain.TimetableImport.class, BenchMain.AgentFootprint.class,
+                BenchMain.Rollout.class, BenchMain.RolloutEngine.class, BenchMain.TimetableImport.class, BenchMain.AgentFootprint.class,
                 BenchMain.ReadinessSweep.class, BenchMain.OpcUa.class, BenchMain.JfrTop.class},
         description = "SyncReady benchmarks; each prints its figures.")
 public final class BenchMain implements Runnable {
@@ -225,7 +226,7 @@ public final class BenchMain implements Runnable {
     }
 
     @Command(name = "rollout", mixinStandardHelpOptions = true,
-            description = "Time from POST /api/v1/rollouts to every box applied: one wave, then the default waves [1, 10%, 100%].")
+            description = "Time from POST /api/v1/rollouts to every box applied: one wave, then the default waves [1, 10%%, 100%%].")
     static final class Rollout implements Callable<Integer> {
         @Option(names = "--boxes", defaultValue = "1000", description = "fleet size (default: ${DEFAULT-VALUE})")
         int boxes;
@@ -261,6 +262,35 @@ public final class BenchMain implements Runnable {
             System.out.printf("  controller RSS %.0f MB; publish failures %d, connections lost %d; lossless=%s%n",
                     r.rssMb(), r.publishFailures(), r.connectionsLost(), r.lossless());
             return r.lossless() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "rollout-engine", mixinStandardHelpOptions = true,
+            description = "The rollout engine alone (planner, runner, signing, SQLite; no broker): POST and all applied for a "
+                    + "province-size fleet whose boxes report applied at once; one wave, then [1, 10%%, 100%%].")
+    static final class RolloutEngine implements Callable<Integer> {
+        @Option(names = "--boxes", defaultValue = "100000", description = "fleet size (default: ${DEFAULT-VALUE})")
+        int boxes;
+        @Option(names = "--schools", defaultValue = "1000", description = "schools the boxes are spread over (default: ${DEFAULT-VALUE})")
+        int schools;
+        @Option(names = "--work-dir", defaultValue = "target/bench-work/rollout-engine", description = "scratch folder (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            String before = load();
+            RolloutEngineBenchmark.Result r = RolloutEngineBenchmark.run(boxes, schools, workDir);
+            System.out.printf("rollout-engine: %d boxes in %d schools, SQLite %.0f MB after both rollouts (%s before, %s after)%n",
+                    r.boxes(), r.schools(), r.dbBytes() / 1e6, before, load());
+            boolean ok = true;
+            for (RolloutEngineBenchmark.Run run : r.runs()) {
+                System.out.printf("  waves %-16s %s: POST answered in %6.0f ms, all applied after %7.0f ms; state %s, applied %d,"
+                                + " documents published %d; rollouts thread %.1f s of CPU%n",
+                        run.waves(), run.waveSizes(), run.postMs(), run.allAppliedMs(), run.state(), run.applied(), run.published(),
+                        run.rolloutsThreadCpuS());
+                ok &= run.state().equals("completed") && run.applied() == r.boxes();
+            }
+            return ok ? 0 : 1;
         }
     }
 

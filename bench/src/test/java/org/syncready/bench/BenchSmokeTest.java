@@ -92,6 +92,21 @@ class BenchSmokeTest {
     }
 
     @Test
+    void rolloutEngineQuickCompletesBothRolloutsOnEveryBox() throws Exception {
+        org.syncready.bench.scale.RolloutEngineBenchmark.Result r =
+                org.syncready.bench.scale.RolloutEngineBenchmark.run(2_500, 10, dir.resolve("rollout-engine"));
+        assertEquals(2, r.runs().size());
+        assertEquals(List.of(1, 250, 2_249), r.runs().get(1).waveSizes());
+        for (org.syncready.bench.scale.RolloutEngineBenchmark.Run run : r.runs()) {
+            assertEquals("completed", run.state(), run.toString());
+            assertEquals(2_500, run.applied());
+            assertEquals(2_500, run.published(), "each box is sent its document once, in chunks of 1,000");
+            assertTrue(run.postMs() > 0 && run.allAppliedMs() >= run.postMs(), run.toString());
+        }
+        assertTrue(r.dbBytes() > 0);
+    }
+
+    @Test
     void readinessSweepQuickTimesEveryPass() throws Exception {
         List<org.syncready.bench.micro.SweepCpuTime.Figures> f = org.syncready.bench.micro.SweepCpuTime.run(200, List.of(0.1), 3, 5);
         assertEquals(3, f.size());

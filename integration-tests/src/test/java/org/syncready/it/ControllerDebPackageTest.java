@@ -86,7 +86,7 @@ class ControllerDebPackageTest {
         Path root = extract();
         String unit = Files.readString(root.resolve("lib/systemd/system/syncready-controller.service"));
         for (String line : List.of("User=syncready", "ExecStart=/usr/bin/syncready-controller --config /etc/syncready/controller.yaml",
-                "RestartPreventExitStatus=2", "LimitNOFILE=65536", "StateDirectory=syncready/controller", "NoNewPrivileges=yes",
+                "RestartPreventExitStatus=2", "LimitNOFILE=262144", "StateDirectory=syncready/controller", "NoNewPrivileges=yes",
                 "ProtectSystem=strict", "ReadWritePaths=/var/lib/syncready/controller", "ProtectHome=yes", "PrivateTmp=yes",
                 "PrivateDevices=yes", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service")) {
             assertTrue(unit.contains(line), line + " missing from the unit");

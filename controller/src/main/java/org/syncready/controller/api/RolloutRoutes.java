@@ -168,11 +168,15 @@ public final class RolloutRoutes implements RouteGroup {
         });
     }
 
-    /** The newest {@code limit} rollouts the caller may see: a scoped caller sees those that touched their schools. Blocking. */
+    /**
+     * The newest {@code limit} rollouts the caller may see, without their per-box lists: a scoped caller
+     * sees those that touched their schools. Blocking.
+     */
     public List<RolloutView> visible(Principal caller, int limit) {
         return caller.role().scoped()
-                ? rollouts.list(Integer.MAX_VALUE).stream().filter(v -> caller.seesAny(schools(v))).limit(limit).toList()
-                : rollouts.list(limit);
+                ? rollouts.list(Integer.MAX_VALUE).stream().filter(v -> caller.seesAny(schools(v))).limit(limit)
+                        .map(RolloutView::withoutBoxes).toList()
+                : rollouts.summaries(limit);
     }
 
     private void get(RoutingContext ctx) {

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +53,9 @@ final class DesiredConfigs implements ConfigState {
     private final Map<String, Long> running = new ConcurrentHashMap<>();
     private final Map<String, String> overrides = new HashMap<>();
     private final Map<String, String> profiles = new HashMap<>();
+    /** The body hashed last and its hash (rollout thread only; bodies are never changed once rendered). */
+    private JsonNode lastBody;
+    private String lastSha;
 
     DesiredConfigs(RolloutStore store, ConfigSigner signer, MessageCodec codec, DesiredPublisher publisher, LiveBoxes live,
                    Duration driftGrace) {
@@ -225,10 +230,22 @@ final class DesiredConfigs implements ConfigState {
     /** The box's next desired document, signed; not stored or published yet. */
     RolloutStore.Desired sign(String boxId, String profile, JsonNode body, long now) {
         long version = nextVersion(boxId);
-        String sha = ConfigSigning.sha256(body);
+        String sha = sha256(body);
         ConfigDesired doc = new ConfigDesired(Protocol.VERSION, boxId, now, version, profile, sha, body,
                 signer.sign(boxId, version, profile, sha));
         return new RolloutStore.Desired(boxId, version, profile, sha, new String(codec.encode(doc), StandardCharsets.UTF_8), now);
+    }
+
+    /**
+     * The body's hash (RFC 8785 canonical form): the boxes of a rollout mostly share one body object,
+     * and canonicalising it again for each of them was a sixth of a 10,000-box rollout's CPU.
+     */
+    private String sha256(JsonNode body) {
+        if (body != lastBody) {
+            lastSha = ConfigSigning.sha256(body);
+            lastBody = body;
+        }
+        return lastSha;
     }
 
     /** Makes a stored document the box's desired one and publishes it retained. */
@@ -262,13 +279,19 @@ final class DesiredConfigs implements ConfigState {
 
     // ------------------------------------------------------------------ what boxes say
 
-    /** Stores a box's report; an {@code applied} one also sets the version it runs. */
-    void reported(ConfigReported r, long at) {
-        RolloutStore.Reported row = new RolloutStore.Reported(r.boxId(), r.version(), r.result().toString(), r.error(), at);
-        store.putReported(row);
-        reported.put(r.boxId(), row);
-        if (r.result() == ConfigReported.Result.APPLIED) {
-            running.put(r.boxId(), r.version());
+    /** Stores boxes' reports (one transaction); an {@code applied} one also sets the version the box runs. */
+    void reported(List<ReceivedReport> reports) {
+        List<RolloutStore.Reported> rows = new ArrayList<>(reports.size());
+        for (ReceivedReport received : reports) {
+            ConfigReported r = received.report();
+            rows.add(new RolloutStore.Reported(r.boxId(), r.version(), r.result().toString(), r.error(), received.receivedAt()));
+        }
+        store.putReported(rows);
+        for (RolloutStore.Reported row : rows) {
+            reported.put(row.boxId(), row);
+            if (row.result().equals("applied")) {
+                running.put(row.boxId(), row.version());
+            }
         }
     }
 

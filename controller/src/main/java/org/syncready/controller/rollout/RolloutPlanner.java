@@ -3,10 +3,12 @@ package org.syncready.controller.rollout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,6 +88,11 @@ final class RolloutPlanner {
         List<RolloutPlan.Box> changed = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
+        // Most boxes of a province share a profile and their school's layer: each distinct combination
+        // is rendered, hashed and sized once, and each distinct (current, new) pair diffed once.
+        Map<String, Rendered> rendered = new HashMap<>();
+        Map<String, JsonNode> currentBodies = new HashMap<>();
+        Map<String, List<RolloutPlan.Change>> diffs = new HashMap<>();
         for (Box box : boxes) {
             String profile = request.profile() != null ? request.profile() : state.profileOf(box.id());
             if (profile == null) {
@@ -99,42 +106,54 @@ final class RolloutPlanner {
                 continue;
             }
             String school = directory.schoolOf(box.id()).orElse(null);
-            Map<String, JsonNode> layers = new LinkedHashMap<>();
-            layers.put("override school " + school, request.schoolOverrides().containsKey(school)
-                    ? request.schoolOverrides().get(school) : state.override("school:" + school));
-            layers.put("override box " + box.id(), request.boxOverrides().containsKey(box.id())
-                    ? request.boxOverrides().get(box.id()) : state.override("box:" + box.id()));
-            JsonNode body;
-            try {
-                body = catalogue.render(profile, layers);
-            } catch (ProfileException e) {
-                for (ProfileProblem p : e.problems()) {
-                    if (seen.add(p.toString())) {
-                        problems.add(p);
+            JsonNode schoolLayer = request.schoolOverrides().containsKey(school)
+                    ? request.schoolOverrides().get(school) : state.override("school:" + school);
+            JsonNode boxLayer = request.boxOverrides().containsKey(box.id())
+                    ? request.boxOverrides().get(box.id()) : state.override("box:" + box.id());
+            String key = profile + '\u0000' + schoolLayer + '\u0000' + boxLayer;
+            Rendered r = rendered.get(key);
+            if (r == null) {
+                Map<String, JsonNode> layers = new LinkedHashMap<>();
+                layers.put("override school " + school, schoolLayer);
+                layers.put("override box " + box.id(), boxLayer);
+                try {
+                    JsonNode body = catalogue.render(profile, layers);
+                    r = new Rendered(body, ConfigSigning.sha256(body), estimateSize("x", profile, body) - 1);
+                } catch (ProfileException e) {
+                    for (ProfileProblem p : e.problems()) {
+                        if (seen.add(p.toString())) {
+                            problems.add(p);
+                        }
                     }
+                    continue;
                 }
-                continue;
+                // A box layer is the box's own: keeping its rendering would only fill the map.
+                if (boxLayer == null) {
+                    rendered.put(key, r);
+                }
             }
             Optional<RolloutStore.Desired> current = state.desired(box.id());
             Long running = state.runningVersion(box.id());
             boolean same = current.isPresent() && current.get().profile().equals(profile)
-                    && current.get().sha256().equals(ConfigSigning.sha256(body)) && running != null && running == current.get().version();
+                    && current.get().sha256().equals(r.sha256()) && running != null && running == current.get().version();
             if (same && !includeUnchanged) {
                 unchanged.add(box.id());
                 continue;
             }
-            int size = estimateSize(box.id(), profile, body);
+            int size = r.sizeWithoutId() + box.id().getBytes(StandardCharsets.UTF_8).length;
             if (size > MAX_PAYLOAD) {
                 problems.add(new ProfileProblem("request", "/", "box " + box.id() + ": the signed document would be " + size
                         + " bytes, over the 65536 a message may carry"));
                 continue;
             }
             Optional<Instant> busy = request.force() ? Optional.empty() : guard.busyUntil(box.id(), now);
-            List<RolloutPlan.Change> diff = JsonDiff.of(current.map(this::body).orElse(null), body).stream()
-                    .map(c -> new RolloutPlan.Change(c.path(), c.from(), c.to())).toList();
+            Rendered target = r;
+            String from = current.map(RolloutStore.Desired::sha256).orElse("none");
+            List<RolloutPlan.Change> diff = diffs.computeIfAbsent(from + '>' + target.sha256(), k -> diff(current.isEmpty() ? null
+                    : currentBodies.computeIfAbsent(from, sha -> body(current.get())), target.body()));
             changed.add(new RolloutPlan.Box(box.id(), school, box.classroomId(), box.model(), profile, 0,
                     current.isEmpty() ? "first" : same ? "none" : "update",
-                    busy.filter(i -> i.isAfter(now)).map(Instant::toString).orElse(null), diff, body));
+                    busy.filter(i -> i.isAfter(now)).map(Instant::toString).orElse(null), diff, r.body()));
         }
         if (!problems.isEmpty()) {
             throw RolloutRefusal.invalid(problems.stream().limit(MAX_PROBLEMS).toList());
@@ -215,6 +234,14 @@ final class RolloutPlanner {
             problems.add(new ProfileProblem("request", "/target", "selects no box: " + t.describe()));
         }
         return new ArrayList<>(chosen);
+    }
+
+    /** A rendered body, its hash and the size of its signed document without the box id. */
+    private record Rendered(JsonNode body, String sha256, int sizeWithoutId) {
+    }
+
+    private static List<RolloutPlan.Change> diff(JsonNode from, JsonNode to) {
+        return JsonDiff.of(from, to).stream().map(c -> new RolloutPlan.Change(c.path(), c.from(), c.to())).toList();
     }
 
     private JsonNode body(RolloutStore.Desired desired) {

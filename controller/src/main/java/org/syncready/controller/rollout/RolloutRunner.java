@@ -34,7 +34,21 @@ final class RolloutRunner {
     private final LiveBoxes live;
     private final ObjectMapper json;
     private final Clock clock;
+    /**
+     * How many boxes one turn of the rollout thread signs, stores and publishes. Between turns the
+     * thread answers API calls and takes in reports, so the first boxes apply while later ones are
+     * still being signed, and a GET never waits for a whole 100,000-box wave.
+     */
+    static final int SEND_CHUNK = 1_000;
+
     private final Map<String, RolloutRun> runs = new LinkedHashMap<>();
+    /**
+     * Boxes whose state changed since the last {@link #flush()}: written in one transaction at the end
+     * of each turn (a report, a batch of reports, a tick) with the state they have then.
+     */
+    private final Map<RolloutRun.Entry, RolloutRun> changed = new LinkedHashMap<>();
+    /** Set when a turn stopped at {@link #SEND_CHUNK} with boxes still due. */
+    private boolean moreDue;
     private long ids;
     private volatile ClassTimeGuard guard = ClassTimeGuard.NEVER_BUSY;
     private volatile RolloutListener listener = RolloutListener.NONE;
@@ -81,6 +95,7 @@ final class RolloutRunner {
         for (Map.Entry<String, Long> running : configs.runningVersions().entrySet()) {
             settle(running.getKey(), running.getValue(), BoxState.APPLIED, null);
         }
+        flush();
     }
 
     int size() {
@@ -107,9 +122,18 @@ final class RolloutRunner {
 
     /** The newest first. */
     List<RolloutView> list(int limit) {
+        return newest(limit).map(RolloutRun::view).toList();
+    }
+
+    /** The newest first, without their boxes. */
+    List<RolloutView> summaries(int limit) {
+        return newest(limit).map(RolloutRun::summary).toList();
+    }
+
+    private java.util.stream.Stream<RolloutRun> newest(int limit) {
         List<RolloutRun> all = new ArrayList<>(runs.values());
         java.util.Collections.reverse(all);
-        return all.stream().limit(limit).map(RolloutRun::view).toList();
+        return all.stream().limit(limit);
     }
 
     // ------------------------------------------------------------------ starting and acting
@@ -121,6 +145,12 @@ final class RolloutRunner {
      * @throws org.syncready.controller.refusal.Refusal {@code CONFLICT} when no box would change
      */
     RolloutView start(RolloutPlan plan, RolloutRequest request, JsonNode requestJson, Actor who) {
+        return start(plan, request, requestJson, who, -1);
+    }
+
+    /** As {@link #start(RolloutPlan, RolloutRequest, JsonNode, Actor)}; {@code plannedMs}, how long planning took, is logged. */
+    RolloutView start(RolloutPlan plan, RolloutRequest request, JsonNode requestJson, Actor who, long plannedMs) {
+        long t0 = System.nanoTime();
         String actor = who.name();
         if (plan.boxes().isEmpty()) {
             throw RolloutRefusal.conflict("/target", "every targeted box already runs this configuration: " + plan.unchanged());
@@ -146,7 +176,7 @@ final class RolloutRunner {
             }
         }
         RolloutRun run = RolloutRun.start(id, now, actor, request, requestJson, plan, previous.toString(), previousVersions);
-        store.insertRollout(run.row(), run.entries().stream().map(e -> e.row(id)).toList(), newProfiles, now);
+        store.insertRollout(run.row(), run.boxRows(), newProfiles, now);
         for (Map.Entry<String, JsonNode> o : request.schoolOverrides().entrySet()) {
             configs.setOverride("school:" + o.getKey(), o.getValue(), actor, now);
         }
@@ -160,8 +190,8 @@ final class RolloutRunner {
         if (request.force()) {
             audit.record(who, "rollout.force", run.subject(), "class-time guard overridden", "ok");
         }
-        log.info("rollout {} started by {}: {} boxes, waves {}, target {}", id, actor, plan.boxes().size(), plan.waveSizes(),
-                request.target().describe());
+        log.info("rollout {} started by {}: {} boxes, waves {}, target {} (planned in {} ms, stored in {} ms)", id, actor,
+                plan.boxes().size(), plan.waveSizes(), request.target().describe(), plannedMs, (System.nanoTime() - t0) / 1_000_000);
         return run.view();
     }
 
@@ -226,19 +256,27 @@ final class RolloutRunner {
 
     // ------------------------------------------------------------------ what boxes say
 
-    void onReported(ConfigReported r, long at) {
-        configs.reported(r, at);
-        log.info("box={} config version {} {}{}", r.boxId(), r.version(), r.result(), r.error() == null ? "" : ": " + r.error());
-        BoxState state = switch (r.result()) {
-            case APPLIED -> BoxState.APPLIED;
-            case REJECTED -> BoxState.REJECTED;
-            case ROLLED_BACK -> BoxState.ROLLED_BACK;
-        };
-        if (state == BoxState.REJECTED) {
-            // Refused as not newer than what the box runs: numbered above it and sent again, not failed.
-            resendAboveApplied(r.boxId());
+    /**
+     * Reports in the order they came: stored in one transaction, then each settles its box; the boxes'
+     * new states are written together at the end.
+     */
+    void onReported(List<ReceivedReport> reports) {
+        configs.reported(reports);
+        for (ReceivedReport report : reports) {
+            ConfigReported r = report.report();
+            log.info("box={} config version {} {}{}", r.boxId(), r.version(), r.result(), r.error() == null ? "" : ": " + r.error());
+            BoxState state = switch (r.result()) {
+                case APPLIED -> BoxState.APPLIED;
+                case REJECTED -> BoxState.REJECTED;
+                case ROLLED_BACK -> BoxState.ROLLED_BACK;
+            };
+            if (state == BoxState.REJECTED) {
+                // Refused as not newer than what the box runs: numbered above it and sent again, not failed.
+                resendAboveApplied(r.boxId());
+            }
+            settle(r.boxId(), r.version(), state, r.error());
         }
-        settle(r.boxId(), r.version(), state, r.error());
+        flush();
     }
 
     /** A birth: the version the box runs now (null: none). A box whose report was lost still says it here. */
@@ -248,6 +286,7 @@ final class RolloutRunner {
             settle(boxId, version, BoxState.APPLIED, null);
             resendAboveApplied(boxId);
         }
+        flush();
     }
 
     private void settle(String boxId, long version, BoxState state, String error) {
@@ -294,9 +333,13 @@ final class RolloutRunner {
 
     /**
      * One round: times out sent boxes that said nothing (in any rollout, also an aborted one), sends
-     * the due boxes of running rollouts, and advances, pauses or aborts each active rollout.
+     * the due boxes of running rollouts (at most {@link #SEND_CHUNK} a turn), and advances, pauses or
+     * aborts each active rollout.
+     *
+     * @return whether boxes are still due now: the caller runs another turn soon, after what is queued
      */
-    void tick() {
+    boolean tick() {
+        moreDue = false;
         Instant now = clock.instant();
         for (RolloutRun run : runs.values()) {
             if (run.count(BoxState.SENT) > 0) {
@@ -310,6 +353,8 @@ final class RolloutRunner {
             }
             evaluate(run);
         }
+        flush();
+        return moreDue;
     }
 
     private void timeOut(RolloutRun run, Instant now) {
@@ -354,6 +399,10 @@ final class RolloutRunner {
                 }
                 continue;
             }
+            if (due.size() == SEND_CHUNK) {
+                moreDue = true;
+                break;
+            }
             due.add(e);
         }
         if (!due.isEmpty()) {
@@ -397,14 +446,14 @@ final class RolloutRunner {
         if (run.state() != RolloutState.RUNNING) {
             return;
         }
-        List<RolloutRun.Entry> wave = run.entries().stream().filter(e -> e.wave() == run.wave()).toList();
-        if (!wave.stream().allMatch(e -> e.state().terminal())) {
+        if (!run.waveDone(run.wave())) {
             return;
         }
-        long applied = wave.stream().filter(e -> e.state() == BoxState.APPLIED).count();
-        int needed = strategy.successThreshold().of(wave.size());
+        int waveSize = run.waveTotal(run.wave());
+        long applied = run.waveApplied(run.wave());
+        int needed = strategy.successThreshold().of(waveSize);
         if (applied < needed && run.acceptedWave() != run.wave()) {
-            String why = "wave " + (run.wave() + 1) + ": " + applied + " of " + wave.size() + " boxes applied, " + needed
+            String why = "wave " + (run.wave() + 1) + ": " + applied + " of " + waveSize + " boxes applied, " + needed
                     + " needed to go on";
             setState(run, RolloutState.PAUSED, why);
             audit.record(Actor.SYSTEM, "rollout.pause", run.subject(), why, "ok");
@@ -468,7 +517,18 @@ final class RolloutRunner {
     }
 
     private void saveBox(RolloutRun run, RolloutRun.Entry e) {
-        store.updateBox(run.id(), e.boxId(), e.state(), e.version(), e.sentAt(), e.deferredUntil(), e.error(), clock.millis());
+        changed.put(e, run);
+    }
+
+    /** Writes the boxes changed in this turn, each with the state it has now, in one transaction. */
+    private void flush() {
+        if (changed.isEmpty()) {
+            return;
+        }
+        List<RolloutStore.BoxRow> rows = new ArrayList<>(changed.size());
+        changed.forEach((e, run) -> rows.add(e.stateRow(run.id())));
+        changed.clear();
+        store.updateBoxes(rows, clock.millis());
     }
 
     /**

@@ -49,7 +49,8 @@ public interface RolloutStore {
 
     Map<String, Reported> reported();
 
-    void putReported(Reported r);
+    /** Each box's latest report, in one transaction (a burst of reports is written at once). */
+    void putReported(List<Reported> reports);
 
     /** Override layers by {@code "school:<id>"} / {@code "box:<id>"}, JSON text. */
     Map<String, String> overrides();
@@ -67,8 +68,11 @@ public interface RolloutStore {
 
     void updateRollout(String id, RolloutState state, int wave, String reason, long failureBaseline, int acceptedWave, long at);
 
-    void updateBox(String rolloutId, String boxId, BoxState state, Long version, Long sentAt, Long deferredUntil, String error,
-                   long at);
+    /**
+     * The state, version, sent time, deferral and error of boxes of rollouts ({@code body}, {@code position},
+     * {@code wave}, {@code profile} and {@code previousVersion} of the rows are not written), in one transaction.
+     */
+    void updateBoxes(List<BoxRow> boxes, long at);
 
     /** Every rollout, oldest first. */
     List<RolloutRow> rollouts();

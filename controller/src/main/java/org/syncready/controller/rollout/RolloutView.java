@@ -14,6 +14,11 @@ public record RolloutView(String id, String state, String createdAt, String acto
                           boolean force, String note, int wave, List<Integer> waveSizes, String reason,
                           Map<String, Integer> counts, List<Box> boxes) {
 
+    /** The same without its per-box list. */
+    public RolloutView withoutBoxes() {
+        return new RolloutView(id, state, createdAt, actor, profile, target, force, note, wave, waveSizes, reason, counts, List.of());
+    }
+
     /** One box of the rollout. */
     public record Box(String boxId, int wave, String state, String profile, Long version, Long previousVersion,
                       String sentAt, String deferredUntil, String error) {

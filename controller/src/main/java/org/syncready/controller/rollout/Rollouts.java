@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -18,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.controller.audit.Actor;
@@ -43,6 +45,8 @@ import org.syncready.protocol.MessageCodec;
 public final class Rollouts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rollouts.class);
     private static final long CALL_TIMEOUT_S = 60;
+    /** Reports taken in per transaction: a burst of 10,000 is a few commits, not 20,000. */
+    private static final int REPORT_BATCH = 2_000;
 
     private final BoxDirectory directory;
     private final ProfileCatalogue catalogue;
@@ -60,6 +64,10 @@ public final class Rollouts implements AutoCloseable {
      * them for 20-60 s. Bounded by the callers, each of which blocks on its call (API worker threads).
      */
     private final Queue<FutureTask<?>> calls = new ConcurrentLinkedQueue<>();
+    /** Reports and births not yet taken in by the rollout thread (see {@link #onMessage}). */
+    private final Queue<Heard> heard = new ConcurrentLinkedQueue<>();
+    /** Whether a turn that takes in {@link #heard} is already queued on the rollout thread. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private volatile long lastRoundAt;
 
     /**
@@ -133,13 +141,14 @@ public final class Rollouts implements AutoCloseable {
     public RolloutView start(RolloutRequest request, JsonNode requestJson, Actor actor) {
         RolloutView view = call(() -> {
             RolloutPlan plan;
+            long t0 = System.nanoTime();
             try {
                 plan = plan(request, false);
             } catch (Refusal e) {
                 runner.auditRefusal(actor, request, requestJson, e);
                 throw e;
             }
-            return runner.start(plan, request, requestJson, actor);
+            return runner.start(plan, request, requestJson, actor, (System.nanoTime() - t0) / 1_000_000);
         });
         tickSoon();
         return view;
@@ -152,6 +161,11 @@ public final class Rollouts implements AutoCloseable {
     /** The newest first. */
     public List<RolloutView> list(int limit) {
         return call(() -> runner.list(limit));
+    }
+
+    /** The newest first, each without its per-box list ({@link RolloutView#boxes()} empty): for lists and polls. */
+    public List<RolloutView> summaries(int limit) {
+        return call(() -> runner.summaries(limit));
     }
 
     /**
@@ -192,27 +206,66 @@ public final class Rollouts implements AutoCloseable {
 
     // ------------------------------------------------------------------ MQTT (callback thread)
 
-    /** Config reports and births (which carry the running version); queued, never blocks the caller. */
+    /**
+     * Config reports and births (which carry the running version); queued, never blocks the caller.
+     * The queue grows by at most one report per box per version sent and one birth per reconnect, so
+     * the fleet's size bounds it.
+     */
     public void onMessage(AgentMessage message) {
         if (!(message instanceof ConfigReported) && !(message instanceof BirthMessage)) {
             return;
         }
-        long at = clock.millis();
-        try {
-            thread.execute(() -> {
-                runCalls();
-                try {
-                    if (message instanceof ConfigReported r) {
-                        runner.onReported(r, at);
-                    } else if (message instanceof BirthMessage b) {
-                        runner.onRunning(b.boxId(), b.configVersion());
+        heard.add(new Heard(message, clock.millis()));
+        if (draining.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::drainHeard);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    /** A report or birth and when it was received. */
+    private record Heard(AgentMessage message, long at) {
+    }
+
+    /**
+     * On the rollout thread: what boxes said since the last turn, reports {@link #REPORT_BATCH} at a
+     * time (one transaction for the reports, one for the boxes they settle), in the order they came.
+     */
+    private void drainHeard() {
+        draining.set(false);
+        List<ReceivedReport> reports = new ArrayList<>();
+        Heard h;
+        while ((h = heard.poll()) != null) {
+            runCalls();
+            try {
+                if (h.message() instanceof ConfigReported r) {
+                    reports.add(new ReceivedReport(r, h.at()));
+                    if (reports.size() >= REPORT_BATCH) {
+                        runner.onReported(reports);
+                        reports = new ArrayList<>();
                     }
-                } catch (RuntimeException e) {
-                    log.error("box={} config report not processed: {}", message.boxId(), e.toString());
+                } else if (h.message() instanceof BirthMessage b) {
+                    // A birth after a report must see it settled: the reports before it go first.
+                    if (!reports.isEmpty()) {
+                        runner.onReported(reports);
+                        reports = new ArrayList<>();
+                    }
+                    runner.onRunning(b.boxId(), b.configVersion());
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            // shutting down
+            } catch (RuntimeException e) {
+                log.error("box={} config report not processed ({} reports in the batch): {}", h.message().boxId(), reports.size(),
+                        e.toString());
+                reports = new ArrayList<>();
+            }
+        }
+        try {
+            if (!reports.isEmpty()) {
+                runner.onReported(reports);
+            }
+        } catch (RuntimeException e) {
+            log.error("{} config reports not processed: {}", reports.size(), e.toString());
         }
     }
 
@@ -236,12 +289,17 @@ public final class Rollouts implements AutoCloseable {
 
     private void tickSafely() {
         runCalls();
+        boolean more = false;
         try {
-            runner.tick();
+            more = runner.tick();
         } catch (RuntimeException | Error e) {
             log.error("rollout tick failed", e);
         } finally {
             lastRoundAt = System.currentTimeMillis();
+        }
+        if (more) {
+            // The next chunk goes after what queued meanwhile (reports, API calls).
+            tickSoon();
         }
     }
 

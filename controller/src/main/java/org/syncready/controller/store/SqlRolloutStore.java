@@ -96,11 +96,21 @@ public final class SqlRolloutStore implements RolloutStore {
     }
 
     @Override
-    public void putReported(Reported r) {
-        update("store the report of box " + r.boxId(), "INSERT INTO config_reported(box_id, version, result, error, received_at) "
-                        + "VALUES (?,?,?,?,?) ON CONFLICT(box_id) DO UPDATE SET version = excluded.version, result = excluded.result, "
-                        + "error = excluded.error, received_at = excluded.received_at",
-                r.boxId(), r.version(), r.result(), r.error(), r.receivedAt());
+    public void putReported(List<Reported> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        inTransaction("store " + reports.size() + " configuration reports", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO config_reported(box_id, version, result, error, received_at) "
+                    + "VALUES (?,?,?,?,?) ON CONFLICT(box_id) DO UPDATE SET version = excluded.version, result = excluded.result, "
+                    + "error = excluded.error, received_at = excluded.received_at")) {
+                for (Reported r : reports) {
+                    bind(ps, r.boxId(), r.version(), r.result(), r.error(), r.receivedAt());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     @Override
@@ -153,13 +163,25 @@ public final class SqlRolloutStore implements RolloutStore {
                 bind(ps, r.id(), r.createdAt(), r.actor(), r.request(), r.state().label(), r.wave(), r.reason(), r.previousOverrides(), at);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_box(rollout_id, box_id, position, wave, state, profile, "
-                    + "body, previous_version, version, sent_at, deferred_until, error, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            // Each distinct body once (rows of the same rollout share the text), the rows name theirs by ref.
+            Map<String, Integer> refs = new HashMap<>();
+            try (PreparedStatement body = c.prepareStatement("INSERT INTO rollout_body(rollout_id, ref, body) VALUES (?,?,?)");
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_box(rollout_id, box_id, position, wave, state, profile, "
+                    + "body, body_ref, previous_version, version, sent_at, deferred_until, error, updated_at) "
+                    + "VALUES (?,?,?,?,?,?,'',?,?,?,?,?,?,?)")) {
                 for (BoxRow b : boxes) {
-                    bind(ps, b.rolloutId(), b.boxId(), b.position(), b.wave(), b.state().label(), b.profile(), b.body(),
+                    Integer ref = refs.get(b.body());
+                    if (ref == null) {
+                        ref = refs.size() + 1;
+                        refs.put(b.body(), ref);
+                        bind(body, r.id(), ref, b.body());
+                        body.addBatch();
+                    }
+                    bind(ps, b.rolloutId(), b.boxId(), b.position(), b.wave(), b.state().label(), b.profile(), ref,
                             b.previousVersion(), b.version(), b.sentAt(), b.deferredUntil(), b.error(), at);
                     ps.addBatch();
                 }
+                body.executeBatch();
                 ps.executeBatch();
             }
             try (PreparedStatement ps = c.prepareStatement(PUT_BOX_PROFILE)) {
@@ -180,11 +202,20 @@ public final class SqlRolloutStore implements RolloutStore {
     }
 
     @Override
-    public void updateBox(String rolloutId, String boxId, BoxState state, Long version, Long sentAt, Long deferredUntil, String error,
-                          long at) {
-        update("update box " + boxId + " of rollout " + rolloutId, "UPDATE rollout_box SET state = ?, version = ?, sent_at = ?, "
-                        + "deferred_until = ?, error = ?, updated_at = ? WHERE rollout_id = ? AND box_id = ?",
-                state.label(), version, sentAt, deferredUntil, error, at, rolloutId, boxId);
+    public void updateBoxes(List<BoxRow> boxes, long at) {
+        if (boxes.isEmpty()) {
+            return;
+        }
+        inTransaction("update " + boxes.size() + " boxes of rollouts", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_box SET state = ?, version = ?, sent_at = ?, "
+                    + "deferred_until = ?, error = ?, updated_at = ? WHERE rollout_id = ? AND box_id = ?")) {
+                for (BoxRow b : boxes) {
+                    bind(ps, b.state().label(), b.version(), b.sentAt(), b.deferredUntil(), b.error(), at, b.rolloutId(), b.boxId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     @Override
@@ -203,8 +234,10 @@ public final class SqlRolloutStore implements RolloutStore {
 
     @Override
     public List<BoxRow> rolloutBoxes(String rolloutId) {
-        return query("read the boxes of rollout " + rolloutId, "SELECT box_id, position, wave, state, profile, body, previous_version, "
-                + "version, sent_at, deferred_until, error FROM rollout_box WHERE rollout_id = ? ORDER BY position", List.of(rolloutId),
+        return query("read the boxes of rollout " + rolloutId, "SELECT b.box_id, b.position, b.wave, b.state, b.profile, "
+                + "CASE WHEN b.body_ref IS NULL THEN b.body ELSE t.body END, b.previous_version, b.version, b.sent_at, b.deferred_until, "
+                + "b.error FROM rollout_box b LEFT JOIN rollout_body t ON t.rollout_id = b.rollout_id AND t.ref = b.body_ref "
+                + "WHERE b.rollout_id = ? ORDER BY b.position", List.of(rolloutId),
                 rs -> {
                     List<BoxRow> out = new ArrayList<>();
                     while (rs.next()) {

@@ -60,8 +60,8 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
-    public synchronized void putReported(Reported r) {
-        reported.put(r.boxId(), r);
+    public synchronized void putReported(List<Reported> reports) {
+        reports.forEach(r -> reported.put(r.boxId(), r));
         writes++;
     }
 
@@ -109,10 +109,12 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
-    public synchronized void updateBox(String rolloutId, String boxId, BoxState state, Long version, Long sentAt, Long deferredUntil,
-                                       String error, long at) {
-        replaceBox(rolloutId, boxId, b -> new BoxRow(rolloutId, boxId, b.position(), b.wave(), state, b.profile(), b.body(),
-                b.previousVersion(), version, sentAt, deferredUntil, error));
+    public synchronized void updateBoxes(List<BoxRow> rows, long at) {
+        for (BoxRow u : rows) {
+            replaceBox(u.rolloutId(), u.boxId(), b -> new BoxRow(u.rolloutId(), u.boxId(), b.position(), b.wave(), u.state(), b.profile(),
+                    b.body(), b.previousVersion(), u.version(), u.sentAt(), u.deferredUntil(), u.error()));
+        }
+        writes++;
     }
 
     @Override

@@ -43,6 +43,23 @@ class RolloutPlannerTest {
     }
 
     @Test
+    void boxesSharingAProfileAndLayersShareOneRenderingAndEachLayerStillReachesOnlyItsBoxes() {
+        t.box("s1", "box-e");
+        RolloutPlan plan = t.plan("{\"profile\":\"" + RolloutTestbed.PROFILE + "\",\"target\":{\"all\":true},"
+                + "\"overrides\":{\"schools\":{\"s1\":{\"stream\":{\"pushUrl\":\"rtmp://s1.example.org/live\"}}},"
+                + "\"boxes\":{\"box-b\":{\"stream\":{\"pushUrl\":\"rtmp://b.example.org/live\"}}}}}");
+        java.util.Map<String, RolloutPlan.Box> byId = new java.util.HashMap<>();
+        plan.boxes().forEach(b -> byId.put(b.boxId(), b));
+        assertEquals("rtmp://s1.example.org/live", byId.get("box-a").body().at("/stream/pushUrl").asText());
+        assertEquals("rtmp://b.example.org/live", byId.get("box-b").body().at("/stream/pushUrl").asText(), "the box layer on top");
+        assertEquals("rtmp://s1.example.org/live", byId.get("box-c").body().at("/stream/pushUrl").asText());
+        assertTrue(byId.get("box-a").body() == byId.get("box-e").body(), "one rendering for the boxes with the same layers");
+        assertTrue(byId.get("box-a").diff().equals(byId.get("box-e").diff()));
+        assertTrue(!byId.get("box-d").body().at("/stream/pushUrl").asText().equals("rtmp://s1.example.org/live"),
+                "s2 does not get s1's layer: " + byId.get("box-d").body().at("/stream/pushUrl"));
+    }
+
+    @Test
     void everyProblemIsRefusedAtOnceNamingItsField() {
         Refusal e = assertThrows(Refusal.class, () -> t.plan("{\"profile\":\"" + RolloutTestbed.PROFILE + "\","
                 + "\"target\":{\"boxes\":[\"box-a\",\"box-x\"],\"schools\":[\"s9\"],\"classrooms\":[\"room-9\"]},"

@@ -1,6 +1,7 @@
 package org.syncready.controller.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,27 @@ class RolloutRunnerTest {
         ConfigDesired doc = t.published("box-1").get(0);
         assertEquals(RolloutTestbed.PROFILE, doc.profile());
         assertTrue(org.syncready.protocol.ConfigSigning.verify(doc, List.of(t.signer.publicKey())), "signed with the controller key");
+    }
+
+    @Test
+    void aLargeWaveIsSentAChunkATurnAndReportsOfTheFirstChunkSettleBeforeTheLastIsSent() {
+        int n = RolloutRunner.SEND_CHUNK * 2 + 100;
+        for (int i = 0; i < n; i++) {
+            t.box("big", String.format("big-%05d", i));
+        }
+        String id = t.start("{\"profile\":\"" + RolloutTestbed.PROFILE + "\",\"target\":{\"schools\":[\"big\"]},"
+                + "\"strategy\":{\"waves\":[\"100%\"]}}");
+        assertTrue(t.tick(), "more is due after the first chunk");
+        assertEquals(RolloutRunner.SEND_CHUNK, t.view(id).counts().get("sent"));
+        t.report("big-00000", 1, Result.APPLIED, null);
+        assertEquals(1, t.view(id).counts().get("applied"), "a report between two chunks settles its box");
+        assertTrue(t.tick());
+        assertFalse(t.tick(), "the last 100 went out");
+        assertEquals(n - 1, t.view(id).counts().get("sent"));
+        assertEquals(n, t.publisher.sent.size(), "each box published once");
+        assertEquals(n, t.store.rolloutBoxes(id).stream().filter(b -> !b.state().label().equals("pending")).count(),
+                "every box's new state is stored");
+        assertFalse(t.tick(), "nothing is due any more");
     }
 
     @Test

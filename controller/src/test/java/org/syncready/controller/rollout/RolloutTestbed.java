@@ -102,8 +102,9 @@ final class RolloutTestbed {
         return runner.start(planner.plan(r, configs, runner::inActiveRollout, runner.guard(), false), r, body, new Actor("tester", null)).id();
     }
 
-    void tick() {
-        runner.tick();
+    /** One turn; whether boxes are still due (a wave larger than {@link RolloutRunner#SEND_CHUNK}). */
+    boolean tick() {
+        return runner.tick();
     }
 
     RolloutView view(String id) {
@@ -115,7 +116,8 @@ final class RolloutTestbed {
     }
 
     void report(String boxId, long version, ConfigReported.Result result, String error) {
-        runner.onReported(new ConfigReported(1, boxId, clock.millis(), "boot-1", 1, version, result, error), clock.millis());
+        runner.onReported(List.of(new ReceivedReport(new ConfigReported(1, boxId, clock.millis(), "boot-1", 1, version, result, error),
+                clock.millis())));
     }
 
     /** A birth saying the box runs {@code version}; the live fleet sees it first, as ingest does. */

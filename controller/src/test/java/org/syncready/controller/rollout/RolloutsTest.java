@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -20,24 +21,28 @@ import org.syncready.protocol.ConfigReported;
 
 /**
  * The facade with its own thread: an API call does not wait behind the config reports queued on
- * that thread (at the end of a rollout to 10,000 boxes, thousands of them), only for the one in
- * progress.
+ * that thread (at the end of a rollout to 10,000 boxes, thousands of them), only for the batch in
+ * progress; reports queued meanwhile are taken in together, in one transaction.
  */
 class RolloutsTest {
     @TempDir
     Path keys;
 
     @Test
-    void anApiCallRunsBeforeTheReportsQueuedAheadOfIt() throws Exception {
+    void anApiCallRunsBeforeTheReportsQueuedBehindTheBatchInProgress() throws Exception {
         RolloutTestbed bed = new RolloutTestbed(keys);
-        // Every stored report waits for a permit: the rollout thread is held inside the first one.
+        // Every batch of stored reports waits for a permit: the rollout thread is held inside the first one.
         Semaphore gate = new Semaphore(0);
+        Semaphore entered = new Semaphore(0);
         AtomicInteger stored = new AtomicInteger();
+        AtomicInteger batches = new AtomicInteger();
         RolloutStore gated = (RolloutStore) Proxy.newProxyInstance(RolloutStore.class.getClassLoader(),
                 new Class<?>[] {RolloutStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("putReported")) {
+                        entered.release();
                         gate.acquire();
-                        stored.incrementAndGet();
+                        batches.incrementAndGet();
+                        stored.addAndGet(((List<?>) args[0]).size());
                     }
                     try {
                         return method.invoke(bed.store, args);
@@ -49,8 +54,10 @@ class RolloutsTest {
                 (actor, action, target, detail, result) -> { }, bed.publisher, boxId -> Optional.empty(), bed.codec, bed.clock,
                 Duration.ofMinutes(10))) {
             rollouts.start();
-            for (int i = 0; i < 50; i++) {
-                rollouts.onMessage(new ConfigReported(1, "box-" + i, bed.clock.millis(), "boot-1", 1, 1, ConfigReported.Result.APPLIED, null));
+            rollouts.onMessage(report("box-0"));
+            assertTrue(entered.tryAcquire(5, TimeUnit.SECONDS), "the first report is being stored");
+            for (int i = 1; i < 50; i++) {
+                rollouts.onMessage(report("box-" + i));
             }
             AtomicReference<List<RolloutView>> answer = new AtomicReference<>();
             Thread caller = new Thread(() -> answer.set(rollouts.list(10)), "api-worker");
@@ -61,11 +68,17 @@ class RolloutsTest {
 
             gate.release();
             caller.join(5_000);
-            assertEquals(List.of(), answer.get(), "answered after the report in progress");
-            assertTrue(stored.get() <= 2, "not after the 49 queued behind it: " + stored.get() + " stored");
+            assertEquals(List.of(), answer.get(), "answered after the batch in progress");
+            assertEquals(1, stored.get(), "not after the 49 queued behind it");
 
             gate.release(100);
             await().atMost(Duration.ofSeconds(10)).until(() -> stored.get() == 50);
+            assertEquals(2, batches.get(), "the 49 reports queued meanwhile are stored in one transaction");
+            assertEquals(50, bed.store.reported().size());
         }
+    }
+
+    private ConfigReported report(String boxId) {
+        return new ConfigReported(1, boxId, 1_000, "boot-1", 1, 1, ConfigReported.Result.APPLIED, null);
     }
 }
