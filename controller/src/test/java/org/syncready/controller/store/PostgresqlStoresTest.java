@@ -118,6 +118,15 @@ class PostgresqlStoresTest {
         }
     }
 
+    /** Not a contract of the rollout package: the SQLite store's own tests, on PostgreSQL. */
+    @Nested
+    class Rollouts extends SqlRolloutStoreTest {
+        @Override
+        Database openDatabase() throws Exception {
+            return PostgresqlStoresTest.this.open();
+        }
+    }
+
     @Test
     void auditEntriesCannotBeChangedOrDeleted() throws Exception {
         Database db = open();
