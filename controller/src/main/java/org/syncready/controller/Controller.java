@@ -170,7 +170,7 @@ public final class Controller implements AutoCloseable {
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
         ConfigSigner signer = ConfigSigner.loadOrCreate(dataDir.resolve("keys"));
-        database = Database.open(dataDir.resolve("syncready.db"));
+        database = config.store() == null ? Database.open(dataDir.resolve("syncready.db")) : Database.open(config.store());
         SqlHistoryStore history = new SqlHistoryStore(database);
 
         String controllerSecret = config.embeddedBroker() ? BoxSecrets.newSecret() : config.brokerPassword();

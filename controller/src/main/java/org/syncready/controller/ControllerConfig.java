@@ -61,6 +61,7 @@ public final class ControllerConfig {
     private final java.time.Duration selftestTimeout;
     private final int eventRetentionDays;
     private final long minFreeDiskMb;
+    private final org.syncready.controller.store.PostgresqlLocation store;
 
     private ControllerConfig(Builder b) {
         this.dataDir = b.dataDir;
@@ -95,6 +96,7 @@ public final class ControllerConfig {
         this.selftestTimeout = b.selftestTimeout;
         this.eventRetentionDays = b.eventRetentionDays;
         this.minFreeDiskMb = b.minFreeDiskMb;
+        this.store = b.store;
     }
 
     /**
@@ -116,7 +118,7 @@ public final class ControllerConfig {
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
                 .minFreeDiskMb(minFreeDiskMb).eventRetentionDays(eventRetentionDays).adminPassword(adminPassword)
-                .publicUrl(publicUrl);
+                .publicUrl(publicUrl).store(store);
     }
 
     /** SQLite file, broker files, signing keys, demo fleet. */
@@ -304,6 +306,11 @@ public final class ControllerConfig {
         return minFreeDiskMb;
     }
 
+    /** The PostgreSQL store ({@code --store postgresql://...}); null: the SQLite file in the data folder (the default). */
+    public org.syncready.controller.store.PostgresqlLocation store() {
+        return store;
+    }
+
     /** How long device and presence events are kept (days). */
     public int eventRetentionDays() {
         return eventRetentionDays;
@@ -334,6 +341,7 @@ public final class ControllerConfig {
         return "ControllerConfig[data=" + dataDir + ", mqttBind=" + mqttBind + ", httpBind=" + httpBind + ", http=" + httpPort
                 + ", https=" + httpsPort + ", mqtt=" + mqttPort + ", mqtts=" + mqttsPort + ", tlsCert=" + tlsCert
                 + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
+                + ", store=" + (store == null ? "sqlite" : store) // PostgresqlLocation's toString leaves the password out
                 + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
     }
 
@@ -371,6 +379,7 @@ public final class ControllerConfig {
         private java.time.Duration selftestTimeout = java.time.Duration.ofSeconds(60);
         private int eventRetentionDays = DEFAULT_EVENT_RETENTION_DAYS;
         private long minFreeDiskMb = DEFAULT_MIN_FREE_DISK_MB;
+        private org.syncready.controller.store.PostgresqlLocation store;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -499,6 +508,12 @@ public final class ControllerConfig {
 
         public Builder zone(ZoneId v) {
             zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        /** A PostgreSQL store (password included); null: the SQLite file in the data folder. */
+        public Builder store(org.syncready.controller.store.PostgresqlLocation v) {
+            store = v;
             return this;
         }
 

@@ -134,6 +134,16 @@ public final class ControllerMain implements Callable<Integer> {
             description = "YAML file with a key per option (httpPort, rawRetentionHours, ...); flags and SYNCREADY_* variables override it.")
     Path configFile;
 
+    @Option(names = "--store", defaultValue = "${env:SYNCREADY_STORE:-sqlite}",
+            description = "Database: 'sqlite' (the file syncready.db in --data, the default) or postgresql://HOST[:PORT]/DATABASE?user=NAME "
+                    + "(several controller nodes on one database; docs/OPERATIONS.md). The password comes from SYNCREADY_STORE_PASSWORD "
+                    + "or --store-password-file, never from the URL.")
+    String store;
+
+    @Option(names = "--store-password-file", defaultValue = "${env:SYNCREADY_STORE_PASSWORD_FILE}",
+            description = "File whose first line is the PostgreSQL password; must be readable by its owner only (chmod 600).")
+    Path storePasswordFile;
+
     @Option(names = "--min-free-disk-mb", defaultValue = "${env:SYNCREADY_MIN_FREE_DISK_MB:-1024}",
             description = "Below this much free space (MB) on the data folder's disk, /health answers 503 (default: ${DEFAULT-VALUE}).")
     long minFreeDiskMb;
@@ -144,7 +154,15 @@ public final class ControllerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Controller controller = Controller.start(config());
+        Controller controller;
+        try {
+            controller = Controller.start(config());
+        } catch (java.io.IOException e) {
+            // Expected conditions (database unreachable or refusing the login, data folder not writable): one
+            // line, no stack trace; exit 1 lets systemd retry, as the database may come up later.
+            System.err.println("syncready-controller: cannot start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();
@@ -188,10 +206,29 @@ public final class ControllerMain implements Callable<Integer> {
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
                     .eventRetentionDays(eventRetentionDays)
                     .adminPassword(adminPassword())
+                    .store(store())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage()
                     .replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
+        }
+    }
+
+    /** The PostgreSQL store the options name with its password, or null for the default SQLite file. */
+    private org.syncready.controller.store.PostgresqlLocation store() {
+        if (store == null || store.isBlank() || store.strip().equals("sqlite")) {
+            if (storePasswordFile != null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--store-password-file needs --store postgresql://...");
+            }
+            return null;
+        }
+        try {
+            org.syncready.controller.store.PostgresqlLocation location = org.syncready.controller.store.PostgresqlLocation.parse(store.strip());
+            return location.withPassword(org.syncready.controller.store.PostgresqlLocation.password(storePasswordFile, System::getenv));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--store: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--store-password-file: " + e.getMessage());
         }
     }
 

@@ -46,4 +46,26 @@ class ControllerMainTest {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> parse("--tls-cert", "c.pem"));
         assertTrue(e.getMessage().contains("--tls-key"), e.getMessage());
     }
+
+    @Test
+    void storeIsSqliteByDefaultOrAPostgresqlUrlWithoutItsPassword() {
+        assertEquals(null, parse().store());
+        assertEquals(null, parse("--store", "sqlite").store());
+        ControllerConfig pg = parse("--store", "postgresql://db.bureau/syncready?user=sr");
+        assertEquals("db.bureau", pg.store().host());
+        assertEquals("sr", pg.store().user());
+
+        CommandLine.ParameterException noUser = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--store", "postgresql://db.bureau/syncready"));
+        assertTrue(noUser.getMessage().startsWith("--store: the PostgreSQL URL names no user"), noUser.getMessage());
+        CommandLine.ParameterException inUrl = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--store", "postgresql://db.bureau/syncready?user=sr&password=hunter2"));
+        assertFalse(inUrl.getMessage().contains("hunter2"), inUrl.getMessage());
+        CommandLine.ParameterException fileWithoutStore = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--store-password-file", "/nowhere"));
+        assertTrue(fileWithoutStore.getMessage().contains("needs --store postgresql://"), fileWithoutStore.getMessage());
+        CommandLine.ParameterException missingFile = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--store", "postgresql://db.bureau/syncready?user=sr", "--store-password-file", "/nowhere/pw"));
+        assertTrue(missingFile.getMessage().contains("no such password file"), missingFile.getMessage());
+    }
 }

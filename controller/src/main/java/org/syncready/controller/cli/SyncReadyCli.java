@@ -40,9 +40,11 @@ import picocli.CommandLine.Parameters;
         scope = CommandLine.ScopeType.INHERIT,
         description = {"SyncReady technician tool: check configuration profiles, run rollouts, self-test a box.",
                 "SyncReady 运维工具：检查配置模板，执行分批配置下发，录播主机自检。"},
-        subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class, SyncReadyCli.Selftest.class},
+        subcommands = {SyncReadyCli.Config.class, SyncReadyCli.Rollout.class, SyncReadyCli.Selftest.class,
+                org.syncready.controller.MigrateStoreCommand.class},
         footer = "Exit codes: 0 ok, 1 refused, 2 usage, 3 rollout in progress, 4 controller unreachable or failing (or the box did "
-                + "not answer), 5 rollout failed or self-test found a problem.")
+                + "not answer; for migrate-store: PostgreSQL unreachable or the copy failed), 5 rollout failed or self-test found a problem "
+                + "(migrate-store: a count differs).")
 public final class SyncReadyCli {
     static final int OK = 0;
     static final int REFUSED = 1;

@@ -18,20 +18,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's SQLite file. WAL mode lets the pool's readers run beside the one writer; a busy
- * timeout makes the rare competing writer (a registration during a batch) wait instead of failing.
- * The schema is migrated with Flyway at open.
+ * The controller's database: by default a SQLite file, or a PostgreSQL database
+ * ({@link #open(PostgresqlLocation)}). Either way the schema is migrated with Flyway at open (each
+ * database from its own folder, {@link Dialect#migrations()}), reads and small writes go through a
+ * Hikari pool, and the status writer has a connection of its own.
+ *
+ * <p>SQLite: WAL mode lets the pool's readers run beside the one writer; a busy timeout makes the rare
+ * competing writer (a registration during a batch) wait instead of failing.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final int BUSY_TIMEOUT_MS = 10_000;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    /** PostgreSQL: how long to wait for the server at connect, and for a pooled connection. */
+    private static final int CONNECT_TIMEOUT_S = 10;
 
+    private final Dialect dialect;
     private final Path file;
+    private final String description;
+    private final String jdbcUrl;
+    private final java.util.Properties writerProperties;
     private final HikariDataSource pool;
 
-    private Database(Path file, HikariDataSource pool) {
+    private Database(Dialect dialect, Path file, String description, String jdbcUrl, java.util.Properties writerProperties,
+                     HikariDataSource pool) {
+        this.dialect = dialect;
         this.file = file;
+        this.description = description;
+        this.jdbcUrl = jdbcUrl;
+        this.writerProperties = writerProperties;
         this.pool = pool;
     }
 
@@ -51,7 +66,7 @@ public final class Database implements AutoCloseable {
         }
         Flyway.configure()
                 .dataSource(url, null, null)
-                .locations("classpath:org/syncready/controller/store/migration")
+                .locations(Dialect.SQLITE.migrations())
                 .load()
                 .migrate();
 
@@ -65,7 +80,57 @@ public final class Database implements AutoCloseable {
         config.setDataSourceProperties(connectionProperties());
         HikariDataSource pool = new HikariDataSource(config);
         log.info("store open at {}", file.toAbsolutePath());
-        return new Database(file, pool);
+        return new Database(Dialect.SQLITE, file, file.toAbsolutePath().toString(), url, connectionProperties(), pool);
+    }
+
+    /**
+     * Opens a PostgreSQL database and migrates its schema. An unreachable server, a refused login or a
+     * missing database is an IOException that says which (never with the password).
+     */
+    public static Database open(PostgresqlLocation location) throws IOException {
+        String url = location.jdbcUrl();
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", location.user());
+        if (location.password() != null) {
+            props.setProperty("password", location.password());
+        }
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_S));
+        props.setProperty("ApplicationName", "syncready-controller");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("postgresql");
+        // Readers and registrations; the status writer has its own connection. A second node adds as many.
+        config.setMaximumPoolSize(8);
+        config.setConnectionTimeout(CONNECT_TIMEOUT_S * 1000L);
+        config.setDataSourceProperties(props);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot open PostgreSQL store " + location + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations(Dialect.POSTGRESQL.migrations())
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new IOException("cannot migrate PostgreSQL store " + location + ": " + rootMessage(e), e);
+        }
+        log.info("store open at {}", location);
+        return new Database(Dialect.POSTGRESQL, null, location.toString(), url, props, pool);
+    }
+
+    /** The innermost cause's message: Hikari and Flyway wrap the driver's one sentence in their own. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.strip();
     }
 
     /**
@@ -98,9 +163,17 @@ public final class Database implements AutoCloseable {
 
     /** A dedicated connection for the batch writer. */
     Connection openWriterConnection() throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), connectionProperties());
+        Connection c = DriverManager.getConnection(jdbcUrl, writerProperties);
         c.setAutoCommit(false);
         return c;
+    }
+
+    /** A connection of its own outside the pool, with {@code extra} driver properties (the store copy's batched inserts). */
+    Connection openConnection(java.util.Properties extra) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(writerProperties);
+        p.putAll(extra);
+        return DriverManager.getConnection(jdbcUrl, p);
     }
 
     /**
@@ -118,8 +191,19 @@ public final class Database implements AutoCloseable {
         return p;
     }
 
+    /** The SQLite file; null for PostgreSQL. */
     public Path file() {
         return file;
+    }
+
+    /** Which database this is, for the SQL that differs. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The file or the PostgreSQL location, for logs and messages (never a password). */
+    public String description() {
+        return description;
     }
 
     @Override

@@ -30,9 +30,15 @@ final class Jdbc {
     }
 
     private final DataSource pool;
+    private final Dialect dialect;
 
     Jdbc(Database database) {
         this.pool = database.pool();
+        this.dialect = database.dialect();
+    }
+
+    Dialect dialect() {
+        return dialect;
     }
 
     /** Every row of a query. */
@@ -100,6 +106,19 @@ final class Jdbc {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
+        }
+    }
+
+    /** Runs an INSERT into a table whose key is a generated {@code id}; returns that id ({@code RETURNING}, in both databases). */
+    static long insertReturningId(Connection c, String insert, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insert + " RETURNING id")) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no id returned by: " + insert);
+                }
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -17,7 +17,6 @@ import org.syncready.controller.account.WebSession;
 
 /** Users, tokens and sessions in SQLite (tables of migration V5). */
 public final class SqlAccountStore implements AccountStore {
-    private static final int SQLITE_CONSTRAINT = 19;
     private static final String USER_COLUMNS = "username, role, display_name, created_at, password_changed_at, disabled, password_hash";
     private static final String TOKEN_COLUMNS = "id, username, name, hint, created_at, created_by, expires_at, revoked_at, revoked_by, last_used_at";
     private static final String SESSION_COLUMNS = "id_hash, username, csrf_token, created_at, expires_at, last_seen_at, remote_address";
@@ -59,15 +58,11 @@ public final class SqlAccountStore implements AccountStore {
     @Override
     public boolean insertUser(User user, String passwordHash) {
         return jdbc.inTransaction("insert user", c -> {
-            try {
-                Jdbc.update(c, "INSERT INTO app_user(username, role, password_hash, display_name, created_at, password_changed_at, disabled)"
-                                + " VALUES (?,?,?,?,?,?,?)", user.username(), user.role().label(), passwordHash, user.displayName(),
-                        user.createdAt(), user.passwordChangedAt(), user.disabled() ? 1 : 0);
-            } catch (SQLException e) {
-                if (e.getErrorCode() == SQLITE_CONSTRAINT && e.getMessage().contains("app_user.username")) {
-                    return false;
-                }
-                throw e;
+            // ON CONFLICT rather than catching the error: in PostgreSQL a failed statement spoils its transaction.
+            if (Jdbc.update(c, "INSERT INTO app_user(username, role, password_hash, display_name, created_at, password_changed_at, disabled)"
+                            + " VALUES (?,?,?,?,?,?,?) ON CONFLICT (username) DO NOTHING", user.username(), user.role().label(), passwordHash,
+                    user.displayName(), user.createdAt(), user.passwordChangedAt(), user.disabled() ? 1 : 0) == 0) {
+                return false;
             }
             putSchools(c, user);
             return true;
@@ -159,7 +154,7 @@ public final class SqlAccountStore implements AccountStore {
 
     @Override
     public int deleteSessions(String username, String keepIdHash) {
-        return jdbc.update("DELETE FROM web_session WHERE username = ? AND id_hash IS NOT ?",
+        return jdbc.update("DELETE FROM web_session WHERE username = ? AND id_hash IS DISTINCT FROM ?",
                 username, keepIdHash);
     }
 

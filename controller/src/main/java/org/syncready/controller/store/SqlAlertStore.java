@@ -85,7 +85,7 @@ public final class SqlAlertStore implements AlertStore {
         return jdbc.inTransaction("prune alert log", c -> Jdbc.update(c, "DELETE FROM alert_attempt WHERE at < ?", t)
                 + Jdbc.update(c, "DELETE FROM alert_message WHERE created_at < ? AND state <> 'QUEUED'", t)
                 + Jdbc.update(c, "DELETE FROM alert_notice WHERE at < ? AND id NOT IN"
-                + " (SELECT value FROM alert_message, json_each(alert_message.notice_ids) WHERE state = 'QUEUED')", t));
+                + " (" + jdbc.dialect().jsonArrayValues("alert_message", "notice_ids") + " WHERE state = 'QUEUED')", t));
     }
 
     // ------------------------------------------------------------------ notices
@@ -95,9 +95,8 @@ public final class SqlAlertStore implements AlertStore {
         return jdbc.inTransaction("insert notices", c -> {
             List<Long> ids = new java.util.ArrayList<>(notices.size());
             for (Notice n : notices) {
-                Jdbc.update(c, "INSERT INTO alert_notice(topic, school_id, trigger_name, at, body) VALUES (?,?,?,?,?)",
+                long id = Jdbc.insertReturningId(c, "INSERT INTO alert_notice(topic, school_id, trigger_name, at, body) VALUES (?,?,?,?,?)",
                         n.topic().label(), n.schoolId(), n.trigger(), n.at().toEpochMilli(), "{}");
-                long id = Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0);
                 Jdbc.update(c, "UPDATE alert_notice SET body = ? WHERE id = ?", write(n.withId(id)), id);
                 ids.add(id);
             }
@@ -140,12 +139,11 @@ public final class SqlAlertStore implements AlertStore {
         return jdbc.inTransaction("insert alert messages", c -> {
             List<Long> ids = new java.util.ArrayList<>(messages.size());
             for (OutboxMessage m : messages) {
-                Jdbc.update(c, "INSERT INTO alert_message(channel_id, notice_ids, digest, test, state, created_at, expires_at, attempts,"
+                ids.add(Jdbc.insertReturningId(c, "INSERT INTO alert_message(channel_id, notice_ids, digest, test, state, created_at, expires_at, attempts,"
                                 + " next_attempt_at, last_code, last_error, sent_at, merged_into, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         m.channelId(), write(m.noticeIds()), m.digest() ? 1 : 0, m.test() ? 1 : 0, m.state().name(),
                         m.createdAt().toEpochMilli(), millis(m.expiresAt()), m.attempts(), millis(m.nextAttemptAt()), m.lastCode(),
-                        m.lastError(), millis(m.sentAt()), m.mergedInto(), m.title());
-                ids.add(Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0));
+                        m.lastError(), millis(m.sentAt()), m.mergedInto(), m.title()));
             }
             return ids;
         });
@@ -240,9 +238,9 @@ public final class SqlAlertStore implements AlertStore {
     @Override
     public long insertMaintenance(Maintenance m) {
         return jdbc.inTransaction("insert maintenance", c -> {
-            Jdbc.update(c, "INSERT INTO alert_maintenance(school_id, classroom_id, from_at, until_at, note, by_actor) VALUES (?,?,?,?,?,?)",
+            return Jdbc.insertReturningId(c, "INSERT INTO alert_maintenance(school_id, classroom_id, from_at, until_at, note, by_actor)"
+                            + " VALUES (?,?,?,?,?,?)",
                     m.schoolId(), m.classroomId(), m.from().toEpochMilli(), m.until().toEpochMilli(), m.note(), m.by());
-            return Jdbc.list(c, "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0);
         });
     }
 

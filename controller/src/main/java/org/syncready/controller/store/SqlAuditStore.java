@@ -35,11 +35,11 @@ public final class SqlAuditStore implements AuditStore {
         }
         if (q.actionPrefix() != null) {
             // LIKE with the prefix's own wildcards removed: "rollout." lists rollout.start, rollout.pause, ...
-            sql.append(" AND action LIKE ?");
+            sql.append(" AND ").append(jdbc.dialect().likeIgnoringCase("action"));
             args.add(q.actionPrefix().replace("%", "") + "%");
         }
         if (q.target() != null) {
-            sql.append(" AND instr(target, ?) > 0");
+            sql.append(" AND ").append(jdbc.dialect().contains("target"));
             args.add(q.target());
         }
         if (q.source() != null) {

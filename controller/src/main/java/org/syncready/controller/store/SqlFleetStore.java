@@ -9,7 +9,6 @@ import org.syncready.controller.fleet.School;
 /** Schools, classrooms and boxes in SQLite (tables of migration V1). */
 public final class SqlFleetStore implements FleetStore {
     /** SQLite's primary result code for a violated key or constraint. */
-    private static final int SQLITE_CONSTRAINT = 19;
 
     private final Jdbc jdbc;
 
@@ -64,7 +63,7 @@ public final class SqlFleetStore implements FleetStore {
                 Jdbc.update(c, sql, args);
                 return true;
             } catch (SQLException e) {
-                if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+                if (jdbc.dialect().isConstraintViolation(e)) {
                     return false;
                 }
                 throw e;

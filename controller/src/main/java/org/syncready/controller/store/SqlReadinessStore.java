@@ -88,19 +88,11 @@ public final class SqlReadinessStore implements CheckStore {
 
     @Override
     public long openIncident(String sessionId, String classroomId, String boxId, Reason reason, Instant at) {
-        return jdbc.withConnection("opening an incident of session " + sessionId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO session_incident(session_id, classroom_id, box_id, code, device, severity, message, started_at)"
-                            + " VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
-                Jdbc.bind(ps, sessionId, classroomId, boxId, reason.code().name(), reason.device(), reason.severity().name(),
-                        reason.en(), at.toEpochMilli());
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
-                }
-            }
-        });
+        return jdbc.withConnection("opening an incident of session " + sessionId, c -> Jdbc.insertReturningId(c,
+                "INSERT INTO session_incident(session_id, classroom_id, box_id, code, device, severity, message, started_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?)",
+                sessionId, classroomId, boxId, reason.code().name(), reason.device(), reason.severity().name(), reason.en(),
+                at.toEpochMilli()));
     }
 
     @Override

@@ -32,22 +32,27 @@ import org.syncready.controller.ingest.RecordSink;
 public final class StatusWriter implements RecordSink, WriterState, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
-    private static final String INSERT_STATUS = "INSERT OR IGNORE INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES (?,?,?,?,?,?)";
+    private static final String INSERT_STATUS = "INSERT INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES (?,?,?,?,?,?)"
+            + " ON CONFLICT DO NOTHING";
+    // last_seen only moves forward (a NULL one is replaced): CASE rather than SQLite's max() or PostgreSQL's greatest().
     /**
      * The live fleet decides which status is the box's latest (by boot and seq, in order of arrival,
      * never by a clock) and marks it live; rows reach this writer in that order, so the last one wins.
      */
     private static final String UPSERT_LATEST_STATUS = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, status, status_at) VALUES (?,?,?,?,?)
-            ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
+            ON CONFLICT(box_id) DO UPDATE SET last_seen = CASE WHEN box_latest.last_seen > excluded.last_seen
+              THEN box_latest.last_seen ELSE excluded.last_seen END,
               boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at""";
     private static final String UPSERT_LATEST_BIRTH = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, birth) VALUES (?,?,?,?)
-            ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
+            ON CONFLICT(box_id) DO UPDATE SET last_seen = CASE WHEN box_latest.last_seen > excluded.last_seen
+              THEN box_latest.last_seen ELSE excluded.last_seen END,
               boot_id = excluded.boot_id, birth = excluded.birth""";
     private static final String UPSERT_LATEST_PRESENCE = """
             INSERT INTO box_latest(box_id, last_seen, online) VALUES (?,?,?)
-            ON CONFLICT(box_id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen), online = excluded.online""";
+            ON CONFLICT(box_id) DO UPDATE SET last_seen = CASE WHEN box_latest.last_seen > excluded.last_seen
+              THEN box_latest.last_seen ELSE excluded.last_seen END, online = excluded.online""";
     private static final String INSERT_EVENT = "INSERT INTO box_event(box_id, at, kind, detail) VALUES (?,?,?,?)";
 
     /** How long a batch may wait for more rows: store lag only, the live state is updated at once. */

@@ -25,8 +25,13 @@ class SqlRolloutStoreTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.open(dir.resolve("store.db"));
+        db = openDatabase();
         store = new SqlRolloutStore(db);
+    }
+
+    /** The SQLite file; PostgresqlStoresTest runs the same tests on PostgreSQL. */
+    Database openDatabase() throws Exception {
+        return Database.open(dir.resolve("store.db"));
     }
 
     @AfterEach

@@ -195,7 +195,7 @@ class StatusWriterTest {
     void theMigrationKeepsStatusesStoredBeforeIt() throws Exception {
         Path file = dir.resolve("old.db");
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        Flyway.configure().dataSource(url, null, null).locations("classpath:org/syncready/controller/store/migration")
+        Flyway.configure().dataSource(url, null, null).locations(Dialect.SQLITE.migrations())
                 .target("1").load().migrate();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("INSERT INTO box_status(box_id, boot_id, seq, received_at, ts, payload) VALUES ('box-9','boot',7,5000,4900,'{\"seq\":7}')");
