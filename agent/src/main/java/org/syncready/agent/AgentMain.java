@@ -76,7 +76,8 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--firmware-version", paramLabel = "VERSION", description = "overrides firmwareVersion")
     String firmwareVersion;
 
-    @Option(names = "--status-interval", paramLabel = "SECONDS", description = "overrides statusIntervalS")
+    @Option(names = {"--heartbeat", "--status-interval"}, paramLabel = "SECONDS",
+            description = "overrides heartbeatS (old name statusIntervalS): a status at least this often, and at once on a significant change")
     Integer statusInterval;
 
     @Option(names = "--probe-interval", paramLabel = "SECONDS", description = "overrides probeIntervalS")
@@ -148,7 +149,7 @@ public final class AgentMain implements Callable<Integer> {
         put(o, "broker.keepAliveS", keepAlive);
         put(o, "model", model);
         put(o, "firmwareVersion", firmwareVersion);
-        put(o, "statusIntervalS", statusInterval);
+        put(o, "heartbeatS", statusInterval);
         put(o, "probeIntervalS", probeInterval);
         put(o, "probeTimeoutMs", probeTimeout);
         put(o, "dataDir", dataDir == null ? null : dataDir.toAbsolutePath());
