@@ -101,6 +101,36 @@ class ReportByExceptionTest {
         assertEquals(180.0, controller.messages(box, Channel.STATUS, StatusMessage.class).get(1).network().rttMs());
     }
 
+    @Test
+    void aSimulatedFleetPublishesItsShareOfChangesPerMinute() throws Exception {
+        TestSubscriber controller = subscribe("ctl-fleet", "syncready/v1/box/+/status");
+        List<AgentConfig> configs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            configs.add(AgentConfig.builder("fleet-" + i, broker.uri(), "secret").dataDir(dir.resolve("fleet-" + i))
+                    .target("broker", "127.0.0.1", broker.port).heartbeatS(600).probeIntervalS(600).build());
+        }
+        SimulatedFleet fleet = SimulatedFleet.start(configs);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> fleetStatuses(controller) >= 10);
+            // Nothing changes and the heartbeat is 10 min away: quiet.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> fleetStatuses(controller) == 10);
+            // All 10 agents once a minute on average: one every 6 s.
+            fleet.startChanges(1.0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> fleetStatuses(controller) >= 12);
+        } finally {
+            fleet.stop();
+        }
+    }
+
+    private static int fleetStatuses(TestSubscriber s) {
+        int n = 0;
+        for (int i = 0; i < 10; i++) {
+            n += s.on("fleet-" + i, Channel.STATUS).size();
+        }
+        return n;
+    }
+
     private static void simulate(Agent agent, String json) throws Exception {
         agent.faults().orElseThrow().apply(org.syncready.protocol.FaultChange.parse(
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)));
