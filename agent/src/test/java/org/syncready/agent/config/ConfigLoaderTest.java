@@ -386,6 +386,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theExamplesReportRulesAreTheDefaults() throws IOException {
+        AgentConfig c = ConfigLoader.load(ExampleConfigs.withPlaceholdersUncommented(dir));
+        assertEquals(ReportRules.DEFAULT, c.report(), "agent.example.yaml documents the defaults the code uses");
+        assertEquals(60, c.heartbeatS());
+    }
+
+    @Test
     void builderHasTheDefaultsOfASimulatedClassroom() {
         AgentConfig c = AgentConfig.builder("box-9", "tcp://127.0.0.1:1883", "pw").build();
         assertEquals(AgentConfig.ProbeMode.SIMULATED, c.probes().mode());
