@@ -117,7 +117,7 @@ class LiveFleetTest {
         List<BoxRecord> writes = fleet.apply(status("A", 3, DeviceState.FAULT), "{}", false, 1_000).writes();
         assertTrue(writes.stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("camera")
                 && e.detail().contains("ok -> fault")), writes.toString());
-        assertTrue(fleet.checkStale(1_000 + 29_000).isEmpty(), "fresh within 3 periods of 10 s");
+        assertTrue(fleet.checkStale(1_000 + 29_000).isEmpty(), "fresh within 2.5 heartbeats of 10 s + 5 s");
         assertEquals(1, fleet.checkStale(1_000 + 31_000).size());
         assertTrue(fleet.snapshot("b1").orElseThrow().stale());
         assertTrue(fleet.checkStale(1_000 + 40_000).isEmpty(), "reported once");
