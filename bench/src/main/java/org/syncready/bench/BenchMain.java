@@ -99,7 +99,7 @@ public final class BenchMain implements Runnable {
         }
     }
 
-    /** "1%", "0.5 %" or "1": a percentage, returned as a share 0..1. */
+    /** "1%", "0.5 %" or "1": a percentage, returned as a share 0..1; IllegalArgumentException saying what is wrong. */
     static double percent(String text) {
         String t = text == null ? "" : text.strip();
         if (t.endsWith("%")) {
@@ -109,12 +109,10 @@ public final class BenchMain implements Runnable {
         try {
             pct = Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new Connections()),
-                    "--change-per-minute must be a percentage such as 1% or 0.5%, was '" + text + "'");
+            throw new IllegalArgumentException("--change-per-minute must be a percentage such as 1% or 0.5%, was '" + text + "'");
         }
         if (!(pct >= 0 && pct <= 100)) {
-            throw new CommandLine.ParameterException(new CommandLine(new Connections()),
-                    "--change-per-minute must be 0%..100%, was '" + text + "'");
+            throw new IllegalArgumentException("--change-per-minute must be 0%..100%, was '" + text + "'");
         }
         return pct / 100;
     }
@@ -122,6 +120,8 @@ public final class BenchMain implements Runnable {
     @Command(name = "connections", mixinStandardHelpOptions = true,
             description = "Boxes connected and reporting, in steps: status-to-API latency, controller RSS and CPU.")
     static final class Connections implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
         @Option(names = "--steps", split = ",", defaultValue = "10000", description = "fleet sizes, comma-separated (default: ${DEFAULT-VALUE})")
         List<Integer> steps;
         @Option(names = "--interval", description = "periodic reporting: seconds between statuses per box (default: 10 unless --heartbeat)")
@@ -146,16 +146,21 @@ public final class BenchMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (intervalS != null && heartbeatS != null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         "give --interval (periodic) or --heartbeat (report by exception), not both");
             }
             boolean byException = heartbeatS != null;
             int every = byException ? heartbeatS : intervalS != null ? intervalS : 10;
             if (every < 1 || every > 3600) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         (byException ? "--heartbeat" : "--interval") + " must be 1..3600 seconds, was " + every);
             }
-            double share = byException ? percent(changePerMinute) : 0;
+            double share;
+            try {
+                share = byException ? percent(changePerMinute) : 0;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             int window = windowS != null ? windowS : byException ? Math.max(40, 2 * every) : 40;
             ConnectionsBenchmark.Options options = quick
                     ? new ConnectionsBenchmark.Options(List.of(200), 2, Duration.ofSeconds(3), Duration.ofSeconds(6), 50, workDir,
