@@ -59,9 +59,11 @@ import org.syncready.protocol.StatusMessage;
  *
  * <p>Threads: {@code work-<boxId>} runs probe rounds and commands one at a time; {@code mqtt-<boxId>}
  * owns the connection (see {@link MqttReporter}); each probe has its own thread (see
- * {@link org.syncready.agent.probe.ProbeRunner}). A round that sees a significant change (a device's
- * state, the link, the stream) publishes a status at once; otherwise status goes out every
- * {@code statusIntervalS}.
+ * {@link org.syncready.agent.probe.ProbeRunner}). Report by exception ({@link ReportPolicy}): a round
+ * that sees a significant change (a device's state, the link, the stream, a number past its
+ * {@link org.syncready.agent.config.ReportRules rule}) publishes a status at once; otherwise a status
+ * goes out when nothing was published for the heartbeat ({@code heartbeatS}, old name
+ * {@code statusIntervalS}).
  */
 public final class Agent {
     /** The agent's own version, from the build. */
@@ -88,14 +90,19 @@ public final class Agent {
     private final SimulatedFaults faults;
     private volatile ProbeSet probes;
     private final ConfigApplier applier;
-    private ScheduledFuture<?> statusTask;
+    /** Checks every second whether the heartbeat is due (work thread). */
+    private ScheduledFuture<?> heartbeatTask;
+    private volatile ReportPolicy policy;
     private final MqttReporter reporter;
     private final CommandHandler commands;
     private final ScheduledExecutorService work;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Snapshot latest;
-    /** The significant part of the latest status built for publishing; a round that differs publishes at once. */
-    private volatile Snapshot.Significant reported;
+    /** The snapshot of the latest status built for publishing (live or into the outbox), and when (this JVM's clock). */
+    private volatile Snapshot published;
+    private volatile long publishedAtMs;
+    /** When a round or the heartbeat last asked for a status; not asked again before the reporter made it or a heartbeat passed. */
+    private volatile long askedAtMs;
     /** What the log last said about the status (work thread only). */
     private final StatusChangeLog changeLog = new StatusChangeLog();
     private volatile List<DeviceInfo> announcedDevices;
@@ -121,6 +128,7 @@ public final class Agent {
             faults = null;
         }
         probes = new ProbeSet(config, faults);
+        policy = new ReportPolicy(config.heartbeatS(), config.report());
         work = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "work-" + boxId);
             t.setDaemon(true);
@@ -183,9 +191,10 @@ public final class Agent {
         agent.announcedDevices = agent.devices(agent.latest);
         agent.reporter.start();
         agent.work.scheduleWithFixedDelay(agent::round, config.probeIntervalS(), config.probeIntervalS(), TimeUnit.SECONDS);
-        agent.scheduleStatus(agent.config.statusIntervalS());
-        log.info("{}: agent {} started (boot {}, {} probes, status every {} s, config version {}, broker {})", agent.boxId, VERSION,
-                agent.bootId, config.probes().mode(), agent.config.statusIntervalS(), agent.applier.runningVersion(),
+        agent.publishedAtMs = System.currentTimeMillis();
+        agent.heartbeatTask = agent.work.scheduleWithFixedDelay(agent::heartbeat, 1, 1, TimeUnit.SECONDS);
+        log.info("{}: agent {} started (boot {}, {} probes, status on change and at least every {} s, config version {}, broker {})",
+                agent.boxId, VERSION, agent.bootId, config.probes().mode(), agent.config.heartbeatS(), agent.applier.runningVersion(),
                 config.broker().uri());
         return agent;
     }
@@ -262,11 +271,30 @@ public final class Agent {
         return applier.runningVersion();
     }
 
-    private void scheduleStatus(int intervalS) {
-        if (statusTask != null) {
-            statusTask.cancel(false);
+    /**
+     * Publishes a status with the same content as the latest round's, as a significant change would: the
+     * simulated fleet's share of boxes changing per minute ({@code --change-per-minute}).
+     */
+    public void publishAsChanged() {
+        try {
+            work.execute(this::askForStatus);
+        } catch (RejectedExecutionException e) {
+            // Stopped.
         }
-        statusTask = work.scheduleAtFixedRate(reporter::publishStatus, intervalS, intervalS, TimeUnit.SECONDS);
+    }
+
+    /** The heartbeat: a status when nothing was published (or asked for) for heartbeatS. Work thread. */
+    private void heartbeat() {
+        long now = System.currentTimeMillis();
+        if (policy.heartbeatDue(Math.max(publishedAtMs, askedAtMs), now)) {
+            askForStatus();
+        }
+    }
+
+    /** Asks the reporter for a status now (it is made from the latest round on the mqtt thread). Work thread. */
+    private void askForStatus() {
+        askedAtMs = System.currentTimeMillis();
+        reporter.publishStatus();
     }
 
     private void onDesired(ConfigDesired doc) {
@@ -288,9 +316,11 @@ public final class Agent {
             if (change != null) {
                 log.info("{}: {}", boxId, change);
             }
-            Snapshot.Significant before = reported;
-            if (before != null && !now.equals(before)) {
-                reporter.publishStatus();
+            String why = policy.changed(published, latest);
+            // Asked already and not yet made (the mqtt thread is busy or hung): one request is enough.
+            if (why != null && askedAtMs <= publishedAtMs) {
+                log.debug("{}: publishing at once: {}", boxId, why);
+                askForStatus();
             }
             List<DeviceInfo> devices = devices(latest);
             if (!devices.equals(announcedDevices)) {
@@ -392,8 +422,8 @@ public final class Agent {
         @Override
         public BirthMessage birth(long seq, long ts) {
             return new BirthMessage(Protocol.VERSION, boxId, ts, bootId, seq, VERSION, config.firmwareVersion(),
-                    config.model(), config.statusIntervalS(), applier.runningVersion(), probes.capabilities(), announcedDevices,
-                    reporter.outboxDropped());
+                    config.model(), config.heartbeatS(), applier.runningVersion(), probes.capabilities(), announcedDevices,
+                    reporter.outboxDropped(), config.heartbeatS());
         }
 
         @Override
@@ -402,8 +432,9 @@ public final class Agent {
             if (s == null) {
                 return Optional.empty();
             }
-            reported = s.significant();
-            return Optional.of(s.toStatus(boxId, bootId, seq, ts, config.statusIntervalS()));
+            published = s;
+            publishedAtMs = System.currentTimeMillis();
+            return Optional.of(s.toStatus(boxId, bootId, seq, ts, config.heartbeatS()));
         }
     }
 
@@ -417,13 +448,10 @@ public final class Agent {
                 probes = new ProbeSet(probeConfig(next), faults);
                 old.close();
             }
-            int before = config.statusIntervalS();
             config = next;
-            if (statusTask != null && before != next.statusIntervalS()) {
-                scheduleStatus(next.statusIntervalS());
-            }
-            log.info("{}: running config version {}: status every {} s, probe timeout {} ms, {} targets", boxId, version,
-                    next.statusIntervalS(), next.probeTimeoutMs(), next.probeTargets().size());
+            policy = new ReportPolicy(next.heartbeatS(), next.report());
+            log.info("{}: running config version {}: status on change and at least every {} s, probe timeout {} ms, {} targets",
+                    boxId, version, next.heartbeatS(), next.probeTimeoutMs(), next.probeTargets().size());
         }
 
         @Override

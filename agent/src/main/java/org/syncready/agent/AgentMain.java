@@ -52,6 +52,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--fleet", paramLabel = "FILE", description = "fleet.yaml: run several simulated agents in this JVM (demo)")
     Path fleet;
 
+    @Option(names = "--change-per-minute", paramLabel = "PERCENT",
+            description = "with --fleet: share of the agents that publish a status per minute as on a significant change (e.g. 1%%), on top of their heartbeat")
+    String changePerMinute;
+
     @Option(names = "--box-id", paramLabel = "ID", description = "overrides boxId")
     String boxId;
 
@@ -76,7 +80,8 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--firmware-version", paramLabel = "VERSION", description = "overrides firmwareVersion")
     String firmwareVersion;
 
-    @Option(names = "--status-interval", paramLabel = "SECONDS", description = "overrides statusIntervalS")
+    @Option(names = {"--heartbeat", "--status-interval"}, paramLabel = "SECONDS",
+            description = "overrides heartbeatS (old name statusIntervalS): a status at least this often, and at once on a significant change")
     Integer statusInterval;
 
     @Option(names = "--probe-interval", paramLabel = "SECONDS", description = "overrides probeIntervalS")
@@ -101,8 +106,10 @@ public final class AgentMain implements Callable<Integer> {
     @Override
     public Integer call() {
         List<AgentConfig> configs;
+        double changeShare;
         try {
             configs = configs();
+            changeShare = changeShare();
         } catch (ConfigException e) {
             PrintWriter err = new PrintWriter(System.err, true);
             err.println("syncready-agent: " + e.getMessage());
@@ -112,6 +119,7 @@ public final class AgentMain implements Callable<Integer> {
         Runnable stop;
         if (fleet != null) {
             SimulatedFleet running = SimulatedFleet.start(configs);
+            running.startChanges(changeShare);
             stop = running::stop;
         } else {
             Agent running = Agent.start(configs.get(0));
@@ -127,6 +135,28 @@ public final class AgentMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** {@code --change-per-minute} as a share 0..1 ("1%", "0.5 %" or "1" are percentages); 0 when not given. */
+    double changeShare() {
+        if (changePerMinute == null) {
+            return 0;
+        }
+        if (fleet == null) {
+            throw new ConfigException(null, "--change-per-minute needs --fleet: a single agent publishes on its own changes");
+        }
+        String t = changePerMinute.strip();
+        t = t.endsWith("%") ? t.substring(0, t.length() - 1).strip() : t;
+        double pct;
+        try {
+            pct = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            pct = Double.NaN;
+        }
+        if (!(pct >= 0 && pct <= 100)) {
+            throw new ConfigException(null, "--change-per-minute must be a percentage 0%..100% such as 1%, was '" + changePerMinute + "'");
+        }
+        return pct / 100;
     }
 
     /** The configs the parsed flags describe: one agent, or a fleet. */
@@ -148,7 +178,7 @@ public final class AgentMain implements Callable<Integer> {
         put(o, "broker.keepAliveS", keepAlive);
         put(o, "model", model);
         put(o, "firmwareVersion", firmwareVersion);
-        put(o, "statusIntervalS", statusInterval);
+        put(o, "heartbeatS", statusInterval);
         put(o, "probeIntervalS", probeInterval);
         put(o, "probeTimeoutMs", probeTimeout);
         put(o, "dataDir", dataDir == null ? null : dataDir.toAbsolutePath());

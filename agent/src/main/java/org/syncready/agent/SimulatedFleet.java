@@ -20,6 +20,10 @@ public final class SimulatedFleet {
     private final List<String> order = new ArrayList<>();
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private volatile boolean stopped;
+    /** Makes agents publish as on a change ({@link #startChanges}); null when none run. */
+    private volatile java.util.concurrent.ScheduledExecutorService changes;
+    /** Ticks per second of the change timer: changes are spread over the minute. */
+    static final int CHANGE_TICKS_PER_S = 10;
 
     private SimulatedFleet() {
     }
@@ -44,9 +48,46 @@ public final class SimulatedFleet {
         return Optional.ofNullable(agents.get(boxId));
     }
 
+    /**
+     * From now on {@code sharePerMinute} of the agents (0..1; 0.01 is 1 %) publish a status per minute as
+     * on a significant change, spread evenly over the minute, on top of their heartbeat: the message load
+     * of report by exception (PROTOCOL.md 5.6) without changing what the boxes report, so the demo's
+     * readiness stays as the fleet file says. 0 does nothing.
+     */
+    public void startChanges(double sharePerMinute) {
+        if (sharePerMinute < 0 || sharePerMinute > 1) {
+            throw new IllegalArgumentException("sharePerMinute must be 0..1, was " + sharePerMinute);
+        }
+        if (sharePerMinute == 0 || order.isEmpty()) {
+            return;
+        }
+        double perTick = order.size() * sharePerMinute / (60.0 * CHANGE_TICKS_PER_S);
+        double[] owed = {0};
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleet-changes");
+            t.setDaemon(true);
+            return t;
+        });
+        changes = timer;
+        timer.scheduleAtFixedRate(() -> {
+            owed[0] += perTick;
+            while (owed[0] >= 1) {
+                owed[0] -= 1;
+                Agent a = agents.get(order.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(order.size())));
+                if (a != null) {
+                    a.publishAsChanged();
+                }
+            }
+        }, 1000 / CHANGE_TICKS_PER_S, 1000 / CHANGE_TICKS_PER_S, java.util.concurrent.TimeUnit.MILLISECONDS);
+        log.info("fleet: {} % of {} agents publish as changed per minute", sharePerMinute * 100, order.size());
+    }
+
     /** Stops every agent cleanly (each publishes its offline state). */
     public void stop() {
         stopped = true;
+        if (changes != null) {
+            changes.shutdownNow();
+        }
         agents().parallelStream().forEach(Agent::stop);
     }
 

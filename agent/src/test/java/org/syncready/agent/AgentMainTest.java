@@ -52,6 +52,37 @@ class AgentMainTest {
     }
 
     @Test
+    void theHeartbeatFlagReplacesEitherNameInTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("hb.yaml"), """
+                boxId: box-1
+                broker: {uri: "tcp://127.0.0.1:1883", password: secret}
+                heartbeatS: 60
+                """);
+        assertEquals(60, parse("--config", file.toString()).configs().get(0).heartbeatS());
+        assertEquals(5, parse("--config", file.toString(), "--heartbeat", "5").configs().get(0).heartbeatS());
+        assertEquals(5, parse("--config", file.toString(), "--status-interval", "5").configs().get(0).heartbeatS());
+    }
+
+    @Test
+    void changePerMinuteIsAPercentageForAFleetOnly() throws IOException {
+        Path fleetFile = Files.writeString(dir.resolve("fleet2.yaml"), """
+                defaults: {broker: {uri: "tcp://127.0.0.1:1883", password: demo}}
+                agents: [{boxId: a}]
+                """);
+        assertEquals(0.01, parse("--fleet", fleetFile.toString(), "--change-per-minute", "1%").changeShare(), 1e-9);
+        assertEquals(0.005, parse("--fleet", fleetFile.toString(), "--change-per-minute", "0.5 %").changeShare(), 1e-9);
+        assertEquals(0, parse("--fleet", fleetFile.toString()).changeShare());
+        for (String bad : List.of("lots", "-1%", "101%", "")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> parse("--fleet", fleetFile.toString(), "--change-per-minute", bad).changeShare(), bad);
+            assertEquals("--change-per-minute must be a percentage 0%..100% such as 1%, was '" + bad + "'", e.getMessage());
+        }
+        Path single = Files.writeString(dir.resolve("one.yaml"), "boxId: b\nbroker: {uri: \"tcp://127.0.0.1:1883\", password: p}\n");
+        assertEquals(AgentMain.CONFIG_ERROR, new CommandLine(new AgentMain()).execute("--config", single.toString(),
+                "--change-per-minute", "1%"));
+    }
+
+    @Test
     void aBadConfigExitsWithCodeTwoWithoutStarting() throws IOException {
         Path file = Files.writeString(dir.resolve("agent.yaml"), "boxId: b\n");
         int code = new CommandLine(new AgentMain()).execute("--config", file.toString());

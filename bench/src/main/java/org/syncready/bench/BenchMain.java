@@ -104,15 +104,41 @@ public final class BenchMain implements Runnable {
         }
     }
 
+    /** "1%", "0.5 %" or "1": a percentage, returned as a share 0..1; IllegalArgumentException saying what is wrong. */
+    static double percent(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.endsWith("%")) {
+            t = t.substring(0, t.length() - 1).strip();
+        }
+        double pct;
+        try {
+            pct = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--change-per-minute must be a percentage such as 1% or 0.5%, was '" + text + "'");
+        }
+        if (!(pct >= 0 && pct <= 100)) {
+            throw new IllegalArgumentException("--change-per-minute must be 0%..100%, was '" + text + "'");
+        }
+        return pct / 100;
+    }
+
     @Command(name = "connections", mixinStandardHelpOptions = true,
             description = "Boxes connected and reporting, in steps: status-to-API latency, controller RSS and CPU.")
     static final class Connections implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
         @Option(names = "--steps", split = ",", defaultValue = "10000", description = "fleet sizes, comma-separated (default: ${DEFAULT-VALUE})")
         List<Integer> steps;
-        @Option(names = "--interval", defaultValue = "10", description = "seconds between statuses per box (default: ${DEFAULT-VALUE})")
-        int intervalS;
-        @Option(names = "--window", defaultValue = "40", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
-        int windowS;
+        @Option(names = "--interval", description = "periodic reporting: seconds between statuses per box (default: 10 unless --heartbeat)")
+        Integer intervalS;
+        @Option(names = "--heartbeat", paramLabel = "SECONDS",
+                description = "report by exception: a status at least every SECONDS per box (60 is the agent's default) plus --change-per-minute")
+        Integer heartbeatS;
+        @Option(names = "--change-per-minute", paramLabel = "PERCENT", defaultValue = "1%",
+                description = "with --heartbeat: share of the boxes whose camera breaks or recovers per minute, each reported at once (default: ${DEFAULT-VALUE})")
+        String changePerMinute;
+        @Option(names = "--window", description = "measured seconds per step (default: 40; with --heartbeat twice the heartbeat, at least 40)")
+        Integer windowS;
         @Option(names = "--tracked", defaultValue = "200", description = "boxes whose statuses are timed through the API (default: ${DEFAULT-VALUE})")
         int tracked;
         @Option(names = "--controller-jvm-args", split = " ", description = "JVM flags of the controller process (default: none, JVM defaults)")
@@ -124,14 +150,36 @@ public final class BenchMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (intervalS != null && heartbeatS != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give --interval (periodic) or --heartbeat (report by exception), not both");
+            }
+            boolean byException = heartbeatS != null;
+            int every = byException ? heartbeatS : intervalS != null ? intervalS : 10;
+            if (every < 1 || every > 3600) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (byException ? "--heartbeat" : "--interval") + " must be 1..3600 seconds, was " + every);
+            }
+            double share;
+            try {
+                share = byException ? percent(changePerMinute) : 0;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            int window = windowS != null ? windowS : byException ? Math.max(40, 2 * every) : 40;
             ConnectionsBenchmark.Options options = quick
-                    ? new ConnectionsBenchmark.Options(List.of(200), 2, Duration.ofSeconds(3), Duration.ofSeconds(6), 50, workDir, controllerJvmArgs)
-                    : new ConnectionsBenchmark.Options(steps, intervalS, Duration.ofSeconds(Math.max(10, intervalS + 5)),
-                            Duration.ofSeconds(windowS), tracked, workDir, controllerJvmArgs);
+                    ? new ConnectionsBenchmark.Options(List.of(200), 2, Duration.ofSeconds(3), Duration.ofSeconds(6), 50, workDir,
+                            controllerJvmArgs, byException, share)
+                    : new ConnectionsBenchmark.Options(steps, every, Duration.ofSeconds(Math.max(10, (byException ? 0 : every) + 5)),
+                            Duration.ofSeconds(window), tracked, workDir, controllerJvmArgs, byException, share);
             String before = load();
             List<ConnectionsBenchmark.Step> result = ConnectionsBenchmark.run(options);
-            System.out.printf("connections: status every %d s, %d tracked boxes, controller JVM flags %s (%s before, %s after)%n",
-                    options.intervalS(), options.trackedBoxes(), options.controllerJvmArgs(), before, load());
+            System.out.printf("connections: %s, %d tracked boxes, controller JVM flags %s (%s before, %s after)%n",
+                    options.byException()
+                            ? "report by exception, heartbeat %d s, %s of the boxes changing per minute".formatted(options.intervalS(),
+                            "%.2f %%".formatted(options.changeSharePerMinute() * 100))
+                            : "status every %d s".formatted(options.intervalS()),
+                    options.trackedBoxes(), options.controllerJvmArgs(), before, load());
             boolean ok = !result.isEmpty();
             for (ConnectionsBenchmark.Step s : result) {
                 System.out.printf("  %6d boxes (%d connected; enrolled in %.1f s, connected in %.1f s, backlog drained %.1f s later):"
@@ -141,6 +189,8 @@ public final class BenchMain implements Runnable {
                         s.boxes(), s.connected(), s.enrollSeconds(), s.connectSeconds(), s.settledSeconds(), s.latency(),
                         s.latency().worstSliceP99(), s.rssMb(), s.liveHeapMb(), s.cpuPct(),
                         s.statusSent(), s.publishFailures(), s.connectionsLost(), s.load());
+                System.out.printf("         %.0f statuses/min from the fleet (%d changes in the %.0f s window)%n",
+                        s.statusesPerMinute(), s.changes(), s.windowSeconds());
                 System.out.printf("         window, %s%n", s.latency().detail());
                 System.out.printf("         settling (sent from the first CONNECT to the window): %s; %s%n", s.settling(), s.settling().detail());
                 ok &= s.connected() == s.boxes() && s.latency().missed() == 0 && s.latency().unfinished() == 0 && s.latency().samples() > 0;

@@ -73,6 +73,42 @@ class SimulatorProtocolTest {
     }
 
     @Test
+    void reportByExceptionSendsTheHeartbeatAndEachChangeAtOnce() throws Exception {
+        List<BoxCredentials> boxes = enroll(10);
+        sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", mqttPort()).withHeartbeatS(2));
+        assertEquals(10, sim.connect(boxes, Duration.ofSeconds(30)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> boxes.stream().allMatch(b -> controller.fleet().snapshot(b.boxId())
+                .map(snap -> snap.status() != null && snap.birth() != null).orElse(false)));
+        for (BoxCredentials b : boxes) {
+            BoxSnapshot snap = controller.fleet().snapshot(b.boxId()).orElseThrow();
+            assertEquals(2, snap.birth().heartbeatS(), "the birth announces the heartbeat");
+            assertEquals(2, snap.status().intervalS());
+        }
+        long before = sim.counters().statusSent();
+        // No change: each box only at its heartbeat, 10 boxes x 2 s → about 5 statuses a second.
+        sim.startReportingByException(2_000, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.counters().statusSent() - before >= 30);
+        long t0 = System.nanoTime();
+        long sent0 = sim.counters().statusSent();
+        await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        double perSecond = (sim.counters().statusSent() - sent0) / ((System.nanoTime() - t0) / 1e9);
+        assertTrue(perSecond > 3.5 && perSecond < 6.5, "heartbeat only: " + perSecond + " statuses/s");
+        assertEquals(0, sim.counters().changes());
+        sim.stopReporting();
+
+        // Every box changing once a minute on average (100 %): a camera breaks, reported at once and seen in the API.
+        long sentBefore = sim.counters().statusSent();
+        sim.startReportingByException(600_000, 1.0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sim.counters().changes() >= 2);
+        sim.stopReporting();
+        assertTrue(sim.counters().statusSent() - sentBefore >= sim.counters().changes(), "every change is a status");
+        await().atMost(Duration.ofSeconds(5)).until(() -> boxes.stream().anyMatch(b -> controller.fleet().snapshot(b.boxId())
+                .orElseThrow().status().cameras().stream().anyMatch(c -> c.state() != DeviceState.OK)));
+        assertThrows(IllegalArgumentException.class, () -> sim.startReportingByException(1_000, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> FleetSimulator.Settings.of("127.0.0.1", 1883).withHeartbeatS(0));
+    }
+
+    @Test
     void enrolledBoxesComeOnlineReportAndCarryInjectedFaults() throws Exception {
         List<BoxCredentials> boxes = enroll(4);
         assertTrue(boxes.stream().allMatch(b -> controller.registry().isRegistered(b.boxId())));

@@ -259,7 +259,7 @@ public final class Controller implements AutoCloseable {
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
-        metrics.gauge("syncready.boxes.stale", "Online boxes silent for three status periods", fleet::staleCount);
+        metrics.gauge("syncready.boxes.stale", "Online boxes silent for 2.5 heartbeats plus 5 s", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
         metrics.gauge("syncready.console.streams", "Web console live streams open (at most 2,000)",
                 org.syncready.controller.console.EventStream::open);

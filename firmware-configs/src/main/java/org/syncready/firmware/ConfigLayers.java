@@ -17,9 +17,15 @@ import java.util.Map;
  *       entry is merged, a new one appended, an entry {@code {"id": "...", "remove": true}} removed;</li>
  *   <li>anything else (an empty list too) replaces what was below.</li>
  * </ul>
- * Neither input is modified.
+ * {@code heartbeatS} and its old name {@code statusIntervalS} are one setting: a layer that sets either
+ * replaces the inherited value of both.
+ *
+ * <p>Neither input is modified.
  */
 public final class ConfigLayers {
+    /** Names of one setting: {@code agent.heartbeatS} and its old name {@code agent.statusIntervalS}. */
+    private static final Map<String, String> SAME_SETTING = Map.of("heartbeatS", "statusIntervalS", "statusIntervalS", "heartbeatS");
+
     private ConfigLayers() {
     }
 
@@ -34,6 +40,11 @@ public final class ConfigLayers {
                 if (e.getValue().isNull()) {
                     out.remove(e.getKey());
                 } else {
+                    String otherName = SAME_SETTING.get(e.getKey());
+                    if (otherName != null && !l.has(otherName)) {
+                        // A layer that sets the heartbeat under either name replaces what it inherited under the other.
+                        out.remove(otherName);
+                    }
                     out.set(e.getKey(), merge(b.get(e.getKey()), e.getValue()));
                 }
             }

@@ -31,8 +31,21 @@ class ProfileCatalogueTest {
         assertEquals(1500, low.at("/video/bitrateKbps").asInt());
         assertEquals(25, low.at("/video/fps").asInt(), "inherited");
         assertEquals(std.get("cameras"), low.get("cameras"), "inherited");
-        assertEquals(30, low.at("/agent/statusIntervalS").asInt());
+        assertEquals(120, low.at("/agent/heartbeatS").asInt());
+        assertEquals(std.at("/agent/report"), low.at("/agent/report"), "inherited");
         assertFalse(low.has("extends"));
+    }
+
+    @Test
+    void aLayerSettingTheHeartbeatUnderEitherNameReplacesBothInheritedNames() throws Exception {
+        JsonNode base = json.readTree("{\"agent\":{\"heartbeatS\":60,\"probeTimeoutMs\":3000}}");
+        JsonNode old = ConfigLayers.merge(base, json.readTree("{\"agent\":{\"statusIntervalS\":10}}"));
+        assertEquals(json.readTree("{\"agent\":{\"probeTimeoutMs\":3000,\"statusIntervalS\":10}}"), old);
+        JsonNode back = ConfigLayers.merge(old, json.readTree("{\"agent\":{\"heartbeatS\":90}}"));
+        assertEquals(json.readTree("{\"agent\":{\"probeTimeoutMs\":3000,\"heartbeatS\":90}}"), back);
+        JsonNode both = ConfigLayers.merge(old, json.readTree("{\"agent\":{\"heartbeatS\":30,\"statusIntervalS\":30}}"));
+        assertEquals(30, both.at("/agent/statusIntervalS").asInt());
+        assertEquals(30, both.at("/agent/heartbeatS").asInt());
     }
 
     @Test

@@ -161,6 +161,32 @@ class ProfilesValidateTest {
     }
 
     @Test
+    void theHeartbeatAndReportRulesAreCheckedAndTheOldNameStillValidates() throws IOException {
+        ObjectNode profile = (ObjectNode) read(moduleDir().resolve("profiles/generic-recorder-a/standard-1080p.json"));
+        ObjectNode agent = (ObjectNode) profile.get("agent");
+        agent.remove("heartbeatS");
+        agent.put("statusIntervalS", 10);
+        assertTrue(problems("old.json", "generic-recorder-a", profile).isEmpty(), "an old profile with statusIntervalS still validates");
+        agent.remove("statusIntervalS");
+        assertTrue(problems("none.json", "generic-recorder-a", profile).stream().anyMatch(p -> p.startsWith("none.json /agent: ")),
+                "neither name: refused");
+        for (String bad : List.of("0", "3601", "\"60\"", "1.5")) {
+            agent.set("heartbeatS", YAML.readTree(bad));
+            assertTrue(problems("bad.json", "generic-recorder-a", profile).stream().anyMatch(p -> p.startsWith("bad.json /agent/heartbeatS: ")),
+                    "heartbeatS " + bad + " refused: " + problems("bad.json", "generic-recorder-a", profile));
+        }
+        agent.put("heartbeatS", 60);
+        ObjectNode numbers = (ObjectNode) agent.get("report").get("numbers");
+        numbers.putObject("cpuPct").put("changePct", 10);
+        numbers.putObject("rttMs").put("changePct", -5).put("step", 1);
+        List<String> problems = problems("rules.json", "generic-recorder-a", profile);
+        for (String pointer : List.of("/agent/report/numbers", "/agent/report/numbers/rttMs/changePct", "/agent/report/numbers/rttMs")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith("rules.json " + pointer + ": ")),
+                    "expected an error at " + pointer + " in:\n" + String.join("\n", problems));
+        }
+    }
+
+    @Test
     void aBrokenYamlProfileIsRefused() throws IOException {
         String yaml = """
                 model: generic-recorder-a

@@ -87,6 +87,33 @@ class MessageCodecTest {
     }
 
     @Test
+    void birthAnnouncesAHeartbeatWhichOldBirthsLeaveOut() throws Exception {
+        String topic = Topics.of("box-1", Channel.BIRTH);
+        BirthMessage rbe = new BirthMessage(1, "box-1", 1_700_000_000_000L, "boot-a", 1, "0.1.0", null, "m", 60, null,
+                null, null, null, 60);
+        String json = new String(codec.encode(rbe), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"heartbeatS\":60"), json);
+        BirthMessage decoded = (BirthMessage) codec.decode(topic, json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(rbe, decoded);
+        assertEquals(60, decoded.heartbeatOrInterval());
+
+        // An agent from before report by exception: no heartbeatS, a status every statusIntervalS.
+        BirthMessage old = (BirthMessage) codec.decode(topic, codec.encode(new BirthMessage(1, "box-1", 1_700_000_000_000L,
+                "boot-a", 1, "0.1.0", null, "m", 10, null, null, null)));
+        assertEquals(null, old.heartbeatS());
+        assertEquals(10, old.heartbeatOrInterval());
+        assertFalse(new String(codec.encode(old), StandardCharsets.UTF_8).contains("heartbeatS"));
+        assertEquals(old, codec.decode(topic, json.replace("\"heartbeatS\":60", "\"heartbeatS\":null")
+                .replace("\"statusIntervalS\":60", "\"statusIntervalS\":10").getBytes(StandardCharsets.UTF_8)));
+
+        for (String bad : List.of("0", "-5", "3601", "{}", "[60]", "\"sixty\"")) {
+            ProtocolException e = refuse(topic, json.replace("\"heartbeatS\":60", "\"heartbeatS\":" + bad));
+            assertEquals(ProtocolException.Reason.INVALID_FIELD, e.reason(), bad);
+            assertTrue(e.getMessage().contains("heartbeatS"), bad + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     void streamTargetReachabilityRoundTripsAndIsLeftOutWhenUnknown() throws Exception {
         StatusMessage base = status("box-1", 8);
         StatusMessage unreachable = new StatusMessage(base.v(), base.boxId(), base.ts(), base.bootId(), base.seq(),

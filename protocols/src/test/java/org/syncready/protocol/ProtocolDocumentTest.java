@@ -415,6 +415,8 @@ class ProtocolDocumentTest {
                 Map.of("ffprobe", new Capability(false, "not installed"), "v4l2", new Capability(true, null)),
                 List.of(new DeviceInfo("camera", "cam-1", "teacher", "usb", "USB camera"), new DeviceInfo("stream", "main", null, null, null)),
                 3L));
+        samples.put("birth, report by exception", new BirthMessage(1, box, ts, boot, 1, "0.1.0", null, "generic-recorder-a", 60, null,
+                null, null, null, 60));
         samples.put("status, everything", MessageCodecTest.status(box, 7));
         samples.put("status, historical", MessageCodecTest.status(box, 8).asHistorical());
         samples.put("status, nothing optional", new StatusMessage(1, box, ts, boot, 2, 10, List.of(

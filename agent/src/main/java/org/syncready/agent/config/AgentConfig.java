@@ -28,7 +28,9 @@ import org.syncready.protocol.TlsTrust;
  * @param broker          where and how to connect
  * @param model           box model, reported in the birth
  * @param firmwareVersion box firmware version, reported in the birth
- * @param statusIntervalS seconds between periodic status reports
+ * @param statusIntervalS the heartbeat: the longest the box stays silent between two statuses (agent.yaml's
+ *                        {@code heartbeatS}, or its old name {@code statusIntervalS}); a significant change
+ *                        publishes at once (report by exception, {@link ReportRules})
  * @param probeIntervalS  seconds between probe rounds; a significant change is reported after the round that saw it
  * @param probeTimeoutMs  how long one probe round waits for a probe before using its last value
  * @param dataDir         where the agent keeps its state; its free disk space is reported
@@ -44,13 +46,14 @@ import org.syncready.protocol.TlsTrust;
  * @param stream          how this box model pushes its class stream; null: no stream probe
  * @param outbox          how much the outbox keeps while reports cannot be sent
  * @param equipment       classroom equipment read over OPC UA; {@link EquipmentConfig#NONE} when none
+ * @param report          which changes of measured numbers publish a status at once; {@link ReportRules#DEFAULT} when null
  */
 public record AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
                           int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
                           Probes probes, Network network, Simulation simulation,
                           List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
                           Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox,
-                          EquipmentConfig equipment) {
+                          EquipmentConfig equipment, ReportRules report) {
 
     static final Pattern BOX_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -81,10 +84,28 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         microphones = microphones == null ? Microphones.DEFAULT : microphones;
         outbox = outbox == null ? Outbox.DEFAULT : outbox;
         equipment = equipment == null ? EquipmentConfig.NONE : equipment;
+        report = report == null ? ReportRules.DEFAULT : report;
         if (!equipment.isEmpty() && equipment.timeoutMs() >= probeTimeoutMs) {
             throw new ConfigException("equipment.timeoutMs", "must be below probeTimeoutMs (" + probeTimeoutMs
                     + "), was " + equipment.timeoutMs() + ": a dead server must read as unreachable, not time the probe out");
         }
+    }
+
+    /** A config with the default report rules. */
+    public AgentConfig(String boxId, Broker broker, String model, String firmwareVersion,
+                       int statusIntervalS, int probeIntervalS, int probeTimeoutMs, Path dataDir,
+                       Probes probes, Network network, Simulation simulation,
+                       List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
+                       Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox,
+                       EquipmentConfig equipment) {
+        this(boxId, broker, model, firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir, probes,
+                network, simulation, cameras, cameraChecks, configApply, microphones, controller, ntp, stream, outbox,
+                equipment, null);
+    }
+
+    /** The heartbeat in seconds: the longest the box stays silent between two statuses ({@link #statusIntervalS}). */
+    public int heartbeatS() {
+        return statusIntervalS;
     }
 
     /** A config without classroom equipment. */
@@ -94,7 +115,7 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
                        List<CameraSource> cameras, CameraChecks cameraChecks, ConfigApply configApply,
                        Microphones microphones, ControllerLink controller, Ntp ntp, Stream stream, Outbox outbox) {
         this(boxId, broker, model, firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir, probes,
-                network, simulation, cameras, cameraChecks, configApply, microphones, controller, ntp, stream, outbox, null);
+                network, simulation, cameras, cameraChecks, configApply, microphones, controller, ntp, stream, outbox, null, null);
     }
 
     /** A config with the defaults of a simulated box: 3 cameras, 2 microphones, status every 10 s. */

@@ -50,6 +50,7 @@ public final class AgentConfigBuilder {
     private Stream stream;
     private Outbox outbox;
     private EquipmentConfig equipment;
+    private ReportRules report;
 
     AgentConfigBuilder(String boxId, String brokerUri, String password) {
         this.boxId = boxId;
@@ -78,6 +79,7 @@ public final class AgentConfigBuilder {
         flakyMicrophone = c.simulation().flakyMicrophone();
         faults = c.simulation().faults();
         realCameras = c.cameras();
+        report = c.report();
         cameraChecks = c.cameraChecks();
         configApply = c.configApply();
         audio = c.microphones();
@@ -240,11 +242,22 @@ public final class AgentConfigBuilder {
         return this;
     }
 
+    /** Which changes of measured numbers publish a status at once (report by exception). */
+    public AgentConfigBuilder report(ReportRules v) {
+        report = v;
+        return this;
+    }
+
+    /** The heartbeat: the longest the box stays silent between two statuses (the same setting as {@link #statusIntervalS}). */
+    public AgentConfigBuilder heartbeatS(int v) {
+        return statusIntervalS(v);
+    }
+
     public AgentConfig build() {
         return new AgentConfig(boxId, new Broker(brokerUri, username, password, keepAliveS, caFile), model,
                 firmwareVersion, statusIntervalS, probeIntervalS, probeTimeoutMs, dataDir,
                 new Probes(probeMode), new Network(iface, targets),
                 new Simulation(cameras, microphones, flakyMicrophone, faults), realCameras, cameraChecks, configApply,
-                audio, controller, ntp, stream, outbox, equipment);
+                audio, controller, ntp, stream, outbox, equipment, report);
     }
 }

@@ -163,6 +163,9 @@ public final class ConfigLoader {
                 parent.remove("passwordFile");
             } else if (leaf.equals("passwordFile")) {
                 parent.remove("password");
+            } else if (leaf.equals("heartbeatS")) {
+                // The heartbeat given on the command line replaces the file's, under either name.
+                parent.remove("statusIntervalS");
             }
         }
     }
@@ -183,7 +186,8 @@ public final class ConfigLoader {
     private static AgentConfig read(YamlFields f, Path baseDir) {
         f.allow("boxId", "broker", "model", "firmwareVersion", "statusIntervalS", "probeIntervalS",
                 "probeTimeoutMs", "dataDir", "probes", "network", "simulation", "cameras", "cameraChecks",
-                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream", "outbox", "equipment");
+                "controllerKeys", "applyHook", "microphones", "controller", "ntp", "stream", "outbox", "equipment",
+                "heartbeatS", "report");
         String boxId = f.text("boxId");
         if (boxId == null) {
             throw ConfigException.missing("boxId");
@@ -200,7 +204,9 @@ public final class ConfigLoader {
             probes = new AgentConfig.Probes(p.choice("mode", AgentConfig.ProbeMode.class, AgentConfig.ProbeMode.REAL));
         }
         return new AgentConfig(boxId, broker, f.text("model"), f.text("firmwareVersion"),
-                f.integer("statusIntervalS", 10), f.integer("probeIntervalS", 2), f.integer("probeTimeoutMs", 2000),
+                heartbeatS(f.has("heartbeatS") ? f.integer("heartbeatS", 0) : null,
+                        f.has("statusIntervalS") ? f.integer("statusIntervalS", 0) : null, ""),
+                f.integer("probeIntervalS", 2), f.integer("probeTimeoutMs", 2000),
                 dataDir == null ? null : baseDir.resolve(dataDir), probes,
                 f.has("network") ? readNetwork(f.object("network")) : null,
                 f.has("simulation") ? readSimulation(f.object("simulation")) : null,
@@ -212,7 +218,27 @@ public final class ConfigLoader {
                 f.has("ntp") ? readNtp(f.object("ntp")) : null,
                 f.has("stream") ? readStream(f.object("stream"), baseDir) : null,
                 f.has("outbox") ? readOutbox(f.object("outbox")) : null,
-                f.has("equipment") ? readEquipment(f.object("equipment"), baseDir) : null);
+                f.has("equipment") ? readEquipment(f.object("equipment"), baseDir) : null,
+                ReportRules.DEFAULT.with(f.node.get("report"), "report"));
+    }
+
+    /** A status at least once a minute when nothing significant changes (report by exception). */
+    public static final int DEFAULT_HEARTBEAT_S = 60;
+
+    /**
+     * The heartbeat from {@code heartbeatS} or its old name {@code statusIntervalS} (which meant "a status
+     * every N s" and now means "at least every N s"); both given must agree. Neither: the default.
+     *
+     * @param prefix where the fields sit, e.g. {@code "agent."} in a profile, {@code ""} in agent.yaml
+     */
+    public static int heartbeatS(Integer heartbeatS, Integer statusIntervalS, String prefix) {
+        if (heartbeatS != null && statusIntervalS != null && !heartbeatS.equals(statusIntervalS)) {
+            throw new ConfigException(prefix + "heartbeatS", "is " + heartbeatS + " but " + prefix + "statusIntervalS, its old name, is "
+                    + statusIntervalS + "; give only heartbeatS");
+        }
+        int v = heartbeatS != null ? heartbeatS : statusIntervalS != null ? statusIntervalS : DEFAULT_HEARTBEAT_S;
+        ConfigException.range(prefix + (heartbeatS != null ? "heartbeatS" : "statusIntervalS"), v, 1, 3600);
+        return v;
     }
 
     private static EquipmentConfig readEquipment(YamlFields e, Path baseDir) {

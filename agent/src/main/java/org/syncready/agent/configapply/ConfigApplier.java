@@ -15,6 +15,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.syncready.agent.config.AgentConfig;
+import org.syncready.agent.config.ConfigLoader;
 import org.syncready.firmware.ProfileSchemas;
 import org.syncready.protocol.ConfigDesired;
 import org.syncready.protocol.ConfigReported.Result;
@@ -94,7 +95,13 @@ public final class ConfigApplier {
         return running == null ? null : running.version();
     }
 
-    /** The agent settings {@code body} gives on top of agent.yaml: report interval, probe timeout, targets. */
+    /**
+     * The agent settings {@code body} gives on top of agent.yaml: heartbeat ({@code agent.heartbeatS} or its
+     * old name {@code agent.statusIntervalS}), report rules ({@code agent.report}), probe timeout, targets.
+     *
+     * @throws org.syncready.agent.config.ConfigException when the agent settings cannot run (the applier
+     *         rejects the version naming the field)
+     */
     public static AgentConfig effective(AgentConfig base, JsonNode body) {
         if (body == null) {
             return base;
@@ -111,11 +118,37 @@ public final class ConfigApplier {
                 targets.add(t);
             }
         }
+        JsonNode agent = body.path("agent");
+        AgentSettings settings = agentSettings(agent, base.report());
         return base.toBuilder()
-                .statusIntervalS(body.path("agent").path("statusIntervalS").asInt(base.statusIntervalS()))
+                .statusIntervalS(settings.heartbeatS() != null ? settings.heartbeatS() : base.statusIntervalS())
+                .report(settings.report())
                 .probeTimeoutMs(body.path("agent").path("probeTimeoutMs").asInt(base.probeTimeoutMs()))
                 .targets(targets)
                 .build();
+    }
+
+    /** A profile's report settings: its heartbeat (null: agent.yaml's stays) and its report rules over {@code base}. */
+    record AgentSettings(Integer heartbeatS, org.syncready.agent.config.ReportRules report) {
+    }
+
+    /** Reads a profile's {@code agent} object's report settings; fails naming the field. */
+    static AgentSettings agentSettings(JsonNode agent, org.syncready.agent.config.ReportRules base) {
+        Integer heartbeat = agent.hasNonNull("heartbeatS") || agent.hasNonNull("statusIntervalS")
+                ? ConfigLoader.heartbeatS(wholeNumber(agent, "heartbeatS"), wholeNumber(agent, "statusIntervalS"), "agent.")
+                : null;
+        return new AgentSettings(heartbeat, base.with(agent.get("report"), "agent.report"));
+    }
+
+    private static Integer wholeNumber(JsonNode agent, String name) {
+        JsonNode v = agent.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new org.syncready.agent.config.ConfigException("agent." + name, "must be a whole number, was " + v);
+        }
+        return v.intValue();
     }
 
     /** Acts on one desired document, as received (retained or not). */

@@ -57,6 +57,12 @@ final class ConfigVerifier {
             return Optional.of(new Refusal("body does not validate against " + model + ".schema.json: "
                     + problems.stream().limit(5).map(Object::toString).collect(Collectors.joining("; ")), true));
         }
+        try {
+            // What the schema cannot say: heartbeatS and its old name statusIntervalS must agree.
+            ConfigApplier.agentSettings(doc.body().path("agent"), org.syncready.agent.config.ReportRules.DEFAULT);
+        } catch (org.syncready.agent.config.ConfigException e) {
+            return Optional.of(new Refusal("agent settings cannot run: " + e.getMessage(), true));
+        }
         return Optional.empty();
     }
 }

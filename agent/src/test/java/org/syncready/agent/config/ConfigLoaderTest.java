@@ -93,7 +93,8 @@ class ConfigLoaderTest {
         AgentConfig c = ConfigLoader.load(write("agent.yaml", MINIMAL));
         assertEquals("box-1", c.username(), "username defaults to the box id");
         assertEquals(30, c.broker().keepAliveS());
-        assertEquals(10, c.statusIntervalS());
+        assertEquals(60, c.heartbeatS(), "report by exception: a status at least once a minute");
+        assertEquals(ReportRules.DEFAULT, c.report());
         assertEquals(2, c.probeIntervalS());
         assertEquals(2000, c.probeTimeoutMs());
         assertEquals(AgentConfig.ProbeMode.REAL, c.probes().mode(), "a box's own file probes the real box");
@@ -346,6 +347,49 @@ class ConfigLoaderTest {
                 "boxId: b1\nbroker: {uri: tcp://127.0.0.1:1883, password: pw}\ncontrollerKeys: [\"" + key + "\", \"abc\"]\n")));
         assertTrue(e.getMessage().contains("controllerKeys[1]"), e.getMessage());
         assertTrue(ConfigLoader.load(Path.of("agent.example.yaml")).configApply().controllerKeys().isEmpty());
+    }
+
+    @Test
+    void theHeartbeatHasANewNameTheOldOneStillWorksAndAFlagReplacesEither() throws IOException {
+        assertEquals(5, ConfigLoader.load(write("old.yaml", MINIMAL + "statusIntervalS: 5\n")).heartbeatS(),
+                "an old agent.yaml's interval is its heartbeat");
+        assertEquals(90, ConfigLoader.load(write("new.yaml", MINIMAL + "heartbeatS: 90\n")).heartbeatS());
+        assertEquals(90, ConfigLoader.load(write("both.yaml", MINIMAL + "heartbeatS: 90\nstatusIntervalS: 90\n")).heartbeatS());
+        Path both = write("both.yaml", MINIMAL + "heartbeatS: 90\nstatusIntervalS: 10\n");
+        ConfigException clash = assertThrows(ConfigException.class, () -> ConfigLoader.load(both));
+        assertEquals(both + ": field 'heartbeatS' is 90 but statusIntervalS, its old name, is 10; give only heartbeatS",
+                clash.getMessage());
+        assertEquals(7, ConfigLoader.load(both, Map.of("heartbeatS", 7)).heartbeatS(), "--heartbeat replaces both");
+        for (String bad : List.of("heartbeatS: 0\n", "heartbeatS: 3601\n", "heartbeatS: soon\n", "heartbeatS: -1\n")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write("bad.yaml", MINIMAL + bad)), bad);
+            assertEquals("heartbeatS", e.field(), e.getMessage());
+        }
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(write("bad.yaml", MINIMAL + "heartbeatS: 0\n")))
+                .getMessage().endsWith("field 'heartbeatS' must be between 1 and 3600, was 0"));
+    }
+
+    @Test
+    void reportRulesComeFromAgentYamlOverTheDefaults() throws IOException {
+        AgentConfig c = ConfigLoader.load(write("rules.yaml", MINIMAL + """
+                report:
+                  numbers:
+                    rttMs: {changePct: 30, minDelta: 15}
+                    diskFreeMb: {limits: [2048, 512]}
+                """));
+        assertEquals(new ReportRules.NumberRule(30, 15, List.of(150.0, 400.0)), c.report().rule(ReportRules.Metric.RTT_MS));
+        assertEquals(List.of(2048.0, 512.0), c.report().rule(ReportRules.Metric.DISK_FREE_MB).limits());
+        assertEquals(ReportRules.DEFAULT.rule(ReportRules.Metric.LOSS_PCT), c.report().rule(ReportRules.Metric.LOSS_PCT));
+        Path bad = write("bad-rules.yaml", MINIMAL + "report: {numbers: {cpuPct: {changePct: 10}}}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(bad));
+        assertEquals("report.numbers.cpuPct", e.field());
+        assertTrue(e.getMessage().startsWith(bad + ": field 'report.numbers.cpuPct' is not a known number"), e.getMessage());
+    }
+
+    @Test
+    void theExamplesReportRulesAreTheDefaults() throws IOException {
+        AgentConfig c = ConfigLoader.load(ExampleConfigs.withPlaceholdersUncommented(dir));
+        assertEquals(ReportRules.DEFAULT, c.report(), "agent.example.yaml documents the defaults the code uses");
+        assertEquals(60, c.heartbeatS());
     }
 
     @Test

@@ -13,7 +13,7 @@ public final class ExampleConfigs {
     public static final Path SHIPPED = Path.of("agent.example.yaml");
     /** The commented sections that hold placeholders: uncommenting one yields its example values. */
     static final Set<String> PLACEHOLDER_SECTIONS = Set.of("# network:", "# cameras:", "# ntp:", "# stream:", "  # devices:",
-            "# equipment:");
+            "# equipment:", "# report:");
 
     private ExampleConfigs() {
     }

@@ -76,6 +76,27 @@ class ConfigApplierTest {
     }
 
     @Test
+    void aProfileSetsTheHeartbeatAndReportRulesAndDisagreeingNamesAreRejected() {
+        ConfigApplier applier = new ConfigApplier(config, codec, box);
+        ObjectNode agent = (ObjectNode) body.get("agent");
+        agent.remove("statusIntervalS");
+        agent.put("heartbeatS", 90);
+        agent.putObject("report").putObject("numbers").putObject("rttMs").put("changePct", 20).put("minDelta", 5);
+        applier.onDesired(signed("box-1", 1, body, key));
+        assertEquals(List.of("1 applied null"), box.reports);
+        AgentConfig effective = ConfigApplier.effective(config, box.running);
+        assertEquals(90, effective.heartbeatS());
+        assertEquals(new org.syncready.agent.config.ReportRules.NumberRule(20, 5, List.of(150.0, 400.0)),
+                effective.report().rule(org.syncready.agent.config.ReportRules.Metric.RTT_MS));
+
+        agent.put("statusIntervalS", 10);
+        applier.onDesired(signed("box-1", 2, body, key));
+        assertEquals("2 rejected agent settings cannot run: field 'agent.heartbeatS' is 90 but agent.statusIntervalS, its old name, is 10;"
+                + " give only heartbeatS", box.reports.get(1));
+        assertEquals(1L, applier.runningVersion(), "the running version stays");
+    }
+
+    @Test
     void rejectsBadSignatureWrongHashOtherBoxAndSchemaFailuresAndKeepsRunning() throws Exception {
         ConfigApplier applier = new ConfigApplier(config, codec, box);
         applier.onDesired(signed("box-1", 1, body, key));

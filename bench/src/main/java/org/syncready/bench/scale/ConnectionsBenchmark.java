@@ -12,14 +12,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Boxes connected and reporting every {@code intervalS}, in steps (e.g. 10,000 then more): per step
- * the status-to-API latency of a sample of boxes, and the controller's RSS and CPU.
+ * Boxes connected and reporting, in steps (e.g. 10,000 then more): per step the status-to-API latency
+ * of a sample of boxes, and the controller's RSS and CPU. Boxes report every {@code intervalS}
+ * (periodic, as agents before report by exception), or by exception ({@code byException}): at least
+ * every {@code intervalS} (the heartbeat) plus {@code changeSharePerMinute} of the boxes changing per
+ * minute, each change reported at once (PROTOCOL.md 5.6).
  */
 public final class ConnectionsBenchmark {
     private static final Logger log = LoggerFactory.getLogger(ConnectionsBenchmark.class);
 
     public record Options(List<Integer> steps, int intervalS, Duration warmup, Duration window, int trackedBoxes,
-                          Path workDir, List<String> controllerJvmArgs) {
+                          Path workDir, List<String> controllerJvmArgs, boolean byException, double changeSharePerMinute) {
+        /** Periodic reporting every {@code intervalS}. */
+        public Options(List<Integer> steps, int intervalS, Duration warmup, Duration window, int trackedBoxes,
+                       Path workDir, List<String> controllerJvmArgs) {
+            this(steps, intervalS, warmup, window, trackedBoxes, workDir, controllerJvmArgs, false, 0);
+        }
+
+        public Options {
+            if (changeSharePerMinute < 0 || changeSharePerMinute > 1) {
+                throw new IllegalArgumentException("changeSharePerMinute must be 0..1, was " + changeSharePerMinute);
+            }
+        }
     }
 
     /**
@@ -32,7 +46,11 @@ public final class ConnectionsBenchmark {
     public record Step(int boxes, int connected, double enrollSeconds, double connectSeconds, double settledSeconds,
                        ApiWatcher.Summary latency,
                        ApiWatcher.Summary settling, double rssMb, double cpuPct, long statusSent, long publishFailures,
-                       long connectionsLost, double load, double liveHeapMb) {
+                       long connectionsLost, double load, double liveHeapMb, long changes, double windowSeconds) {
+        /** Statuses the whole fleet sent per minute in the window. */
+        public double statusesPerMinute() {
+            return windowSeconds <= 0 ? 0 : statusSent * 60.0 / windowSeconds;
+        }
     }
 
     /** The window starts once the statuses of the last {@value #SETTLED_SPAN_MS} ms were each seen within {@value #SETTLED_LATENCY_MS} ms. */
@@ -68,8 +86,9 @@ public final class ConnectionsBenchmark {
         ScratchFolder.clear(o.workDir());
         try (ControllerProcess controller = ControllerProcess.start(o.workDir().resolve("controller"), o.controllerJvmArgs());
              ApiWatcher watcher = new ApiWatcher("127.0.0.1", controller.httpPort(), controller.token());
-             FleetSimulator sim = FleetSimulator.start(FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort())
-                     .withStatusIntervalS(o.intervalS()))) {
+             FleetSimulator sim = FleetSimulator.start(o.byException()
+                     ? FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort()).withHeartbeatS(o.intervalS())
+                     : FleetSimulator.Settings.of("127.0.0.1", controller.mqttPort()).withStatusIntervalS(o.intervalS()))) {
             sim.addListener((boxId, seq, ts, fault) -> {
                 if (Integer.parseInt(boxId.substring(4)) % trackEvery == 0) {
                     watcher.track(boxId, ts, box -> ApiWatcher.statusSeq(box) >= seq);
@@ -88,7 +107,11 @@ public final class ConnectionsBenchmark {
                 long connectStartMs = System.currentTimeMillis();
                 int connected = sim.connect(credentials, Duration.ofMinutes(3));
                 double connectS = (System.nanoTime() - t1) / 1e9;
-                sim.startReporting(o.intervalS() * 1000L);
+                if (o.byException()) {
+                    sim.startReportingByException(o.intervalS() * 1000L, o.changeSharePerMinute());
+                } else {
+                    sim.startReporting(o.intervalS() * 1000L);
+                }
                 long reporting = System.nanoTime();
                 log.info("step {}: enrolled in {} s, connected {} in {} s; warming up {} and until the backlog is gone", target,
                         "%.1f".formatted(enrollS), connected, "%.1f".formatted(connectS), o.warmup());
@@ -97,6 +120,7 @@ public final class ConnectionsBenchmark {
                 long windowStartMs = System.currentTimeMillis();
                 watcher.startWindow();
                 long sent0 = sim.counters().statusSent();
+                long changes0 = sim.counters().changes();
                 long cpu0 = controller.cpu().toNanos();
                 long w0 = System.nanoTime();
                 Thread.sleep(o.window().toMillis());
@@ -104,6 +128,8 @@ public final class ConnectionsBenchmark {
                 double cpuPct = 100.0 * (controller.cpu().toNanos() - cpu0) / (System.nanoTime() - w0);
                 double rss = controller.rssMb();
                 long sent = sim.counters().statusSent() - sent0;
+                long changes = sim.counters().changes() - changes0;
+                double windowS = (System.nanoTime() - w0) / 1e9;
                 double load = ProcessStats.loadAverage();
                 // Everything sent in the window counts, however late it shows (up to the watcher's 30 s give-up).
                 watcher.awaitIdle(Duration.ofSeconds(40));
@@ -111,7 +137,7 @@ public final class ConnectionsBenchmark {
                 double liveHeap = controller.liveHeapMb();
                 Step step = new Step(target, (int) sim.counters().connected(), enrollS, connectS, settledS, watcher.summary(),
                         watcher.summary(connectStartMs, windowStartMs), rss, cpuPct,
-                        sent, sim.counters().publishFailures(), sim.counters().connectionsLost(), load, liveHeap);
+                        sent, sim.counters().publishFailures(), sim.counters().connectionsLost(), load, liveHeap, changes, windowS);
                 log.info("step {}: {}", target, step);
                 steps.add(step);
                 if (connected < credentials.size()) {

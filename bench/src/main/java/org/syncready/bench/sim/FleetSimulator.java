@@ -35,13 +35,17 @@ public final class FleetSimulator implements AutoCloseable {
     /**
      * How the fleet connects and behaves. {@code faultShare} of the boxes (0..1) start with a broken
      * camera; {@code connectConcurrency} bounds CONNECTs in flight so a big fleet does not flood the broker.
+     * {@code byException}: the boxes report by exception and {@code statusIntervalS} is their heartbeat,
+     * announced in the birth ({@code heartbeatS}); otherwise they report every {@code statusIntervalS}.
      */
     public record Settings(String brokerHost, int brokerPort, List<String> sourceAddresses, int statusIntervalS,
-                           double faultShare, int keepAliveS, int eventLoops, int connectConcurrency, String caPem) {
+                           double faultShare, int keepAliveS, int eventLoops, int connectConcurrency, String caPem,
+                           boolean byException) {
         /** Plain MQTT. */
         public Settings(String brokerHost, int brokerPort, List<String> sourceAddresses, int statusIntervalS,
                         double faultShare, int keepAliveS, int eventLoops, int connectConcurrency) {
-            this(brokerHost, brokerPort, sourceAddresses, statusIntervalS, faultShare, keepAliveS, eventLoops, connectConcurrency, null);
+            this(brokerHost, brokerPort, sourceAddresses, statusIntervalS, faultShare, keepAliveS, eventLoops, connectConcurrency, null,
+                    false);
         }
 
         public Settings {
@@ -52,6 +56,10 @@ public final class FleetSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("faultShare must be 0..1, was " + faultShare);
             }
             sourceAddresses = List.copyOf(sourceAddresses);
+            if (statusIntervalS < 1 || statusIntervalS > 3600) {
+                throw new IllegalArgumentException("statusIntervalS (the heartbeat when by exception) must be 1..3600, was "
+                        + statusIntervalS);
+            }
         }
 
         /** Defaults: eight loopback source addresses, 10 s status, no faults, two event loops. */
@@ -61,18 +69,24 @@ public final class FleetSimulator implements AutoCloseable {
 
         public Settings withFaultShare(double share) {
             return new Settings(brokerHost, brokerPort, sourceAddresses, statusIntervalS, share, keepAliveS, eventLoops,
-                    connectConcurrency, caPem);
+                    connectConcurrency, caPem, byException);
         }
 
         public Settings withStatusIntervalS(int seconds) {
             return new Settings(brokerHost, brokerPort, sourceAddresses, seconds, faultShare, keepAliveS, eventLoops,
-                    connectConcurrency, caPem);
+                    connectConcurrency, caPem, byException);
+        }
+
+        /** Report by exception with this heartbeat: a status on a change (see {@link #startReportingByException}) and at least every {@code heartbeatS}. */
+        public Settings withHeartbeatS(int heartbeatS) {
+            return new Settings(brokerHost, brokerPort, sourceAddresses, heartbeatS, faultShare, keepAliveS, eventLoops,
+                    connectConcurrency, caPem, true);
         }
 
         /** MQTT over TLS to {@code brokerPort}, trusting exactly this CA (PEM) with host names checked, as a box does. */
         public Settings withTls(String caPem) {
             return new Settings(brokerHost, brokerPort, sourceAddresses, statusIntervalS, faultShare, keepAliveS, eventLoops,
-                    connectConcurrency, caPem);
+                    connectConcurrency, caPem, byException);
         }
     }
 
@@ -95,6 +109,8 @@ public final class FleetSimulator implements AutoCloseable {
     private final SimCounters counters = new SimCounters();
     private final Map<String, SimulatedBox> boxes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
+    /** The timer that makes boxes change (report by exception); -1 when none runs. */
+    private volatile long changeTimer = -1;
 
     private FleetSimulator(Settings settings, Vertx vertx, List<Context> loops) {
         this.settings = settings;
@@ -179,7 +195,42 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     public void stopReporting() {
+        long timer = changeTimer;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            changeTimer = -1;
+        }
         snapshot().forEach(SimulatedBox::stopReporting);
+    }
+
+    /** Ticks of the change timer per second: changes are spread over the minute, not sent in bursts. */
+    static final int CHANGE_TICKS_PER_S = 10;
+
+    /**
+     * Report by exception from now on: every box sends a status when it sent none for
+     * {@code heartbeatMs} (each at its own random phase), and {@code changeSharePerMinute} of the boxes
+     * (0..1; 0.01 is 1 %) change per minute — a random box's camera breaks or recovers and it reports
+     * that at once — spread evenly over the minute.
+     */
+    public void startReportingByException(long heartbeatMs, double changeSharePerMinute) {
+        if (changeSharePerMinute < 0 || changeSharePerMinute > 1) {
+            throw new IllegalArgumentException("changeSharePerMinute must be 0..1, was " + changeSharePerMinute);
+        }
+        List<SimulatedBox> all = snapshot();
+        all.forEach(b -> b.startHeartbeat(heartbeatMs));
+        if (changeSharePerMinute == 0 || all.isEmpty()) {
+            return;
+        }
+        double perTick = all.size() * changeSharePerMinute / (60.0 * CHANGE_TICKS_PER_S);
+        double[] owed = {0};
+        changeTimer = vertx.setPeriodic(1000 / CHANGE_TICKS_PER_S, t -> {
+            owed[0] += perTick;
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            while (owed[0] >= 1) {
+                owed[0] -= 1;
+                all.get(random.nextInt(all.size())).change();
+            }
+        });
     }
 
     /**

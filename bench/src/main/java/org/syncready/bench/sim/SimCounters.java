@@ -14,6 +14,12 @@ public final class SimCounters {
     final LongAdder skippedOffline = new LongAdder();
     final LongAdder configAcks = new LongAdder();
     final LongAdder commandAnswers = new LongAdder();
+    /** Significant changes the boxes reported at once (report by exception: a camera breaking or recovering). */
+    final LongAdder changes = new LongAdder();
+
+    public long changes() {
+        return changes.sum();
+    }
 
     /** Boxes connected now. */
     public long connected() {

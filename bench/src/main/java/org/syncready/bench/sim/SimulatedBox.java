@@ -61,6 +61,9 @@ final class SimulatedBox {
     private long lastStatusSeq;
     private int inFlight;
     private long periodicTimer = -1;
+    /** Report by exception: the heartbeat (ms, -1 when periodic) and the timer of the next one. */
+    private long heartbeatMs = -1;
+    private long heartbeatTimer = -1;
     private FleetSimulator.Burst burst;
 
     SimulatedBox(BoxCredentials credentials, String sourceAddress, Context context, Vertx vertx, MessageCodec codec,
@@ -189,6 +192,54 @@ final class SimulatedBox {
                 vertx.cancelTimer(periodicTimer);
                 periodicTimer = -1;
             }
+            heartbeatMs = -1;
+            cancelHeartbeat();
+        });
+    }
+
+    /**
+     * Report by exception: a status when none was sent for {@code ms}, the first at a random phase so
+     * boxes do not send in step; every status sent (a change, a command, a reconnect) restarts the wait.
+     */
+    void startHeartbeat(long ms) {
+        run(() -> {
+            if (periodicTimer >= 0) {
+                vertx.cancelTimer(periodicTimer);
+                periodicTimer = -1;
+            }
+            heartbeatMs = ms;
+            scheduleHeartbeat(1 + ThreadLocalRandom.current().nextLong(ms));
+        });
+    }
+
+    private void scheduleHeartbeat(long delayMs) {
+        cancelHeartbeat();
+        heartbeatTimer = vertx.setTimer(delayMs, t -> {
+            heartbeatTimer = -1;
+            if (connected) {
+                publishStatus();
+            } else {
+                counters.skippedOffline.increment();
+                scheduleHeartbeat(heartbeatMs);
+            }
+        });
+    }
+
+    private void cancelHeartbeat() {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+    }
+
+    /** A significant change: the fault camera breaks or recovers, and the box reports it at once. */
+    void change() {
+        run(() -> {
+            cameraFault = !cameraFault;
+            counters.changes.increment();
+            if (connected) {
+                publishStatus();
+            }
         });
     }
 
@@ -242,11 +293,14 @@ final class SimulatedBox {
         counters.statusSent.increment();
         publish(Channel.STATUS, codec.encode(status), true);
         listener.statusSent(boxId, s, ts, cameraFault);
+        if (heartbeatMs > 0 && !closing) {
+            scheduleHeartbeat(heartbeatMs);
+        }
     }
 
     private void publishBirth() {
         publish(Channel.BIRTH, codec.encode(StatusFactory.birth(boxId, bootId, System.currentTimeMillis(), ++seq,
-                settings.statusIntervalS(), configVersion)), true);
+                settings.statusIntervalS(), configVersion, settings.byException() ? settings.statusIntervalS() : null)), true);
     }
 
     private void publish(Channel channel, byte[] payload, boolean retain) {
@@ -357,6 +411,7 @@ final class SimulatedBox {
             if (periodicTimer >= 0) {
                 vertx.cancelTimer(periodicTimer);
             }
+            cancelHeartbeat();
             if (client != null && connected) {
                 client.disconnect().onComplete(r -> done.tryComplete());
             } else {

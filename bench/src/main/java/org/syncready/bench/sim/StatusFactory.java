@@ -50,6 +50,12 @@ public final class StatusFactory {
     }
 
     public static BirthMessage birth(String boxId, String bootId, long ts, long seq, int intervalS, Long configVersion) {
+        return birth(boxId, bootId, ts, seq, intervalS, configVersion, null);
+    }
+
+    /** A birth; {@code heartbeatS} non-null announces report by exception (PROTOCOL.md 5.6). */
+    public static BirthMessage birth(String boxId, String bootId, long ts, long seq, int intervalS, Long configVersion,
+                                     Integer heartbeatS) {
         return new BirthMessage(Protocol.VERSION, boxId, ts, bootId, seq, "0.1.0-sim", "GRA-2.4.7", MODEL, intervalS,
                 configVersion,
                 Map.of("rtsp", new Capability(true, null), "alsa", new Capability(true, null),
@@ -61,6 +67,6 @@ public final class StatusFactory {
                         new DeviceInfo("microphone", "mic-front", "teacher", null, "Ceiling array, front"),
                         new DeviceInfo("microphone", "mic-rear", "student", null, "Ceiling array, rear"),
                         new DeviceInfo("network", "eth0", null, "ethernet", null),
-                        new DeviceInfo("stream", "main", null, null, null)));
+                        new DeviceInfo("stream", "main", null, null, null)), null, heartbeatS);
     }
 }

@@ -34,7 +34,6 @@ final class BoxLive {
     private static final Logger log = LoggerFactory.getLogger(BoxLive.class);
     /** Rebirth requests to one box are spaced by at least this, so a confused box is not flooded. */
     private static final long REBIRTH_SPACING_MS = 30_000;
-    private static final int STALE_PERIODS = 3;
     /**
      * Boots remembered per box (the current one and the latest retired ones, each with its duplicate
      * window). A box that restarts many times while its outbox replays older boots forgets the oldest:
@@ -256,16 +255,22 @@ final class BoxLive {
         return best;
     }
 
-    /** Marks the box stale when it is online but silent for three periods; returns the event to store, if any. */
+    /**
+     * Marks the box stale when it is online but silent for longer than its heartbeat allows
+     * ({@link Heartbeat#staleAfterMs()}); returns the event to store, if any.
+     */
     synchronized BoxRecord checkStale(long now) {
         if (presence != Presence.ONLINE || stale) {
             return null;
         }
-        int period = status != null ? status.intervalS() : birth != null ? birth.statusIntervalS() : 10;
-        long since = statusReceivedAt != null ? statusReceivedAt : lastSeen != null ? lastSeen : now;
-        if (now - since > (long) STALE_PERIODS * period * 1000L) {
+        Heartbeat heartbeat = Heartbeat.of(status, birth);
+        // A new boot is silent since it was last seen (its state, its birth), not since the old boot's status.
+        boolean statusOfThisBoot = status != null && statusReceivedAt != null && status.bootId().equals(bootId);
+        long since = statusOfThisBoot ? statusReceivedAt : lastSeen != null ? lastSeen : now;
+        if (now - since > heartbeat.staleAfterMs()) {
             stale = true;
-            return new BoxRecord.Event(boxId, now, "status", "STALE_STATUS: no status for " + (now - since) / 1000 + " s");
+            return new BoxRecord.Event(boxId, now, "status", "STALE_STATUS: no status for " + (now - since) / 1000
+                    + " s (heartbeat " + heartbeat.seconds() + " s)");
         }
         return null;
     }

@@ -5,7 +5,7 @@ import org.syncready.protocol.StatusMessage;
 
 /**
  * What the controller knows of one box at one moment. {@code stale} is true when the box is online but
- * has sent no status for three of its periods (STALE_STATUS). {@code clockOffsetMs} is the box's clock
+ * has sent no status for 2.5 heartbeats plus a grace ({@link Heartbeat}, STALE_STATUS). {@code clockOffsetMs} is the box's clock
  * minus the controller's as its latest live messages showed (network delay included), null when
  * unknown; beyond {@link #CLOCK_TOLERANCE_MS} the box's clock is wrong ({@link #clockSkewed()}).
  */

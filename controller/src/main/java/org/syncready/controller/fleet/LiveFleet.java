@@ -59,7 +59,7 @@ public final class LiveFleet {
         return box(message.boxId()).apply(message, json, retained, receivedAt);
     }
 
-    /** Flags boxes that are online but silent for three periods; returns the events to store. */
+    /** Flags boxes that are online but silent for longer than their heartbeat allows ({@link Heartbeat}); returns the events to store. */
     public List<BoxRecord> checkStale(long now) {
         List<BoxRecord> events = new ArrayList<>();
         for (BoxLive box : boxes.values()) {

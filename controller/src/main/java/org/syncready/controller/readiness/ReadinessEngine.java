@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.BoxSnapshot;
+import org.syncready.controller.fleet.Heartbeat;
 import org.syncready.controller.fleet.FleetRegistry;
 import org.syncready.controller.fleet.LiveFleet;
 import org.syncready.controller.fleet.Presence;
@@ -239,9 +240,16 @@ public final class ReadinessEngine {
         ReadinessRules.Needs needs = ctx.needs(role);
         Optional<BoxProfile> profile = profiles.profile(box.id());
         long ageMs = statusAt == null ? Long.MAX_VALUE : ctx.dataNow() - statusAt.toEpochMilli();
-        long maxAgeMs = (long) rules.statusMaxAgePeriods() * Math.max(1, status.intervalS()) * 1000L;
+        // A box reports by exception: a status on every change and at least every heartbeat (intervalS).
+        long heartbeatMs = Math.max(1, status.intervalS()) * 1000L;
+        long maxAgeMs = rules.statusMaxAgePeriods() * heartbeatMs;
         if (snap.stale() || ageMs > maxAgeMs) {
             reasons.add(say.stale(ctx.inWindow() ? Severity.BLOCKING : Severity.WARNING, ageMs / 1000, status.intervalS()));
+        } else if (ctx.inWindow() && selftest.outcome() == SelftestOutcome.NO_ANSWER && ageMs > heartbeatMs + Heartbeat.GRACE_MS) {
+            // Before class the self-test brings fresh data, not the heartbeat. A box that did not answer it and
+            // has since missed a heartbeat is likely hung (its work stopped, its connection still up): do not
+            // wait for a second heartbeat to say so.
+            reasons.add(say.staleNoSelftest(ageMs / 1000, status.intervalS()));
         }
         devices.cameras(status, needs, reasons);
         devices.microphones(status, needs, reasons);

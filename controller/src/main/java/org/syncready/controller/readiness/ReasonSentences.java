@@ -55,10 +55,19 @@ final class ReasonSentences {
     Reason stale(Severity severity, long ageS, int intervalS) {
         boolean blocking = severity == Severity.BLOCKING;
         return new Reason(ReasonCode.STALE_STATUS, severity, null,
-                "No fresh status for " + ageS + " s (expected every " + intervalS + " s)"
+                "No fresh status for " + ageS + " s (expected at least every " + intervalS + " s)"
                         + (blocking ? ": the box may have hung and cannot be counted on for this session." : "."),
-                ageS + " 秒未收到新状态（应每 " + intervalS + " 秒上报）" + (blocking ? "，主机可能已死机，本节课无法依靠它。" : "。"),
+                ageS + " 秒未收到新状态（应至少每 " + intervalS + " 秒上报）" + (blocking ? "，主机可能已死机，本节课无法依靠它。" : "。"),
                 Map.of("ageS", ageS, "intervalS", intervalS));
+    }
+
+    /** STALE_STATUS for a box that did not answer its self-test before class and has missed its heartbeat. */
+    Reason staleNoSelftest(long ageS, int intervalS) {
+        return new Reason(ReasonCode.STALE_STATUS, Severity.BLOCKING, null,
+                "No answer to the self-test and no status for " + ageS + " s (expected at least every " + intervalS
+                        + " s): the box may have hung and cannot be counted on for this session.",
+                "录播主机未响应自检，且 " + ageS + " 秒未收到新状态（应至少每 " + intervalS + " 秒上报），主机可能已死机，本节课无法依靠它。",
+                Map.of("ageS", ageS, "intervalS", intervalS, "selftest", "no-answer"));
     }
 
     // ------------------------------------------------------------------ cameras and microphones

@@ -117,12 +117,44 @@ class LiveFleetTest {
         List<BoxRecord> writes = fleet.apply(status("A", 3, DeviceState.FAULT), "{}", false, 1_000).writes();
         assertTrue(writes.stream().anyMatch(w -> w instanceof BoxRecord.Event e && e.kind().equals("camera")
                 && e.detail().contains("ok -> fault")), writes.toString());
-        assertTrue(fleet.checkStale(1_000 + 29_000).isEmpty(), "fresh within 3 periods of 10 s");
+        assertTrue(fleet.checkStale(1_000 + 29_000).isEmpty(), "fresh within 2.5 heartbeats of 10 s + 5 s");
         assertEquals(1, fleet.checkStale(1_000 + 31_000).size());
         assertTrue(fleet.snapshot("b1").orElseThrow().stale());
         assertTrue(fleet.checkStale(1_000 + 40_000).isEmpty(), "reported once");
         fleet.apply(status("A", 4, DeviceState.OK), "{}", false, 50_000);
         assertFalse(fleet.snapshot("b1").orElseThrow().stale());
+    }
+
+    @Test
+    void staleFollowsEachBoxsHeartbeat() {
+        // Report by exception, heartbeat 60 s: 2.5 heartbeats + 5 s = 155 s of silence allowed.
+        fleet.apply(state("A", 1, StateMessage.Presence.ONLINE, 1), "{}", false, 0);
+        fleet.apply(new BirthMessage(1, "b1", 1001, "A", 1, "a", "f", "m", 60, null, null, null, null, 60), "{}", false, 0);
+        assertTrue(fleet.checkStale(150_000).isEmpty(), "before any status the birth's heartbeatS counts");
+        fleet.apply(withInterval(status("A", 2, DeviceState.OK), 60), "{}", false, 1_000);
+        assertTrue(fleet.checkStale(1_000 + 61_000).isEmpty(), "a heartbeat late");
+        assertTrue(fleet.checkStale(1_000 + 155_000).isEmpty(), "two heartbeats late");
+        List<BoxRecord> events = fleet.checkStale(1_000 + 156_000);
+        assertEquals(1, events.size());
+        assertTrue(((BoxRecord.Event) events.get(0)).detail().equals("STALE_STATUS: no status for 156 s (heartbeat 60 s)"),
+                events.toString());
+        assertTrue(fleet.snapshot("b1").orElseThrow().stale());
+        fleet.apply(withInterval(status("A", 3, DeviceState.OK), 60), "{}", false, 160_000);
+        assertFalse(fleet.snapshot("b1").orElseThrow().stale(), "a status ends it");
+
+        // An old agent without heartbeatS: its statusIntervalS of 10 s, stale after 30 s as before.
+        fleet.apply(state("B", 1, StateMessage.Presence.ONLINE, 2), "{}", false, 200_000);
+        fleet.apply(birth("B", 1), "{}", false, 200_000);
+        assertTrue(fleet.checkStale(200_000 + 30_000).isEmpty());
+        assertEquals(1, fleet.checkStale(200_000 + 31_000).size());
+        assertEquals(30_000, new Heartbeat(10).staleAfterMs());
+        assertEquals(155_000, Heartbeat.of(null, new BirthMessage(1, "b1", 1, "A", 1, "a", "f", "m", 60, null, null, null, null, 60)).staleAfterMs());
+        assertEquals(Heartbeat.UNKNOWN_S, Heartbeat.of(null, null).seconds());
+    }
+
+    private static StatusMessage withInterval(StatusMessage s, int intervalS) {
+        return new StatusMessage(s.v(), s.boxId(), s.ts(), s.bootId(), s.seq(), intervalS, s.cameras(), s.microphones(),
+                s.network(), s.system(), s.stream(), s.historical(), s.equipment());
     }
 
     @Test

@@ -91,6 +91,8 @@ final class FleetScene {
         Long diskFree = 100_000L;
         final List<EquipmentStatus> equipment = new ArrayList<>();
         String link = "up";
+        /** The box's heartbeat (status intervalS): 10 s, the periodic figure of agents before report by exception. */
+        int heartbeatS = 10;
         /** How long before the status the uplink was measured (box clock); null: the status does not say. */
         Long uplinkMeasuredAgoMs;
         StreamStatus stream = new StreamStatus(true, "rtmp://stream.example.org/live/room", 4100, 0L, null, true);
@@ -111,6 +113,12 @@ final class FleetScene {
 
         Status stream(StreamStatus s) {
             stream = s;
+            return this;
+        }
+
+        /** A box reporting by exception with this heartbeat. */
+        Status heartbeat(int seconds) {
+            heartbeatS = seconds;
             return this;
         }
 
@@ -163,7 +171,7 @@ final class FleetScene {
         }
 
         StatusMessage build(String box, String boot, long seq, long ts) {
-            return new StatusMessage(1, box, ts, boot, seq, 10, cameras, mics,
+            return new StatusMessage(1, box, ts, boot, seq, heartbeatS, cameras, mics,
                     new NetworkStatus(link, "eth0", rtt, jitter, loss, uplink, ntp, targets,
                             uplinkMeasuredAgoMs == null ? null : ts - uplinkMeasuredAgoMs, null),
                     new SystemStatus(10.0, 30.0, diskFree, 45.0, 1000L), stream, equipment);

@@ -385,6 +385,53 @@ class ReadinessEngineTest {
     }
 
     @Test
+    void aQuietHealthyBoxReportingEveryMinuteIsReadyBeforeClass() {
+        scene.registry.addClassroom("c-quiet", "rural", "安静教室", "Quiet room");
+        scene.registry.registerBox("b-quiet", "c-quiet", "m");
+        SelftestResult passed = new SelftestResult(SelftestOutcome.PASSED, Instant.now(), List.of(), null);
+        // Report by exception: nothing changed for 55 s, the next heartbeat is due in 5.
+        scene.online("b-quiet", FleetScene.healthy().heartbeat(60), System.currentTimeMillis() - 55_000);
+        for (SelftestResult selftest : List.of(passed, SelftestResult.NOT_ASKED, SelftestResult.NO_ANSWER)) {
+            ClassroomReadiness quiet = room(check(SessionKind.LIVE, Map.of("b-quiet", selftest, "b-lead", passed), "c-quiet"), "c-quiet");
+            assertFalse(codes(quiet).contains(ReasonCode.STALE_STATUS), selftest.outcome() + ": " + quiet.reasons());
+            assertEquals(Verdict.READY, quiet.verdict(), selftest.outcome() + ": " + quiet.reasons());
+        }
+        // A heartbeat missed by a box that was not asked for a self-test: within two heartbeats, not stale.
+        scene.online("b-quiet", FleetScene.healthy().heartbeat(60), System.currentTimeMillis() - 100_000);
+        ClassroomReadiness late = room(check(SessionKind.LIVE, Map.of("b-quiet", SelftestResult.NOT_ASKED, "b-lead", passed), "c-quiet"), "c-quiet");
+        assertEquals(Verdict.READY, late.verdict(), late.reasons().toString());
+    }
+
+    @Test
+    void aHungBoxReportingEveryMinuteIsStillCaughtBeforeClass() {
+        scene.registry.addClassroom("c-hung", "rural", "教室", "Room");
+        scene.registry.registerBox("b-hung", "c-hung", "m");
+        SelftestResult passed = new SelftestResult(SelftestOutcome.PASSED, Instant.now(), List.of(), null);
+        // No answer to the T-5 self-test and a heartbeat missed: blocking at once, not after a second heartbeat.
+        scene.online("b-hung", FleetScene.healthy().heartbeat(60), System.currentTimeMillis() - 80_000);
+        ClassroomReadiness hung = room(check(SessionKind.LIVE, Map.of("b-hung", SelftestResult.NO_ANSWER, "b-lead", passed), "c-hung"), "c-hung");
+        assertEquals(List.of(ReasonCode.SELFTEST_NO_ANSWER, ReasonCode.STALE_STATUS), hung.reasons().stream().map(Reason::code).toList());
+        Reason stale = reason(hung, ReasonCode.STALE_STATUS);
+        assertEquals(Severity.BLOCKING, stale.severity());
+        assertEquals(60, stale.data().get("intervalS"));
+        assertTrue(stale.en().startsWith("No answer to the self-test and no status for 80 s (expected at least every 60 s)"), stale.en());
+        assertTrue(stale.zh().startsWith("录播主机未响应自检，且 80 秒未收到新状态（应至少每 60 秒上报）"), stale.zh());
+        assertEquals(Verdict.NOT_READY, hung.verdict());
+
+        // Hours before class the same box is judged on its heartbeat alone: 80 s is within two.
+        SessionReadiness early = engine.evaluate(session(SessionKind.LIVE, "c-hung"), START.minus(Duration.ofHours(3)), "preview",
+                Map.of("b-hung", SelftestResult.NO_ANSWER));
+        assertFalse(codes(room(early, "c-hung")).contains(ReasonCode.STALE_STATUS), room(early, "c-hung").reasons().toString());
+
+        // Two heartbeats missed: stale whatever the self-test said.
+        scene.online("b-hung", FleetScene.healthy().heartbeat(60), System.currentTimeMillis() - 125_000);
+        ClassroomReadiness silent = room(check(SessionKind.LIVE, Map.of("b-lead", passed), "c-hung"), "c-hung");
+        assertEquals(Severity.BLOCKING, reason(silent, ReasonCode.STALE_STATUS).severity());
+        assertTrue(reason(silent, ReasonCode.STALE_STATUS).en().startsWith("No fresh status for 125 s (expected at least every 60 s)"));
+        assertEquals(Verdict.NOT_READY, silent.verdict());
+    }
+
+    @Test
     void aStatusThatStoppedBeforeClassMakesTheRoomNotReady() throws Exception {
         scene.registry.addClassroom("c-quiet", "rural", "安静教室", "Quiet room");
         scene.registry.registerBox("b-quiet", "c-quiet", "m");
