@@ -47,7 +47,6 @@ import org.syncready.controller.api.HttpApiVerticle;
 import org.syncready.controller.console.BoxFeed;
 import org.syncready.controller.readiness.DayBoard;
 import org.syncready.controller.api.RouteGroup;
-import org.syncready.controller.broker.BrokerInbox;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.command.BoxCommands;
 import org.syncready.controller.demo.DemoFleet;
@@ -115,8 +114,8 @@ public final class Controller implements AutoCloseable {
     /** A thread working in rounds of a second or so that has not finished one for this long is dead or stuck. */
     private static final Duration HEARTBEAT_SILENCE = Duration.ofSeconds(60);
     private final MessageCodec codec = new MessageCodec();
-    /** In-broker ingest once wired; see {@link #inBrokerInbox}. */
-    private final java.util.concurrent.CompletableFuture<InBrokerIngest> inBrokerIngest = new java.util.concurrent.CompletableFuture<>();
+    /** The embedded broker's inbox for in-broker ingest, wired to ingest once it exists. */
+    private final IngestHandoff ingestHandoff = new IngestHandoff();
     private Database database;
     private FleetRegistry registry;
     private LiveFleet fleet;
@@ -189,7 +188,7 @@ public final class Controller implements AutoCloseable {
             broker = EmbeddedBroker.start(dataDir.resolve("broker"),
                     new EmbeddedBroker.Settings(config.plainMqttBind(), config.mqttPort(), 200_000, true,
                             new EmbeddedBroker.TlsListener(config.mqttBind(), config.mqttsPort(), tls)), registry, metrics,
-                    config.ingestThroughSubscriber() ? null : inBrokerInbox());
+                    config.ingestThroughSubscriber() ? null : ingestHandoff);
             brokerUri = "tcp://" + ListenAddresses.reachable(config.plainMqttBind()) + ":" + broker.port();
             // A rotated or revoked box is cut off at once, not at its next reconnect.
             registry.onCredentialsWithdrawn(boxId -> broker.disconnect(boxId).whenComplete((closed, error) -> {
@@ -251,7 +250,7 @@ public final class Controller implements AutoCloseable {
                     ingest.onMessage(topic, message, acknowledge);
                     touched(topic);
                 }, new ControllerMqttClient.Session(INGEST_SESSION_EXPIRY, INGEST_RECEIVE_MAXIMUM));
-        inBrokerIngest.complete((topic, payload, acknowledge) -> {
+        ingestHandoff.wire((topic, payload, acknowledge) -> {
             ingest.onMessage(topic, payload, false, acknowledge);
             touched(topic);
         });
@@ -351,37 +350,6 @@ public final class Controller implements AutoCloseable {
         String touchedBox = org.syncready.protocol.Topics.boxIdOrNull(topic);
         readiness.touched(touchedBox);
         boxFeed.touched(touchedBox);
-    }
-
-    /**
-     * The embedded broker's inbox for in-broker ingest. The broker starts before ingest is wired: a
-     * publish arriving meanwhile waits for it (seconds); one arriving as the start fails is left
-     * unacknowledged, so its box sends it again.
-     */
-    private BrokerInbox inBrokerInbox() {
-        return new BrokerInbox() {
-            @Override
-            public boolean takes(String topic) {
-                return Ingest.takenInBroker(topic);
-            }
-
-            @Override
-            public void take(String topic, byte[] payload, Runnable acknowledge) {
-                InBrokerIngest ingest;
-                try {
-                    ingest = inBrokerIngest.join();
-                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-                    return;
-                }
-                ingest.take(topic, payload, acknowledge);
-            }
-        };
-    }
-
-    /** What the broker's inbox hands a publish to once ingest is wired. */
-    @FunctionalInterface
-    private interface InBrokerIngest {
-        void take(String topic, byte[] payload, Runnable acknowledge);
     }
 
     /** Schedule and readiness: sessions in memory, checks on their own thread, self-tests over MQTT; alerts listen. */
@@ -613,7 +581,7 @@ public final class Controller implements AutoCloseable {
             mqtt.close();
         }
         // A publish waiting for ingest to be wired gives up, unacknowledged.
-        inBrokerIngest.cancel(false);
+        ingestHandoff.abandon();
         // The broker before the writer: in-broker ingest stops taking publishes, then the writer commits
         // what it holds (their PUBACKs no longer reach the boxes, which send those messages again).
         if (broker != null) {

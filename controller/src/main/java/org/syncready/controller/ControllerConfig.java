@@ -232,11 +232,7 @@ public final class ControllerConfig {
         return ingestGroup;
     }
 
-    /**
-     * With the embedded broker: ingest through the controller's MQTT subscription (a persistent session
-     * the broker queues every message for) instead of inside the broker. Off by default; kept to
-     * compare the two (the ingest benchmark) and as a fallback.
-     */
+    /** Embedded broker: ingest through the controller's MQTT subscription, not inside the broker (benchmark, fallback). */
     public boolean ingestThroughSubscriber() {
         return ingestThroughSubscriber;
     }
@@ -293,10 +289,7 @@ public final class ControllerConfig {
         return adminPassword;
     }
 
-    /**
-     * Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training, benchmarks;
-     * docs/SIMULATION.md); the demo always serves it.
-     */
+    /** Serve {@code POST /api/v1/boxes/{id}/simulate} without the demo (tests, training; docs/SIMULATION.md). */
     public boolean allowSimulation() {
         return allowSimulation;
     }
