@@ -1,6 +1,7 @@
 package org.syncready.controller.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -287,9 +288,56 @@ public record RolloutRequest(String profile, Map<String, JsonNode> schoolOverrid
             if (!e.getValue().isObject()) {
                 problems.add(problem(pointer + "/" + e.getKey(), "an override must be an object (the keys of a profile to change)"));
             } else {
-                out.put(e.getKey(), e.getValue());
+                expandDotted((ObjectNode) e.getValue(), pointer + "/" + e.getKey(), problems).ifPresent(layer -> out.put(e.getKey(), layer));
             }
         }
+    }
+
+    /**
+     * A layer with dotted keys ({@code "stream.pushUrl": "rtmp://..."}, as the CLI's {@code --set} takes
+     * them) as the nested object a profile layer is; keys without a dot are kept as they are. Empty when a
+     * key is malformed or two keys set the same place (each named in {@code problems}).
+     */
+    private static java.util.Optional<JsonNode> expandDotted(ObjectNode layer, String pointer, List<ProfileProblem> problems) {
+        boolean dotted = false;
+        for (Iterator<String> names = layer.fieldNames(); names.hasNext(); ) {
+            dotted |= names.next().contains(".");
+        }
+        if (!dotted) {
+            return java.util.Optional.of(layer);
+        }
+        ObjectNode out = layer.objectNode();
+        int before = problems.size();
+        for (Iterator<Map.Entry<String, JsonNode>> it = layer.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String[] path = f.getKey().split("\\.", -1);
+            String where = pointer + "/" + f.getKey().replace("~", "~0").replace("/", "~1");
+            if (java.util.Arrays.stream(path).anyMatch(String::isEmpty)) {
+                problems.add(problem(where, "a dotted key needs a name between every two dots, e.g. stream.pushUrl"));
+                continue;
+            }
+            ObjectNode parent = out;
+            boolean clash = false;
+            for (int i = 0; i < path.length - 1 && !clash; i++) {
+                JsonNode next = parent.get(path[i]);
+                if (next == null) {
+                    parent = parent.putObject(path[i]);
+                } else if (next.isObject()) {
+                    parent = (ObjectNode) next;
+                } else {
+                    clash = true;
+                }
+            }
+            String last = path[path.length - 1];
+            if (clash || parent.has(last) && !(parent.get(last).isObject() && f.getValue().isObject())) {
+                problems.add(problem(where, "sets a value another key of this override sets too"));
+            } else if (parent.has(last)) {
+                ((ObjectNode) parent.get(last)).setAll((ObjectNode) f.getValue());
+            } else {
+                parent.set(last, f.getValue());
+            }
+        }
+        return problems.size() == before ? java.util.Optional.of(out) : java.util.Optional.empty();
     }
 
     private static List<String> ids(JsonNode v, String pointer, List<ProfileProblem> problems) {

@@ -49,6 +49,22 @@ class RolloutRequestTest {
     }
 
     @Test
+    void dottedOverrideKeysBecomeTheNestedLayerAndMalformedOrClashingOnesAreRefused() throws Exception {
+        RolloutRequest r = RolloutRequest.parse(json.readTree("{\"target\":{\"boxes\":[\"b1\"]},\"overrides\":{\"boxes\":{\"b1\":"
+                + "{\"stream.pushUrl\":\"rtmp://s.example.org/live/a\",\"stream.bitrateKbps\":2000,\"video\":{\"fps\":25}}}}}"));
+        assertEquals(json.readTree("{\"stream\":{\"pushUrl\":\"rtmp://s.example.org/live/a\",\"bitrateKbps\":2000},\"video\":{\"fps\":25}}"),
+                r.boxOverrides().get("b1"));
+        RolloutRequest plain = RolloutRequest.parse(json.readTree("{\"target\":{\"schools\":[\"s\"]},"
+                + "\"overrides\":{\"schools\":{\"s\":{\"stream\":{\"pushUrl\":\"rtmp://x/y\"}}}}}"));
+        assertEquals("rtmp://x/y", plain.schoolOverrides().get("s").at("/stream/pushUrl").asText(), "a nested layer is kept as it is");
+
+        Refusal e = assertThrows(Refusal.class, () -> RolloutRequest.parse(json.readTree("{\"target\":{\"boxes\":[\"b1\",\"b2\"]},"
+                + "\"overrides\":{\"boxes\":{\"b1\":{\"stream..pushUrl\":\"x\"},\"b2\":{\"stream\":\"flat\",\"stream.pushUrl\":\"x\"}}}}")));
+        assertEquals(List.of("/overrides/boxes/b1/stream..pushUrl", "/overrides/boxes/b2/stream.pushUrl"),
+                e.problems().stream().map(Refusal.Problem::field).toList(), e.getMessage());
+    }
+
+    @Test
     void everyProblemIsReportedWithItsPointer() {
         Refusal e = assertThrows(Refusal.class, () -> RolloutRequest.parse(json.readTree(
                 "{\"profile\":\"No Such\",\"target\":{\"boxes\":\"b1\"},\"force\":\"yes\",\"overrides\":{\"schools\":{\"s\":[]}},"
