@@ -53,7 +53,7 @@ public final class RolloutPages implements PageGroup {
     static final int OVERRIDE_ROWS = 3;
     /** Keys the form suggests (the model schemas name every key). */
     static final List<String> COMMON_KEYS = List.of("stream.pushUrl", "stream.backupUrl", "network.ntpServer", "video.bitrateKbps",
-            "video.resolution", "video.fps", "agent.statusIntervalS");
+            "video.resolution", "video.fps", "agent.heartbeatS");
     static final List<String> ACTIONS = List.of("pause", "resume", "abort", "rollback");
     private static final int HISTORY = 50;
 
