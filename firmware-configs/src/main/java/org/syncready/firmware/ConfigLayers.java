@@ -1,10 +1,13 @@
 package org.syncready.firmware;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * How a layer (a profile that extends another, a school override, a box override) is put on top of
@@ -26,7 +29,43 @@ public final class ConfigLayers {
     /** Names of one setting: {@code agent.heartbeatS} and its old name {@code agent.statusIntervalS}. */
     private static final Map<String, String> SAME_SETTING = Map.of("heartbeatS", "statusIntervalS", "statusIntervalS", "heartbeatS");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
+
     private ConfigLayers() {
+    }
+
+    /**
+     * A layer that sets one dotted key, as people type it ({@code syncready rollout start --set KEY=VALUE},
+     * the console's override rows): {@code a.b.c} and a value as {@code {"a":{"b":{"c":value}}}}.
+     */
+    public static ObjectNode setting(String dottedKey, JsonNode value) {
+        String[] parts = dottedKey.split("\\.");
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode at = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = at.putObject(parts[i]);
+        }
+        at.set(parts[parts.length - 1], value);
+        return root;
+    }
+
+    /**
+     * The value of a typed setting: JSON when the text (stripped) is a JSON number, boolean, null, quoted
+     * string, list or object; otherwise the text itself, as given (e.g. {@code [x} or a URL).
+     */
+    public static JsonNode settingValue(String text) {
+        String t = text.strip();
+        boolean jsonLike = t.equals("true") || t.equals("false") || t.equals("null") || t.startsWith("\"")
+                || t.startsWith("[") || t.startsWith("{") || JSON_NUMBER.matcher(t).matches();
+        if (jsonLike) {
+            try {
+                return JSON.readTree(t);
+            } catch (JsonProcessingException e) {
+                // Not JSON after all: the text itself.
+            }
+        }
+        return JSON.getNodeFactory().textNode(text);
     }
 
     public static JsonNode merge(JsonNode base, JsonNode layer) {

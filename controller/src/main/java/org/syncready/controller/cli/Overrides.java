@@ -1,6 +1,5 @@
 package org.syncready.controller.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -124,7 +123,7 @@ final class Overrides {
             JsonNode base = into.has(layer.id()) ? into.get(layer.id()) : stored(cli, layer);
             JsonNode patch = JSON.createObjectNode();
             for (String[] kv : e.getValue()) {
-                patch = ConfigLayers.merge(patch, nested(kv[0], value(kv[1])));
+                patch = ConfigLayers.merge(patch, ConfigLayers.setting(kv[0], ConfigLayers.settingValue(kv[1])));
             }
             into.set(layer.id(), ConfigLayers.merge(base == null || !base.isObject() ? JSON.createObjectNode() : base, patch));
         }
@@ -135,33 +134,6 @@ final class Overrides {
             out.remove("boxes");
         }
         return out;
-    }
-
-    /** {@code a.b.c} and a value as {@code {"a":{"b":{"c":value}}}}. */
-    static ObjectNode nested(String key, JsonNode value) {
-        String[] parts = key.split("\\.");
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode at = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            at = at.putObject(parts[i]);
-        }
-        at.set(parts[parts.length - 1], value);
-        return root;
-    }
-
-    /** JSON when the text is a JSON number, boolean, null, quoted string, list or object; the text itself otherwise. */
-    static JsonNode value(String text) {
-        String t = text.strip();
-        boolean jsonLike = t.equals("true") || t.equals("false") || t.equals("null") || t.startsWith("\"")
-                || t.startsWith("[") || t.startsWith("{") || t.matches("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
-        if (jsonLike) {
-            try {
-                return JSON.readTree(t);
-            } catch (JsonProcessingException e) {
-                // Not JSON after all (e.g. "[x"): taken as text, as a shell user means it.
-            }
-        }
-        return JSON.getNodeFactory().textNode(text);
     }
 
     private static JsonNode readFile(Path file) throws Unusable {

@@ -1,6 +1,5 @@
 package org.syncready.controller.console.tasks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,7 +47,6 @@ import org.syncready.firmware.Profile;
  */
 public final class RolloutPages implements PageGroup {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
-    private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
     /** Override rows the form offers. */
     static final int OVERRIDE_ROWS = 3;
     /** Keys the form suggests (the model schemas name every key). */
@@ -242,7 +240,7 @@ public final class RolloutPages implements PageGroup {
             Map<String, ObjectNode> into = layer.startsWith("school:") ? schoolPatches : boxPatches;
             String id = layer.substring(layer.indexOf(':') + 1);
             ObjectNode patch = into.computeIfAbsent(id, k -> json.createObjectNode());
-            into.put(id, (ObjectNode) ConfigLayers.merge(patch, nested(key, value(value == null ? "" : value))));
+            into.put(id, (ObjectNode) ConfigLayers.merge(patch, ConfigLayers.setting(key, ConfigLayers.settingValue(value == null ? "" : value.strip()))));
         }
         if (!problems.isEmpty()) {
             throw new FormProblems(problems);
@@ -314,31 +312,6 @@ public final class RolloutPages implements PageGroup {
         return s.matches("\\d{1,9}") ? json.getNodeFactory().numberNode(Integer.parseInt(s)) : json.getNodeFactory().textNode(s);
     }
 
-    /** {@code a.b.c} and a value as {@code {"a":{"b":{"c":value}}}}. */
-    private ObjectNode nested(String key, JsonNode value) {
-        String[] parts = key.split("\\.");
-        ObjectNode root = json.createObjectNode();
-        ObjectNode at = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            at = at.putObject(parts[i]);
-        }
-        at.set(parts[parts.length - 1], value);
-        return root;
-    }
-
-    private JsonNode value(String text) {
-        String t = text.strip();
-        boolean jsonLike = t.equals("true") || t.equals("false") || t.equals("null") || t.startsWith("\"") || t.startsWith("[")
-                || t.startsWith("{") || NUMBER.matcher(t).matches();
-        if (jsonLike) {
-            try {
-                return json.readTree(t);
-            } catch (JsonProcessingException e) {
-                // Not JSON after all: the text itself.
-            }
-        }
-        return json.getNodeFactory().textNode(t);
-    }
 
     /** The form's own problems (an override row without a key or layer), before the API's checks. */
     static final class FormProblems extends RuntimeException {
