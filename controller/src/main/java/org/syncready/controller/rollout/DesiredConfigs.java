@@ -229,11 +229,7 @@ final class DesiredConfigs implements ConfigState {
 
     /** The box's next desired document, signed; not stored or published yet. */
     RolloutStore.Desired sign(String boxId, String profile, JsonNode body, long now) {
-        long version = nextVersion(boxId);
-        String sha = sha256(body);
-        ConfigDesired doc = new ConfigDesired(Protocol.VERSION, boxId, now, version, profile, sha, body,
-                signer.sign(boxId, version, profile, sha));
-        return new RolloutStore.Desired(boxId, version, profile, sha, new String(codec.encode(doc), StandardCharsets.UTF_8), now);
+        return signAll(List.of(new Unsigned(boxId, profile, body)), now).get(0);
     }
 
     /** A box's next document before it is numbered and signed. */
