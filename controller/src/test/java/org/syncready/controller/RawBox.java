@@ -22,6 +22,9 @@ import org.syncready.protocol.Topics;
 
 /** A box speaking the protocol by hand, so tests can send exactly the bytes they mean (good or bad). */
 final class RawBox implements AutoCloseable {
+    /** The longest a test waits for one MQTT exchange (connect, PUBACK, disconnect). */
+    static final long WAIT_MS = 20_000;
+
     final String boxId;
     final MqttClient client;
     private final MessageCodec codec = new MessageCodec();
@@ -34,6 +37,8 @@ final class RawBox implements AutoCloseable {
     RawBox(String brokerUri, String boxId, String username, String password) throws MqttException {
         this.boxId = boxId;
         this.client = new MqttClient(brokerUri, boxId, new MemoryPersistence());
+        // Every wait bounded: a PUBACK or CONNACK that never comes fails the test instead of hanging the build.
+        client.setTimeToWait(WAIT_MS);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(username);
         options.setPassword(password.getBytes());
@@ -75,13 +80,15 @@ final class RawBox implements AutoCloseable {
 
     @Override
     public void close() throws MqttException {
-        try {
-            if (client.isConnected()) {
-                client.disconnect();
+        if (client.isConnected()) {
+            try {
+                client.disconnect(0);
+            } catch (MqttException brokerClosedItFirst) {
+                // After a refused publish the broker closes the connection; it may race our DISCONNECT.
+                // Whatever is left of it goes without waiting, so closing never hangs the test.
+                client.disconnectForcibly(0, 1_000, false);
             }
-        } catch (MqttException brokerClosedItFirst) {
-            // After a refused publish the broker closes the connection; it may race our DISCONNECT.
         }
-        client.close();
+        client.close(true);
     }
 }

@@ -162,6 +162,7 @@ class RolloutApiTest {
             // The embedded broker forgot everything; the controller published box-1's document again, retained.
             AtomicReference<byte[]> got = new AtomicReference<>();
             MqttClient box = new MqttClient(f.controller.brokerUri(), "box-1", new MemoryPersistence());
+            box.setTimeToWait(20_000);
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setUserName("box-1");
             o.setPassword(password.getBytes());

@@ -109,6 +109,7 @@ class TlsListenersTest {
 
     static MqttClient connect(String uri, String boxId, String password, SSLContext trust) throws MqttException {
         MqttClient client = new MqttClient(uri, boxId, new MemoryPersistence());
+        client.setTimeToWait(20_000);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(boxId);
         options.setPassword(password.getBytes());

@@ -30,6 +30,7 @@ final class SilentBox implements AutoCloseable {
 
     SilentBox(String brokerUri, String boxId, String password) throws MqttException {
         client = new MqttClient(brokerUri, boxId, new MemoryPersistence());
+        client.setTimeToWait(20_000); // a reply that never comes fails the test instead of hanging the build
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName(boxId);
         options.setPassword(password.getBytes());

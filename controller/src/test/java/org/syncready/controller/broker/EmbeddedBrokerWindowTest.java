@@ -76,6 +76,7 @@ class EmbeddedBrokerWindowTest {
             subscriber.connect(options).waitForCompletion(10_000);
             subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("t/#", 1)}).waitForCompletion(10_000);
             MqttClient publisher = new MqttClient(uri, "syncready-controller-pub", new MemoryPersistence());
+            publisher.setTimeToWait(20_000);
             MqttConnectionOptions pubOptions = new MqttConnectionOptions();
             pubOptions.setUserName("syncready-controller");
             pubOptions.setPassword("x".getBytes());
