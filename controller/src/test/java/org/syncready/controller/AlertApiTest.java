@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.syncready.controller.account.Role;
 import org.syncready.controller.alert.PlatformReceiver;
 
 /**
@@ -168,5 +169,37 @@ class AlertApiTest {
             assertEquals("张老师", acked.path("acknowledged").path("by").asText());
             assertEquals("link", acked.path("acknowledged").path("via").asText());
         }
+    }
+
+    @Test
+    void schoolItSeesOnlyItsOwnSchoolsQuietHoursAndMaintenanceWindows() throws Exception {
+        try (ControllerFixture api = new ControllerFixture(dir)) {
+            api.registerBox("hexi", "hexi-g3", "box-hexi-g3");
+            api.registerBox("shanyang", "shanyang-g1", "box-shanyang-g1");
+            String until = Instant.now().plus(Duration.ofHours(1)).toString();
+            for (String school : List.of("hexi", "shanyang")) {
+                assertEquals(200, api.put("/api/v1/alerts/quiet-hours/" + school, "{\"from\":\"21:00\",\"to\":\"06:30\"}").status());
+                ControllerFixture.Response window = api.post("/api/v1/alerts/maintenance",
+                        "{\"schoolId\":\"" + school + "\",\"until\":\"" + until + "\",\"note\":\"更换摄像头 / camera swap\"}");
+                assertEquals(201, window.status(), window.text());
+            }
+            ControllerFixture.Client hexiIt = api.as(api.tokenFor("hexi-it", Role.SCHOOL_IT, java.util.Set.of("hexi")));
+            ControllerFixture.Client hexiTech = api.as(api.tokenFor("hexi-tech", Role.TECHNICIAN, java.util.Set.of("hexi")));
+            ControllerFixture.Client bureau = api.as(api.tokenFor("bureau", Role.BUREAU, java.util.Set.of()));
+
+            assertEquals(List.of("hexi"), schools(hexiIt.get("/api/v1/alerts/quiet-hours")));
+            assertEquals(List.of("hexi"), schools(hexiIt.get("/api/v1/alerts/maintenance")));
+            assertEquals(List.of("hexi"), schools(hexiTech.get("/api/v1/alerts/maintenance")));
+            assertEquals(List.of("hexi", "shanyang"), schools(bureau.get("/api/v1/alerts/quiet-hours")));
+            assertEquals(List.of("hexi", "shanyang"), schools(bureau.get("/api/v1/alerts/maintenance")));
+        }
+    }
+
+    /** The schools of a list answer's items, sorted. */
+    private static List<String> schools(ControllerFixture.Response r) {
+        assertEquals(200, r.status(), r.text());
+        List<String> out = new java.util.ArrayList<>();
+        r.body().forEach(item -> out.add(item.path("schoolId").asText()));
+        return out.stream().sorted().toList();
     }
 }

@@ -406,8 +406,11 @@ public final class AlertRoutes implements RouteGroup {
 
     // ------------------------------------------------------------------ quiet hours, maintenance
 
+    /** Each caller sees the quiet hours of the schools they act in (all of them for the unscoped roles). */
     private void quietHours(RoutingContext ctx) {
-        api.blocking(ctx, alerts::quietHours, list -> api.json().valueToTree(list));
+        Principal caller = ApiContext.principal(ctx);
+        api.blocking(ctx, () -> alerts.quietHours().stream().filter(q -> caller.sees(q.schoolId())).toList(),
+                list -> api.json().valueToTree(list));
     }
 
     private void setQuietHours(RoutingContext ctx) {
@@ -433,8 +436,11 @@ public final class AlertRoutes implements RouteGroup {
         }, s -> api.json().createObjectNode().put("schoolId", s).put("quietHours", (String) null));
     }
 
+    /** Each caller sees the maintenance windows of the schools they act in (all of them for the unscoped roles). */
     private void maintenance(RoutingContext ctx) {
-        api.blocking(ctx, alerts::maintenance, list -> api.json().valueToTree(list));
+        Principal caller = ApiContext.principal(ctx);
+        api.blocking(ctx, () -> alerts.maintenance().stream().filter(m -> caller.sees(m.schoolId())).toList(),
+                list -> api.json().valueToTree(list));
     }
 
     private void addMaintenance(RoutingContext ctx) {
