@@ -74,7 +74,7 @@ final class DynsecControl implements AutoCloseable {
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
-                log.info("dynamic-security connection to {} closed: {}", endpoint.uri(), response.getReasonString());
+                log.info("dynamic-security connection to {} closed (reason code {})", endpoint.uri(), response.getReturnCode());
             }
 
             @Override

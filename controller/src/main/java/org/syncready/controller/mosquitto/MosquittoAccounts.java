@@ -135,7 +135,10 @@ public final class MosquittoAccounts implements BrokerAccounts, AutoCloseable {
     private ObjectNode boxesRole() {
         ObjectNode role = command("createRole").put("rolename", BOXES_ROLE)
                 .put("textdescription", "SyncReady boxes: may watch the controller's state (kept by the SyncReady controller)");
-        role.putArray("acls").add(acl("subscribeLiteral", Topics.CONTROLLER_STATE));
+        ArrayNode acls = role.putArray("acls");
+        acls.add(acl("subscribeLiteral", Topics.CONTROLLER_STATE));
+        // Not left to the plugin's default for receiving, which an operator may have set to deny.
+        acls.add(acl("publishClientReceive", Topics.CONTROLLER_STATE));
         return role;
     }
 
@@ -146,6 +149,7 @@ public final class MosquittoAccounts implements BrokerAccounts, AutoCloseable {
         ArrayNode acls = role.putArray("acls");
         acls.add(acl("publishClientSend", tree));
         acls.add(acl("subscribePattern", tree));
+        acls.add(acl("publishClientReceive", tree));
         acls.add(acl("unsubscribePattern", tree));
         return role;
     }
