@@ -39,7 +39,7 @@ public final class MosquittoAccounts implements BrokerAccounts, AutoCloseable {
     }
 
     /**
-     * Accounts kept over a connection of their own to {@code uri} (tcp:// or ssl://) as
+     * Accounts kept over a connection of their own to {@code uri} (tcp://; Paho takes ssl:// with the JVM trust store) as
      * {@code username}, a client holding the dynsec admin rights; {@code clientId} must be this
      * controller node's own. Nothing is sent until the first call, which connects; each call waits at
      * most {@code timeout} for Mosquitto.
