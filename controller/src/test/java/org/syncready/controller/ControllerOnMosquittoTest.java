@@ -69,6 +69,21 @@ class ControllerOnMosquittoTest {
     }
 
     @Test
+    void anEnrolledBoxGetsItsAccountToo() throws Exception {
+        api.registerBox("s", "c", "box-first");
+        ControllerFixture.Response code = api.post("/api/v1/classrooms/c/enrollment-codes", "{\"ttlHours\": 1}");
+        assertEquals(201, code.status(), code.text());
+        ControllerFixture.Response enrolled = api.as(null).post("/api/v1/enroll",
+                "{\"code\":\"" + code.body().path("code").asText() + "\",\"boxId\":\"box-enrolled\"}");
+        assertEquals(201, enrolled.status(), enrolled.text());
+        try (RawBox box = new RawBox(mosquitto.uri(), "box-enrolled", enrolled.body().path("mqtt").path("password").asText())) {
+            box.status(DeviceState.OK);
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.controller.fleet().snapshot("box-enrolled")
+                    .map(s -> s.status() != null).orElse(false));
+        }
+    }
+
+    @Test
     void aBoxCannotPublishOrSubscribeIntoAnotherBoxsTopics() throws Exception {
         String secret = api.registerBox("s", "c", "box-a");
         api.registerBox("s", "c", "box-b");
