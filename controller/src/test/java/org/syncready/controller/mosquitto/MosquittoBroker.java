@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Assumptions;
  * and the plugin's file (every account made so far).
  */
 public final class MosquittoBroker implements AutoCloseable {
+    // Close it (try-with-resources or @AfterEach): a JVM exit stops it too, but a JVM killed with
+    // SIGKILL (surefire's fork timeout) leaves the process behind.
     public static final String REQUIRE_VARIABLE = "SYNCREADY_REQUIRE_MOSQUITTO";
     public static final String ADMIN = "dynsec-admin";
     public static final String CONTROLLER_USERNAME = "syncready-controller";
@@ -61,6 +63,8 @@ public final class MosquittoBroker implements AutoCloseable {
     private final String adminPassword = "admin-" + UUID.randomUUID();
     private final String controllerPassword = "controller-" + UUID.randomUUID();
     private Process process;
+    /** Stops the process when the JVM exits without {@link #close()} (a test that forgot it, a timed-out fork). */
+    private Thread exitHook;
 
     private MosquittoBroker(Path dir, Path mosquitto, Path ctrl, int port) {
         this.dir = dir;
@@ -173,6 +177,14 @@ public final class MosquittoBroker implements AutoCloseable {
             }
         }
         process = null;
+        if (exitHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException exiting) {
+                // the hook is running already
+            }
+            exitHook = null;
+        }
     }
 
     /** Starts it (again) on the same port with the same accounts; returns once it accepts connections. */
@@ -180,6 +192,9 @@ public final class MosquittoBroker implements AutoCloseable {
         stop();
         process = new ProcessBuilder(mosquitto.toString(), "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+        Process started = process;
+        exitHook = new Thread(started::destroyForcibly, "mosquitto-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(exitHook);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
