@@ -120,6 +120,7 @@ public final class Controller implements AutoCloseable {
     private FleetRegistry registry;
     private LiveFleet fleet;
     private EmbeddedBroker broker;
+    private BrokerAccountsStart brokerAccounts = BrokerAccountsStart.NONE;
     private StatusWriter writer;
     private ControllerMqttClient mqtt;
     private BoxCommands commands;
@@ -200,6 +201,7 @@ public final class Controller implements AutoCloseable {
             }));
         } else {
             brokerUri = config.brokerUri();
+            brokerAccounts = BrokerAccountsStart.start(config, registry, database, DataFolder.nodeId(dataDir));
         }
         // After the broker: HiveMQ installs its own JVM-wide handler as it starts.
         failures.install();
@@ -262,9 +264,7 @@ public final class Controller implements AutoCloseable {
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
         metrics.gauge("syncready.console.streams", "Web console live streams open (at most 2,000)",
                 org.syncready.controller.console.EventStream::open);
-
-        metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's",
-                fleet::clockSkewedCount);
+        metrics.gauge("syncready.boxes.clock.skewed", "Boxes whose clock is over a minute from the controller's", fleet::clockSkewedCount);
         metrics.ingestAcknowledgements(() -> mqtt.acknowledgementsSent() + (broker == null ? 0 : broker.heldReleased()),
                 () -> mqtt.acknowledgementsDropped() + (broker == null ? 0 : broker.heldAbandoned()));
 
@@ -289,8 +289,7 @@ public final class Controller implements AutoCloseable {
                 .watchStartup(() -> startedUp);
         health.start();
 
-        echo = EchoResponder.start(config.mqttBind(), config.echoPort(), registry::echoKey, metrics,
-                EchoResponder.Limits.DEFAULT);
+        echo = EchoResponder.start(config.mqttBind(), config.echoPort(), registry::echoKey, metrics, EchoResponder.Limits.DEFAULT);
 
         vertx = Vertx.vertx();
         ListenAddresses.warnIfPlainOnNetwork("HTTP", config.httpBind(), config.plainHttpBind(), config.httpPort());
@@ -580,6 +579,7 @@ public final class Controller implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close();
         }
+        brokerAccounts.close();
         // A publish waiting for ingest to be wired gives up, unacknowledged.
         ingestHandoff.abandon();
         // The broker before the writer: in-broker ingest stops taking publishes, then the writer commits

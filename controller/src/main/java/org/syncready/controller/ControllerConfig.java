@@ -46,6 +46,7 @@ public final class ControllerConfig {
     private final String brokerUsername;
     private final String brokerPassword;
     private final String ingestGroup;
+    private final BrokerAccountsMode brokerAccounts;
     private final boolean ingestThroughSubscriber;
     private final int rawRetentionHours;
     private final boolean demo;
@@ -81,6 +82,7 @@ public final class ControllerConfig {
         this.brokerUsername = b.brokerUsername;
         this.brokerPassword = b.brokerPassword;
         this.ingestGroup = b.ingestGroup;
+        this.brokerAccounts = b.brokerAccounts;
         this.ingestThroughSubscriber = b.ingestThroughSubscriber;
         this.rawRetentionHours = b.rawRetentionHours;
         this.demo = b.demo;
@@ -114,6 +116,7 @@ public final class ControllerConfig {
                 .httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).tls(tlsCert, tlsKey, tlsCa)
                 .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                 .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup).ingestThroughSubscriber(ingestThroughSubscriber)
+                .brokerAccounts(brokerAccounts)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
@@ -232,6 +235,41 @@ public final class ControllerConfig {
         return ingestGroup;
     }
 
+    /** Where the boxes' broker accounts are kept besides the registry: nowhere (embedded broker, or the operator), or Mosquitto's dynamic security. */
+    public BrokerAccountsMode brokerAccounts() {
+        return brokerAccounts;
+    }
+
+    /** The {@code brokerAccounts} option's values. */
+    public enum BrokerAccountsMode {
+        /** The controller keeps no accounts in the broker (the embedded broker asks the registry itself). */
+        NONE("none"),
+        /** The controller keeps each box's client and role in an external Mosquitto 2 through its dynamic-security plugin. */
+        MOSQUITTO_DYNSEC("mosquitto-dynsec");
+
+        private final String text;
+
+        BrokerAccountsMode(String text) {
+            this.text = text;
+        }
+
+        /** The option's value as written; an unknown one is an IllegalArgumentException naming the known ones. */
+        public static BrokerAccountsMode parse(String value) {
+            String v = value == null || value.isBlank() ? "none" : value.strip();
+            for (BrokerAccountsMode m : values()) {
+                if (m.text.equals(v)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("brokerAccounts must be none or mosquitto-dynsec, was '" + v + "'");
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
     /** Embedded broker: ingest through the controller's MQTT subscription, not inside the broker (benchmark, fallback). */
     public boolean ingestThroughSubscriber() {
         return ingestThroughSubscriber;
@@ -334,7 +372,7 @@ public final class ControllerConfig {
         return "ControllerConfig[data=" + dataDir + ", mqttBind=" + mqttBind + ", httpBind=" + httpBind + ", http=" + httpPort
                 + ", https=" + httpsPort + ", mqtt=" + mqttPort + ", mqtts=" + mqttsPort + ", tlsCert=" + tlsCert
                 + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
-                + ", store=" + (store == null ? "sqlite" : store) // PostgresqlLocation's toString leaves the password out
+                + ", brokerAccounts=" + brokerAccounts + ", store=" + (store == null ? "sqlite" : store) // PostgresqlLocation's toString leaves the password out
                 + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
     }
 
@@ -357,6 +395,7 @@ public final class ControllerConfig {
         private String brokerUsername;
         private String brokerPassword;
         private String ingestGroup;
+        private BrokerAccountsMode brokerAccounts = BrokerAccountsMode.NONE;
         private boolean ingestThroughSubscriber;
         private int rawRetentionHours = DEFAULT_RAW_RETENTION_HOURS;
         private boolean demo;
@@ -463,6 +502,12 @@ public final class ControllerConfig {
 
         public Builder ingestGroup(String v) {
             ingestGroup = v;
+            return this;
+        }
+
+        /** Where the boxes' broker accounts are kept; null: {@link BrokerAccountsMode#NONE}. */
+        public Builder brokerAccounts(BrokerAccountsMode v) {
+            brokerAccounts = v == null ? BrokerAccountsMode.NONE : v;
             return this;
         }
 
@@ -575,6 +620,10 @@ public final class ControllerConfig {
             }
             if (tlsCa != null && tlsCert == null) {
                 throw new IllegalArgumentException("tlsCa needs tlsCert and tlsKey (the controller's own certificate brings its own CA)");
+            }
+            if (brokerAccounts == BrokerAccountsMode.MOSQUITTO_DYNSEC && (brokerUri == null || brokerUsername == null)) {
+                throw new IllegalArgumentException("brokerAccounts mosquitto-dynsec needs an external broker and its login "
+                        + "(broker, brokerUsername, brokerPassword): the embedded broker keeps box accounts itself");
             }
             return new ControllerConfig(this);
         }

@@ -92,6 +92,12 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Share ingest among controller nodes through this MQTT 5 shared-subscription group.")
     String ingestGroup;
 
+    @Option(names = "--broker-accounts", defaultValue = "${env:SYNCREADY_BROKER_ACCOUNTS:-none}",
+            description = "Keep each box's login and topic rights in the external broker: none, or mosquitto-dynsec (Mosquitto 2's "
+                    + "dynamic-security plugin; the --broker-username login needs its admin rights; docs/OPERATIONS.md) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String brokerAccounts;
+
     @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
             description = "Hours raw status reports are kept (default: ${DEFAULT-VALUE}).")
     int rawRetentionHours;
@@ -201,6 +207,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .httpPort(httpPort).mqttPort(mqttPort).httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).opcuaPort(opcuaPort)
                     .tls(tlsCert, tlsKey, tlsCa).tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                    .brokerAccounts(ControllerConfig.BrokerAccountsMode.parse(brokerAccounts))
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl)
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.syncready.controller.broker.BrokerAccess;
+import org.syncready.controller.broker.BrokerAccounts;
 import org.syncready.controller.broker.BrokerPrincipal;
 import org.syncready.controller.refusal.Refusal;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ public final class FleetRegistry implements BrokerAccess {
     private final String controllerSecretHash;
     /** Told the id of a box whose credentials stopped being valid (rotated, revoked): the broker closes its connection. */
     private volatile Consumer<String> credentialsWithdrawn = id -> { };
+    /** Where boxes' broker accounts are kept besides this registry (an external Mosquitto), or nowhere. */
+    private volatile BrokerAccounts accounts = BrokerAccounts.NONE;
 
     private FleetRegistry(FleetStore store, String controllerSecret) {
         this.store = store;
@@ -106,12 +109,29 @@ public final class FleetRegistry implements BrokerAccess {
         String hash = BoxSecrets.hash(secret);
         long now = System.currentTimeMillis();
         Box box = new Box(id, classroomId, model, now);
+        // The store first: its key decides a race for the id (two requests, two nodes), and only the
+        // winner creates the broker account. Without the account the registration is undone.
         stored(store.addBox(new FleetStore.StoredBox(box, hash)), id);
+        try {
+            accounts.create(id, secret);
+        } catch (BrokerAccounts.Unavailable e) {
+            store.removeBox(id);
+            log.warn("box registration undone box={} classroom={}: broker account not created: {}", id, classroomId, e.getMessage());
+            throw brokerUnavailable("registered", e);
+        }
         secretHashes.put(id, hash);
         boxes.put(id, box);
         version.incrementAndGet();
         log.info("box registered box={} classroom={} school={}", id, classroomId, classrooms.get(classroomId).schoolId());
         return new BoxRegistration(box, secret);
+    }
+
+    /**
+     * Keeps every box's broker account in {@code brokerAccounts} from now on (set once, by the wiring,
+     * before the API opens): a registration, rotation or revocation the broker does not confirm is refused.
+     */
+    public void keepAccountsIn(BrokerAccounts brokerAccounts) {
+        accounts = brokerAccounts;
     }
 
     /** Who closes a box's connection when its credentials stop being valid (set once, by the wiring). */
@@ -130,6 +150,14 @@ public final class FleetRegistry implements BrokerAccess {
         }
         String secret = BoxSecrets.newSecret();
         String hash = BoxSecrets.hash(secret);
+        // The broker first: if the store then fails, the broker holds a secret nobody knows, and the box
+        // is shut out until the next rotation (closed, not open, for a secret that may have leaked).
+        try {
+            accounts.changeSecret(boxId, secret);
+        } catch (BrokerAccounts.Unavailable e) {
+            log.warn("box secret not rotated box={}: {}", boxId, e.getMessage());
+            throw brokerUnavailable("rotated", e);
+        }
         if (!store.replaceSecret(boxId, hash)) {
             throw Refusal.notFound("no box '" + boxId + "'");
         }
@@ -149,6 +177,13 @@ public final class FleetRegistry implements BrokerAccess {
             throw Refusal.notFound("no box '" + boxId + "'");
         }
         String school = schoolOf(boxId).orElse("?");
+        // The broker account first: a revocation the broker did not carry out is refused, not half done.
+        try {
+            accounts.delete(boxId);
+        } catch (BrokerAccounts.Unavailable e) {
+            log.warn("box not revoked box={} school={}: {}", boxId, school, e.getMessage());
+            throw brokerUnavailable("revoked", e);
+        }
         // Memory first: from here on the broker refuses the box, whatever the store says.
         secretHashes.remove(boxId);
         boxes.remove(boxId);
@@ -245,6 +280,16 @@ public final class FleetRegistry implements BrokerAccess {
         if (!added) {
             throw Refusal.conflict("'" + id + "' already exists");
         }
+    }
+
+    private static Refusal brokerUnavailable(String what, BrokerAccounts.Unavailable e) {
+        String zh = switch (what) {
+            case "registered" -> "未登记";
+            case "rotated" -> "密钥未更换";
+            default -> "未吊销";
+        };
+        return Refusal.of(Refusal.Kind.UNAVAILABLE, "the MQTT broker did not confirm the box's account change, so the box was not "
+                + what + "; try again (" + e.getMessage() + ") / MQTT 代理未确认设备账号变更，设备" + zh + "，请重试");
     }
 
     private static void checkId(String id, String field) {

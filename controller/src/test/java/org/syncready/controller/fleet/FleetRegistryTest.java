@@ -84,4 +84,74 @@ class FleetRegistryTest {
             assertTrue(registry.registerBox("box-1", "c", "m").secret().length() > 20);
         }
     }
+
+    /** A broker's account book that can be switched off, as an unreachable Mosquitto. */
+    private static final class SwitchableAccounts implements org.syncready.controller.broker.BrokerAccounts {
+        final java.util.Map<String, String> secrets = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean down;
+
+        private void reachable() {
+            if (down) {
+                throw new Unavailable("broker down");
+            }
+        }
+
+        @Override
+        public void create(String boxId, String secret) {
+            reachable();
+            secrets.put(boxId, secret);
+        }
+
+        @Override
+        public void changeSecret(String boxId, String secret) {
+            reachable();
+            secrets.put(boxId, secret);
+        }
+
+        @Override
+        public void delete(String boxId) {
+            reachable();
+            secrets.remove(boxId);
+        }
+    }
+
+    @Test
+    void whatTheBrokerDoesNotConfirmIsRefusedAndLeavesRegistryAndStoreAsTheyWere() throws Exception {
+        try (Database db = Database.open(data.resolve("fleet.db"))) {
+            SqlFleetStore store = new SqlFleetStore(db);
+            FleetRegistry registry = FleetRegistry.load(store, "controller-secret");
+            SwitchableAccounts accounts = new SwitchableAccounts();
+            registry.keepAccountsIn(accounts);
+            java.util.List<String> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+            registry.onCredentialsWithdrawn(withdrawn::add);
+            registry.addSchool("s", "学校", "S");
+            registry.addClassroom("c", "s", "教室", "C");
+            String secret = registry.registerBox("box-1", "c", "m").secret();
+            assertEquals(secret, accounts.secrets.get("box-1"), "the broker has the secret the API answered with");
+
+            accounts.down = true;
+            Refusal register = assertThrows(Refusal.class, () -> registry.registerBox("box-2", "c", "m"));
+            assertEquals("unavailable", register.kind().code());
+            assertTrue(registry.box("box-2").isEmpty());
+            assertTrue(store.load().boxes().stream().noneMatch(b -> b.box().id().equals("box-2")), "nothing left in the store");
+
+            Refusal rotate = assertThrows(Refusal.class, () -> registry.rotateSecret("box-1"));
+            assertEquals("unavailable", rotate.kind().code());
+            assertTrue(registry.authenticate("box-1", "box-1", secret.getBytes(StandardCharsets.UTF_8)).isPresent(),
+                    "the old secret stays valid: nothing was rotated");
+
+            Refusal revoke = assertThrows(Refusal.class, () -> registry.revokeBox("box-1"));
+            assertEquals("unavailable", revoke.kind().code());
+            assertTrue(registry.isRegistered("box-1"));
+            assertTrue(store.load().boxes().stream().anyMatch(b -> b.box().id().equals("box-1")));
+            assertEquals(java.util.List.of(), withdrawn, "no connection closed for a change that did not happen");
+
+            accounts.down = false;
+            registry.registerBox("box-2", "c", "m");
+            String fresh = registry.rotateSecret("box-1").secret();
+            assertEquals(fresh, accounts.secrets.get("box-1"));
+            registry.revokeBox("box-1");
+            assertTrue(!accounts.secrets.containsKey("box-1") && accounts.secrets.containsKey("box-2"));
+        }
+    }
 }
