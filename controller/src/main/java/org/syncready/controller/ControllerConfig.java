@@ -46,6 +46,7 @@ public final class ControllerConfig {
     private final String brokerUsername;
     private final String brokerPassword;
     private final String ingestGroup;
+    private final String emqxHookSecret;
     private final boolean ingestThroughSubscriber;
     private final int rawRetentionHours;
     private final boolean demo;
@@ -81,6 +82,7 @@ public final class ControllerConfig {
         this.brokerUsername = b.brokerUsername;
         this.brokerPassword = b.brokerPassword;
         this.ingestGroup = b.ingestGroup;
+        this.emqxHookSecret = b.emqxHookSecret;
         this.ingestThroughSubscriber = b.ingestThroughSubscriber;
         this.rawRetentionHours = b.rawRetentionHours;
         this.demo = b.demo;
@@ -114,6 +116,7 @@ public final class ControllerConfig {
                 .httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).tls(tlsCert, tlsKey, tlsCa)
                 .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                 .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup).ingestThroughSubscriber(ingestThroughSubscriber)
+                .emqxHookSecret(emqxHookSecret)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
@@ -232,6 +235,14 @@ public final class ControllerConfig {
         return ingestGroup;
     }
 
+    /**
+     * The secret EMQX sends in a header when it asks the controller's authentication and authorization hook
+     * (docs/OPERATIONS.md, "EMQX"); null: the hook is off and its routes answer 404.
+     */
+    public String emqxHookSecret() {
+        return emqxHookSecret;
+    }
+
     /** Embedded broker: ingest through the controller's MQTT subscription, not inside the broker (benchmark, fallback). */
     public boolean ingestThroughSubscriber() {
         return ingestThroughSubscriber;
@@ -334,6 +345,7 @@ public final class ControllerConfig {
         return "ControllerConfig[data=" + dataDir + ", mqttBind=" + mqttBind + ", httpBind=" + httpBind + ", http=" + httpPort
                 + ", https=" + httpsPort + ", mqtt=" + mqttPort + ", mqtts=" + mqttsPort + ", tlsCert=" + tlsCert
                 + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
+                + ", emqxHook=" + (emqxHookSecret == null ? "off" : "on")
                 + ", store=" + (store == null ? "sqlite" : store) // PostgresqlLocation's toString leaves the password out
                 + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
     }
@@ -357,6 +369,7 @@ public final class ControllerConfig {
         private String brokerUsername;
         private String brokerPassword;
         private String ingestGroup;
+        private String emqxHookSecret;
         private boolean ingestThroughSubscriber;
         private int rawRetentionHours = DEFAULT_RAW_RETENTION_HOURS;
         private boolean demo;
@@ -458,6 +471,12 @@ public final class ControllerConfig {
             brokerUri = uri;
             brokerUsername = username;
             brokerPassword = password;
+            return this;
+        }
+
+        /** The EMQX hook's shared secret (null or blank: the hook is off); at least 16 characters. */
+        public Builder emqxHookSecret(String v) {
+            emqxHookSecret = v == null || v.isBlank() ? null : v;
             return this;
         }
 
@@ -575,6 +594,10 @@ public final class ControllerConfig {
             }
             if (tlsCa != null && tlsCert == null) {
                 throw new IllegalArgumentException("tlsCa needs tlsCert and tlsKey (the controller's own certificate brings its own CA)");
+            }
+            if (emqxHookSecret != null && emqxHookSecret.strip().length() < 16) {
+                // Never the value itself: this message may be printed.
+                throw new IllegalArgumentException("emqxHookSecretFile: the secret must be at least 16 characters (e.g. openssl rand -hex 32)");
             }
             return new ControllerConfig(this);
         }

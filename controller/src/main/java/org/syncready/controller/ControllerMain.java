@@ -92,6 +92,12 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Share ingest among controller nodes through this MQTT 5 shared-subscription group.")
     String ingestGroup;
 
+    @Option(names = "--emqx-hook-secret-file", defaultValue = "${env:SYNCREADY_EMQX_HOOK_SECRET_FILE}",
+            description = "Turns on the HTTP authentication/authorization hook EMQX asks (POST /api/v1/broker/emqx/...): "
+                    + "a file readable by its owner only whose first line is the secret EMQX sends in X-SyncReady-Broker-Secret "
+                    + "(docs/OPERATIONS.md, \"EMQX\").")
+    Path emqxHookSecretFile;
+
     @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
             description = "Hours raw status reports are kept (default: ${DEFAULT-VALUE}).")
     int rawRetentionHours;
@@ -201,6 +207,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .httpPort(httpPort).mqttPort(mqttPort).httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).opcuaPort(opcuaPort)
                     .tls(tlsCert, tlsKey, tlsCa).tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
+                    .emqxHookSecret(emqxHookSecret())
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl)
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
@@ -210,7 +217,20 @@ public final class ControllerMain implements Callable<Integer> {
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage()
-                    .replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
+                    .replace("emqxHookSecretFile", "--emqx-hook-secret-file").replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
+        }
+    }
+
+    /** The EMQX hook's secret from its owner-only file, or null: the hook is off. */
+    private String emqxHookSecret() {
+        if (emqxHookSecretFile == null) {
+            return null;
+        }
+        try {
+            return org.syncready.controller.store.PostgresqlLocation.password(emqxHookSecretFile, name -> null);
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--emqx-hook-secret-file: "
+                    + e.getMessage().replace("password file", "secret file"));
         }
     }
 
