@@ -104,9 +104,14 @@ public final class EmqxHookRoutes implements RouteGroup {
             return;
         }
         // The registry answers from memory, but it is the registry's to block (a store behind it): off the event loop.
-        api.blocking(ctx, () -> request.decide(), answer -> {
-            metrics.brokerHook(label, answer.path("result").asText());
-            return answer;
+        api.vertx().executeBlocking(request::decide, false).onComplete(result -> {
+            if (result.failed()) {
+                api.failWith(ctx, result.cause());
+                return;
+            }
+            metrics.brokerHook(label, result.result().path("result").asText());
+            // Exactly application/json: EMQX 5.0's authorizer compares the whole content type (later ones the prefix).
+            ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(result.result().toString());
         });
     }
 
