@@ -153,7 +153,7 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
     @Override
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
         String clientId = input.getClientInformation().getClientId();
-        String filter = TopicRights.stripSharePrefix(input.getSubscription().getTopicFilter());
+        String filter = input.getSubscription().getTopicFilter();
         if (TopicRights.permits(connected.get(clientId), TopicRights.Action.SUBSCRIBE, filter)) {
             output.authorizeSuccessfully();
         } else {

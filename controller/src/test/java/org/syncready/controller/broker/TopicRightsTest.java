@@ -37,6 +37,8 @@ class TopicRightsTest {
         // A publish is never a share: its topic is taken as it is.
         assertFalse(TopicRights.permits(BOX1, Action.PUBLISH, "$share/g/" + Topics.ROOT + "box1/status"));
         assertEquals("$share/g", TopicRights.stripSharePrefix("$share/g"));
+        // Stripped once only: a share inside a share is a filter no box topic matches, and not the box's own.
+        assertFalse(TopicRights.permits(BOX1, Action.SUBSCRIBE, "$share/a/$share/b/" + Topics.ROOT + "box1/#"));
     }
 
     @Test
