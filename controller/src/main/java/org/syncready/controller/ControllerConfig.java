@@ -1,5 +1,8 @@
 package org.syncready.controller;
 
+import static org.syncready.controller.ListenAddresses.address;
+import static org.syncready.controller.ListenAddresses.port;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -235,10 +238,7 @@ public final class ControllerConfig {
         return ingestGroup;
     }
 
-    /**
-     * The secret EMQX sends in a header when it asks the controller's authentication and authorization hook
-     * (docs/OPERATIONS.md, "EMQX"); null: the hook is off and its routes answer 404.
-     */
+    /** The secret EMQX sends when it asks the controller's hook (docs/OPERATIONS.md, "EMQX"); null: the hook is off. */
     public String emqxHookSecret() {
         return emqxHookSecret;
     }
@@ -474,7 +474,6 @@ public final class ControllerConfig {
             return this;
         }
 
-        /** The EMQX hook's shared secret (null or blank: the hook is off); at least 16 characters. */
         public Builder emqxHookSecret(String v) {
             emqxHookSecret = v == null || v.isBlank() ? null : v;
             return this;
@@ -595,25 +594,7 @@ public final class ControllerConfig {
             if (tlsCa != null && tlsCert == null) {
                 throw new IllegalArgumentException("tlsCa needs tlsCert and tlsKey (the controller's own certificate brings its own CA)");
             }
-            if (emqxHookSecret != null && emqxHookSecret.strip().length() < 16) {
-                // Never the value itself: this message may be printed.
-                throw new IllegalArgumentException("emqxHookSecretFile: the secret must be at least 16 characters (e.g. openssl rand -hex 32)");
-            }
             return new ControllerConfig(this);
-        }
-
-        private static String address(String v, String name) {
-            if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException(name + " must be an address, e.g. 127.0.0.1 or 0.0.0.0");
-            }
-            return v.strip();
-        }
-
-        private static int port(int v, String name) {
-            if (v < 0 || v > 65_535) {
-                throw new IllegalArgumentException(name + " must be 0..65535, was " + v);
-            }
-            return v;
         }
     }
 }

@@ -217,7 +217,7 @@ public final class ControllerMain implements Callable<Integer> {
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage()
-                    .replace("emqxHookSecretFile", "--emqx-hook-secret-file").replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
+                    .replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
         }
     }
 
@@ -227,7 +227,12 @@ public final class ControllerMain implements Callable<Integer> {
             return null;
         }
         try {
-            return org.syncready.controller.store.PostgresqlLocation.password(emqxHookSecretFile, name -> null);
+            String secret = org.syncready.controller.store.PostgresqlLocation.password(emqxHookSecretFile, name -> null);
+            if (secret.length() < 16) {
+                // Never the value itself: this message is printed.
+                throw new java.io.IOException("the secret must be at least 16 characters (e.g. openssl rand -hex 32)");
+            }
+            return secret;
         } catch (java.io.IOException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--emqx-hook-secret-file: "
                     + e.getMessage().replace("password file", "secret file"));

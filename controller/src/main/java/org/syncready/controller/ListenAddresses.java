@@ -34,4 +34,20 @@ final class ListenAddresses {
             return socket.getLocalPort();
         }
     }
+
+    /** A configured bind address, stripped; {@code name} says which option it is in the error. */
+    static String address(String v, String name) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(name + " must be an address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        return v.strip();
+    }
+
+    /** A configured port, 0..65535 (0: a free one). */
+    static int port(int v, String name) {
+        if (v < 0 || v > 65_535) {
+            throw new IllegalArgumentException(name + " must be 0..65535, was " + v);
+        }
+        return v;
+    }
 }
