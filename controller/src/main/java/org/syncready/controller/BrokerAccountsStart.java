@@ -45,7 +45,7 @@ final class BrokerAccountsStart implements AutoCloseable {
 
     /** {@link #NONE} when the configuration keeps no broker accounts; {@code nodeId} names this node's own MQTT client. */
     static BrokerAccountsStart start(ControllerConfig config, FleetRegistry registry, Database database, String nodeId) {
-        if (config.brokerAccounts() != ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC) {
+        if (config.brokerAccounts() != BrokerAccountsMode.MOSQUITTO_DYNSEC) {
             return NONE;
         }
         String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + nodeId + "-accounts";

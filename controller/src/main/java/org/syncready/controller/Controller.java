@@ -397,7 +397,7 @@ public final class Controller implements AutoCloseable {
         AckTokens tokens = AckTokens.loadOrCreate(keys, config.clock());
         // Without --public-url: HTTPS where people reach the API, or plain HTTP when that is loopback only.
         AlertLinks links = new AlertLinks(() -> config.publicUrl() != null ? config.publicUrl()
-                : ControllerConfig.isLoopback(config.httpBind())
+                : ListenAddresses.isLoopback(config.httpBind())
                         ? "http://" + config.plainHttpBind() + ":" + (api == null ? config.httpPort() : api.actualPort())
                         : "https://" + ListenAddresses.reachable(config.httpBind()) + ":" + (api == null ? config.httpsPort() : api.actualTlsPort()), tokens);
         int lastCheck = rules.checks().beforeStartMinutes().stream().mapToInt(Integer::intValue).min().orElse(5);

@@ -1,7 +1,8 @@
 package org.syncready.controller;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import static org.syncready.controller.ListenAddresses.address;
+import static org.syncready.controller.ListenAddresses.port;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -47,6 +48,7 @@ public final class ControllerConfig {
     private final String brokerPassword;
     private final String ingestGroup;
     private final BrokerAccountsMode brokerAccounts;
+    private final String emqxHookSecret;
     private final boolean ingestThroughSubscriber;
     private final int rawRetentionHours;
     private final boolean demo;
@@ -83,6 +85,7 @@ public final class ControllerConfig {
         this.brokerPassword = b.brokerPassword;
         this.ingestGroup = b.ingestGroup;
         this.brokerAccounts = b.brokerAccounts;
+        this.emqxHookSecret = b.emqxHookSecret;
         this.ingestThroughSubscriber = b.ingestThroughSubscriber;
         this.rawRetentionHours = b.rawRetentionHours;
         this.demo = b.demo;
@@ -117,6 +120,7 @@ public final class ControllerConfig {
                 .tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                 .opcuaPort(opcuaPort).externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup).ingestThroughSubscriber(ingestThroughSubscriber)
                 .brokerAccounts(brokerAccounts)
+                .emqxHookSecret(emqxHookSecret)
                 .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar).profilesDir(profilesDir)
                 .clock(clock).zone(zone).readinessRules(readinessRules).allowSimulation(allowSimulation)
                 .selftestTimeout(selftestTimeout)
@@ -197,17 +201,8 @@ public final class ControllerConfig {
         return tlsHostnames;
     }
 
-    /** True when {@code address} is a loopback address (a literal, or a name that resolves to one). */
-    public static boolean isLoopback(String address) {
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
     private String plainBind(String configured) {
-        return allowPlainOnNetwork || isLoopback(configured) ? configured : LOOPBACK;
+        return allowPlainOnNetwork || ListenAddresses.isLoopback(configured) ? configured : LOOPBACK;
     }
 
     /** The UDP echo service's port; 0: a free one, logged. */
@@ -240,34 +235,9 @@ public final class ControllerConfig {
         return brokerAccounts;
     }
 
-    /** The {@code brokerAccounts} option's values. */
-    public enum BrokerAccountsMode {
-        /** The controller keeps no accounts in the broker (the embedded broker asks the registry itself). */
-        NONE("none"),
-        /** The controller keeps each box's client and role in an external Mosquitto 2 through its dynamic-security plugin. */
-        MOSQUITTO_DYNSEC("mosquitto-dynsec");
-
-        private final String text;
-
-        BrokerAccountsMode(String text) {
-            this.text = text;
-        }
-
-        /** The option's value as written; an unknown one is an IllegalArgumentException naming the known ones. */
-        public static BrokerAccountsMode parse(String value) {
-            String v = value == null || value.isBlank() ? "none" : value.strip();
-            for (BrokerAccountsMode m : values()) {
-                if (m.text.equals(v)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("brokerAccounts must be none or mosquitto-dynsec, was '" + v + "'");
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
+    /** The secret EMQX sends when it asks the controller's hook (docs/OPERATIONS.md, "EMQX"); null: the hook is off. */
+    public String emqxHookSecret() {
+        return emqxHookSecret;
     }
 
     /** Embedded broker: ingest through the controller's MQTT subscription, not inside the broker (benchmark, fallback). */
@@ -372,7 +342,8 @@ public final class ControllerConfig {
         return "ControllerConfig[data=" + dataDir + ", mqttBind=" + mqttBind + ", httpBind=" + httpBind + ", http=" + httpPort
                 + ", https=" + httpsPort + ", mqtt=" + mqttPort + ", mqtts=" + mqttsPort + ", tlsCert=" + tlsCert
                 + ", broker=" + (brokerUri == null ? "embedded" : brokerUri) + ", brokerPassword=" + (brokerPassword == null ? "none" : "***")
-                + ", brokerAccounts=" + brokerAccounts + ", store=" + (store == null ? "sqlite" : store) // PostgresqlLocation's toString leaves the password out
+                + ", brokerAccounts=" + brokerAccounts + ", emqxHook=" + (emqxHookSecret == null ? "off" : "on")
+                + ", store=" + (store == null ? "sqlite" : store) // PostgresqlLocation's toString leaves the password out
                 + ", demo=" + demo + ", adminPassword=" + (adminPassword == null ? "none" : "***") + "]";
     }
 
@@ -396,6 +367,7 @@ public final class ControllerConfig {
         private String brokerPassword;
         private String ingestGroup;
         private BrokerAccountsMode brokerAccounts = BrokerAccountsMode.NONE;
+        private String emqxHookSecret;
         private boolean ingestThroughSubscriber;
         private int rawRetentionHours = DEFAULT_RAW_RETENTION_HOURS;
         private boolean demo;
@@ -497,6 +469,11 @@ public final class ControllerConfig {
             brokerUri = uri;
             brokerUsername = username;
             brokerPassword = password;
+            return this;
+        }
+
+        public Builder emqxHookSecret(String v) {
+            emqxHookSecret = v == null || v.isBlank() ? null : v;
             return this;
         }
 
@@ -614,32 +591,9 @@ public final class ControllerConfig {
         }
 
         public ControllerConfig build() {
-            if ((tlsCert == null) != (tlsKey == null)) {
-                throw new IllegalArgumentException("tlsCert and tlsKey go together: give both PEM files, or neither "
-                        + "for the controller's own certificate");
-            }
-            if (tlsCa != null && tlsCert == null) {
-                throw new IllegalArgumentException("tlsCa needs tlsCert and tlsKey (the controller's own certificate brings its own CA)");
-            }
-            if (brokerAccounts == BrokerAccountsMode.MOSQUITTO_DYNSEC && (brokerUri == null || brokerUsername == null)) {
-                throw new IllegalArgumentException("brokerAccounts mosquitto-dynsec needs an external broker and its login "
-                        + "(broker, brokerUsername, brokerPassword): the embedded broker keeps box accounts itself");
-            }
+            org.syncready.controller.tls.TlsIdentity.checkFileOptions(tlsCert, tlsKey, tlsCa);
+            brokerAccounts.checkBroker(brokerUri, brokerUsername);
             return new ControllerConfig(this);
-        }
-
-        private static String address(String v, String name) {
-            if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException(name + " must be an address, e.g. 127.0.0.1 or 0.0.0.0");
-            }
-            return v.strip();
-        }
-
-        private static int port(int v, String name) {
-            if (v < 0 || v > 65_535) {
-                throw new IllegalArgumentException(name + " must be 0..65535, was " + v);
-            }
-            return v;
         }
     }
 }

@@ -98,6 +98,12 @@ public final class ControllerMain implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String brokerAccounts;
 
+    @Option(names = "--emqx-hook-secret-file", defaultValue = "${env:SYNCREADY_EMQX_HOOK_SECRET_FILE}",
+            description = "Turns on the HTTP authentication/authorization hook EMQX asks (POST /api/v1/broker/emqx/...): "
+                    + "a file readable by its owner only whose first line is the secret EMQX sends in X-SyncReady-Broker-Secret "
+                    + "(docs/OPERATIONS.md, \"EMQX\").")
+    Path emqxHookSecretFile;
+
     @Option(names = "--raw-retention-hours", defaultValue = "${env:SYNCREADY_RAW_RETENTION_HOURS:-48}",
             description = "Hours raw status reports are kept (default: ${DEFAULT-VALUE}).")
     int rawRetentionHours;
@@ -207,7 +213,8 @@ public final class ControllerMain implements Callable<Integer> {
                     .httpPort(httpPort).mqttPort(mqttPort).httpsPort(httpsPort).mqttsPort(mqttsPort).echoPort(echoPort).opcuaPort(opcuaPort)
                     .tls(tlsCert, tlsKey, tlsCa).tlsHostnames(tlsHostnames).allowPlainOnNetwork(allowPlainOnNetwork)
                     .externalBroker(brokerUri, brokerUsername, brokerPassword).ingestGroup(ingestGroup)
-                    .brokerAccounts(ControllerConfig.BrokerAccountsMode.parse(brokerAccounts))
+                    .brokerAccounts(BrokerAccountsMode.parse(brokerAccounts))
+                    .emqxHookSecret(emqxHookSecret())
                     .rawRetentionHours(rawRetentionHours).demo(demo).demoAgentJar(demoAgentJar)
                     .profilesDir(profiles).zone(zone).readinessRules(readinessRules).publicUrl(publicUrl)
                     .allowSimulation(allowSimulation).minFreeDiskMb(minFreeDiskMb)
@@ -218,6 +225,24 @@ public final class ControllerMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage()
                     .replace("tlsCert", "--tls-cert").replace("tlsKey", "--tls-key").replace("tlsCa", "--tls-ca"));
+        }
+    }
+
+    /** The EMQX hook's secret from its owner-only file, or null: the hook is off. */
+    private String emqxHookSecret() {
+        if (emqxHookSecretFile == null) {
+            return null;
+        }
+        try {
+            String secret = org.syncready.controller.store.PostgresqlLocation.password(emqxHookSecretFile, name -> null);
+            if (secret.length() < 16) {
+                // Never the value itself: this message is printed.
+                throw new java.io.IOException("the secret must be at least 16 characters (e.g. openssl rand -hex 32)");
+            }
+            return secret;
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--emqx-hook-secret-file: "
+                    + e.getMessage().replace("password file", "secret file"));
         }
     }
 

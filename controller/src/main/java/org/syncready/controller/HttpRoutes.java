@@ -7,6 +7,7 @@ import org.syncready.controller.api.AccountRoutes;
 import org.syncready.controller.api.AlertRoutes;
 import org.syncready.controller.api.AuditRoutes;
 import org.syncready.controller.api.BoxConnectInfo;
+import org.syncready.controller.api.EmqxHookRoutes;
 import org.syncready.controller.api.EnrollmentRoutes;
 import org.syncready.controller.api.FleetRoutes;
 import org.syncready.controller.api.OpenApiRoutes;
@@ -80,6 +81,8 @@ final class HttpRoutes {
                 new AccountRoutes(p.accounts(), p.audit(), p.metrics()),
                 new EnrollmentRoutes(p.enrollment(), p.registry(), p.connect()),
                 new SpeedtestRoutes(p.registry(), p.metrics(), SpeedtestRoutes.Limits.DEFAULT),
+                // The authentication/authorization hook an external EMQX asks (off without its secret).
+                new EmqxHookRoutes(config.emqxHookSecret(), p.registry(), p.metrics()),
                 new SimulationRoutes(config.simulationAllowed(), p.registry(), p.fleet(), p.commands(), p.audit()),
                 selftestRoutes,
                 new OpenApiRoutes(),

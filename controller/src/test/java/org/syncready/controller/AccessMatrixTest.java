@@ -87,7 +87,9 @@ class AccessMatrixTest {
     @BeforeAll
     static void start() throws Exception {
         // Simulation allowed, as in the demo: the simulate route's policy is what is checked here.
-        f = new ControllerFixture(ControllerConfig.builder(data).freePorts().allowSimulation(true).build());
+        // The EMQX hook on, so its routes' policy is what is checked (off, they answer 404 to everyone).
+        f = new ControllerFixture(ControllerConfig.builder(data).freePorts().allowSimulation(true)
+                .emqxHookSecret("matrix-emqx-hook-secret").build());
         for (String[] s : new String[][] {{OWN_SCHOOL, "a"}, {OTHER_SCHOOL, "b"}}) {
             f.registerBox(s[0], s[1] + "1", "box-" + s[1] + "1");
             assertEquals(201, f.post("/api/v1/classrooms", "{\"id\":\"" + s[1] + "2\",\"schoolId\":\"" + s[0]
@@ -262,6 +264,12 @@ class AccessMatrixTest {
         c.add(new Case("GET", "/api/v1/audit", (r, v) -> Call.of("GET", "/api/v1/audit?limit=5"), roles(200, Role.ADMIN, Role.BUREAU), null));
         // The speed test is for boxes (HTTP Basic boxId:secret): no user token opens it.
         c.add(new Case("POST", "/api/v1/speedtest", (r, v) -> new Call("POST", "/api/v1/speedtest", "0123456789", "application/octet-stream"),
+                open(401), null));
+        // The EMQX hook is for the broker (the shared secret in X-SyncReady-Broker-Secret): no user token opens it.
+        c.add(new Case("POST", "/api/v1/broker/emqx/authenticate", (r, v) -> Call.json("POST", "/api/v1/broker/emqx/authenticate",
+                "{\"clientid\":\"" + box(v) + "\",\"username\":\"" + box(v) + "\",\"password\":\"x\"}"), open(401), null));
+        c.add(new Case("POST", "/api/v1/broker/emqx/authorize", (r, v) -> Call.json("POST", "/api/v1/broker/emqx/authorize",
+                "{\"clientid\":\"" + box(v) + "\",\"username\":\"" + box(v) + "\",\"topic\":\"#\",\"action\":\"subscribe\"}"),
                 open(401), null));
         // Alerts: channels for admin and bureau (bureau channels) and school IT (their school's); notices for every role.
         Role[] managers = {Role.ADMIN, Role.BUREAU, Role.SCHOOL_IT};

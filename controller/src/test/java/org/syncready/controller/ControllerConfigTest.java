@@ -49,7 +49,7 @@ class ControllerConfigTest {
     void toBuilderKeepsEveryOption() {
         ControllerConfig external = ControllerConfig.builder(Path.of("d")).bindAddress("10.0.0.2").httpPort(9090)
                 .externalBroker("tcp://broker:1883", "node", "secret").ingestGroup("g").rawRetentionHours(6).demo(true)
-                .brokerAccounts(ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC)
+                .brokerAccounts(BrokerAccountsMode.MOSQUITTO_DYNSEC)
                 .profilesDir(Path.of("p")).readinessRules(Path.of("r.yaml")).zone(ZoneId.of("Asia/Urumqi"))
                 .httpBind("127.0.0.1").httpsPort(9443).mqttsPort(9883).tls(Path.of("c.pem"), Path.of("k.pem"), Path.of("ca.pem"))
                 .tlsHostnames(List.of("ctl.example.edu.cn", " 10.0.0.2 ")).allowPlainOnNetwork(true).build();
@@ -72,7 +72,7 @@ class ControllerConfigTest {
         assertEquals("node", copy.brokerUsername());
         assertEquals("secret", copy.brokerPassword());
         assertEquals("g", copy.ingestGroup());
-        assertEquals(ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC, copy.brokerAccounts());
+        assertEquals(BrokerAccountsMode.MOSQUITTO_DYNSEC, copy.brokerAccounts());
         assertEquals(6, copy.rawRetentionHours());
         assertTrue(copy.demo());
         assertEquals(Path.of("p"), copy.profilesDir());
@@ -122,20 +122,20 @@ class ControllerConfigTest {
 
         // Another loopback address is loopback: plain stays where it was put.
         assertEquals("127.0.0.2", ControllerConfig.builder(Path.of("d")).bindAddress("127.0.0.2").build().plainMqttBind());
-        assertTrue(ControllerConfig.isLoopback("localhost"));
-        assertFalse(ControllerConfig.isLoopback("0.0.0.0"));
+        assertTrue(ListenAddresses.isLoopback("localhost"));
+        assertFalse(ListenAddresses.isLoopback("0.0.0.0"));
     }
 
     @Test
     void brokerAccountsInMosquittoNeedAnExternalBrokerAndItsLogin() {
-        assertEquals(ControllerConfig.BrokerAccountsMode.NONE, ControllerConfig.builder(Path.of("d")).build().brokerAccounts());
-        assertEquals(ControllerConfig.BrokerAccountsMode.NONE, ControllerConfig.BrokerAccountsMode.parse(null));
-        assertEquals(ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC, ControllerConfig.BrokerAccountsMode.parse("mosquitto-dynsec"));
+        assertEquals(BrokerAccountsMode.NONE, ControllerConfig.builder(Path.of("d")).build().brokerAccounts());
+        assertEquals(BrokerAccountsMode.NONE, BrokerAccountsMode.parse(null));
+        assertEquals(BrokerAccountsMode.MOSQUITTO_DYNSEC, BrokerAccountsMode.parse("mosquitto-dynsec"));
         IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> ControllerConfig.BrokerAccountsMode.parse("emqx"));
+                () -> BrokerAccountsMode.parse("emqx"));
         assertTrue(unknown.getMessage().contains("none or mosquitto-dynsec"), unknown.getMessage());
         IllegalArgumentException embedded = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> ControllerConfig.builder(Path.of("d")).brokerAccounts(ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC).build());
+                () -> ControllerConfig.builder(Path.of("d")).brokerAccounts(BrokerAccountsMode.MOSQUITTO_DYNSEC).build());
         assertTrue(embedded.getMessage().contains("needs an external broker"), embedded.getMessage());
     }
 }

@@ -68,4 +68,30 @@ class ControllerMainTest {
                 () -> parse("--store", "postgresql://db.bureau/syncready?user=sr", "--store-password-file", "/nowhere/pw"));
         assertTrue(missingFile.getMessage().contains("no such password file"), missingFile.getMessage());
     }
+
+    @Test
+    void theEmqxHookSecretComesFromAnOwnerOnlyFileAndIsNeverPrinted(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertEquals(null, parse().emqxHookSecret(), "off by default");
+        String secret = "0123456789abcdef0123456789abcdef";
+        Path file = java.nio.file.Files.writeString(dir.resolve("emqx-hook-secret"), secret + "\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ControllerConfig on = parse("--emqx-hook-secret-file", file.toString());
+        assertEquals(secret, on.emqxHookSecret());
+        assertFalse(on.toString().contains(secret), on.toString());
+        assertTrue(on.toString().contains("emqxHook=on"), on.toString());
+
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CommandLine.ParameterException readable = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--emqx-hook-secret-file", file.toString()));
+        assertTrue(readable.getMessage().startsWith("--emqx-hook-secret-file: ") && readable.getMessage().contains("chmod 600"),
+                readable.getMessage());
+        assertFalse(readable.getMessage().contains(secret), readable.getMessage());
+
+        Path shortFile = java.nio.file.Files.writeString(dir.resolve("short"), "tooshort\n");
+        java.nio.file.Files.setPosixFilePermissions(shortFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        CommandLine.ParameterException tooShort = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--emqx-hook-secret-file", shortFile.toString()));
+        assertTrue(tooShort.getMessage().contains("--emqx-hook-secret-file: the secret must be at least 16 characters"), tooShort.getMessage());
+        assertFalse(tooShort.getMessage().contains("tooshort"), tooShort.getMessage());
+    }
 }

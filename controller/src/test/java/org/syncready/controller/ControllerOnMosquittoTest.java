@@ -42,7 +42,7 @@ class ControllerOnMosquittoTest {
         // Through a shared subscription, as several nodes run: the operator's role must allow $share too.
         return ControllerConfig.builder(data).freePorts()
                 .externalBroker(mosquitto.uri(), mosquitto.controllerUsername(), mosquitto.controllerPassword())
-                .ingestGroup("nodes").brokerAccounts(ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC).build();
+                .ingestGroup("nodes").brokerAccounts(BrokerAccountsMode.MOSQUITTO_DYNSEC).build();
     }
 
     @AfterEach

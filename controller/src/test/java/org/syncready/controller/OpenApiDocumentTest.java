@@ -103,7 +103,7 @@ class OpenApiDocumentTest {
     void documentedSecurityAgreesWithEachRoutesPolicy() {
         Set<String> schemes = new TreeSet<>();
         doc.path("components").path("securitySchemes").fieldNames().forEachRemaining(schemes::add);
-        assertEquals(Set.of("basicPassword", "bearerToken", "boxBasic", "sessionCookie"), schemes);
+        assertEquals(Set.of("basicPassword", "bearerToken", "boxBasic", "brokerSecret", "sessionCookie"), schemes);
         List<String> problems = new ArrayList<>();
         for (org.syncready.controller.api.RouteEntry r : api.controller.routeTable()) {
             // The web console's pages and streams are HTML and SSE, not the JSON API the document describes.
@@ -119,6 +119,7 @@ class OpenApiDocumentTest {
                 Set<String> expected = switch (r.policy().access()) {
                     case OPEN, ANONYMOUS_LIMITED -> Set.of("none");
                     case BOX -> Set.of("boxBasic");
+                    case BROKER -> Set.of("brokerSecret");
                     case LOOPBACK_OR_ROLES -> Set.of("none", "bearerToken", "basicPassword", "sessionCookie");
                     case LOGGED_IN, ROLES -> Set.of("bearerToken", "basicPassword", "sessionCookie");
                 };

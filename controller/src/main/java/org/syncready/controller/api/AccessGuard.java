@@ -62,7 +62,7 @@ final class AccessGuard {
 
     private void check(Policy policy, RoutingContext ctx) {
         switch (policy.access()) {
-            case OPEN, BOX -> ctx.next();
+            case OPEN, BOX, BROKER -> ctx.next();
             case ANONYMOUS_LIMITED -> {
                 Duration wait = limiters.computeIfAbsent(policy.rateLimit(), SourceBuckets::new).take(source(ctx));
                 if (wait.isZero()) {

@@ -11,7 +11,7 @@ import org.syncready.controller.account.Role;
  * Who may call a route, declared where the route is mounted ({@link ApiRoutes}): no route exists
  * without one. Checked by the route's first handler before anything else runs:
  * <ol>
- *   <li>{@link Access}: open, a box's own credentials, anonymous but rate-limited per source, any
+ *   <li>{@link Access}: open, a box's own credentials, the external broker's shared secret, anonymous but rate-limited per source, any
  *       logged-in user, or the listed roles (optionally open on the loopback address);</li>
  *   <li>for a session cookie and a state-changing method, the CSRF token;</li>
  *   <li>the role: a role not listed gets {@code 403};</li>
@@ -35,6 +35,11 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
         OPEN,
         /** A box with its own credentials, checked by the route itself (the speed test). */
         BOX,
+        /**
+         * The external MQTT broker (EMQX asking its authentication/authorization hook) with the shared secret it
+         * sends in a header, checked by the route itself; people's credentials do not count here.
+         */
+        BROKER,
         /** Anyone, at most {@link RateLimit} requests per source address (enrollment by code). */
         ANONYMOUS_LIMITED,
         /** Any logged-in user, whatever the role (their own account and tokens). */
@@ -87,6 +92,11 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
     /** A box's own credentials, checked by the route itself. */
     public static Policy box(String why) {
         return new Policy(Access.BOX, Set.of(), List.of(), null, null, why, false);
+    }
+
+    /** The external broker with the hook's shared secret, checked by the route. */
+    public static Policy broker(String why) {
+        return new Policy(Access.BROKER, Set.of(), List.of(), null, null, why, false);
     }
 
     /** Anyone, rate-limited per source address: for routes a box or a person reaches before having an account. */
@@ -155,7 +165,7 @@ public record Policy(Access access, Set<Role> roles, List<SchoolCheck> schoolChe
     /** True when the role may call the route at all (before any school check). */
     public boolean admits(Role role) {
         return switch (access) {
-            case OPEN, BOX, ANONYMOUS_LIMITED, LOGGED_IN -> true;
+            case OPEN, BOX, BROKER, ANONYMOUS_LIMITED, LOGGED_IN -> true;
             case ROLES, LOOPBACK_OR_ROLES -> roles.contains(role);
         };
     }

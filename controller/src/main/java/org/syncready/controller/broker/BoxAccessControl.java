@@ -1,5 +1,8 @@
 package org.syncready.controller.broker;
 
+import static org.syncready.controller.broker.WarningThrottle.printable;
+import static org.syncready.controller.broker.WarningThrottle.repeated;
+
 import com.hivemq.extension.sdk.api.ExtensionMain;
 import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
@@ -31,14 +34,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.syncready.controller.metrics.ControllerMetrics;
 import org.syncready.protocol.Protocol;
-import org.syncready.protocol.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The broker's gatekeeper. A box authenticates with username = client id = its box id and its secret,
  * and may then publish and subscribe only under {@code syncready/v1/box/{its id}/} (its Will
- * included, which HiveMQ authorizes at CONNECT). Payloads over the protocol limit are dropped at the
+ * included, which HiveMQ authorizes at CONNECT): the rule of {@link TopicRights}, which an external
+ * broker's HTTP hook follows too. Payloads over the protocol limit are dropped at the
  * edge, before they reach any subscriber, without closing the box's connection. With a
  * {@link BrokerInbox}, the publishes it takes are handed to it here, and their PUBACK waits for it.
  */
@@ -133,21 +136,6 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
         output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, message);
     }
 
-    /** A client's own text in a log line: control characters could forge lines, length could flood them. */
-    static String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        String clean = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return clean.length() <= 128 ? clean : clean.substring(0, 125) + "...";
-    }
-
-    /** The tail of a throttled line: how many like it were not logged since the last one. */
-    private static String repeated(long unlogged) {
-        return unlogged == 0 ? "" : " (" + unlogged + " more since the last line, not logged)";
-    }
-
     @Override
     public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
         String clientId = input.getClientInformation().getClientId();
@@ -165,9 +153,8 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
     @Override
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
         String clientId = input.getClientInformation().getClientId();
-        String filter = stripSharePrefix(input.getSubscription().getTopicFilter());
-        // Every box may watch whether the controller is up; that topic reveals nothing about other boxes.
-        if (allowed(clientId, filter) || (connected.containsKey(clientId) && filter.equals(Topics.CONTROLLER_STATE))) {
+        String filter = input.getSubscription().getTopicFilter();
+        if (TopicRights.permits(connected.get(clientId), TopicRights.Action.SUBSCRIBE, filter)) {
             output.authorizeSuccessfully();
         } else {
             metrics.aclDenied("subscribe");
@@ -219,25 +206,8 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
         }
     }
 
-    private boolean allowed(String clientId, String topicOrFilter) {
-        BrokerPrincipal principal = connected.get(clientId);
-        if (principal == null) {
-            return false;
-        }
-        if (principal.isController()) {
-            return true;
-        }
-        String prefix = Topics.ROOT + principal.boxId() + "/";
-        // A filter that starts with the prefix can still reach other boxes only through wildcards
-        // before the prefix, which startsWith rules out.
-        return topicOrFilter.startsWith(prefix);
-    }
-
-    static String stripSharePrefix(String filter) {
-        if (filter.startsWith("$share/")) {
-            int slash = filter.indexOf('/', "$share/".length());
-            return slash < 0 ? filter : filter.substring(slash + 1);
-        }
-        return filter;
+    /** Whether the connected client may publish to {@code topic} (the rule: {@link TopicRights}). */
+    private boolean allowed(String clientId, String topic) {
+        return TopicRights.permits(connected.get(clientId), TopicRights.Action.PUBLISH, topic);
     }
 }

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * get around it. The metrics count every refusal. Remembers at most {@code capacity} keys (least
  * recently seen forgotten). Thread-safe: HiveMQ authenticates on several threads.
  */
-final class WarningThrottle {
+public final class WarningThrottle {
     static final long WINDOW_MS = 60_000;
 
     private static final class Seen {
@@ -27,7 +27,7 @@ final class WarningThrottle {
     private long windowStart;
     private int linesInWindow;
 
-    WarningThrottle(int capacity, int linesPerWindow) {
+    public WarningThrottle(int capacity, int linesPerWindow) {
         this.linesPerWindow = linesPerWindow;
         this.byKey = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -41,7 +41,7 @@ final class WarningThrottle {
      * Whether this occurrence of {@code key} gets a log line; if so, how many occurrences of the key
      * went unlogged before it.
      */
-    synchronized OptionalLong admit(String key, long now) {
+    public synchronized OptionalLong admit(String key, long now) {
         if (!started || now - windowStart >= WINDOW_MS) {
             started = true;
             windowStart = now;
@@ -68,5 +68,20 @@ final class WarningThrottle {
         seen.lastLogged = now;
         linesInWindow++;
         return OptionalLong.of(unlogged);
+    }
+
+    /** A client's own text in a log line: control characters could forge lines, length could flood them. */
+    public static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        String clean = text.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() <= 128 ? clean : clean.substring(0, 125) + "...";
+    }
+
+    /** The tail of a throttled line: how many like it were not logged since the last one. */
+    public static String repeated(long unlogged) {
+        return unlogged == 0 ? "" : " (" + unlogged + " more since the last line, not logged)";
     }
 }

@@ -211,6 +211,33 @@ public final class FleetRegistry implements BrokerAccess {
     }
 
     /**
+     * Who a connection an external broker already authenticated is, from its client id and user name alone
+     * (EMQX's authorization hook asks with nothing more): the controller, a registered box (client id = user
+     * name = box id), or empty (a box revoked since). Memory only, like {@link #authenticate}.
+     */
+    public Optional<BrokerPrincipal> connectedAs(String clientId, String username) {
+        if (clientId == null || username == null) {
+            return Optional.empty();
+        }
+        if (username.equals(CONTROLLER_CLIENT_PREFIX)) {
+            return clientId.startsWith(CONTROLLER_CLIENT_PREFIX) ? Optional.of(BrokerPrincipal.controller(clientId)) : Optional.empty();
+        }
+        return username.equals(clientId) && secretHashes.containsKey(username) ? Optional.of(BrokerPrincipal.box(username)) : Optional.empty();
+    }
+
+    /**
+     * A tag of the secret {@code principal} logs in with now, which changes when the secret is rotated: an external
+     * broker keeps it with the connection (EMQX's client attributes) and sends it with each authorization question, so
+     * a connection made with a rotated secret is refused at once. One-way: it reveals neither the secret nor its hash
+     * (the hash is the box's echo key). Empty for a box no longer registered.
+     */
+    public Optional<String> credentialTag(BrokerPrincipal principal) {
+        String hash = principal.isController() ? controllerSecretHash : secretHashes.get(principal.boxId());
+        return hash == null ? Optional.empty()
+                : Optional.of(BoxSecrets.hash("syncready broker credential tag\n" + hash).substring(0, 32));
+    }
+
+    /**
      * The key a box signs its echo packets with: SHA-256 of its secret, i.e. the stored hash itself,
      * so the secret need not be kept. Empty for an unknown box.
      */

@@ -37,6 +37,9 @@ public final class ControllerMetrics {
             "invalid_field", "box_mismatch", "bad_box_id", "bad_topic", "unknown_box", "wrong_direction");
     public static final List<String> AUTH_FAILURES = List.of("no_credentials", "bad_credentials");
     public static final List<String> ACL_ACTIONS = List.of("publish", "subscribe");
+    /** What the EMQX hook was asked, and how it answered (refused: no or a wrong broker secret; invalid: a 400). */
+    private static final List<String> HOOK_QUESTIONS = List.of("authenticate", "authorize");
+    private static final List<String> HOOK_RESULTS = List.of("allow", "deny", "refused", "invalid");
     public static final List<String> ECHO_OUTCOMES = List.of("answered", "rate_limited", "malformed", "unknown_box", "bad_signature");
     public static final List<String> SPEEDTEST_OUTCOMES = List.of("ok", "unauthorized", "too_large", "too_soon", "busy",
             "timeout", "failed");
@@ -98,6 +101,7 @@ public final class ControllerMetrics {
         }
         AUTH_FAILURES.forEach(this::authFailureCounter);
         ACL_ACTIONS.forEach(this::aclCounter);
+        HOOK_QUESTIONS.forEach(q -> HOOK_RESULTS.forEach(r -> hookCounter(q, r)));
         ECHO_OUTCOMES.forEach(this::echoCounter);
         SPEEDTEST_OUTCOMES.forEach(this::speedtestCounter);
         speedtestBytes();
@@ -158,6 +162,17 @@ public final class ControllerMetrics {
     private Counter authFailureCounter(String reason) {
         return Counter.builder("syncready.broker.auth.failures").description("MQTT connections refused at CONNECT")
                 .tag("reason", reason).register(registry);
+    }
+
+    /** One question of an external broker's HTTP hook ({@code authenticate} or {@code authorize}) and its answer. */
+    public void brokerHook(String question, String result) {
+        hookCounter(question, result).increment();
+    }
+
+    private Counter hookCounter(String question, String result) {
+        return Counter.builder("syncready.broker.hook.decisions")
+                .description("Questions of an external broker's HTTP hook (EMQX) by answer")
+                .tag("question", question).tag("result", result).register(registry);
     }
 
     public void aclDenied(String action) {

@@ -458,4 +458,15 @@ public final class TlsIdentity {
             // Not a POSIX file system: nothing to restrict with.
         }
     }
+
+    /** Refuses a half-given set of PEM file options (IllegalArgumentException naming them). */
+    public static void checkFileOptions(java.nio.file.Path cert, java.nio.file.Path key, java.nio.file.Path ca) {
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("tlsCert and tlsKey go together: give both PEM files, or neither "
+                    + "for the controller's own certificate");
+        }
+        if (ca != null && cert == null) {
+            throw new IllegalArgumentException("tlsCa needs tlsCert and tlsKey (the controller's own certificate brings its own CA)");
+        }
+    }
 }

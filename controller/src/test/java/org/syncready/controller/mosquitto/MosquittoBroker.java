@@ -1,5 +1,6 @@
 package org.syncready.controller.mosquitto;
 
+import org.syncready.controller.BrokerAccountsMode;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Assumptions;
  * try (MosquittoBroker mosquitto = MosquittoBroker.start(tempDir)) {
  *     ControllerConfig.builder(data).freePorts()
  *             .externalBroker(mosquitto.uri(), mosquitto.controllerUsername(), mosquitto.controllerPassword())
- *             .brokerAccounts(ControllerConfig.BrokerAccountsMode.MOSQUITTO_DYNSEC)...
+ *             .brokerAccounts(BrokerAccountsMode.MOSQUITTO_DYNSEC)...
  * }
  * }</pre>
  * Several controller nodes share the one login. {@link #stop()} and {@link #restart()} keep the port
