@@ -56,6 +56,43 @@ public final class FleetRegistry implements BrokerAccess {
         return registry;
     }
 
+    /**
+     * Reads the registry again (another controller node changed it): adds what is new, drops what is gone,
+     * and cuts off every box whose secret changed or that was revoked, as if it had happened here.
+     */
+    public synchronized void reload() {
+        FleetStore.Registered stored = store.load();
+        Map<String, School> newSchools = new java.util.HashMap<>();
+        stored.schools().forEach(x -> newSchools.put(x.id(), x));
+        Map<String, Classroom> newClassrooms = new java.util.HashMap<>();
+        stored.classrooms().forEach(c -> newClassrooms.put(c.id(), c));
+        Map<String, FleetStore.StoredBox> newBoxes = new java.util.HashMap<>();
+        stored.boxes().forEach(b -> newBoxes.put(b.box().id(), b));
+        schools.putAll(newSchools);
+        schools.keySet().retainAll(newSchools.keySet());
+        classrooms.putAll(newClassrooms);
+        classrooms.keySet().retainAll(newClassrooms.keySet());
+        List<String> withdrawn = new java.util.ArrayList<>();
+        for (FleetStore.StoredBox b : newBoxes.values()) {
+            String before = secretHashes.put(b.box().id(), b.secretHash());
+            boxes.put(b.box().id(), b.box());
+            if (before != null && !before.equals(b.secretHash())) {
+                withdrawn.add(b.box().id());
+            }
+        }
+        for (String id : List.copyOf(boxes.keySet())) {
+            if (!newBoxes.containsKey(id)) {
+                boxes.remove(id);
+                secretHashes.remove(id);
+                withdrawn.add(id);
+            }
+        }
+        version.incrementAndGet();
+        withdrawn.forEach(credentialsWithdrawn);
+        log.info("fleet registry read again (changed by another node): {} schools, {} classrooms, {} boxes; {} cut off",
+                schools.size(), classrooms.size(), boxes.size(), withdrawn.size());
+    }
+
     public School addSchool(String id, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
