@@ -63,3 +63,7 @@ BEGIN
 END $$;
 CREATE TRIGGER box_latest_changed BEFORE INSERT OR UPDATE ON box_latest
     FOR EACH ROW EXECUTE FUNCTION box_latest_changed();
+
+-- The seq of the stored latest status: with several nodes the statuses of one box are ingested by several
+-- writers, and a later commit of an older status must not replace a newer one.
+ALTER TABLE box_latest ADD COLUMN status_seq BIGINT;

@@ -8,3 +8,7 @@ CREATE TABLE cluster_change (
     PRIMARY KEY (area, node)
 );
 ALTER TABLE box_latest ADD COLUMN changed_tx INTEGER NOT NULL DEFAULT 0;
+
+-- The seq of the stored latest status: with several nodes the statuses of one box are ingested by several
+-- writers, and a later commit of an older status must not replace a newer one.
+ALTER TABLE box_latest ADD COLUMN status_seq INTEGER;
