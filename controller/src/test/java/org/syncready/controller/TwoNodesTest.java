@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.broker.BrokerPrincipal;
 import org.syncready.controller.broker.EmbeddedBroker;
 import org.syncready.controller.metrics.ControllerMetrics;
+import org.syncready.controller.store.PostgresqlLock;
 import org.syncready.controller.store.TestPostgresql;
 import org.syncready.protocol.DeviceState;
 
@@ -46,6 +47,19 @@ class TwoNodesTest {
             ControllerFixture b = node(pg, broker, "b");
             try {
                 assertEquals(1, leaders(a, b), "exactly one leader");
+
+                // The leader's lock session ended under it (what PostgreSQL sees of a node killed with -9): the lock is
+                // free at once, the old leader steps down at its next round, and one node holds it again.
+                long killed = lockHolder(pg);
+                try (Connection c = pg.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                    s.setInt(1, (int) killed);
+                    s.executeQuery().close();
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    long holder = lockHolder(pg);
+                    return holder != 0 && holder != killed && leaders(a, b) == 1;
+                });
+
                 ControllerFixture leader = leader(a) ? a : b;
                 ControllerFixture follower = leader == a ? b : a;
 
@@ -118,6 +132,17 @@ class TwoNodesTest {
                 + LOCAL.format(start.plusMinutes(8)) + "\"}");
         assertEquals(201, r.status(), r.text());
         return r.body().path("id").asText();
+    }
+
+    /** The backend holding the leader's advisory lock in this test's schema, 0 when none does. */
+    private static long lockHolder(TestPostgresql pg) throws Exception {
+        try (Connection c = pg.connect(); PreparedStatement s = c.prepareStatement("SELECT pid FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND granted AND classid = ? AND objid = hashtext(current_schema())::oid")) {
+            s.setInt(1, PostgresqlLock.LOCK_CLASS);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     private static long checks(TestPostgresql pg, String sessionId) throws Exception {

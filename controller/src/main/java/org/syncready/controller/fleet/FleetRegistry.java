@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Schools, classrooms and boxes, with each box's MQTT secret (as a hash). Reads come from memory
  * (the broker checks credentials on every CONNECT); writes go to the {@link FleetStore} first, so what
  * the API confirmed survives a restart. Writing methods block: call them from a worker thread; a
- * request they cannot carry out is refused with a {@link Refusal} (invalid, not found, conflict).
+ * request they cannot carry out is refused with a {@link Refusal} (invalid, not found, conflict). They
+ * and {@link #reload} take turns, so a reload never drops what a write put in memory after its read.
  */
 public final class FleetRegistry implements BrokerAccess {
     private static final Logger log = LoggerFactory.getLogger(FleetRegistry.class);
@@ -93,7 +94,7 @@ public final class FleetRegistry implements BrokerAccess {
                 schools.size(), classrooms.size(), boxes.size(), withdrawn.size());
     }
 
-    public School addSchool(String id, String nameZh, String nameEn) {
+    public synchronized School addSchool(String id, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
@@ -108,7 +109,7 @@ public final class FleetRegistry implements BrokerAccess {
         return school;
     }
 
-    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) {
+    public synchronized Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
@@ -127,7 +128,7 @@ public final class FleetRegistry implements BrokerAccess {
     }
 
     /** Registers a box and returns its secret; the secret is not kept and cannot be shown again. */
-    public BoxRegistration registerBox(String id, String classroomId, String model) {
+    public synchronized BoxRegistration registerBox(String id, String classroomId, String model) {
         checkId(id, "id");
         if (id.startsWith(CONTROLLER_CLIENT_PREFIX)) {
             throw Refusal.invalid("box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
@@ -160,7 +161,7 @@ public final class FleetRegistry implements BrokerAccess {
      * Gives a box a new secret and returns it (shown once); the old one stops working at once and the
      * box's current connection is closed, so whoever held the old secret must log in again.
      */
-    public BoxRegistration rotateSecret(String boxId) {
+    public synchronized BoxRegistration rotateSecret(String boxId) {
         Box box = boxes.get(boxId);
         if (box == null) {
             throw Refusal.notFound("no box '" + boxId + "'");
@@ -180,7 +181,7 @@ public final class FleetRegistry implements BrokerAccess {
      * Revokes a box: it leaves the registry, its secret stops working at once and its connection is
      * closed. Its history stays until retention; the id may be registered again (with a new secret).
      */
-    public Box revokeBox(String boxId) {
+    public synchronized Box revokeBox(String boxId) {
         Box box = boxes.get(boxId);
         if (box == null) {
             throw Refusal.notFound("no box '" + boxId + "'");
