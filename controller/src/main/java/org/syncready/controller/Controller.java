@@ -5,8 +5,6 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -77,7 +75,9 @@ import org.syncready.controller.store.SqlReadinessStore;
 import org.syncready.controller.store.SqlRolloutStore;
 import org.syncready.controller.store.SqlScheduleStore;
 import org.syncready.controller.store.StatusWriter;
-import org.syncready.controller.store.StoreException;
+import org.syncready.controller.cluster.ClusterRefresh;
+import org.syncready.controller.cluster.LeaderLease;
+import org.syncready.controller.store.PostgresqlLock;
 import org.syncready.firmware.ProfileCatalogue;
 import org.syncready.protocol.MessageCodec;
 import org.slf4j.Logger;
@@ -105,6 +105,8 @@ public final class Controller implements AutoCloseable {
     private static final Duration CONFIG_DRIFT_GRACE = Duration.ofMinutes(10);
     /** Profiles are read again when a box reports a configuration, and at least this often. */
     private static final Duration PROFILE_TTL = Duration.ofMinutes(10);
+    /** Several nodes: how often a follower tries the leader's lock (and the leader checks it still holds it). */
+    private static final Duration LEASE_ROUND = Duration.ofSeconds(3);
     /** No new configuration this close before a session (nor during one). */
     private static final Duration CLASS_GUARD = Duration.ofMinutes(15);
 
@@ -132,7 +134,9 @@ public final class Controller implements AutoCloseable {
     /** Set when every part has started (the demo included): until then /health says "starting". */
     private volatile boolean startedUp;
     private EchoResponder echo;
-    private ScheduledExecutorService housekeeping;
+    private Housekeeping housekeeping;
+    private LeaderLease lease;
+    private ClusterRefresh refresh;
     private DemoFleet demoFleet;
     private SessionStore sessions;
     private TermStore terms;
@@ -170,13 +174,21 @@ public final class Controller implements AutoCloseable {
         ProfileCatalogue catalogue = config.profilesDir() == null ? ProfileCatalogue.packaged() : ProfileCatalogue.load(config.profilesDir());
         log.info("configuration catalogue {}: {} profiles", catalogue.origin(), catalogue.refs().size());
         ConfigSigner signer = ConfigSigner.loadOrCreate(dataDir.resolve("keys"));
-        database = config.store() == null ? Database.open(dataDir.resolve("syncready.db")) : Database.open(config.store());
+        String nodeId = DataFolder.nodeId(dataDir);
+        String nodeName = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + nodeId;
+        // Named after the node: the store's change marks tell the nodes apart by it (several nodes, docs/SCALE.md).
+        database = config.store() == null ? Database.open(dataDir.resolve("syncready.db")) : Database.open(config.store(), nodeName);
+        lease = config.store() == null ? LeaderLease.always(nodeId)
+                : LeaderLease.postgresql(nodeId, () -> PostgresqlLock.open(database), LEASE_ROUND);
+        lease.onChange(this::leadershipChanged);
+        lease.start();
         SqlHistoryStore history = new SqlHistoryStore(database);
 
         String controllerSecret = config.embeddedBroker() ? BoxSecrets.newSecret() : config.brokerPassword();
         registry = FleetRegistry.load(new SqlFleetStore(database), controllerSecret == null ? BoxSecrets.newSecret() : controllerSecret);
         fleet = new LiveFleet();
-        fleet.restore(history.latest(), codec);
+        // With an external broker the boxes stay connected while this node restarts: the stored presence holds.
+        fleet.restore(history.latest(), codec, config.store() != null && !config.embeddedBroker());
 
         tls = config.tlsCert() != null ? TlsIdentity.fromFiles(config.tlsCert(), config.tlsKey(), config.tlsCa())
                 : TlsIdentity.loadOrCreate(dataDir.resolve("tls"), config.tlsHostnames(), Clock.systemUTC());
@@ -213,8 +225,7 @@ public final class Controller implements AutoCloseable {
                 ? FleetRegistry.CONTROLLER_CLIENT_PREFIX : config.brokerUsername();
         byte[] password = controllerSecret == null ? new byte[0] : controllerSecret.getBytes(StandardCharsets.UTF_8);
         // The same client id on every start from this data folder: the broker keeps ingest's session under it.
-        String clientId = FleetRegistry.CONTROLLER_CLIENT_PREFIX + "-" + DataFolder.nodeId(dataDir);
-        mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, clientId, username, password), codec);
+        mqtt = new ControllerMqttClient(new ControllerMqttClient.Endpoint(brokerUri, nodeName, username, password), codec);
         commands = new BoxCommands(mqtt, codec, 10_000);
         Ingest ingest = new Ingest(codec, registry, fleet, writer, commands, metrics);
         AuditLog audit = new AuditLog(new SqlAuditStore(database), config.clock());
@@ -256,9 +267,19 @@ public final class Controller implements AutoCloseable {
             ingest.onMessage(topic, payload, false, acknowledge);
             touched(topic);
         });
+        rollouts.useLeadership(lease::isLeader);
         rollouts.start();
+        if (config.store() != null) {
+            refresh = ClusterStart.refresh(nodeName, database, new ClusterStart.Parts(registry, fleet, sessions, terms, rollouts),
+                    codec, boxId -> {
+                        readiness.touched(boxId);
+                        boxFeed.touched(boxId);
+                    });
+        }
 
         metrics.gauge("syncready.boxes.registered", "Boxes in the registry", () -> registry.boxes().size());
+        metrics.gauge("syncready.cluster.leader", "1 on the node that runs the once-only jobs (checks, rollouts, alerts, retention)",
+                () -> lease.isLeader() ? 1 : 0);
         metrics.gauge("syncready.boxes.online", "Boxes connected to the broker", () -> fleet.count(Presence.ONLINE));
         metrics.gauge("syncready.boxes.stale", "Online boxes silent for 2.5 heartbeats plus 5 s", fleet::staleCount);
         metrics.gauge("syncready.commands.pending", "Commands waiting for an answer", commands::pending);
@@ -268,14 +289,8 @@ public final class Controller implements AutoCloseable {
         metrics.ingestAcknowledgements(() -> mqtt.acknowledgementsSent() + (broker == null ? 0 : broker.heldReleased()),
                 () -> mqtt.acknowledgementsDropped() + (broker == null ? 0 : broker.heldAbandoned()));
 
-        // Housekeeping blocks (the stale check may wait on the writer queue, retention deletes rows):
-        // its own thread, never the event loop. An executor keeps what a task throws to itself (and
-        // stops the task): the guard makes it visible instead.
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "housekeeping"));
-        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: stale check",
-                        () -> ingest.store(fleet.checkStale(System.currentTimeMillis()))), 1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: retention", () -> prune(history)), 1, 60, TimeUnit.MINUTES);
-        housekeeping.scheduleWithFixedDelay(failures.guard("housekeeping: web sessions", this::pruneSessions), 10, 10, TimeUnit.MINUTES);
+        housekeeping = new Housekeeping(config, lease::isLeader);
+        housekeeping.start(failures, fleet, ingest, history, accounts);
 
         health = new Health(Clock.systemUTC(), Health.Limits.DEFAULT.withMinFreeDiskBytes(config.minFreeDiskMb() * 1024 * 1024),
                 metrics, failures)
@@ -286,6 +301,7 @@ public final class Controller implements AutoCloseable {
                 .watchDisk(DiskSpace.of(dataDir))
                 .fact("boxesRegistered", () -> registry.boxes().size())
                 .fact("boxesOnline", () -> fleet.count(Presence.ONLINE))
+                .fact("leader", () -> lease.isLeader() ? 1 : 0)
                 .watchStartup(() -> startedUp);
         health.start();
 
@@ -344,6 +360,14 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    /** On the lease's thread: a new leader carries on the checks and rollouts the previous one left in the store. */
+    private void leadershipChanged(boolean leading) {
+        if (leading && readiness != null) {
+            readiness.becameLeader();
+            rollouts.reloadSoon();
+        }
+    }
+
     /** Every ingested message marks its box for the live readiness sweep and the console's live box pages (cheap). */
     private void touched(String topic) {
         String touchedBox = org.syncready.protocol.Topics.boxIdOrNull(topic);
@@ -366,7 +390,7 @@ public final class Controller implements AutoCloseable {
                                 : d.detail().substring(d.detail().indexOf(": ") + 2), d.since()));
         engine = new ReadinessEngine(rules, registry, fleet, drift, profiles, Clock.systemUTC(), config.zone());
         SelftestSender selftests = (boxId, timeout, servers, keep) -> commands.send(boxId, CommandTypes.SELFTEST,
-                        selftestArgs(json, servers, keep), timeout)
+                        StreamServer.selftestArgs(json, servers, keep), timeout)
                 .handle((answer, error) -> error != null ? SelftestResult.NO_ANSWER
                         : SelftestResult.fromAnswer(answer.ok(), answer.result(), answer.error(), Instant.now()))
                 .thenApply(result -> {
@@ -375,16 +399,13 @@ public final class Controller implements AutoCloseable {
                 });
         readiness = new ReadinessChecks(engine, sessions, readinessStore, fleet, selftests, config.clock());
         readiness.onKept(r -> metrics.readinessVerdict(r.trigger(), r.verdict().name()));
+        readiness.useLeadership(lease::isLeader);
+        if (lease.isLeader()) {
+            readiness.becameLeader();
+        }
         startAlerts(json, dataDir, rules);
         readiness.start(Duration.ofSeconds(1), config.embeddedBroker() ? READINESS_GRACE : Duration.ZERO);
         metrics.gauge("syncready.sessions", "Sync sessions in the schedule", sessions::size);
-    }
-
-    private void pruneSessions() {
-        int ended = accounts.pruneSessions();
-        if (ended > 0) {
-            log.info("housekeeping: deleted {} ended web sessions", ended);
-        }
     }
 
     /**
@@ -404,6 +425,7 @@ public final class Controller implements AutoCloseable {
         alerts = new Alerts(Alerts.Settings.defaults("T-" + lastCheck), new SqlAlertStore(database), seal, links,
                 new Alerts.Sources(registry, sessions, fleet, s -> Optional.of(readiness.preview(s)), Clock.systemUTC()),
                 metrics, config.clock(), config.zone(), json);
+        alerts.useLeadership(lease::isLeader);
         alerts.start();
         readiness.useListener(alerts);
         rollouts.useListener(alerts);
@@ -414,36 +436,6 @@ public final class Controller implements AutoCloseable {
         return rollouts.boxConfig(boxId).map(c -> c.path("desired")).filter(d -> d.isObject())
                 .flatMap(d -> BoxProfile.fromBody(d.path("profile").asText(null),
                         d.path("version").isIntegralNumber() ? d.path("version").asLong() : null, d.path("body")));
-    }
-
-    /** Protocol 6.2: the stream servers the box probes in the self-test and keeps probing until the session ends. */
-    private static com.fasterxml.jackson.databind.JsonNode selftestArgs(ObjectMapper json, List<StreamServer> servers, Duration keep) {
-        if (servers.isEmpty()) {
-            return null;
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode args = json.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode targets = args.putArray("targets");
-        for (StreamServer s : servers) {
-            targets.addObject().put("name", "stream").put("host", s.host()).put("port", s.port());
-        }
-        args.put("targetsKeepS", Math.min(SessionStore.MAX_DURATION.toSeconds(), Math.max(0, keep.toSeconds())));
-        return args;
-    }
-
-    private void prune(SqlHistoryStore history) {
-        long now = System.currentTimeMillis();
-        try {
-            int deleted = history.pruneStatusBefore(now - config.rawRetentionHours() * 3_600_000L);
-            if (deleted > 0) {
-                log.info("retention: deleted {} raw status rows older than {} h", deleted, config.rawRetentionHours());
-            }
-            int events = history.pruneEventsBefore(now - config.eventRetentionDays() * 86_400_000L);
-            if (events > 0) {
-                log.info("retention: deleted {} events older than {} days", events, config.eventRetentionDays());
-            }
-        } catch (StoreException e) {
-            log.warn("retention run failed: {}", e.getMessage());
-        }
     }
 
     public int httpPort() {
@@ -564,8 +556,11 @@ public final class Controller implements AutoCloseable {
         if (health != null) {
             health.close();
         }
+        if (refresh != null) {
+            refresh.close();
+        }
         if (housekeeping != null) {
-            housekeeping.shutdownNow();
+            housekeeping.close();
         }
         if (readiness != null) {
             readiness.close();
@@ -580,6 +575,10 @@ public final class Controller implements AutoCloseable {
             mqtt.close();
         }
         brokerAccounts.close();
+        // After the jobs it gates have stopped: closing its session frees the lock for another node at once.
+        if (lease != null) {
+            lease.close();
+        }
         // A publish waiting for ingest to be wired gives up, unacknowledged.
         ingestHandoff.abandon();
         // The broker before the writer: in-broker ingest stops taking publishes, then the writer commits

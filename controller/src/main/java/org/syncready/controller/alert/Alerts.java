@@ -113,6 +113,7 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
     private final Clock clock;
     private final NoticeText text;
     private final Delivery delivery;
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
     private final ProblemTracker tracker;
     private final ChannelRecords records;
     private final AlertInbox inbox;
@@ -231,7 +232,19 @@ public final class Alerts implements ReadinessListener, RolloutListener, AutoClo
 
     // ------------------------------------------------------------------ scans
 
+    /**
+     * Several controller nodes: the scans (offline boxes, reminders, held notices) and the sending run only
+     * while {@code leading} says so, so each alert goes out once. Set before {@link #start}.
+     */
+    public void useLeadership(java.util.function.BooleanSupplier leading) {
+        this.leader = leading;
+        delivery.useLeadership(leading);
+    }
+
     private void scanSafely() {
+        if (!leader.getAsBoolean()) {
+            return;
+        }
         try {
             tracker.scanOffline();
             tracker.flush();

@@ -59,6 +59,7 @@ final class Delivery implements AutoCloseable {
     private final Map<String, AlertChannel> channels = new HashMap<>();
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
     private final Outbox outbox;
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
 
     Delivery(AlertStore store, Map<ChannelKind, Sender> senders, NoticeText text, Clock clock, ControllerMetrics metrics) {
         this.store = store;
@@ -233,7 +234,15 @@ final class Delivery implements AutoCloseable {
 
     // ------------------------------------------------------------------ the pump
 
+    /** Sends only while {@code leading} says so (several controller nodes: the leader). */
+    void useLeadership(java.util.function.BooleanSupplier leading) {
+        this.leader = leading;
+    }
+
     private void pumpSafely() {
+        if (!leader.getAsBoolean()) {
+            return;
+        }
         try {
             pump();
         } catch (RuntimeException e) {

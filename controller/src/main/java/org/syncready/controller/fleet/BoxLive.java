@@ -61,6 +61,8 @@ final class BoxLive {
     private StatusMessage status;
     private Long statusReceivedAt;
     private Long lastSeen;
+    /** When presence last changed here (epoch ms, this node's clock); a stored presence older than it is not adopted. */
+    private long presenceChangedAt;
     private boolean stale;
     private long duplicates;
     private long missed;
@@ -74,7 +76,7 @@ final class BoxLive {
         this.boxId = boxId;
     }
 
-    synchronized void restore(Long lastSeen, String bootId, BirthMessage birth, StatusMessage status, Long statusAt) {
+    synchronized void restore(Long lastSeen, String bootId, BirthMessage birth, StatusMessage status, Long statusAt, boolean online) {
         this.lastSeen = lastSeen;
         this.birth = birth;
         this.status = status;
@@ -84,7 +86,44 @@ final class BoxLive {
             becomeCurrent(current, -1);
         }
         // Presence is not restored as online: until the broker says so, the controller does not know.
-        this.presence = lastSeen == null ? Presence.NEVER_SEEN : Presence.OFFLINE;
+        this.presence = online ? Presence.ONLINE : lastSeen == null ? Presence.NEVER_SEEN : Presence.OFFLINE;
+        // A stored presence written before this restart does not override what was decided here; one written after does.
+        this.presenceChangedAt = online && lastSeen != null ? lastSeen : System.currentTimeMillis();
+    }
+
+    /** See {@link LiveFleet#adopt}: only what is newer than this node's own knowledge is taken. */
+    synchronized void adopt(Long storedLastSeen, boolean online, String storedBoot, BirthMessage storedBirth, StatusMessage storedStatus,
+                            Long storedStatusAt) {
+        if (storedLastSeen != null) {
+            lastSeen = lastSeen == null ? storedLastSeen : Math.max(lastSeen, storedLastSeen);
+        }
+        if (storedBoot != null && !storedBoot.equals(bootId) && !boots.containsKey(storedBoot)) {
+            becomeCurrent(storedBoot, -1);
+        }
+        if (storedBirth != null && storedBirth.bootId().equals(bootId) && !storedBirth.equals(birth)) {
+            birth = storedBirth;
+        }
+        boolean newer = storedStatus != null && storedStatus.bootId().equals(bootId) && (status == null
+                || !status.bootId().equals(bootId) || storedStatus.seq() > status.seq());
+        if (newer) {
+            status = storedStatus;
+            statusReceivedAt = storedStatusAt;
+            stale = false;
+            SequenceWindow window = boots.get(bootId);
+            if (window != null) {
+                // The message is this node's too now: a redelivery of it here is a duplicate, not news.
+                window.accept(storedStatus.seq());
+            }
+        }
+        // The row's last_seen moved when its presence was written: a presence written after this node's own change wins.
+        Presence stored = online ? Presence.ONLINE : storedLastSeen == null ? Presence.NEVER_SEEN : Presence.OFFLINE;
+        if (stored != presence && storedLastSeen != null && storedLastSeen >= presenceChangedAt) {
+            presence = stored;
+            presenceChangedAt = storedLastSeen;
+            if (stored == Presence.OFFLINE) {
+                stale = false;
+            }
+        }
     }
 
     synchronized LiveFleet.Applied apply(AgentMessage message, String json, boolean retained, long now) {
@@ -203,6 +242,7 @@ final class BoxLive {
             return;
         }
         presence = next;
+        presenceChangedAt = now;
         if (next == Presence.OFFLINE) {
             stale = false;
         }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Schools, classrooms and boxes, with each box's MQTT secret (as a hash). Reads come from memory
  * (the broker checks credentials on every CONNECT); writes go to the {@link FleetStore} first, so what
  * the API confirmed survives a restart. Writing methods block: call them from a worker thread; a
- * request they cannot carry out is refused with a {@link Refusal} (invalid, not found, conflict).
+ * request they cannot carry out is refused with a {@link Refusal} (invalid, not found, conflict). They
+ * and {@link #reload} take turns, so a reload never drops what a write put in memory after its read.
  */
 public final class FleetRegistry implements BrokerAccess {
     private static final Logger log = LoggerFactory.getLogger(FleetRegistry.class);
@@ -59,7 +60,44 @@ public final class FleetRegistry implements BrokerAccess {
         return registry;
     }
 
-    public School addSchool(String id, String nameZh, String nameEn) {
+    /**
+     * Reads the registry again (another controller node changed it): adds what is new, drops what is gone,
+     * and cuts off every box whose secret changed or that was revoked, as if it had happened here.
+     */
+    public synchronized void reload() {
+        FleetStore.Registered stored = store.load();
+        Map<String, School> newSchools = new java.util.HashMap<>();
+        stored.schools().forEach(x -> newSchools.put(x.id(), x));
+        Map<String, Classroom> newClassrooms = new java.util.HashMap<>();
+        stored.classrooms().forEach(c -> newClassrooms.put(c.id(), c));
+        Map<String, FleetStore.StoredBox> newBoxes = new java.util.HashMap<>();
+        stored.boxes().forEach(b -> newBoxes.put(b.box().id(), b));
+        schools.putAll(newSchools);
+        schools.keySet().retainAll(newSchools.keySet());
+        classrooms.putAll(newClassrooms);
+        classrooms.keySet().retainAll(newClassrooms.keySet());
+        List<String> withdrawn = new java.util.ArrayList<>();
+        for (FleetStore.StoredBox b : newBoxes.values()) {
+            String before = secretHashes.put(b.box().id(), b.secretHash());
+            boxes.put(b.box().id(), b.box());
+            if (before != null && !before.equals(b.secretHash())) {
+                withdrawn.add(b.box().id());
+            }
+        }
+        for (String id : List.copyOf(boxes.keySet())) {
+            if (!newBoxes.containsKey(id)) {
+                boxes.remove(id);
+                secretHashes.remove(id);
+                withdrawn.add(id);
+            }
+        }
+        version.incrementAndGet();
+        withdrawn.forEach(credentialsWithdrawn);
+        log.info("fleet registry read again (changed by another node): {} schools, {} classrooms, {} boxes; {} cut off",
+                schools.size(), classrooms.size(), boxes.size(), withdrawn.size());
+    }
+
+    public synchronized School addSchool(String id, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
@@ -74,7 +112,7 @@ public final class FleetRegistry implements BrokerAccess {
         return school;
     }
 
-    public Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) {
+    public synchronized Classroom addClassroom(String id, String schoolId, String nameZh, String nameEn) {
         checkId(id, "id");
         checkName(nameZh, "nameZh");
         checkName(nameEn, "nameEn");
@@ -93,7 +131,7 @@ public final class FleetRegistry implements BrokerAccess {
     }
 
     /** Registers a box and returns its secret; the secret is not kept and cannot be shown again. */
-    public BoxRegistration registerBox(String id, String classroomId, String model) {
+    public synchronized BoxRegistration registerBox(String id, String classroomId, String model) {
         checkId(id, "id");
         if (id.startsWith(CONTROLLER_CLIENT_PREFIX)) {
             throw Refusal.invalid("box id may not start with '" + CONTROLLER_CLIENT_PREFIX + "'");
@@ -143,7 +181,7 @@ public final class FleetRegistry implements BrokerAccess {
      * Gives a box a new secret and returns it (shown once); the old one stops working at once and the
      * box's current connection is closed, so whoever held the old secret must log in again.
      */
-    public BoxRegistration rotateSecret(String boxId) {
+    public synchronized BoxRegistration rotateSecret(String boxId) {
         Box box = boxes.get(boxId);
         if (box == null) {
             throw Refusal.notFound("no box '" + boxId + "'");
@@ -171,7 +209,7 @@ public final class FleetRegistry implements BrokerAccess {
      * Revokes a box: it leaves the registry, its secret stops working at once and its connection is
      * closed. Its history stays until retention; the id may be registered again (with a new secret).
      */
-    public Box revokeBox(String boxId) {
+    public synchronized Box revokeBox(String boxId) {
         Box box = boxes.get(boxId);
         if (box == null) {
             throw Refusal.notFound("no box '" + boxId + "'");

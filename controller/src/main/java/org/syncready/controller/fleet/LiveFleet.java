@@ -43,11 +43,37 @@ public final class LiveFleet {
 
     /** Restores last-seen, birth and status from the store after a restart; every box starts offline. */
     public void restore(List<BoxHistory.LatestRecord> latest, MessageCodec codec) {
+        restore(latest, codec, false);
+    }
+
+    /**
+     * As {@link #restore(List, MessageCodec)}; with {@code storedPresence} a box stored as online starts
+     * online: with an external broker the boxes stay connected while this node restarts, and the other
+     * nodes keep the stored presence up to date.
+     */
+    public void restore(List<BoxHistory.LatestRecord> latest, MessageCodec codec, boolean storedPresence) {
         for (BoxHistory.LatestRecord r : latest) {
             try {
                 BirthMessage birth = r.birthJson() == null ? null : codec.decode(BirthMessage.class, r.birthJson().getBytes());
                 StatusMessage status = r.statusJson() == null ? null : codec.decode(StatusMessage.class, r.statusJson().getBytes());
-                box(r.boxId()).restore(r.lastSeen(), r.bootId(), birth, status, r.statusAt());
+                box(r.boxId()).restore(r.lastSeen(), r.bootId(), birth, status, r.statusAt(), storedPresence && r.online());
+            } catch (ProtocolException e) {
+                log.warn("stored state of box={} is unreadable and was skipped: {}", r.boxId(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Folds in the stored latest state of boxes whose messages another controller node ingested (several
+     * nodes on one store): a newer status, birth or presence replaces what this node knew; nothing is
+     * written back (the node that got the message stored it).
+     */
+    public void adopt(List<BoxHistory.LatestRecord> latest, MessageCodec codec) {
+        for (BoxHistory.LatestRecord r : latest) {
+            try {
+                BirthMessage birth = r.birthJson() == null ? null : codec.decode(BirthMessage.class, r.birthJson().getBytes());
+                StatusMessage status = r.statusJson() == null ? null : codec.decode(StatusMessage.class, r.statusJson().getBytes());
+                box(r.boxId()).adopt(r.lastSeen(), r.online(), r.bootId(), birth, status, r.statusAt());
             } catch (ProtocolException e) {
                 log.warn("stored state of box={} is unreadable and was skipped: {}", r.boxId(), e.getMessage());
             }

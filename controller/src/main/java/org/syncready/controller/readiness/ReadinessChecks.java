@@ -69,6 +69,8 @@ public final class ReadinessChecks implements AutoCloseable {
     /** Open incidents by "sessionId|classroomId|reasonKey". Readiness thread only. */
     private final Map<String, Incident> open = new HashMap<>();
     private volatile ReadinessListener listener = ReadinessListener.NONE;
+    /** Whether this node runs the checks (several nodes: the leader only); set before {@link #start}. */
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
 
     public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, CheckStore store, LiveFleet fleet,
                            SelftestSender selftests, Clock clock) {
@@ -95,6 +97,51 @@ public final class ReadinessChecks implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tickSafely, grace.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(this::liveSafely, grace.toMillis(), engine.rules().checks().liveCoalesceMs(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Several controller nodes: the pre-start checks, in-session checks and live self-tests run only while
+     * {@code leading} says so; a follower answers from the store and from previews.
+     */
+    public void useLeadership(java.util.function.BooleanSupplier leading) {
+        this.leader = leading;
+    }
+
+    /**
+     * This node just became the leader: on the readiness thread, the open incidents are read again and
+     * the pre-start checks the previous leader already stored count as done, so none runs twice and the
+     * next one due runs here.
+     */
+    public void becameLeader() {
+        thread.execute(() -> {
+            try {
+                open.clear();
+                for (Incident i : store.openIncidents()) {
+                    open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
+                }
+                Instant now = clock.instant();
+                List<Integer> offsets = engine.rules().checks().beforeStartMinutes();
+                int widest = offsets.stream().mapToInt(Integer::intValue).max().orElse(30);
+                int seeded = 0;
+                for (SyncSession s : sessions.overlapping(now, now.plus(Duration.ofMinutes(widest)).plusMillis(1))) {
+                    for (SessionReadiness c : store.checks(s.id())) {
+                        if (c.trigger() != null && c.trigger().startsWith("T-")) {
+                            int m = Integer.parseInt(c.trigger().substring(2));
+                            // A check stored at T-m covers the larger offsets too, as when it runs here.
+                            for (int o : offsets) {
+                                if (o >= m && done.putIfAbsent(s.id() + "|T-" + o, s.start()) == null) {
+                                    seeded++;
+                                }
+                            }
+                        }
+                    }
+                }
+                log.info("readiness: leader now; {} open incident(s), {} pre-start check(s) already made by the previous leader",
+                        open.size(), seeded);
+            } catch (RuntimeException e) {
+                log.error("readiness: could not read the previous leader's checks: {}", e.toString());
+            }
+        });
     }
 
     /** Plugs alerts in: told each pre-start check and each incident, on this class's thread. */
@@ -127,6 +174,9 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     private void liveSafely() {
+        if (!leader.getAsBoolean()) {
+            return;
+        }
         try {
             live.sweep();
         } catch (RuntimeException e) {
@@ -186,6 +236,10 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     private void tickSafely() {
+        if (!leader.getAsBoolean()) {
+            lastRoundAt = System.currentTimeMillis();
+            return;
+        }
         try {
             runDue();
         } catch (RuntimeException e) {

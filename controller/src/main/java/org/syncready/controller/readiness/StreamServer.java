@@ -48,4 +48,20 @@ public record StreamServer(String host, int port) {
     public String toString() {
         return host + ":" + port;
     }
+
+    /** Protocol 6.2: the stream servers the box probes in the self-test and keeps probing until the session ends; null for none. */
+    public static com.fasterxml.jackson.databind.JsonNode selftestArgs(com.fasterxml.jackson.databind.ObjectMapper json,
+                                                                        java.util.List<StreamServer> servers, java.time.Duration keep) {
+        if (servers.isEmpty()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode args = json.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode targets = args.putArray("targets");
+        for (StreamServer s : servers) {
+            targets.addObject().put("name", "stream").put("host", s.host()).put("port", s.port());
+        }
+        args.put("targetsKeepS", Math.min(org.syncready.controller.schedule.SessionStore.MAX_DURATION.toSeconds(),
+                Math.max(0, keep.toSeconds())));
+        return args;
+    }
 }

@@ -77,6 +77,12 @@ final class DesiredConfigs implements ConfigState {
         profiles.putAll(store.boxProfiles());
     }
 
+    /** Reads the store again (another controller node changed it); what this node heard from its boxes stays. */
+    void reload() {
+        overrides.clear();
+        load();
+    }
+
     /** Publishes every box's latest desired document again (the embedded broker keeps nothing across restarts). */
     int republishAll() {
         desired.values().forEach(publisher::publish);

@@ -98,6 +98,13 @@ final class RolloutRunner {
         flush();
     }
 
+    /** Writes what is pending, then reads every rollout again (another controller node changed them). */
+    void reload() {
+        flush();
+        runs.clear();
+        load();
+    }
+
     int size() {
         return runs.size();
     }

@@ -69,6 +69,8 @@ public final class Rollouts implements AutoCloseable {
     /** Whether a turn that takes in {@link #heard} is already queued on the rollout thread. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile long lastRoundAt;
+    /** Whether this node runs the rollouts' ticks (several nodes: the leader only). */
+    private volatile java.util.function.BooleanSupplier leader = () -> true;
 
     /**
      * @param live       what the live fleet knows of each box (its applied configuration version)
@@ -100,12 +102,42 @@ public final class Rollouts implements AutoCloseable {
             configs.warmUp();
             configs.load();
             runner.load();
-            int published = configs.republishAll();
+            // Only the node that runs the rollouts sends desired documents; a new leader's broker keeps them retained.
+            int published = leader.getAsBoolean() ? configs.republishAll() : 0;
             log.info("rollouts: {} rollouts ({} active), {} desired configurations re-published, signing key {}", runner.size(),
                     runner.active(), published, configs.signingKeyId());
             return null;
         });
         thread.scheduleWithFixedDelay(this::tickSafely, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Several controller nodes: only while {@code leading} says so does this node tick (send waves, time out boxes). Set before {@link #start}. */
+    public void useLeadership(java.util.function.BooleanSupplier leading) {
+        this.leader = leading;
+    }
+
+    /**
+     * Reads rollouts, desired and reported configurations again, on the rollout thread: when this node
+     * becomes the leader (to carry on the rollouts another node ran) and when another node changed them
+     * (a rollout started or acted on there, reports it ingested). Returns at once.
+     */
+    public void reloadSoon() {
+        try {
+            thread.execute(() -> {
+                runCalls();
+                try {
+                    long t0 = System.nanoTime();
+                    configs.reload();
+                    runner.reload();
+                    log.debug("rollouts read again in {} ms: {} rollouts ({} active)", (System.nanoTime() - t0) / 1_000_000,
+                            runner.size(), runner.active());
+                } catch (RuntimeException e) {
+                    log.error("rollouts could not be read again: {}", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     /** Plugs the schedule in: boxes it says are busy are deferred. */
@@ -290,6 +322,10 @@ public final class Rollouts implements AutoCloseable {
 
     private void tickSafely() {
         runCalls();
+        if (!leader.getAsBoolean()) {
+            lastRoundAt = System.currentTimeMillis();
+            return;
+        }
         boolean more = false;
         try {
             more = runner.tick();

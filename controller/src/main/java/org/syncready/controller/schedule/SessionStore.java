@@ -52,6 +52,23 @@ public final class SessionStore {
         return sessions;
     }
 
+    /**
+     * Reads every session again (another controller node changed the schedule): new and changed ones
+     * replace what memory held, deleted ones leave. Readers see one session or the other, never none.
+     */
+    public synchronized void reload() {
+        Map<String, SyncSession> stored = new java.util.HashMap<>();
+        store.sessions().forEach(x -> stored.put(x.id(), x));
+        for (SyncSession old : List.copyOf(byId.values())) {
+            SyncSession now = stored.get(old.id());
+            if (now == null || !now.equals(old)) {
+                forget(old);
+            }
+        }
+        stored.values().forEach(this::remember);
+        log.info("schedule read again (changed by another node): {} sessions", byId.size());
+    }
+
     public Optional<SyncSession> get(String id) {
         return Optional.ofNullable(byId.get(id));
     }

@@ -24,15 +24,23 @@ public final class TermStore {
 
     public static TermStore load(ScheduleStore store, ObjectMapper json) {
         TermStore terms = new TermStore(store, json);
+        terms.reload();
+        return terms;
+    }
+
+    /** Reads every term again (at start, and when another controller node changed the schedule). */
+    public synchronized void reload() {
+        Map<String, TermCalendar> read = new java.util.HashMap<>();
         store.terms().forEach((id, body) -> {
             try {
-                terms.terms.put(id, TermCalendar.fromJson(json, body));
+                read.put(id, TermCalendar.fromJson(json, body));
             } catch (TermCalendar.InvalidTermException e) {
                 // A stored term that no longer reads (rules tightened since) must not stop the controller.
                 log.warn("stored term {} is not valid any more and is skipped: {}", id, e.getMessage());
             }
         });
-        return terms;
+        terms.putAll(read);
+        terms.keySet().retainAll(read.keySet());
     }
 
     /** Creates or replaces a term; true when it replaced one. */

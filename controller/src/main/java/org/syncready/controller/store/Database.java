@@ -88,6 +88,15 @@ public final class Database implements AutoCloseable {
      * missing database is an IOException that says which (never with the password).
      */
     public static Database open(PostgresqlLocation location) throws IOException {
+        return open(location, "syncready-controller");
+    }
+
+    /**
+     * As {@link #open(PostgresqlLocation)}, every connection named {@code applicationName}: a controller node
+     * names its own ("syncready-controller-<node id>"), which is how the store's change marks tell the nodes
+     * apart (migration V10).
+     */
+    public static Database open(PostgresqlLocation location, String applicationName) throws IOException {
         String url = location.jdbcUrl();
         java.util.Properties props = new java.util.Properties();
         props.setProperty("user", location.user());
@@ -95,7 +104,7 @@ public final class Database implements AutoCloseable {
             props.setProperty("password", location.password());
         }
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_S));
-        props.setProperty("ApplicationName", "syncready-controller");
+        props.setProperty("ApplicationName", applicationName);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("postgresql");
@@ -166,6 +175,11 @@ public final class Database implements AutoCloseable {
         Connection c = DriverManager.getConnection(jdbcUrl, writerProperties);
         c.setAutoCommit(false);
         return c;
+    }
+
+    /** A connection of its own outside the pool, in auto-commit (the leader lease holds its lock on one). */
+    public Connection openSessionConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, writerProperties);
     }
 
     /** A connection of its own outside the pool, with {@code extra} driver properties (the store copy's batched inserts). */

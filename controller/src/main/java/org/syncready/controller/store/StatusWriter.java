@@ -37,13 +37,16 @@ public final class StatusWriter implements RecordSink, WriterState, AutoCloseabl
     // last_seen only moves forward (a NULL one is replaced): CASE rather than SQLite's max() or PostgreSQL's greatest().
     /**
      * The live fleet decides which status is the box's latest (by boot and seq, in order of arrival,
-     * never by a clock) and marks it live; rows reach this writer in that order, so the last one wins.
+     * never by a clock) and marks it live; rows reach this writer in that order. Several nodes each write the
+     * statuses they ingested: a status of the same boot with a lower seq than the stored one leaves the row alone.
      */
     private static final String UPSERT_LATEST_STATUS = """
-            INSERT INTO box_latest(box_id, last_seen, boot_id, status, status_at) VALUES (?,?,?,?,?)
+            INSERT INTO box_latest(box_id, last_seen, boot_id, status, status_at, status_seq) VALUES (?,?,?,?,?,?)
             ON CONFLICT(box_id) DO UPDATE SET last_seen = CASE WHEN box_latest.last_seen > excluded.last_seen
               THEN box_latest.last_seen ELSE excluded.last_seen END,
-              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at""";
+              boot_id = excluded.boot_id, status = excluded.status, status_at = excluded.status_at, status_seq = excluded.status_seq
+            WHERE box_latest.status_seq IS NULL OR box_latest.boot_id IS NULL OR box_latest.boot_id <> excluded.boot_id
+              OR box_latest.status_seq < excluded.status_seq""";
     private static final String UPSERT_LATEST_BIRTH = """
             INSERT INTO box_latest(box_id, last_seen, boot_id, birth) VALUES (?,?,?,?)
             ON CONFLICT(box_id) DO UPDATE SET last_seen = CASE WHEN box_latest.last_seen > excluded.last_seen
@@ -329,6 +332,7 @@ public final class StatusWriter implements RecordSink, WriterState, AutoCloseabl
                 latestStatus.setString(3, s.bootId());
                 latestStatus.setString(4, s.json());
                 latestStatus.setLong(5, s.receivedAt());
+                latestStatus.setLong(6, s.seq());
                 latestStatus.addBatch();
             }
             status.executeBatch();

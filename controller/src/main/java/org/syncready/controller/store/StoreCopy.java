@@ -100,6 +100,8 @@ public final class StoreCopy {
         return p;
     }
 
+    private static final String CLUSTER_CHANGES = "cluster_change";
+
     private static List<String> sameTables(Connection from, Connection to) throws SQLException, Refused {
         TreeSet<String> sqlite = new TreeSet<>(strings(from, "SELECT name FROM sqlite_master WHERE type = 'table'"
                 + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '" + FLYWAY_HISTORY + "'"));
@@ -113,6 +115,9 @@ public final class StoreCopy {
             throw new Refused("the two databases have different tables (only in SQLite: " + onlySqlite + ", only in PostgreSQL: "
                     + onlyPostgres + "); are both from the same SyncReady version?");
         }
+        // The nodes' change marks (migration V10) are bookkeeping of the running nodes, not data: the copy
+        // itself moves them (PostgreSQL's triggers), and a SQLite store never has any.
+        sqlite.remove(CLUSTER_CHANGES);
         return new ArrayList<>(sqlite);
     }
 

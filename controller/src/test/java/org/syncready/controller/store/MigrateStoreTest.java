@@ -147,7 +147,7 @@ class MigrateStoreTest {
             for (int i = 0; i < 40; i++) {
                 s.execute("INSERT INTO box_event(box_id, at, kind, detail) VALUES ('b1'," + i + ",'online',NULL)");
             }
-            s.execute("INSERT INTO box_latest VALUES ('b1', 5000, 1, 'boot', NULL, '{}', 4000)");
+            s.execute("INSERT INTO box_latest(box_id, last_seen, online, boot_id, birth, status, status_at) VALUES ('b1', 5000, 1, 'boot', NULL, '{}', 4000)");
             for (int i = 0; i < 12; i++) {
                 s.execute("INSERT INTO audit(at, actor, action, target, detail, result, source) VALUES (" + i + ",'admin','box.add','b1',NULL,'ok','127.0.0.1')");
             }
