@@ -31,12 +31,21 @@ final class ControllerProcess implements AutoCloseable {
     private final int httpPort;
     private final int mqttPort;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<String> extraArgs;
+    private final java.util.Map<String, String> extraEnv;
     private Process process;
 
     ControllerProcess(Path dataDir) throws IOException {
+        this(dataDir, List.of(), java.util.Map.of());
+    }
+
+    /** A controller with more options (e.g. an external broker and store) and environment (their passwords). */
+    ControllerProcess(Path dataDir, List<String> extraArgs, java.util.Map<String, String> extraEnv) throws IOException {
         this.dataDir = dataDir;
         this.httpPort = freePort();
         this.mqttPort = freePort();
+        this.extraArgs = List.copyOf(extraArgs);
+        this.extraEnv = java.util.Map.copyOf(extraEnv);
         Files.createDirectories(dataDir);
     }
 
@@ -47,10 +56,12 @@ final class ControllerProcess implements AutoCloseable {
                 "org.syncready.controller.ControllerMain", "--data", dataDir.toAbsolutePath().toString(),
                 "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort), "--mqtt-port", String.valueOf(mqttPort),
                 "--echo-port", "0", "--min-free-disk-mb", "0"));
+        command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("controller.log").toFile()));
         // The first start creates the admin account with this password; the API calls below log in with it.
         builder.environment().put("SYNCREADY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        builder.environment().putAll(extraEnv);
         process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
@@ -67,6 +78,15 @@ final class ControllerProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IOException("controller not healthy after 120 s (see " + dataDir.resolve("controller.log") + ")");
+    }
+
+    /** Everything the controller has logged so far (all its starts). */
+    String log() throws IOException {
+        return Files.readString(dataDir.resolve("controller.log"));
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     private String logTail() throws IOException {
@@ -121,6 +141,11 @@ final class ControllerProcess implements AutoCloseable {
             throw new IOException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
+    }
+
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).header("Authorization", BASIC)
+                .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Registers a school and classroom (once) and a box in it; returns the box's MQTT password. */

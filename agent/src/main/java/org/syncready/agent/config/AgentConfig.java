@@ -85,6 +85,13 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
         outbox = outbox == null ? Outbox.DEFAULT : outbox;
         equipment = equipment == null ? EquipmentConfig.NONE : equipment;
         report = report == null ? ReportRules.DEFAULT : report;
+        // The CA pins the broker (ssl://) and the controller's HTTPS alike: with a plain external broker
+        // (several controller nodes behind Mosquitto on the school network) it still pins the controller.
+        if (broker.caFile() != null && broker.uri().startsWith("tcp:")
+                && (controller == null || controller.url() == null || !controller.url().startsWith("https:"))) {
+            throw new ConfigException("broker.caFile", "is set but broker.uri is plain tcp:// and controller.url is not https://: "
+                    + "use ssl://host:8883");
+        }
         if (!equipment.isEmpty() && equipment.timeoutMs() >= probeTimeoutMs) {
             throw new ConfigException("equipment.timeoutMs", "must be below probeTimeoutMs (" + probeTimeoutMs
                     + "), was " + equipment.timeoutMs() + ": a dead server must read as unreachable, not time the probe out");
@@ -179,9 +186,6 @@ public record AgentConfig(String boxId, Broker broker, String model, String firm
                 throw new ConfigException("broker.password", "is missing: set broker.password or broker.passwordFile");
             }
             ConfigException.range("broker.keepAliveS", keepAliveS, 5, 3600);
-            if (caFile != null && uri.startsWith("tcp:")) {
-                throw new ConfigException("broker.caFile", "is set but broker.uri is plain tcp://: use ssl://host:8883");
-            }
         }
 
         public Broker(String uri, String username, String password, int keepAliveS) {

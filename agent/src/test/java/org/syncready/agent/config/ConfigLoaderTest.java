@@ -151,6 +151,8 @@ class ConfigLoaderTest {
                         .replace("password: secret", "password: secret\n  caFile: nope.pem"), "field 'broker.caFile' /"),
                 Arguments.of("CA file with plain MQTT", MINIMAL.replace("password: secret", "password: secret\n  caFile: nope.pem"),
                         "field 'broker.caFile' is set but broker.uri is plain tcp://"),
+                Arguments.of("CA file with plain MQTT and plain HTTP", MINIMAL.replace("password: secret", "password: secret\n  caFile: nope.pem")
+                        + "controller: {url: \"http://127.0.0.1:8080\"}\n", "field 'broker.caFile' is set but broker.uri is plain tcp://"),
                 Arguments.of("missing password", MINIMAL.replace("  password: secret\n", ""),
                         "field 'broker.password' is missing: set broker.password or broker.passwordFile"),
                 Arguments.of("two passwords", MINIMAL.replace("password: secret", "password: secret\n  passwordFile: pw"),
@@ -191,6 +193,15 @@ class ConfigLoaderTest {
                 Arguments.of("duplicate key", MINIMAL + "boxId: again\n", "agent.yaml: is not valid YAML (line"),
                 Arguments.of("not YAML", "boxId: [unclosed\n", "agent.yaml: is not valid YAML (line"),
                 Arguments.of("not a mapping", "- a\n- b\n", "agent.yaml: must be a YAML mapping"));
+    }
+
+    @Test
+    void aPlainExternalBrokerKeepsTheCaForTheControllersHttps() throws IOException {
+        // What enrollment writes when the controller names a plain external broker (several nodes behind Mosquitto).
+        AgentConfig c = ConfigLoader.load(write("agent.yaml", MINIMAL.replace("password: secret", "password: secret\n  caFile: ca.pem")
+                + "controller: {url: \"https://controller.bureau.cn:8443\"}\n"));
+        assertEquals("tcp://127.0.0.1:1883", c.broker().uri());
+        assertEquals(dir.resolve("ca.pem"), c.broker().caFile());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -58,12 +58,17 @@ public final class Ingest {
         this.metrics = metrics;
     }
 
-    /** The filters to subscribe to: only what agents publish, so the controller never reads its own commands. */
+    /**
+     * The filters to subscribe to: only what agents publish, so the controller never reads its own
+     * commands. With several nodes ({@code sharedGroup}) each message goes to one node, except command
+     * responses: every node takes them all, because only the node that sent a command waits for its
+     * answer (the others find no pending id and ignore it).
+     */
     public static List<String> filters(String sharedGroup) {
         return Arrays.stream(Channel.values())
                 .filter(Channel::fromAgent)
-                .map(c -> Topics.ROOT + "+/" + c.suffix())
-                .map(f -> sharedGroup == null ? f : Topics.shared(sharedGroup, f))
+                .map(c -> sharedGroup == null || c == Channel.CMD_RESPONSE ? Topics.ROOT + "+/" + c.suffix()
+                        : Topics.shared(sharedGroup, Topics.ROOT + "+/" + c.suffix()))
                 .toList();
     }
 

@@ -71,6 +71,11 @@ public final class ReadinessChecks implements AutoCloseable {
     private volatile ReadinessListener listener = ReadinessListener.NONE;
     /** Whether this node runs the checks (several nodes: the leader only); set before {@link #start}. */
     private volatile java.util.function.BooleanSupplier leader = () -> true;
+    /**
+     * Whether this node, as leader, has read what the previous leader did. Rounds wait for it: a round
+     * run first would repeat the previous leader's checks.
+     */
+    private volatile boolean caughtUp = true;
 
     public ReadinessChecks(ReadinessEngine engine, SessionStore sessions, CheckStore store, LiveFleet fleet,
                            SelftestSender selftests, Clock clock) {
@@ -108,40 +113,43 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     /**
-     * This node just became the leader: on the readiness thread, the open incidents are read again and
-     * the pre-start checks the previous leader already stored count as done, so none runs twice and the
-     * next one due runs here.
+     * This node just became the leader: before its first round, on the readiness thread, the open
+     * incidents are read again and the pre-start checks the previous leader already stored count as done,
+     * so none runs twice and the next one due runs here.
      */
     public void becameLeader() {
-        thread.execute(() -> {
-            try {
-                open.clear();
-                for (Incident i : store.openIncidents()) {
-                    open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
-                }
-                Instant now = clock.instant();
-                List<Integer> offsets = engine.rules().checks().beforeStartMinutes();
-                int widest = offsets.stream().mapToInt(Integer::intValue).max().orElse(30);
-                int seeded = 0;
-                for (SyncSession s : sessions.overlapping(now, now.plus(Duration.ofMinutes(widest)).plusMillis(1))) {
-                    for (SessionReadiness c : store.checks(s.id())) {
-                        if (c.trigger() != null && c.trigger().startsWith("T-")) {
-                            int m = Integer.parseInt(c.trigger().substring(2));
-                            // A check stored at T-m covers the larger offsets too, as when it runs here.
-                            for (int o : offsets) {
-                                if (o >= m && done.putIfAbsent(s.id() + "|T-" + o, s.start()) == null) {
-                                    seeded++;
-                                }
+        caughtUp = false;
+    }
+
+    /** Reads what the previous leader did; readiness thread, before this node's first round as leader. */
+    private void catchUp() {
+        try {
+            open.clear();
+            for (Incident i : store.openIncidents()) {
+                open.put(incidentKey(i.sessionId(), i.classroomId(), Reason.key(i.code(), i.device())), i);
+            }
+            Instant now = clock.instant();
+            List<Integer> offsets = engine.rules().checks().beforeStartMinutes();
+            int widest = offsets.stream().mapToInt(Integer::intValue).max().orElse(30);
+            int seeded = 0;
+            for (SyncSession s : sessions.overlapping(now, now.plus(Duration.ofMinutes(widest)).plusMillis(1))) {
+                for (SessionReadiness c : store.checks(s.id())) {
+                    if (c.trigger() != null && c.trigger().startsWith("T-")) {
+                        int m = Integer.parseInt(c.trigger().substring(2));
+                        // A check stored at T-m covers the larger offsets too, as when it runs here.
+                        for (int o : offsets) {
+                            if (o >= m && done.putIfAbsent(s.id() + "|T-" + o, s.start()) == null) {
+                                seeded++;
                             }
                         }
                     }
                 }
-                log.info("readiness: leader now; {} open incident(s), {} pre-start check(s) already made by the previous leader",
-                        open.size(), seeded);
-            } catch (RuntimeException e) {
-                log.error("readiness: could not read the previous leader's checks: {}", e.toString());
             }
-        });
+            log.info("readiness: leader now; {} open incident(s), {} pre-start check(s) already made by the previous leader",
+                    open.size(), seeded);
+        } catch (RuntimeException e) {
+            log.error("readiness: could not read the previous leader's checks: {}", e.toString());
+        }
     }
 
     /** Plugs alerts in: told each pre-start check and each incident, on this class's thread. */
@@ -174,7 +182,7 @@ public final class ReadinessChecks implements AutoCloseable {
     }
 
     private void liveSafely() {
-        if (!leader.getAsBoolean()) {
+        if (!leader.getAsBoolean() || !caughtUp) {
             return;
         }
         try {
@@ -237,8 +245,14 @@ public final class ReadinessChecks implements AutoCloseable {
 
     private void tickSafely() {
         if (!leader.getAsBoolean()) {
+            // Leading again later means catching up again first.
+            caughtUp = false;
             lastRoundAt = System.currentTimeMillis();
             return;
+        }
+        if (!caughtUp) {
+            catchUp();
+            caughtUp = true;
         }
         try {
             runDue();

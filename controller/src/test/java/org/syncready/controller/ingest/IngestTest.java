@@ -91,4 +91,13 @@ class IngestTest {
         assertFalse(Ingest.takenInBroker("other/b-1/status"));
         assertEquals(List.of("syncready/v1/box/+/state"), Ingest.presenceFilters(null));
     }
+
+    @Test
+    void severalNodesShareEveryChannelButCommandResponsesWhichEveryNodeTakes() {
+        List<String> shared = Ingest.filters("syncready");
+        assertTrue(shared.contains("syncready/v1/box/+/cmd/response"), shared.toString());
+        assertTrue(shared.contains("$share/syncready/syncready/v1/box/+/status"), shared.toString());
+        assertEquals(1, shared.stream().filter(f -> !f.startsWith("$share/")).count(), shared.toString());
+        assertTrue(Ingest.filters(null).stream().noneMatch(f -> f.startsWith("$share/")));
+    }
 }
