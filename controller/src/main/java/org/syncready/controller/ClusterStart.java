@@ -31,6 +31,8 @@ final class ClusterStart {
 
     /** {@code self}: this node's connections' application name; {@code touched}: told each box whose row changed. */
     static ClusterRefresh refresh(String self, Database database, Parts parts, MessageCodec codec, Consumer<String> touched) {
+        // A box registered on another node may send before the next look: ingest asks the store then.
+        parts.registry().lookUpUnknownBoxesInStore();
         return new ClusterRefresh(self, new SqlChangeFeed(database), Map.of(
                 "fleet", parts.registry()::reload,
                 "schedule", () -> {

@@ -39,6 +39,8 @@ public final class FleetRegistry implements BrokerAccess {
     private volatile Consumer<String> credentialsWithdrawn = id -> { };
     /** Where boxes' broker accounts are kept besides this registry (an external Mosquitto), or nowhere. */
     private volatile BrokerAccounts accounts = BrokerAccounts.NONE;
+    /** Several nodes: when an unknown box was last looked up in the store (ms), 0 when never; off: -1. */
+    private final java.util.concurrent.atomic.AtomicLong storeLookupAt = new java.util.concurrent.atomic.AtomicLong(-1);
 
     private FleetRegistry(FleetStore store, String controllerSecret) {
         this.store = store;
@@ -320,6 +322,33 @@ public final class FleetRegistry implements BrokerAccess {
     }
 
     public boolean isRegistered(String boxId) {
+        return boxes.containsKey(boxId);
+    }
+
+    /**
+     * Several nodes share the store: a box registered on another node may send before this node's
+     * refresh has read it, and its message must not be refused as unknown. From now on
+     * {@link #isRegisteredHereOrInStore} reads the registry again for an unknown box, at most once a second.
+     */
+    public void lookUpUnknownBoxesInStore() {
+        storeLookupAt.compareAndSet(-1, 0);
+    }
+
+    /**
+     * Whether {@code boxId} is registered; with {@link #lookUpUnknownBoxesInStore()} an unknown one is
+     * looked for in the store first (the whole registry read again, at most once a second, on the
+     * caller's thread: never an event loop). A revoked box's late messages cost at most that one read a second.
+     */
+    public boolean isRegisteredHereOrInStore(String boxId) {
+        if (boxes.containsKey(boxId)) {
+            return true;
+        }
+        long last = storeLookupAt.get();
+        long now = System.currentTimeMillis();
+        if (last < 0 || now - last < 1_000 || !storeLookupAt.compareAndSet(last, now)) {
+            return false;
+        }
+        reload();
         return boxes.containsKey(boxId);
     }
 

@@ -155,7 +155,7 @@ public final class Ingest {
             refuse(message.boxId(), "wrong_direction", "controller-only message on an agent channel", topic, receivedAt);
             return;
         }
-        if (!registry.isRegistered(agentMessage.boxId())) {
+        if (!registry.isRegisteredHereOrInStore(agentMessage.boxId())) {
             refuse(agentMessage.boxId(), "unknown_box", "box is not registered", topic, receivedAt);
             return;
         }

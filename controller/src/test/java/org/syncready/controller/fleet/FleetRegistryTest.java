@@ -1,6 +1,7 @@
 package org.syncready.controller.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,25 @@ class FleetRegistryTest {
             Refusal school = assertThrows(Refusal.class, () -> second.addSchool("hexi", "河西", "Hexi"));
             assertEquals("conflict", school.kind().code());
             assertTrue(second.schools().isEmpty(), "a refused insert leaves the cache unchanged");
+        }
+    }
+
+    @Test
+    void aBoxRegisteredOnAnotherNodeIsFoundInTheStoreBeforeTheNextRefresh() throws Exception {
+        try (Database db = Database.open(data.resolve("fleet.db"))) {
+            FleetRegistry here = FleetRegistry.load(new SqlFleetStore(db), "controller-secret");
+            FleetRegistry there = FleetRegistry.load(new SqlFleetStore(db), "controller-secret");
+            there.addSchool("hexi", "河西", "Hexi");
+            there.addClassroom("hexi-g4", "hexi", "四年级", "Grade 4");
+            there.registerBox("box-g4", "hexi-g4", "m");
+            assertFalse(here.isRegisteredHereOrInStore("box-g4"), "one node: the store is not asked");
+            here.lookUpUnknownBoxesInStore();
+            assertTrue(here.isRegisteredHereOrInStore("box-g4"), "several nodes: found in the store");
+            assertTrue(here.isRegistered("box-g4"));
+            // An unknown box asks the store at most once a second.
+            there.registerBox("box-g5", "hexi-g4", "m");
+            assertFalse(here.isRegisteredHereOrInStore("box-nobody"));
+            assertFalse(here.isRegisteredHereOrInStore("box-g5"), "asked again within the second");
         }
     }
 
