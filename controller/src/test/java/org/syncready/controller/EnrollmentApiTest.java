@@ -83,7 +83,7 @@ class EnrollmentApiTest {
         MqttClient box = TlsListenersTest.connect(answer.path("mqtt").path("uri").asText(), "box-new",
                 answer.path("mqtt").path("password").asText(), TlsTrust.pinned(ca));
         assertTrue(box.isConnected());
-        box.disconnect();
+        box.disconnectForcibly(0, 2_000, true);
         box.close();
 
         HttpResponse<String> again = enroll("{\"code\":\"" + code + "\"}");
@@ -150,7 +150,7 @@ class EnrollmentApiTest {
                 () -> TlsListenersTest.connect(uri, "box-rot", old, TlsTrust.pinned(api.controller.tls().caPem())));
         assertEquals(134, refused.getReasonCode(), "bad user name or password");
         MqttClient again = TlsListenersTest.connect(uri, "box-rot", fresh, TlsTrust.pinned(api.controller.tls().caPem()));
-        again.disconnect();
+        again.disconnectForcibly(0, 2_000, true);
         again.close();
         assertEquals(404, api.post("/api/v1/boxes/nobody/credentials", "").status());
     }

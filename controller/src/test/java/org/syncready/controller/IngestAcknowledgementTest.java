@@ -66,7 +66,7 @@ class IngestAcknowledgementTest {
                 for (int i = 0; i < 5; i++) {
                     statuses.add(box.nextStatus(DeviceState.OK));
                 }
-                box.client.disconnect();
+                box.client.disconnectForcibly(0, 2_000, true);
                 MqttAsyncClient async = new MqttAsyncClient(api.controller.brokerUri(), "box-ack", new MemoryPersistence());
                 MqttConnectionOptions options = new MqttConnectionOptions();
                 options.setUserName("box-ack");

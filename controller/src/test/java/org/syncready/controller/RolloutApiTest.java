@@ -174,7 +174,7 @@ class RolloutApiTest {
                         new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(t, m) -> got.set(m.getPayload())});
                 await().atMost(Duration.ofSeconds(10)).until(() -> got.get() != null);
             } finally {
-                box.disconnect();
+                box.disconnectForcibly(0, 2_000, true);
                 box.close();
             }
             ConfigDesired doc = new MessageCodec().decode(ConfigDesired.class, got.get());

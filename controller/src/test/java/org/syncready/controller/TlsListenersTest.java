@@ -39,11 +39,11 @@ class TlsListenersTest {
 
             MqttClient box = connect(uri, "box-1", password, TlsTrust.pinned(c.tls().caPem()));
             assertTrue(box.isConnected());
-            box.disconnect();
+            box.disconnectForcibly(0, 2_000, true);
             box.close();
             // The certificate names localhost as well.
             MqttClient byName = connect("ssl://localhost:" + c.mqttsPort(), "box-1", password, TlsTrust.pinned(c.tls().caPem()));
-            byName.disconnect();
+            byName.disconnectForcibly(0, 2_000, true);
             byName.close();
 
             TlsIdentity otherCa = TlsIdentity.loadOrCreate(dir.resolve("other"), List.of("other"), Clock.systemUTC());
@@ -53,7 +53,7 @@ class TlsListenersTest {
 
             // Plain MQTT stays, for the controller's own client and tools on this machine.
             MqttClient plain = connect(c.brokerUri(), "box-1", password, null);
-            plain.disconnect();
+            plain.disconnectForcibly(0, 2_000, true);
             plain.close();
         }
     }

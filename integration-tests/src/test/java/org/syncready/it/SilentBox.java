@@ -59,7 +59,7 @@ final class SilentBox implements AutoCloseable {
 
     @Override
     public void close() throws MqttException {
-        client.disconnect();
+        client.disconnectForcibly(0, 2_000, true);
         client.close();
     }
 }

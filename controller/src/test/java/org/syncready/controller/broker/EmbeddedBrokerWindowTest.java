@@ -94,7 +94,7 @@ class EmbeddedBrokerWindowTest {
             assertEquals(EmbeddedBroker.INFLIGHT_WINDOW, unacknowledged.size(), "one batch of the whole window");
             acknowledgeAll(subscriber, unacknowledged);
             await().atMost(Duration.ofSeconds(10)).until(() -> unacknowledged.size() == 1_500 - 1 - EmbeddedBroker.INFLIGHT_WINDOW);
-            publisher.disconnect();
+            publisher.disconnectForcibly(0, 2_000, true);
             publisher.close();
             subscriber.disconnectForcibly(0, 100, false);
             subscriber.close(true);
