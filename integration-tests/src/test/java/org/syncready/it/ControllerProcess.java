@@ -30,6 +30,7 @@ final class ControllerProcess implements AutoCloseable {
     private final Path dataDir;
     private final int httpPort;
     private final int mqttPort;
+    private final int httpsPort;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> extraArgs;
     private final java.util.Map<String, String> extraEnv;
@@ -44,6 +45,7 @@ final class ControllerProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.httpPort = freePort();
         this.mqttPort = freePort();
+        this.httpsPort = freePort();
         this.extraArgs = List.copyOf(extraArgs);
         this.extraEnv = java.util.Map.copyOf(extraEnv);
         Files.createDirectories(dataDir);
@@ -55,6 +57,7 @@ final class ControllerProcess implements AutoCloseable {
                 "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "org.syncready.controller.ControllerMain", "--data", dataDir.toAbsolutePath().toString(),
                 "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort), "--mqtt-port", String.valueOf(mqttPort),
+                "--https-port", String.valueOf(httpsPort),
                 "--echo-port", "0", "--min-free-disk-mb", "0"));
         command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -83,6 +86,11 @@ final class ControllerProcess implements AutoCloseable {
     /** Everything the controller has logged so far (all its starts). */
     String log() throws IOException {
         return Files.readString(dataDir.resolve("controller.log"));
+    }
+
+    /** Where boxes reach this controller over HTTPS (enrollment, speed tests). */
+    String httpsUrl() {
+        return "https://127.0.0.1:" + httpsPort;
     }
 
     Path dataDir() {

@@ -10,8 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,26 +79,11 @@ class TlsEnrollmentEndToEndTest {
     @Test
     void aBoxEnrolledWithACodeReportsOverTlsAndABoxPinningAnotherCaRefusesTheServer() throws Exception {
         JsonNode code = post("/api/v1/classrooms/hexi-g3/enrollment-codes", "{}");
-        Path box = Files.createDirectories(dir.resolve("box"));
-        Path agentYaml = box.resolve("agent.yaml");
-        // What the box had before: simulated probes, quick reports, its own data folder.
-        Files.writeString(agentYaml, """
-                boxId: unenrolled
-                broker: {uri: "tcp://127.0.0.1:1", password: change-me, keepAliveS: 5}
-                model: SR-BOX-200
-                statusIntervalS: 2
-                probeIntervalS: 1
-                dataDir: data
-                probes: {mode: simulated}
-                """);
-
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new picocli.CommandLine(new EnrollCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                "--controller", code.path("controllerUrl").asText(), "--code", code.path("code").asText(),
-                "--ca-fingerprint", code.path("caFingerprint").asText(), "--box-id", "box-tls-1", "--config", agentYaml.toString());
-        assertEquals(0, exit, err.toString());
-        assertTrue(out.toString().contains("enrolled as box box-tls-1 in classroom hexi-g3 (school hexi)"), out.toString());
+        Path box = dir.resolve("box");
+        BoxEnrollment.Outcome enrolled = BoxEnrollment.enroll(box, code, "box-tls-1");
+        Path agentYaml = enrolled.agentYaml();
+        assertEquals(0, enrolled.exit(), enrolled.err());
+        assertTrue(enrolled.out().contains("enrolled as box box-tls-1 in classroom hexi-g3 (school hexi)"), enrolled.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(box.resolve("box.secret"))));
         assertFalse(Files.readString(agentYaml).contains(Files.readString(box.resolve("box.secret")).strip()),
                 "the secret is not in agent.yaml");

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.agent.Agent;
 import org.syncready.agent.config.ConfigLoader;
-import org.syncready.agent.enroll.EnrollCommand;
 import org.syncready.controller.mosquitto.MosquittoBroker;
 import org.syncready.controller.store.TestPostgresql;
 import org.syncready.protocol.MessageCodec;
@@ -49,7 +45,6 @@ import org.syncready.protocol.StatusMessage;
  * broker delivered is stored exactly once; a box revoked on one node is refused by the broker at once.
  */
 class TwoNodesEndToEndTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final MessageCodec CODEC = new MessageCodec();
 
     @TempDir
@@ -148,7 +143,7 @@ class TwoNodesEndToEndTest {
         assertEquals(200, b.delete("/api/v1/boxes/box-g4").statusCode());
         assertEquals(404, b.get("/api/v1/boxes/box-g4").statusCode());
         MqttException refused = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
-                () -> connectAs(broker, "box-g4", secretG4));
+                () -> broker.login("box-g4", secretG4));
         assertTrue(refused.getReasonCode() == 0x86 || refused.getReasonCode() == 0x87, refused.toString());
 
     }
@@ -158,7 +153,7 @@ class TwoNodesEndToEndTest {
                 "--store", database.location().toString(),
                 "--broker", broker.uri(), "--broker-username", broker.controllerUsername(),
                 "--broker-accounts", "mosquitto-dynsec", "--ingest-group", "syncready",
-                "--readiness-rules", rules.toString(), "--opcua-port", "-1", "--https-port", "0"),
+                "--readiness-rules", rules.toString(), "--opcua-port", "-1"),
                 Map.of("SYNCREADY_STORE_PASSWORD", database.location().password(),
                         "SYNCREADY_BROKER_PASSWORD", broker.controllerPassword()));
     }
@@ -178,26 +173,12 @@ class TwoNodesEndToEndTest {
         }
     }
 
-    /** Enrolls a box with {@code code} through {@code node}'s HTTPS address; returns its agent.yaml. */
+    /** Enrolls a box with {@code code} (made on any node) through {@code node}'s HTTPS address; returns its agent.yaml. */
     private Path enroll(ControllerProcess node, JsonNode code, String boxId) throws IOException {
-        Path box = Files.createDirectories(dir.resolve(boxId));
-        Path agentYaml = box.resolve("agent.yaml");
-        Files.writeString(agentYaml, """
-                boxId: unenrolled
-                broker: {uri: "tcp://127.0.0.1:1", password: change-me, keepAliveS: 5}
-                model: SR-BOX-200
-                heartbeatS: 2
-                probeIntervalS: 1
-                dataDir: data
-                probes: {mode: simulated}
-                """);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = new picocli.CommandLine(new EnrollCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                "--controller", code.path("controllerUrl").asText(), "--code", code.path("code").asText(),
-                "--ca-fingerprint", code.path("caFingerprint").asText(), "--box-id", boxId, "--config", agentYaml.toString());
-        assertEquals(0, exit, err.toString());
-        return agentYaml;
+        ((com.fasterxml.jackson.databind.node.ObjectNode) code).put("controllerUrl", node.httpsUrl());
+        BoxEnrollment.Outcome enrolled = BoxEnrollment.enroll(dir.resolve(boxId), code, boxId);
+        assertEquals(0, enrolled.exit(), enrolled.err());
+        return enrolled.agentYaml();
     }
 
     private void startAgent(Path agentYaml) throws Exception {
@@ -216,20 +197,6 @@ class TwoNodesEndToEndTest {
         client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, 1)},
                 new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {onMessage});
         return client;
-    }
-
-    private static void connectAs(MosquittoBroker broker, String boxId, String secret) throws MqttException {
-        MqttClient client = new MqttClient(broker.uri(), boxId, new MemoryPersistence());
-        client.setTimeToWait(10_000);
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName(boxId);
-        options.setPassword(secret.getBytes(StandardCharsets.UTF_8));
-        try {
-            client.connect(options);
-            client.disconnect();
-        } finally {
-            client.close(true);
-        }
     }
 
     /** The triggers of the stored checks of one session, oldest first. */

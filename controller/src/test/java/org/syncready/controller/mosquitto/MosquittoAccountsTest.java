@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,20 +83,12 @@ class MosquittoAccountsTest {
                 password.getBytes(StandardCharsets.UTF_8), TIMEOUT);
     }
 
-    private static boolean logsIn(MosquittoBroker mosquitto, String boxId, String secret) throws MqttException {
-        MqttClient client = new MqttClient(mosquitto.uri(), boxId, new MemoryPersistence());
-        client.setTimeToWait(10_000);
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName(boxId);
-        options.setPassword(secret.getBytes(StandardCharsets.UTF_8));
+    private static boolean logsIn(MosquittoBroker mosquitto, String boxId, String secret) {
         try {
-            client.connect(options);
-            client.disconnect();
+            mosquitto.login(boxId, secret);
             return true;
         } catch (MqttException refused) {
             return false;
-        } finally {
-            client.close();
         }
     }
 }

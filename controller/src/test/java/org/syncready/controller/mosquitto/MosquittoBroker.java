@@ -1,6 +1,5 @@
 package org.syncready.controller.mosquitto;
 
-import org.syncready.controller.BrokerAccountsMode;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -14,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -162,6 +165,25 @@ public final class MosquittoBroker implements AutoCloseable {
                 "-u", ADMIN, "-P", adminPassword, "dynsec"));
         command.addAll(List.of(args));
         return run(command);
+    }
+
+    /**
+     * Logs in as a box (client id = user name = {@code boxId}) and out again; the broker's refusal is
+     * the MqttException (its reason code says why).
+     */
+    public void login(String boxId, String secret) throws MqttException {
+        MqttClient client = new MqttClient(uri(), boxId,
+                new MemoryPersistence());
+        client.setTimeToWait(10_000);
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(boxId);
+        options.setPassword(secret.getBytes(StandardCharsets.UTF_8));
+        try {
+            client.connect(options);
+            client.disconnectForcibly(0, 2_000, true);
+        } finally {
+            client.close(true);
+        }
     }
 
     /** Whether the plugin has a client of this user name. */
