@@ -4,7 +4,6 @@ import static org.syncready.controller.broker.WarningThrottle.printable;
 import static org.syncready.controller.broker.WarningThrottle.repeated;
 
 import com.hivemq.extension.sdk.api.ExtensionMain;
-import com.hivemq.extension.sdk.api.async.TimeoutFallback;
 import com.hivemq.extension.sdk.api.auth.PublishAuthorizer;
 import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.SubscriptionAuthorizer;
@@ -14,11 +13,15 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
+import com.hivemq.extension.sdk.api.interceptor.puback.PubackOutboundInterceptor;
+import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundInput;
+import com.hivemq.extension.sdk.api.interceptor.puback.parameter.PubackOutboundOutput;
 import com.hivemq.extension.sdk.api.interceptor.publish.PublishInboundInterceptor;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
 import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
 import com.hivemq.extension.sdk.api.packets.subscribe.SubackReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
@@ -46,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@link BrokerInbox}, the publishes it takes are handed to it here, and their PUBACK waits for it.
  */
 final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, PublishAuthorizer,
-        SubscriptionAuthorizer, PublishInboundInterceptor {
+        SubscriptionAuthorizer, PublishInboundInterceptor, PubackOutboundInterceptor {
     private static final Logger log = LoggerFactory.getLogger(BoxAccessControl.class);
 
-    /** How long the broker may hold a PUBACK for in-broker ingest before HiveMQ gives up on it (see {@link HeldPublishes}). */
+    /** How long the broker may hold a PUBACK for in-broker ingest before HiveMQ sends it anyway (see {@link HeldPublishes}). */
     private static final java.time.Duration HOLD_LIMIT = java.time.Duration.ofMinutes(3);
 
     private final BrokerAccess access;
@@ -76,7 +79,10 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         Services.securityRegistry().setAuthenticatorProvider(in -> this);
         Services.securityRegistry().setAuthorizerProvider(in -> this);
-        Services.initializerRegistry().setClientInitializer((in, context) -> context.addPublishInboundInterceptor(this));
+        Services.initializerRegistry().setClientInitializer((in, context) -> {
+            context.addPublishInboundInterceptor(this);
+            context.addPubackOutboundInterceptor(this);
+        });
         clients = Services.clientService();
     }
 
@@ -188,13 +194,13 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
         }
         byte[] payload = new byte[size];
         input.getPublishPacket().getPayload().ifPresent(b -> b.duplicate().get(payload));
-        // The publish (and with it the box's PUBACK) waits for ingest's commit. HiveMQ runs a client's
-        // extension calls one at a time, so the box's next publish (and a new CONNECT under its client id)
-        // waits behind it in the broker. Were the hold ever to time out, HiveMQ would answer with an error
-        // code, which a box takes as final; HeldPublishes closes the connection long before that, so the
-        // box sends again instead.
-        Runnable acknowledge = holds.hold(clientId,
-                output.async(HOLD_LIMIT, TimeoutFallback.FAILURE, AckReasonCode.UNSPECIFIED_ERROR));
+        // Taken here, it goes no further: the controller is its only reader and keeps it in its store, so
+        // HiveMQ neither authorizes nor routes it, nor keeps it retained. Its PUBACK (SUCCESS) waits for
+        // the commit in onOutboundPuback. The broker allows QoS 1 at most (EmbeddedBroker's configuration).
+        output.preventPublishDelivery();
+        Runnable acknowledge = input.getPublishPacket().getQos() == Qos.AT_MOST_ONCE
+                ? () -> { }
+                : holds.taken(clientId, input.getPublishPacket().getPacketId());
         try {
             inbox.take(topic, payload, acknowledge);
         } catch (RuntimeException e) {
@@ -204,6 +210,19 @@ final class BoxAccessControl implements ExtensionMain, SimpleAuthenticator, Publ
                     log.error("in-broker ingest failed clientId={} topic={} ({} bytes){}", printable(clientId), printable(topic),
                             size, repeated(unlogged), e));
         }
+    }
+
+    /**
+     * The PUBACK of a publish taken by in-broker ingest waits for its commit. HiveMQ runs a client's
+     * extension calls in order, so while it waits the client's later publishes wait too; those that
+     * arrived before it were taken already, which is what lets a box's publishes reach the store
+     * several at a time. Were the hold ever to time out, HiveMQ would send the PUBACK as it is;
+     * HeldPublishes closes the connection long before that, so the box sends the publish again.
+     */
+    @Override
+    public void onOutboundPuback(PubackOutboundInput input, PubackOutboundOutput output) {
+        holds.onPuback(input.getClientInformation().getClientId(), input.getPubackPacket().getPacketIdentifier(),
+                () -> output.async(HOLD_LIMIT));
     }
 
     /** Whether the connected client may publish to {@code topic} (the rule: {@link TopicRights}). */

@@ -279,6 +279,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                     <receive-maximum>
                       <server-receive-maximum>100</server-receive-maximum>
                     </receive-maximum>
+                    <quality-of-service>
+                      <!-- The protocol uses QoS 1 only; in-broker ingest holds PUBACKs, never PUBRECs. -->
+                      <max-qos>1</max-qos>
+                    </quality-of-service>
                   </mqtt>
                   <persistence>
                     <mode>%s</mode>

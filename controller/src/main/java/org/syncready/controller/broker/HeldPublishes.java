@@ -3,46 +3,62 @@ package org.syncready.controller.broker;
 import com.hivemq.extension.sdk.api.async.Async;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes of boxes whose PUBACK the broker holds until in-broker ingest has committed them. A
- * message held longer than {@code limitMs} (the store has been failing that long) gets its
+ * Box publishes taken by in-broker ingest whose PUBACK waits for their commit. The publish is taken
+ * at once ({@link #taken}) and its PUBACK, when HiveMQ is about to send it, is held until then
+ * ({@link #onPuback}): so a box's publishes reach the store several at a time, while holding the
+ * publish itself would let only one of them in at a time (HiveMQ runs a client's extension calls in
+ * order, and a held one stops the rest).
+ *
+ * <p>A publish not committed within {@code limitMs} (the store has been failing that long) gets its
  * connection closed instead: a PUBACK with an error code would make the box drop the report (the
  * agent treats a refusal as final), while a closed connection makes it send the report again after
- * it reconnects, and the store drops the copy if the first one was committed after all.
+ * it reconnects, and the store drops the copy if the first one was committed after all. A PUBACK held
+ * past HiveMQ's own limit would go out as it is; the connection is closed long before that, so it
+ * never reaches the box.
  *
- * <p>Held messages are released in about the order they were held (the store writer commits in
- * queue order), so the oldest are at the head; the bound on how many are held at once is the store
- * writer's queue, which makes ingest wait when full.
+ * <p>Bounds: a box has at most the broker's Receive Maximum of publishes unacknowledged, and ingest
+ * waits when the store writer's queue is full, so what is held here is bounded by both.
  */
 final class HeldPublishes {
     private static final Logger log = LoggerFactory.getLogger(HeldPublishes.class);
 
-    /** One held publish; released once, by its commit (or never, when its connection is closed first). */
-    static final class Held {
-        private final String clientId;
-        private final long heldAt;
-        private final Async<?> async;
-        private final AtomicBoolean released = new AtomicBoolean();
-        private volatile boolean abandoned;
+    /** An abandoned publish that never commits is forgotten after this many limits. */
+    private static final int FORGET_AFTER_LIMITS = 10;
 
-        private Held(String clientId, long heldAt, Async<?> async) {
-            this.clientId = clientId;
-            this.heldAt = heldAt;
-            this.async = async;
+    private record Key(String clientId, int packetId) {
+    }
+
+    /** One taken publish. Its fields are guarded by itself. */
+    private static final class Pending {
+        private final Key key;
+        private final long takenAt;
+        private boolean committed;
+        private boolean abandoned;
+        private Async<?> puback;
+
+        private Pending(Key key, long takenAt) {
+            this.key = key;
+            this.takenAt = takenAt;
         }
     }
 
-    private final ConcurrentLinkedQueue<Held> held = new ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<Key, Pending> byPacket = new ConcurrentHashMap<>();
+    /** In the order taken, which is about the order of commits: the oldest at the head. */
+    private final ConcurrentLinkedQueue<Pending> inOrder = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong releasedCount = new AtomicLong();
     private final AtomicLong abandonedCount = new AtomicLong();
     private final long limitMs;
@@ -53,49 +69,89 @@ final class HeldPublishes {
         this.clock = clock;
     }
 
-    /** Holds {@code async} (a publish of {@code clientId}); the returned action lets it go on to its PUBACK. */
-    Runnable hold(String clientId, Async<?> async) {
-        Held h = new Held(clientId, clock.getAsLong(), async);
-        held.add(h);
+    /**
+     * Ingest took publish {@code packetId} of {@code clientId}; the returned action, run once it is
+     * committed, lets its PUBACK go.
+     */
+    Runnable taken(String clientId, int packetId) {
+        Key key = new Key(clientId, packetId);
+        Pending p = new Pending(key, clock.getAsLong());
+        // A packet id is used again only after its PUBACK: an entry left under it belonged to a connection
+        // that closed before the PUBACK went out.
+        byPacket.put(key, p);
+        inOrder.add(p);
         waiting.incrementAndGet();
-        return () -> release(h);
+        return () -> committed(p);
     }
 
-    private void release(Held h) {
-        if (h.released.compareAndSet(false, true)) {
-            waiting.decrementAndGet();
-            if (!h.abandoned) {
-                releasedCount.incrementAndGet();
+    /**
+     * HiveMQ is about to send the PUBACK for {@code packetId} of {@code clientId}: returns at once when
+     * it may go (committed, or not a publish taken here); otherwise calls {@code hold} (the PUBACK
+     * interceptor's async output) and resumes it at the commit.
+     */
+    void onPuback(String clientId, int packetId, Supplier<Async<?>> hold) {
+        Pending p = byPacket.remove(new Key(clientId, packetId));
+        if (p == null) {
+            return;
+        }
+        synchronized (p) {
+            if (!p.committed) {
+                p.puback = hold.get();
             }
-            h.async.resume();
+        }
+    }
+
+    private void committed(Pending p) {
+        Async<?> puback;
+        boolean abandoned;
+        synchronized (p) {
+            if (p.committed) {
+                return;
+            }
+            p.committed = true;
+            puback = p.puback;
+            abandoned = p.abandoned;
+        }
+        waiting.decrementAndGet();
+        if (!abandoned) {
+            releasedCount.incrementAndGet();
+        }
+        if (puback != null) {
+            puback.resume();
         }
     }
 
     /**
-     * Forgets released publishes at the head, and closes the connection of every client with a
-     * publish held longer than the limit (once per publish). Run every second or so.
+     * Forgets committed publishes, and closes the connection of every client with a publish waiting
+     * for its commit longer than the limit (once per publish). Run every second or so.
      */
     void sweep(Consumer<String> disconnect) {
         long now = clock.getAsLong();
-        Held head;
-        while ((head = held.peek()) != null && head.released.get()) {
-            held.poll();
-        }
         Set<String> overdue = new HashSet<>();
-        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
-            Held h = it.next();
-            if (h.released.get()) {
-                it.remove();
-                continue;
-            }
-            if (now - h.heldAt <= limitMs) {
-                // Held in about commit order: what follows was held later still.
-                break;
-            }
-            if (!h.abandoned) {
-                h.abandoned = true;
-                abandonedCount.incrementAndGet();
-                overdue.add(h.clientId);
+        for (Iterator<Pending> it = inOrder.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            synchronized (p) {
+                if (p.committed) {
+                    it.remove();
+                    // Its PUBACK may still be on its way to onPuback, which lets it go when it finds nothing.
+                    byPacket.remove(p.key, p);
+                    continue;
+                }
+                if (now - p.takenAt <= limitMs) {
+                    // Taken in about commit order: what follows was taken later still.
+                    break;
+                }
+                if (!p.abandoned) {
+                    p.abandoned = true;
+                    abandonedCount.incrementAndGet();
+                    overdue.add(p.key.clientId());
+                } else if (now - p.takenAt > FORGET_AFTER_LIMITS * limitMs) {
+                    // Never committed (ingest failed on it); its connection was closed long ago.
+                    it.remove();
+                    byPacket.remove(p.key, p);
+                    p.committed = true;
+                    waiting.decrementAndGet();
+                }
             }
         }
         if (!overdue.isEmpty()) {
@@ -105,12 +161,12 @@ final class HeldPublishes {
         }
     }
 
-    /** Publishes held now (waiting for their commit). */
+    /** Publishes taken and not yet committed. */
     int waiting() {
         return waiting.get();
     }
 
-    /** Publishes let go to their PUBACK after their commit. */
+    /** Publishes whose PUBACK was let go after their commit. */
     long released() {
         return releasedCount.get();
     }

@@ -40,7 +40,11 @@ public final class FleetRegistry implements BrokerAccess {
     /** Where boxes' broker accounts are kept besides this registry (an external Mosquitto), or nowhere. */
     private volatile BrokerAccounts accounts = BrokerAccounts.NONE;
     /** Several nodes: when an unknown box was last looked up in the store (ms), 0 when never; off: -1. */
-    private final java.util.concurrent.atomic.AtomicLong storeLookupAt = new java.util.concurrent.atomic.AtomicLong(-1);
+    /** Several nodes: an unknown box is looked up in the store ({@link #isRegisteredHereOrInStore}). */
+    private volatile boolean lookUpInStore;
+    /** When each unknown box was last looked up; cleared when it reaches {@link #MAX_LOOKUPS_REMEMBERED}. */
+    private final Map<String, Long> lastStoreLookup = new ConcurrentHashMap<>();
+    private static final int MAX_LOOKUPS_REMEMBERED = 10_000;
 
     private FleetRegistry(FleetStore store, String controllerSecret) {
         this.store = store;
@@ -328,28 +332,55 @@ public final class FleetRegistry implements BrokerAccess {
     /**
      * Several nodes share the store: a box registered on another node may send before this node's
      * refresh has read it, and its message must not be refused as unknown. From now on
-     * {@link #isRegisteredHereOrInStore} reads the registry again for an unknown box, at most once a second.
+     * {@link #isRegisteredHereOrInStore} looks an unknown box up in the store, at most once a second per box.
      */
     public void lookUpUnknownBoxesInStore() {
-        storeLookupAt.compareAndSet(-1, 0);
+        lookUpInStore = true;
     }
 
     /**
      * Whether {@code boxId} is registered; with {@link #lookUpUnknownBoxesInStore()} an unknown one is
-     * looked for in the store first (the whole registry read again, at most once a second, on the
-     * caller's thread: never an event loop). A revoked box's late messages cost at most that one read a second.
+     * looked up in the store first (one keyed read on the caller's thread, never an event loop; the
+     * whole registry is read again only when its classroom is new here too). A revoked box's late
+     * messages cost at most one read a second each.
      */
     public boolean isRegisteredHereOrInStore(String boxId) {
         if (boxes.containsKey(boxId)) {
             return true;
         }
-        long last = storeLookupAt.get();
-        long now = System.currentTimeMillis();
-        if (last < 0 || now - last < 1_000 || !storeLookupAt.compareAndSet(last, now)) {
+        if (!lookUpInStore) {
             return false;
         }
-        reload();
+        long now = System.currentTimeMillis();
+        Long last = lastStoreLookup.get(boxId);
+        if (last != null && now - last < 1_000) {
+            return false;
+        }
+        if (lastStoreLookup.size() >= MAX_LOOKUPS_REMEMBERED) {
+            lastStoreLookup.clear();
+        }
+        lastStoreLookup.put(boxId, now);
+        Optional<FleetStore.StoredBox> stored = store.findBox(boxId);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        adoptFromStore(stored.get());
         return boxes.containsKey(boxId);
+    }
+
+    private synchronized void adoptFromStore(FleetStore.StoredBox stored) {
+        Box box = stored.box();
+        if (boxes.containsKey(box.id())) {
+            return;
+        }
+        if (!classrooms.containsKey(box.classroomId())) {
+            reload();
+            return;
+        }
+        secretHashes.put(box.id(), stored.secretHash());
+        boxes.put(box.id(), box);
+        version.incrementAndGet();
+        log.info("box={} registered on another node: taken from the store before this node's refresh", box.id());
     }
 
     /** The school a classroom belongs to. */

@@ -1,6 +1,7 @@
 package org.syncready.controller.fleet;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where {@link FleetRegistry} keeps schools, classrooms and boxes. Implemented in the store package
@@ -19,6 +20,9 @@ public interface FleetStore {
     }
 
     Registered load();
+
+    /** One stored box, for a node that meets a box registered on another node before its next refresh. */
+    Optional<StoredBox> findBox(String boxId);
 
     boolean addSchool(School school, long createdAt);
 

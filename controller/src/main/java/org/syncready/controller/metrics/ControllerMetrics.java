@@ -14,6 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -59,6 +61,7 @@ public final class ControllerMetrics {
     private static final double[] BATCH_BUCKETS = {1, 5, 10, 50, 100, 250, 500, 1000};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> messageCounters = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Timer ingestLag;
     private final Timer storeLag;
@@ -126,7 +129,8 @@ public final class ControllerMetrics {
     }
 
     public void messageIn(String channel) {
-        messagesCounter(channel).increment();
+        // Looked up once per channel: a registry lookup per message was a measurable share of ingest.
+        messageCounters.computeIfAbsent(channel, this::messagesCounter).increment();
     }
 
     private Counter messagesCounter(String channel) {

@@ -1,6 +1,7 @@
 package org.syncready.controller.store;
 
 import java.sql.SQLException;
+import java.util.Optional;
 import org.syncready.controller.fleet.Box;
 import org.syncready.controller.fleet.Classroom;
 import org.syncready.controller.fleet.FleetStore;
@@ -26,6 +27,14 @@ public final class SqlFleetStore implements FleetStore {
                 Jdbc.list(c, "SELECT id, classroom_id, model, secret_hash, created_at FROM box",
                         rs -> new StoredBox(new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)),
                                 rs.getString(4)))));
+    }
+
+    @Override
+    public Optional<StoredBox> findBox(String boxId) {
+        return jdbc.withConnection("looking up a box", c -> Jdbc.list(c,
+                "SELECT id, classroom_id, model, secret_hash, created_at FROM box WHERE id = ?",
+                rs -> new StoredBox(new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)), rs.getString(4)),
+                boxId).stream().findFirst());
     }
 
     @Override

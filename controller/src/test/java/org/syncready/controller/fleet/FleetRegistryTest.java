@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.syncready.controller.refusal.Refusal;
@@ -45,10 +46,17 @@ class FleetRegistryTest {
             here.lookUpUnknownBoxesInStore();
             assertTrue(here.isRegisteredHereOrInStore("box-g4"), "several nodes: found in the store");
             assertTrue(here.isRegistered("box-g4"));
-            // An unknown box asks the store at most once a second.
+            // Each unknown box is looked up on its own, at most once a second.
             there.registerBox("box-g5", "hexi-g4", "m");
             assertFalse(here.isRegisteredHereOrInStore("box-nobody"));
-            assertFalse(here.isRegisteredHereOrInStore("box-g5"), "asked again within the second");
+            assertTrue(here.isRegisteredHereOrInStore("box-g5"), "another box is looked up at once");
+            there.registerBox("box-nobody", "hexi-g4", "m");
+            assertFalse(here.isRegisteredHereOrInStore("box-nobody"), "the same box asked again within the second");
+            // A box in a classroom that is new here too: the registry is read again, classroom and all.
+            there.addClassroom("hexi-g5", "hexi", "五年级", "Grade 5");
+            there.registerBox("box-g6", "hexi-g5", "m");
+            assertTrue(here.isRegisteredHereOrInStore("box-g6"));
+            assertEquals(Optional.of("hexi"), here.schoolOf("box-g6"));
         }
     }
 

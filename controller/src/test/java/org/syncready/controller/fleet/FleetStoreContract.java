@@ -36,6 +36,8 @@ public abstract class FleetStoreContract {
         assertEquals(List.of(school), loaded.schools());
         assertEquals(List.of(room), loaded.classrooms());
         assertEquals(List.of(box), loaded.boxes());
+        assertEquals(java.util.Optional.of(box), store.findBox("box-1"));
+        assertEquals(java.util.Optional.empty(), store.findBox("box-2"));
     }
 
     @Test

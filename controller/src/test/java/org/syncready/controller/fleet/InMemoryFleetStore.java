@@ -3,6 +3,7 @@ package org.syncready.controller.fleet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link FleetStore} in memory, for tests that need a registry but not a database. Like the SQLite
@@ -17,6 +18,11 @@ public final class InMemoryFleetStore implements FleetStore {
     public synchronized Registered load() {
         return new Registered(new ArrayList<>(schools.values()), new ArrayList<>(classrooms.values()),
                 new ArrayList<>(boxes.values()));
+    }
+
+    @Override
+    public synchronized Optional<StoredBox> findBox(String boxId) {
+        return Optional.ofNullable(boxes.get(boxId));
     }
 
     @Override
