@@ -90,11 +90,7 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final int WRITER_QUEUE = 50_000;
-    /**
-     * Records per store transaction; a status and its acknowledgement are two. A transaction writes the index
-     * pages of every box in it once, so in a burst bigger batches write fewer pages per status (ingest
-     * benchmark: 4,000 against 1,000, ratio 0.94-0.96 against 0.87-0.89).
-     */
+    /** Records per store transaction (a status and its acknowledgement are two): see docs/BENCHMARKS.md, ingest. */
     private static final int WRITER_BATCH = 4_000;
     /**
      * Ingest's persistent session: messages unacknowledged (not yet committed) at a crash, and those
@@ -102,10 +98,7 @@ public final class Controller implements AutoCloseable {
      * covers a restart or an upgrade; a node gone for good stops holding messages after it.
      */
     private static final Duration INGEST_SESSION_EXPIRY = Duration.ofDays(1);
-    /**
-     * Unacknowledged messages in flight on the subscription (external broker): a full writer batch of
-     * statuses (each is two records, the row and its acknowledgement).
-     */
+    /** Unacknowledged messages in flight on the subscription (external broker): a writer batch of statuses. */
     private static final int INGEST_RECEIVE_MAXIMUM = WRITER_BATCH / 2;
     /** Boxes reconnect to a restarted embedded broker within a few backoff rounds. */
     private static final Duration READINESS_GRACE = Duration.ofSeconds(10);
