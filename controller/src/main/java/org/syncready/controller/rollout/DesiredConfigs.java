@@ -308,7 +308,7 @@ final class DesiredConfigs implements ConfigState {
 
     // ------------------------------------------------------------------ what boxes say
 
-    /** Stores boxes' reports (one transaction); an {@code applied} one also sets the version the box runs. */
+    /** Stores boxes' reports (one transaction); the runner sets the version an applied one runs, report by report. */
     void reported(List<ReceivedReport> reports) {
         List<RolloutStore.Reported> rows = new ArrayList<>(reports.size());
         for (ReceivedReport received : reports) {
@@ -318,13 +318,10 @@ final class DesiredConfigs implements ConfigState {
         store.putReported(rows);
         for (RolloutStore.Reported row : rows) {
             reported.put(row.boxId(), row);
-            if (row.result().equals("applied")) {
-                running.put(row.boxId(), row.version());
-            }
         }
     }
 
-    /** The version a box's birth says it runs; null: none (a box that lost its state runs agent.yaml alone). */
+    /** The version a box runs, from its birth or an applied report; null: none (a box that lost its state runs agent.yaml alone). */
     void running(String boxId, Long version) {
         if (version == null) {
             running.remove(boxId);

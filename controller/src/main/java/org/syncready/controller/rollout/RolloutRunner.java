@@ -277,7 +277,11 @@ final class RolloutRunner {
                 case REJECTED -> BoxState.REJECTED;
                 case ROLLED_BACK -> BoxState.ROLLED_BACK;
             };
-            if (state == BoxState.REJECTED) {
+            if (state == BoxState.APPLIED) {
+                // In order: a refusal earlier in the batch must not see a version the box applied after it
+                // (it would renumber a document the box is applying, and send it twice).
+                configs.running(r.boxId(), r.version());
+            } else if (state == BoxState.REJECTED) {
                 // Refused as not newer than what the box runs: numbered above it and sent again, not failed.
                 resendAboveApplied(r.boxId());
             }

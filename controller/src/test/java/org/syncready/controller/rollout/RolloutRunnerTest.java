@@ -155,6 +155,23 @@ class RolloutRunnerTest {
     }
 
     @Test
+    void aRefusalAndTheApplyOfTheRenumberedDocumentInOneBatchSendNothingAgain() {
+        String id = t.start("{\"profile\":\"" + RolloutTestbed.PROFILE + "\",\"target\":{\"schools\":[\"s1\"]},\"strategy\":{\"waves\":[\"100%\"]}}");
+        t.tick();
+        assertEquals(1L, t.entry(id, "box-2").version());
+        // box-2 runs 5 (a restored controller): its birth renumbers the document to 6.
+        t.birth("box-2", 5L);
+        assertEquals(6L, t.entry(id, "box-2").version());
+        // Its refusal of the stale copy and its apply of 6 reach the rollout thread together, in this order:
+        // the refusal must be judged by what the box ran when it refused (5), not by the 6 after it.
+        t.reports(t.received("box-2", 1, Result.REJECTED, "version 1 is not newer than 5, the last version this box acted on (it runs 5)"),
+                t.received("box-2", 6, Result.APPLIED, null));
+        assertEquals("applied", t.entry(id, "box-2").state());
+        assertEquals(6L, t.entry(id, "box-2").version());
+        assertEquals(List.of(1L, 6L), t.published("box-2").stream().map(ConfigDesired::version).toList(), "nothing sent a third time");
+    }
+
+    @Test
     void resumedFailuresStayForgivenAfterARestartAndTheRolloutGoesOnWhereItWas() {
         String id = t.start(TWO_WAVES);
         t.tick();

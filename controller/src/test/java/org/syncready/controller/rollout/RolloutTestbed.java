@@ -116,8 +116,16 @@ final class RolloutTestbed {
     }
 
     void report(String boxId, long version, ConfigReported.Result result, String error) {
-        runner.onReported(List.of(new ReceivedReport(new ConfigReported(1, boxId, clock.millis(), "boot-1", 1, version, result, error),
-                clock.millis())));
+        runner.onReported(List.of(received(boxId, version, result, error)));
+    }
+
+    /** Reports taken in as one batch, in this order (as the rollout thread takes what queued meanwhile). */
+    void reports(ReceivedReport... batch) {
+        runner.onReported(List.of(batch));
+    }
+
+    ReceivedReport received(String boxId, long version, ConfigReported.Result result, String error) {
+        return new ReceivedReport(new ConfigReported(1, boxId, clock.millis(), "boot-1", 1, version, result, error), clock.millis());
     }
 
     /** A birth saying the box runs {@code version}; the live fleet sees it first, as ingest does. */
