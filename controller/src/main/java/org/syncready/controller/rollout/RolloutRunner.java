@@ -283,7 +283,8 @@ final class RolloutRunner {
                 configs.running(r.boxId(), r.version());
             } else if (state == BoxState.REJECTED) {
                 // Refused as not newer than what the box runs: numbered above it and sent again, not failed.
-                resendAboveApplied(r.boxId());
+                // Only the refused document: one renumbered since (by a birth) is already on its way.
+                resendAboveApplied(r.boxId(), r.version());
             }
             settle(r.boxId(), r.version(), state, r.error());
         }
@@ -295,7 +296,7 @@ final class RolloutRunner {
         configs.running(boxId, version);
         if (version != null) {
             settle(boxId, version, BoxState.APPLIED, null);
-            resendAboveApplied(boxId);
+            resendAboveApplied(boxId, null);
         }
         flush();
     }
@@ -320,7 +321,7 @@ final class RolloutRunner {
      * backup, or the box kept its state across a new one), the document is numbered above the box's
      * version and sent again.
      */
-    private void resendAboveApplied(String boxId) {
+    private void resendAboveApplied(String boxId, Long refused) {
         Optional<Long> applied = configs.appliedVersion(boxId);
         if (applied.isEmpty() || applied.get() >= DesiredConfigs.MAX_VERSION) {
             return;
@@ -328,7 +329,8 @@ final class RolloutRunner {
         long now = clock.millis();
         for (RolloutRun run : runs.values()) {
             RolloutRun.Entry e = run.state().active() ? run.entry(boxId) : null;
-            if (e != null && e.state() == BoxState.SENT && e.version() != null && e.version() <= applied.get()) {
+            if (e != null && e.state() == BoxState.SENT && e.version() != null && e.version() <= applied.get()
+                    && (refused == null || refused.equals(e.version()))) {
                 long stale = e.version();
                 RolloutStore.Desired d = configs.sign(boxId, e.profile(), e.body(), now);
                 store.recordSent(run.id(), List.of(d), now);
