@@ -39,7 +39,6 @@ public final class FleetRegistry implements BrokerAccess {
     private volatile Consumer<String> credentialsWithdrawn = id -> { };
     /** Where boxes' broker accounts are kept besides this registry (an external Mosquitto), or nowhere. */
     private volatile BrokerAccounts accounts = BrokerAccounts.NONE;
-    /** Several nodes: when an unknown box was last looked up in the store (ms), 0 when never; off: -1. */
     /** Several nodes: an unknown box is looked up in the store ({@link #isRegisteredHereOrInStore}). */
     private volatile boolean lookUpInStore;
     /** When each unknown box was last looked up; cleared when it reaches {@link #MAX_LOOKUPS_REMEMBERED}. */

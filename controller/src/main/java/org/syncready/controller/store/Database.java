@@ -190,6 +190,9 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, p);
     }
 
+    /** Pages of WAL (4 KiB each) after which a committing connection checkpoints. */
+    static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
     /**
      * Every connection: wait up to {@value #BUSY_TIMEOUT_MS} ms for the write lock instead of failing,
      * and {@code synchronous=NORMAL}, which in WAL mode syncs at checkpoints instead of at every commit:
@@ -198,9 +201,6 @@ public final class Database implements AutoCloseable {
      * never reached its {@code foreign_keys=ON}); turning them on is a decision about existing data,
      * see docs/DEPENDENCIES.md.
      */
-    /** Pages of WAL (4 KiB each) after which a committing connection checkpoints. */
-    static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
-
     static java.util.Properties connectionProperties() {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));

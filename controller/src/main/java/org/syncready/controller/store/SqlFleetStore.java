@@ -1,5 +1,6 @@
 package org.syncready.controller.store;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.syncready.controller.fleet.Box;
@@ -9,7 +10,7 @@ import org.syncready.controller.fleet.School;
 
 /** Schools, classrooms and boxes in SQLite (tables of migration V1). */
 public final class SqlFleetStore implements FleetStore {
-    /** SQLite's primary result code for a violated key or constraint. */
+    private static final String SELECT_BOX = "SELECT id, classroom_id, model, secret_hash, created_at FROM box";
 
     private final Jdbc jdbc;
 
@@ -24,17 +25,16 @@ public final class SqlFleetStore implements FleetStore {
                         rs -> new School(rs.getString(1), rs.getString(2), rs.getString(3))),
                 Jdbc.list(c, "SELECT id, school_id, name_zh, name_en FROM classroom",
                         rs -> new Classroom(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))),
-                Jdbc.list(c, "SELECT id, classroom_id, model, secret_hash, created_at FROM box",
-                        rs -> new StoredBox(new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)),
-                                rs.getString(4)))));
+                Jdbc.list(c, SELECT_BOX, SqlFleetStore::storedBox)));
     }
 
     @Override
     public Optional<StoredBox> findBox(String boxId) {
-        return jdbc.withConnection("looking up a box", c -> Jdbc.list(c,
-                "SELECT id, classroom_id, model, secret_hash, created_at FROM box WHERE id = ?",
-                rs -> new StoredBox(new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)), rs.getString(4)),
-                boxId).stream().findFirst());
+        return jdbc.first(SELECT_BOX + " WHERE id = ?", SqlFleetStore::storedBox, boxId);
+    }
+
+    private static StoredBox storedBox(ResultSet rs) throws SQLException {
+        return new StoredBox(new Box(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(5)), rs.getString(4));
     }
 
     @Override
